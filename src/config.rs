@@ -1,0 +1,207 @@
+//! Station configuration: `config.toml` in the data directory, overridden by `KATTOO_*` variables.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The commented default written by `kattoo init`.
+pub const DEFAULT_TOML: &str = include_str!("../assets/config.default.toml");
+
+/// The file name inside the data directory.
+pub const FILE_NAME: &str = "config.toml";
+
+/// Everything configurable on a station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub log: LogConfig,
+    pub security: SecurityConfig,
+    pub station: StationConfig,
+}
+
+/// Logging.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// Level written to the rolling file in `<data>/logs/`.
+    pub level: String,
+    /// Level written to stderr.
+    pub stderr_level: String,
+    /// Days of log files kept.
+    pub keep_days: usize,
+}
+
+/// Login protection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    /// Failed logins in a row that lock an account.
+    pub lockout_threshold: u32,
+    /// Length of the first lockout; each further one doubles, up to `lockout_max_minutes`.
+    pub lockout_base_minutes: u32,
+    pub lockout_max_minutes: u32,
+    /// Idle time before the kiosk logs the operator out.
+    pub idle_logout_seconds: u32,
+}
+
+/// Station behaviour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StationConfig {
+    /// Training mode: records are flagged as training and never exported.
+    pub training: bool,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            stderr_level: "warn".into(),
+            keep_days: 30,
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            lockout_threshold: 5,
+            lockout_base_minutes: 5,
+            lockout_max_minutes: 24 * 60,
+            idle_logout_seconds: 180,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            log: LogConfig::default(),
+            security: SecurityConfig::default(),
+            station: StationConfig { training: false },
+        }
+    }
+}
+
+impl Default for StationConfig {
+    fn default() -> Self {
+        Self { training: false }
+    }
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid configuration: {message}")]
+    Parse { path: String, message: String },
+    #[error("environment variable {name}={value:?} is not valid: {message}")]
+    Env {
+        name: &'static str,
+        value: String,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `<data_dir>/config.toml` (defaults when absent), then applies the environment.
+    pub fn load(data_dir: &Path) -> Result<Config, Error> {
+        let path = data_dir.join(FILE_NAME);
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(source) => {
+                return Err(Error::Read {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    /// Parses TOML text.
+    pub fn parse(text: &str, path: &str) -> Result<Config, Error> {
+        toml::from_str(text).map_err(|e| Error::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Applies `KATTOO_LOG_LEVEL`, `KATTOO_LOG_STDERR_LEVEL`, `KATTOO_LOCKOUT_THRESHOLD`,
+    /// `KATTOO_LOCKOUT_BASE_MINUTES`, `KATTOO_IDLE_LOGOUT_SECONDS` and `KATTOO_TRAINING`.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), Error> {
+        fn num<T: std::str::FromStr>(name: &'static str, v: String) -> Result<T, Error> {
+            v.trim().parse().map_err(|_| Error::Env {
+                name,
+                value: v,
+                message: "expected a whole number".into(),
+            })
+        }
+        if let Some(v) = var("KATTOO_LOG_LEVEL") {
+            self.log.level = v;
+        }
+        if let Some(v) = var("KATTOO_LOG_STDERR_LEVEL") {
+            self.log.stderr_level = v;
+        }
+        if let Some(v) = var("KATTOO_LOCKOUT_THRESHOLD") {
+            self.security.lockout_threshold = num("KATTOO_LOCKOUT_THRESHOLD", v)?;
+        }
+        if let Some(v) = var("KATTOO_LOCKOUT_BASE_MINUTES") {
+            self.security.lockout_base_minutes = num("KATTOO_LOCKOUT_BASE_MINUTES", v)?;
+        }
+        if let Some(v) = var("KATTOO_IDLE_LOGOUT_SECONDS") {
+            self.security.idle_logout_seconds = num("KATTOO_IDLE_LOGOUT_SECONDS", v)?;
+        }
+        if let Some(v) = var("KATTOO_TRAINING") {
+            self.station.training = match v.trim() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => {
+                    return Err(Error::Env {
+                        name: "KATTOO_TRAINING",
+                        value: v,
+                        message: "expected true or false".into(),
+                    });
+                }
+            };
+        }
+        if self.security.lockout_threshold == 0 {
+            return Err(Error::Parse {
+                path: FILE_NAME.into(),
+                message: "security.lockout_threshold must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_default_parses_to_the_defaults() {
+        assert_eq!(
+            Config::parse(DEFAULT_TOML, "default").unwrap(),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn environment_overrides_and_bad_values() {
+        let mut c = Config::default();
+        c.apply_env(|n| (n == "KATTOO_LOCKOUT_THRESHOLD").then(|| "3".to_owned()))
+            .unwrap();
+        assert_eq!(c.security.lockout_threshold, 3);
+        let err = c
+            .apply_env(|n| (n == "KATTOO_TRAINING").then(|| "maybe".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("KATTOO_TRAINING"));
+        assert!(Config::parse("[security]\nlockout_treshold = 3\n", "x").is_err());
+    }
+}

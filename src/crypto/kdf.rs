@@ -1,0 +1,91 @@
+//! The station passphrase becomes the SQLCipher key through argon2id.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
+
+/// Argon2id parameters and salt, stored in clear beside the database (they are not secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KdfParams {
+    /// Always "argon2id".
+    pub kdf: String,
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Iterations.
+    pub t: u32,
+    /// Parallelism.
+    pub p: u32,
+    /// Lowercase hex of a 16-byte random salt.
+    pub salt: String,
+}
+
+impl KdfParams {
+    /// Fresh parameters for a new station: 64 MiB, 3 passes, one lane, a random salt.
+    pub fn generate() -> Result<Self, super::Error> {
+        let mut salt = [0u8; 16];
+        super::random_bytes(&mut salt)?;
+        Ok(Self {
+            kdf: "argon2id".into(),
+            m_kib: 64 * 1024,
+            t: 3,
+            p: 1,
+            salt: hex::encode(salt),
+        })
+    }
+
+    /// Derives the 32-byte database key from the passphrase.
+    pub fn derive(&self, passphrase: &str) -> Result<DatabaseKey, super::Error> {
+        if self.kdf != "argon2id" {
+            return Err(super::Error::Kdf(format!("unsupported kdf '{}'", self.kdf)));
+        }
+        let salt = hex::decode(&self.salt).map_err(|e| super::Error::Kdf(format!("salt: {e}")))?;
+        let params = Params::new(self.m_kib, self.t, self.p, Some(32))
+            .map_err(|e| super::Error::Kdf(e.to_string()))?;
+        let mut key = [0u8; 32];
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into(passphrase.as_bytes(), &salt, &mut key)
+            .map_err(|e| super::Error::Kdf(e.to_string()))?;
+        Ok(DatabaseKey(key))
+    }
+}
+
+/// A raw SQLCipher key; wiped from memory when dropped.
+pub struct DatabaseKey([u8; 32]);
+
+impl Drop for DatabaseKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl DatabaseKey {
+    /// The `PRAGMA key` value: `x'<64 hex>'` (raw key, no further SQLCipher KDF).
+    pub fn pragma_value(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(format!("x'{}'", hex::encode(self.0)))
+    }
+}
+
+impl std::fmt::Debug for DatabaseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseKey(…)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_passphrase_same_key_other_passphrase_other_key() {
+        let p = KdfParams {
+            m_kib: 19 * 1024,
+            t: 2,
+            ..KdfParams::generate().unwrap()
+        };
+        let a = p.derive("correct horse").unwrap().pragma_value();
+        assert_eq!(*a, *p.derive("correct horse").unwrap().pragma_value());
+        assert_ne!(*a, *p.derive("correct horsf").unwrap().pragma_value());
+        assert!(a.starts_with("x'") && a.len() == 67);
+    }
+}

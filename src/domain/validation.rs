@@ -1,0 +1,484 @@
+//! The vocabulary of refusals shared by every input check in the domain.
+//!
+//! A [`ValidationError`] names the field and the broken [`Rule`]; the UI turns it into a translated
+//! message through [`ValidationError::message_id`] and [`ValidationError::message_args`], the CLI
+//! prints its English `Display`. The minimum age rule lives here and nowhere else.
+
+use std::fmt;
+
+use time::{Date, Month};
+
+/// Which input field an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Surname,
+    GivenName,
+    Patronymic,
+    Sex,
+    BirthDate,
+    Pin,
+    Region,
+    District,
+    Settlement,
+    Street,
+    House,
+    Precinct,
+    DocumentType,
+    DocumentNumber,
+    Language,
+}
+
+impl Field {
+    /// The snake_case name, as in the citizen JSON and in message arguments.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Surname => "surname",
+            Field::GivenName => "given_name",
+            Field::Patronymic => "patronymic",
+            Field::Sex => "sex",
+            Field::BirthDate => "birth_date",
+            Field::Pin => "pin",
+            Field::Region => "region",
+            Field::District => "district",
+            Field::Settlement => "settlement",
+            Field::Street => "street",
+            Field::House => "house",
+            Field::Precinct => "precinct",
+            Field::DocumentType => "document_type",
+            Field::DocumentNumber => "document_number",
+            Field::Language => "language",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which rule was broken, with the data needed to explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The field is empty or missing.
+    Required,
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// Contains a control character (tab, newline, …).
+    ControlCharacter,
+    /// Contains a digit where none is allowed.
+    Digits,
+    /// Letters are Latin only, or of another non-Cyrillic script.
+    NotCyrillic,
+    /// Cyrillic letters mixed with Latin (or other) letters.
+    MixedScripts,
+    /// Punctuation or a symbol other than the allowed ones, or misplaced.
+    BadCharacter,
+    /// Not a real date in `YYYY-MM-DD`, or before 1900-01-01.
+    BadDate,
+    /// A date after the enrollment day.
+    InFuture,
+    /// Younger than `min_age` whole years on the enrollment day.
+    TooYoung { min_age: u8 },
+    /// A PIN that is not 14 characters long.
+    PinLength,
+    /// A PIN with a character other than an ASCII digit.
+    PinNotDigits,
+    /// A PIN whose first digit is not 1 or 2.
+    PinSexDigit,
+    /// A PIN whose digits 2–9 are not a real date DDMMYYYY (from 1900).
+    PinBadDate,
+    /// The PIN's sex digit disagrees with the sex entered.
+    PinSexMismatch,
+    /// The PIN's birth date disagrees with the birth date entered.
+    PinBirthDateMismatch,
+    /// Not one of the region codes.
+    UnknownRegion,
+    /// Not a district of the chosen region.
+    UnknownDistrict,
+    /// A precinct that is not exactly 4 digits.
+    PrecinctFormat,
+    /// A precinct this station does not serve (checked by the station, not the domain).
+    PrecinctNotServed,
+    /// Not one of the document types.
+    UnknownDocumentType,
+    /// A document number that does not fit its type.
+    DocumentNumberFormat,
+    /// Not one of the language codes.
+    UnknownLanguage,
+    /// Not "female" or "male".
+    UnknownSex,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => f.write_str("is required"),
+            Rule::TooLong { max } => write!(f, "must be at most {max} characters"),
+            Rule::ControlCharacter => f.write_str("must not contain control characters"),
+            Rule::Digits => f.write_str("must not contain digits"),
+            Rule::NotCyrillic => f.write_str("must be written in Cyrillic letters"),
+            Rule::MixedScripts => f.write_str("must not mix Cyrillic and Latin letters"),
+            Rule::BadCharacter => f.write_str("contains a character that is not allowed here"),
+            Rule::BadDate => f.write_str("must be a real date written YYYY-MM-DD, not before 1900"),
+            Rule::InFuture => f.write_str("must not be in the future"),
+            Rule::TooYoung { min_age } => {
+                write!(f, "the citizen must be at least {min_age} years old")
+            }
+            Rule::PinLength => f.write_str("must be exactly 14 digits"),
+            Rule::PinNotDigits => f.write_str("must contain only digits"),
+            Rule::PinSexDigit => f.write_str("must start with 1 (female) or 2 (male)"),
+            Rule::PinBadDate => f.write_str("digits 2 to 9 must be a real birth date DDMMYYYY"),
+            Rule::PinSexMismatch => f.write_str("does not match the sex entered"),
+            Rule::PinBirthDateMismatch => f.write_str("does not match the birth date entered"),
+            Rule::UnknownRegion => f.write_str("is not a known region"),
+            Rule::UnknownDistrict => f.write_str("is not a district of the chosen region"),
+            Rule::PrecinctFormat => f.write_str("must be exactly 4 digits"),
+            Rule::PrecinctNotServed => f.write_str("is not served by this station"),
+            Rule::UnknownDocumentType => f.write_str("must be id-card or passport"),
+            Rule::DocumentNumberFormat => {
+                f.write_str("does not fit the document type (ID, AN or AC and 7 digits)")
+            }
+            Rule::UnknownLanguage => f.write_str("must be ky, ru or en"),
+            Rule::UnknownSex => f.write_str("must be female or male"),
+        }
+    }
+}
+
+/// One refused input: the field and the rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule}")]
+pub struct ValidationError {
+    /// The field the error is about.
+    pub field: Field,
+    /// The rule it broke.
+    pub rule: Rule,
+}
+
+impl ValidationError {
+    /// An error about `field` breaking `rule`.
+    pub fn new(field: Field, rule: Rule) -> Self {
+        ValidationError { field, rule }
+    }
+
+    /// Fluent message id for the UI: `validation-<rule>`, one per [`Rule`] variant.
+    pub fn message_id(&self) -> &'static str {
+        match self.rule {
+            Rule::Required => "validation-required",
+            Rule::TooLong { .. } => "validation-too-long",
+            Rule::ControlCharacter => "validation-control-character",
+            Rule::Digits => "validation-digits",
+            Rule::NotCyrillic => "validation-not-cyrillic",
+            Rule::MixedScripts => "validation-mixed-scripts",
+            Rule::BadCharacter => "validation-bad-character",
+            Rule::BadDate => "validation-bad-date",
+            Rule::InFuture => "validation-in-future",
+            Rule::TooYoung { .. } => "validation-too-young",
+            Rule::PinLength => "validation-pin-length",
+            Rule::PinNotDigits => "validation-pin-not-digits",
+            Rule::PinSexDigit => "validation-pin-sex-digit",
+            Rule::PinBadDate => "validation-pin-bad-date",
+            Rule::PinSexMismatch => "validation-pin-sex-mismatch",
+            Rule::PinBirthDateMismatch => "validation-pin-birth-date-mismatch",
+            Rule::UnknownRegion => "validation-unknown-region",
+            Rule::UnknownDistrict => "validation-unknown-district",
+            Rule::PrecinctFormat => "validation-precinct-format",
+            Rule::PrecinctNotServed => "validation-precinct-not-served",
+            Rule::UnknownDocumentType => "validation-unknown-document-type",
+            Rule::DocumentNumberFormat => "validation-document-number-format",
+            Rule::UnknownLanguage => "validation-unknown-language",
+            Rule::UnknownSex => "validation-unknown-sex",
+        }
+    }
+
+    /// Fluent arguments: always `field` (snake name), plus `max` or `min_age` where relevant.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        let mut args = vec![("field", self.field.name().to_owned())];
+        match self.rule {
+            Rule::TooLong { max } => args.push(("max", max.to_string())),
+            Rule::TooYoung { min_age } => args.push(("min_age", min_age.to_string())),
+            _ => {}
+        }
+        args
+    }
+}
+
+/// The minimum age to register, in whole years on the enrollment date. The only place this rule lives.
+pub const MIN_AGE_YEARS: u8 = 16;
+
+/// Age in whole years on `on` of someone born on `birth`.
+///
+/// A 29 February birthday counts as 1 March in non-leap years. Negative if `on` is before `birth`.
+pub fn age_on(birth: Date, on: Date) -> i32 {
+    let birthday_this_year = Date::from_calendar_date(on.year(), birth.month(), birth.day())
+        .unwrap_or_else(|_| {
+            // Only 29 February in a non-leap year can fail.
+            Date::from_calendar_date(on.year(), Month::March, 1).expect("1 March always exists")
+        });
+    let years = on.year() - birth.year();
+    if on < birthday_this_year {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// Parses a `YYYY-MM-DD` birth date and checks it against the enrollment day `today`.
+///
+/// Refuses a missing date ([`Rule::Required`]), a malformed one or one before 1900
+/// ([`Rule::BadDate`]), one after `today` ([`Rule::InFuture`]) and anyone younger than
+/// [`MIN_AGE_YEARS`] on `today` ([`Rule::TooYoung`]). Public so the GUI can check as you type.
+pub fn validate_birth_date(raw: &str, today: Date) -> Result<Date, Rule> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Rule::Required);
+    }
+    let birth = parse_iso_date(raw).ok_or(Rule::BadDate)?;
+    if birth > today {
+        return Err(Rule::InFuture);
+    }
+    if birth.year() < 1900 {
+        return Err(Rule::BadDate);
+    }
+    if age_on(birth, today) < i32::from(MIN_AGE_YEARS) {
+        return Err(Rule::TooYoung {
+            min_age: MIN_AGE_YEARS,
+        });
+    }
+    Ok(birth)
+}
+
+/// Strict `YYYY-MM-DD`: four-digit year, two-digit month and day, a real calendar date.
+fn parse_iso_date(raw: &str) -> Option<Date> {
+    let bytes = raw.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    let year: i32 = raw[0..4].parse().ok()?;
+    let month: u8 = raw[5..7].parse().ok()?;
+    let day: u8 = raw[8..10].parse().ok()?;
+    Date::from_calendar_date(year, month.try_into().ok()?, day).ok()
+}
+
+/// Trims, NFC-normalises, refuses control characters and collapses whitespace runs to one space.
+///
+/// The common first step of every free-text check; `Required` if nothing is left.
+pub(crate) fn clean_text(raw: &str) -> Result<String, Rule> {
+    use unicode_normalization::UnicodeNormalization;
+
+    let text: String = raw.trim().nfc().collect();
+    if text.is_empty() {
+        return Err(Rule::Required);
+    }
+    if text.chars().any(is_control) {
+        return Err(Rule::ControlCharacter);
+    }
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Control characters, plus the invisible format characters that hide in pasted text.
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}')
+        || matches!(c, '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// A letter of the Cyrillic block U+0400–U+04FF (Russian, Kyrgyz Ң Ө Ү and the rest).
+pub(crate) fn is_cyrillic_letter(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c) && c.is_alphabetic()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn age_counts_whole_years() {
+        assert_eq!(age_on(date!(2008 - 05 - 10), date!(2024 - 05 - 10)), 16);
+        assert_eq!(age_on(date!(2008 - 05 - 10), date!(2024 - 05 - 09)), 15);
+        assert_eq!(age_on(date!(2008 - 05 - 10), date!(2008 - 05 - 10)), 0);
+        assert_eq!(age_on(date!(1950 - 12 - 31), date!(2025 - 01 - 01)), 74);
+        assert_eq!(age_on(date!(2030 - 01 - 01), date!(2025 - 01 - 01)), -5);
+    }
+
+    #[test]
+    fn leap_day_birthday_is_first_march_in_common_years() {
+        let birth = date!(2008 - 02 - 29);
+        assert_eq!(age_on(birth, date!(2024 - 02 - 28)), 15);
+        assert_eq!(age_on(birth, date!(2024 - 02 - 29)), 16);
+        assert_eq!(age_on(birth, date!(2025 - 02 - 28)), 16);
+        assert_eq!(age_on(birth, date!(2025 - 03 - 01)), 17);
+        assert_eq!(age_on(date!(2004 - 02 - 29), date!(2020 - 02 - 28)), 15);
+        assert_eq!(age_on(date!(2005 - 02 - 28), date!(2021 - 02 - 28)), 16);
+        assert_eq!(age_on(date!(2005 - 03 - 01), date!(2021 - 02 - 28)), 15);
+    }
+
+    #[test]
+    fn display_is_field_then_rule() {
+        let e = ValidationError::new(Field::BirthDate, Rule::InFuture);
+        assert_eq!(e.to_string(), "birth_date: must not be in the future");
+        let e = ValidationError::new(Field::Surname, Rule::TooLong { max: 50 });
+        assert_eq!(e.to_string(), "surname: must be at most 50 characters");
+    }
+
+    #[test]
+    fn field_display_matches_serde_name() {
+        for field in [
+            Field::Surname,
+            Field::GivenName,
+            Field::BirthDate,
+            Field::DocumentNumber,
+        ] {
+            let json = serde_json::to_string(&field).unwrap();
+            assert_eq!(json, format!("\"{field}\""));
+        }
+    }
+
+    #[test]
+    fn message_ids_and_args() {
+        let e = ValidationError::new(Field::Surname, Rule::TooLong { max: 50 });
+        assert_eq!(e.message_id(), "validation-too-long");
+        assert_eq!(
+            e.message_args(),
+            vec![("field", "surname".into()), ("max", "50".into())]
+        );
+        let e = ValidationError::new(
+            Field::BirthDate,
+            Rule::TooYoung {
+                min_age: MIN_AGE_YEARS,
+            },
+        );
+        assert_eq!(e.message_id(), "validation-too-young");
+        assert_eq!(
+            e.message_args(),
+            vec![("field", "birth_date".into()), ("min_age", "16".into())]
+        );
+        let e = ValidationError::new(Field::Pin, Rule::PinBirthDateMismatch);
+        assert_eq!(e.message_id(), "validation-pin-birth-date-mismatch");
+        assert_eq!(e.message_args(), vec![("field", "pin".into())]);
+    }
+
+    #[test]
+    fn message_ids_are_unique_and_kebab_case() {
+        let rules = [
+            Rule::Required,
+            Rule::TooLong { max: 1 },
+            Rule::ControlCharacter,
+            Rule::Digits,
+            Rule::NotCyrillic,
+            Rule::MixedScripts,
+            Rule::BadCharacter,
+            Rule::BadDate,
+            Rule::InFuture,
+            Rule::TooYoung { min_age: 1 },
+            Rule::PinLength,
+            Rule::PinNotDigits,
+            Rule::PinSexDigit,
+            Rule::PinBadDate,
+            Rule::PinSexMismatch,
+            Rule::PinBirthDateMismatch,
+            Rule::UnknownRegion,
+            Rule::UnknownDistrict,
+            Rule::PrecinctFormat,
+            Rule::PrecinctNotServed,
+            Rule::UnknownDocumentType,
+            Rule::DocumentNumberFormat,
+            Rule::UnknownLanguage,
+            Rule::UnknownSex,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for rule in rules {
+            let id = ValidationError::new(Field::Pin, rule.clone()).message_id();
+            assert!(id.starts_with("validation-"), "{id}");
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{id}"
+            );
+            assert!(seen.insert(id), "duplicate id {id}");
+            let text = rule.to_string();
+            assert!(
+                !text.is_empty() && text.chars().next().unwrap().is_lowercase(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn clean_text_trims_and_collapses() {
+        assert_eq!(clean_text("  Асанбек   уулу "), Ok("Асанбек уулу".into()));
+        assert_eq!(clean_text("   "), Err(Rule::Required));
+        assert_eq!(clean_text("Асан\tбек"), Err(Rule::ControlCharacter));
+        assert_eq!(clean_text("Асан\u{200B}бек"), Err(Rule::ControlCharacter));
+        // "е" + combining diaeresis becomes the single letter "ё".
+        assert_eq!(clean_text("Сем\u{0435}\u{0308}н"), Ok("Семён".into()));
+    }
+
+    #[test]
+    fn script_classes() {
+        for c in ['а', 'Я', 'Ё', 'ё', 'Ң', 'ң', 'Ө', 'ө', 'Ү', 'ү', 'Җ'] {
+            assert!(is_cyrillic_letter(c), "{c}");
+        }
+        for c in ['a', 'Z', 'é', 'ş', 'α', '-', '1', '\u{0482}'] {
+            assert!(!is_cyrillic_letter(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn birth_date_rules() {
+        let too_young = Err(Rule::TooYoung {
+            min_age: MIN_AGE_YEARS,
+        });
+        let today = date!(2024 - 05 - 10);
+        let cases = [
+            (
+                "2008-05-10",
+                date!(2024 - 05 - 10),
+                Ok(date!(2008 - 05 - 10)),
+            ), // 16 today
+            ("2008-05-10", date!(2024 - 05 - 09), too_young.clone()), // 16 tomorrow
+            (
+                "2008-02-29",
+                date!(2024 - 02 - 29),
+                Ok(date!(2008 - 02 - 29)),
+            ),
+            ("2008-02-29", date!(2024 - 02 - 28), too_young.clone()),
+            // Born 29 Feb; in a common year (2100) the 16th birthday is 1 March.
+            ("2084-02-29", date!(2100 - 02 - 28), too_young.clone()),
+            (
+                "2084-02-29",
+                date!(2100 - 03 - 01),
+                Ok(date!(2084 - 02 - 29)),
+            ),
+            (
+                "2007-02-28",
+                date!(2023 - 02 - 28),
+                Ok(date!(2007 - 02 - 28)),
+            ),
+            ("2024-05-11", today, Err(Rule::InFuture)),
+            ("1899-12-31", today, Err(Rule::BadDate)),
+            ("1900-01-01", today, Ok(date!(1900 - 01 - 01))),
+            (" 1990-05-15 ", today, Ok(date!(1990 - 05 - 15))),
+            ("", today, Err(Rule::Required)),
+            ("2009-02-29", today, Err(Rule::BadDate)),
+            ("1990-02-30", today, Err(Rule::BadDate)),
+            ("1990-13-01", today, Err(Rule::BadDate)),
+            ("15.05.1990", today, Err(Rule::BadDate)),
+            ("1990-5-15", today, Err(Rule::BadDate)),
+            ("19900515", today, Err(Rule::BadDate)),
+            ("+1990-05-15", today, Err(Rule::BadDate)),
+        ];
+        for (raw, on, expected) in cases {
+            assert_eq!(validate_birth_date(raw, on), expected, "{raw} on {on}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! kattoo: an offline biometric voter-registration kiosk.
+//!
+//! The library holds every rule; the `kattoo` binary is a thin shell over it. `domain` is the
+//! citizen and the record, `crypto` the station's keys and canonical JSON, `store` the encrypted
+//! SQLite file, `audit` the hash chain, and `station` ties them together behind operator sessions
+//! so that a permission is enforced whoever calls (CLI today, GUI tomorrow).
+
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod logging;
+pub mod station;
+pub mod store;

@@ -1,0 +1,169 @@
+//! Saving an enrollment: validate, check duplicates, number, sign and store in one transaction.
+
+use super::{Error, Result, Session, Station};
+use crate::audit::{Action, Event};
+use crate::domain::enrollment::{DuplicateOverride, OperatorRef, RecordHeader, check_complete};
+use crate::domain::{
+    Capture, CitizenInput, Enrollment, FingerException, RegistrationId, Role, Timestamp,
+};
+
+/// What the registrar collected: raw citizen details, captures, missing fingers.
+#[derive(Debug, Clone, Default)]
+pub struct EnrollmentDraft {
+    pub citizen: CitizenInput,
+    pub captures: Vec<Capture>,
+    pub exceptions: Vec<FingerException>,
+    /// The record this one corrects, if any.
+    pub supersedes: Option<RegistrationId>,
+}
+
+/// A supervisor's permission to enrol a PIN that is already enrolled.
+pub struct DuplicateGrant<'a> {
+    /// The supervisor's own session (they authenticate at the registrar's station).
+    pub supervisor: &'a Session,
+    pub reason: String,
+}
+
+impl Station {
+    /// Saves an enrollment and returns its registration id. The same path serves the GUI and
+    /// `kattoo enroll`: every rule is checked here, then one transaction takes the sequence number,
+    /// signs the record and stores it with its biometrics and its audit row.
+    pub fn enroll(
+        &mut self,
+        session: &Session,
+        draft: EnrollmentDraft,
+        grant: Option<DuplicateGrant<'_>>,
+        now: Timestamp,
+    ) -> Result<RegistrationId> {
+        self.require(session, Role::Registrar, "enrol a citizen", None, now)?;
+        let citizen = draft
+            .citizen
+            .validate(now.date())
+            .map_err(Error::Validation)?;
+        if !self
+            .info
+            .precincts
+            .iter()
+            .any(|p| p == citizen.precinct.as_str())
+        {
+            return Err(Error::PrecinctNotServed(
+                citizen.precinct.as_str().to_owned(),
+            ));
+        }
+        check_complete(&draft.captures, &draft.exceptions)?;
+        if let Some(old) = &draft.supersedes {
+            let stored = self
+                .store
+                .db()
+                .record(old.as_str())?
+                .ok_or_else(|| Error::UnknownRecord(old.to_string()))?;
+            if let Some(by) = stored.superseded_by {
+                return Err(Error::Superseded {
+                    id: old.to_string(),
+                    by,
+                });
+            }
+        }
+        let training = self.config.station.training;
+        let existing: Vec<String> = if training {
+            Vec::new()
+        } else {
+            self.store
+                .db()
+                .live_records_with_pin(citizen.pin.as_str())?
+                .into_iter()
+                .filter(|id| draft.supersedes.as_ref().is_none_or(|s| s.as_str() != id))
+                .collect()
+        };
+        let duplicate_override = match (existing.first(), grant) {
+            (None, _) => None,
+            (Some(first), None) => {
+                self.audit(
+                    Event::new(Action::Refusal, now, Some(session.login()), Some(first))
+                        .with("action", "enrol a PIN that is already enrolled"),
+                )?;
+                return Err(Error::DuplicatePin {
+                    masked: citizen.pin.masked(),
+                    existing,
+                });
+            }
+            (Some(first), Some(grant)) => {
+                self.require(
+                    grant.supervisor,
+                    Role::Supervisor,
+                    "override a duplicate PIN",
+                    Some(first),
+                    now,
+                )?;
+                let reason = grant.reason.trim();
+                if reason.is_empty() {
+                    return Err(Error::Invalid("a duplicate override needs a reason".into()));
+                }
+                Some(DuplicateOverride {
+                    of: first
+                        .parse()
+                        .map_err(|_| crate::store::Error::Corrupt(format!("stored id {first}")))?,
+                    supervisor: grant.supervisor.login().to_owned(),
+                    reason: reason.to_owned(),
+                })
+            }
+        };
+        let station_id = self.info.station_id.clone();
+        let key = &self.key;
+        let operator = OperatorRef {
+            login: session.login().to_owned(),
+            role: session.role(),
+        };
+        let id = self.store.transaction(|db| -> Result<RegistrationId> {
+            let sequence = db.next_sequence()?;
+            if sequence > 999_999 {
+                return Err(Error::Invalid(
+                    "this station has used all 999,999 registration numbers".into(),
+                ));
+            }
+            let registration_id = RegistrationId::new(&station_id, sequence, now.date());
+            let duplicate_of = duplicate_override.as_ref().map(|d| d.of.clone());
+            let header = RecordHeader {
+                registration_id: registration_id.clone(),
+                sequence,
+                created_at: now,
+                operator,
+                training,
+                supersedes: draft.supersedes,
+                duplicate_override,
+            };
+            let signed = Enrollment::new(
+                station_id.clone(),
+                header,
+                citizen,
+                draft.captures,
+                draft.exceptions,
+            )?
+            .sign(key)?;
+            db.insert_record(&signed, duplicate_of.as_ref())?;
+            let r = signed.record();
+            let mut event = Event::new(
+                Action::Enrollment,
+                now,
+                Some(session.login()),
+                Some(registration_id.as_str()),
+            )
+            .with("sequence", sequence)
+            .with("training", training)
+            .with("biometrics", r.biometrics.len() as u64)
+            .with("exceptions", r.exceptions.len() as u64);
+            if let Some(old) = &r.supersedes {
+                event = event.with("supersedes", old.as_str());
+            }
+            if let Some(d) = &r.duplicate_override {
+                event = event
+                    .with("duplicate_of", d.of.as_str())
+                    .with("override_by", d.supervisor.as_str());
+            }
+            db.append_audit(&event)?;
+            Ok(registration_id)
+        })?;
+        tracing::info!(record = %id, operator = session.login(), "enrollment saved");
+        Ok(id)
+    }
+}

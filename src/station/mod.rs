@@ -1,0 +1,329 @@
+//! The station: an unlocked store plus the station key, behind operator sessions.
+//!
+//! Every action here takes a [`Session`] obtained by [`Station::login`] and checks its role, so a
+//! permission holds whether the CLI or the GUI calls. Every action, allowed or refused, appends an
+//! audit row in the same transaction as its effect.
+
+mod access;
+mod enroll;
+mod review;
+mod verify;
+
+pub use access::Session;
+pub use enroll::{DuplicateGrant, EnrollmentDraft};
+pub use verify::{RecordProblem, VerifyReport};
+
+use crate::audit::{Action, Event};
+use crate::config::Config;
+use crate::crypto::{KdfParams, PublicKey, StationKey};
+use crate::domain::address::Precinct;
+use crate::domain::enrollment::CompletenessError;
+use crate::domain::{RegistrationId, Role, StationId, Timestamp, ValidationError};
+use crate::store::{self, RecordStatus, StationRow, Store};
+use std::path::{Path, PathBuf};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "kattoo.db";
+/// The key-derivation parameters beside it.
+pub const KDF_FILE: &str = "kdf.json";
+
+/// Station-level errors: each says what happened and, where there is one, what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("citizen details are not valid: {}", list(.0))]
+    Validation(Vec<ValidationError>),
+    #[error("enrollment is not complete: {0}")]
+    Incomplete(#[from] CompletenessError),
+    #[error("unknown login or wrong password")]
+    BadCredentials,
+    #[error(
+        "account {login} is locked after too many failed logins for {remaining_secs} more seconds (until {until}); ask a supervisor to unlock it"
+    )]
+    LockedOut {
+        login: String,
+        until: Timestamp,
+        remaining_secs: i64,
+    },
+    #[error("account {0} is locked by a supervisor; ask a supervisor to unlock it")]
+    AccountLocked(String),
+    #[error("account {0} is disabled")]
+    AccountDisabled(String),
+    #[error("{login} ({role}) may not {action}: it needs a {needed}")]
+    PermissionDenied {
+        login: String,
+        role: Role,
+        action: &'static str,
+        needed: Role,
+    },
+    #[error("PIN {masked} is already enrolled in {}: a supervisor must override with a reason", .existing.join(", "))]
+    DuplicatePin {
+        masked: String,
+        existing: Vec<String>,
+    },
+    #[error("precinct {0} is not served by this station")]
+    PrecinctNotServed(String),
+    #[error("record {0} does not exist")]
+    UnknownRecord(String),
+    #[error("record {id} is {status}; only a pending record can be {wanted}")]
+    NotPending {
+        id: String,
+        status: RecordStatus,
+        wanted: &'static str,
+    },
+    #[error("record {id} was superseded by {by}; act on {by} instead")]
+    Superseded { id: String, by: String },
+    #[error("operator {0} does not exist")]
+    UnknownOperator(String),
+    #[error("operator {0} already exists")]
+    OperatorExists(String),
+    #[error(transparent)]
+    Password(#[from] crate::crypto::PasswordError),
+    #[error(transparent)]
+    Config(#[from] crate::config::Error),
+}
+
+fn list(errors: &[ValidationError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Result alias for the station.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a new station is set up with.
+#[derive(Debug, Clone)]
+pub struct StationSetup {
+    pub station_id: StationId,
+    pub name: String,
+    /// Region code (see `domain::address::regions`).
+    pub region: String,
+    pub precincts: Vec<Precinct>,
+    pub admin_login: String,
+    pub admin_password: String,
+}
+
+/// The station's public identity.
+#[derive(Debug, Clone)]
+pub struct StationInfo {
+    pub station_id: StationId,
+    pub name: String,
+    pub region: String,
+    pub precincts: Vec<String>,
+    pub created_at: String,
+    pub public_key: PublicKey,
+}
+
+/// An unlocked station.
+pub struct Station {
+    store: Store,
+    key: StationKey,
+    info: StationInfo,
+    config: Config,
+    data_dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+impl Station {
+    /// Creates the data directory, the encrypted database, the station key and the first admin.
+    pub fn init(
+        data_dir: &Path,
+        passphrase: &str,
+        setup: &StationSetup,
+        config: Config,
+        now: Timestamp,
+    ) -> Result<Station> {
+        if passphrase.chars().count() < 8 {
+            return Err(Error::Invalid(
+                "the station passphrase must be at least 8 characters".into(),
+            ));
+        }
+        if crate::domain::address::region(&setup.region).is_none() {
+            return Err(Error::Invalid(format!("unknown region '{}'", setup.region)));
+        }
+        if setup.name.trim().is_empty()
+            || setup.name.chars().count() > 100
+            || setup.name.chars().any(char::is_control)
+        {
+            return Err(Error::Invalid(
+                "station name must be 1-100 printable characters".into(),
+            ));
+        }
+        if setup.precincts.is_empty() {
+            return Err(Error::Invalid(
+                "a station serves at least one precinct".into(),
+            ));
+        }
+        crate::domain::operator::validate_login(&setup.admin_login).map_err(Error::Invalid)?;
+        let password_hash = crate::crypto::hash_password(&setup.admin_password)?;
+
+        let db_path = data_dir.join(DB_FILE);
+        if db_path.exists() {
+            return Err(store::Error::Exists(db_path).into());
+        }
+        std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+        restrict_permissions(data_dir)?;
+        let kdf = KdfParams::generate()?;
+        let db_key = kdf.derive(passphrase)?;
+        let kdf_path = data_dir.join(KDF_FILE);
+        write_new_file(
+            &kdf_path,
+            serde_json::to_string_pretty(&kdf)
+                .expect("serialises")
+                .as_bytes(),
+        )?;
+        let config_path = data_dir.join(crate::config::FILE_NAME);
+        if !config_path.exists() {
+            write_new_file(&config_path, crate::config::DEFAULT_TOML.as_bytes())?;
+        }
+
+        let key = StationKey::generate()?;
+        let row = StationRow {
+            station_id: setup.station_id.to_string(),
+            name: setup.name.trim().to_owned(),
+            region: setup.region.clone(),
+            precincts: setup
+                .precincts
+                .iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
+            signing_seed: zeroize::Zeroizing::new(key.seed().to_vec()),
+            created_at: now.to_string(),
+        };
+        let mut store = Store::create(&db_path, &db_key)?;
+        store.transaction(|db| -> Result<()> {
+            db.insert_station(&row)?;
+            db.insert_operator(
+                &setup.admin_login,
+                Role::Admin,
+                &password_hash,
+                &row.created_at,
+                None,
+            )?;
+            db.append_audit(
+                &Event::new(
+                    Action::StationInit,
+                    now,
+                    None,
+                    Some(setup.station_id.as_str()),
+                )
+                .with("admin", setup.admin_login.as_str())
+                .with("key_fingerprint", key.public_key().fingerprint()),
+            )?;
+            Ok(())
+        })?;
+        tracing::info!(station = %setup.station_id, "station initialised");
+        Self::assemble(store, key, config, data_dir)
+    }
+
+    /// Unlocks an existing station with its passphrase. A wrong passphrase changes nothing.
+    pub fn open(data_dir: &Path, passphrase: &str, config: Config) -> Result<Station> {
+        let db_path = data_dir.join(DB_FILE);
+        let kdf_path = data_dir.join(KDF_FILE);
+        if !db_path.exists() {
+            return Err(store::Error::Missing(db_path).into());
+        }
+        let text = std::fs::read_to_string(&kdf_path).map_err(io(&kdf_path))?;
+        let kdf: KdfParams = serde_json::from_str(&text)
+            .map_err(|e| Error::Invalid(format!("{} is damaged: {e}", kdf_path.display())))?;
+        let store = Store::open(&db_path, &kdf.derive(passphrase)?)?;
+        let seed = store.db().station()?.signing_seed;
+        let key = StationKey::from_seed(&seed).map_err(|e| store::Error::Corrupt(e.to_string()))?;
+        Self::assemble(store, key, config, data_dir)
+    }
+
+    fn assemble(store: Store, key: StationKey, config: Config, data_dir: &Path) -> Result<Station> {
+        let row = store.db().station()?;
+        let info = StationInfo {
+            station_id: StationId::parse(&row.station_id).map_err(|e| store::Error::Corrupt(e))?,
+            name: row.name,
+            region: row.region,
+            precincts: row.precincts,
+            created_at: row.created_at,
+            public_key: key.public_key(),
+        };
+        Ok(Station {
+            store,
+            key,
+            info,
+            config,
+            data_dir: data_dir.to_owned(),
+        })
+    }
+
+    /// The station's identity and public key.
+    pub fn info(&self) -> &StationInfo {
+        &self.info
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The underlying store (read access for reports and tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Parses a registration id typed by a person, as a station error.
+    pub fn parse_id(id: &str) -> Result<RegistrationId> {
+        id.trim()
+            .parse()
+            .map_err(|e: crate::domain::registration_id::RegistrationIdError| {
+                Error::Invalid(e.to_string())
+            })
+    }
+}
+
+/// Writes a file that must not exist yet, and syncs it.
+fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io(path))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(io(path))
+}
+
+#[cfg(unix)]
+fn restrict_permissions(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io(dir))
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_dir: &Path) -> Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
