@@ -1,1 +1,207 @@
-//! Command line.
+//! The headless command line: one file per command group, all calling into [`crate::station`].
+//!
+//! `anyhow` lives here and in `main.rs` only; [`exit_code`] turns a library error into the exit
+//! status that scripts rely on (see README, "Exit codes").
+
+mod audit;
+mod enroll;
+mod init;
+mod operator;
+mod records;
+mod secrets;
+mod station;
+
+use crate::config::Config;
+use crate::domain::Timestamp;
+use crate::station::{Error as StationError, Session, Station};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// kattoo: offline biometric voter registration.
+#[derive(Debug, Parser)]
+#[command(name = "kattoo", version, about, long_about = None)]
+pub struct Cli {
+    /// Station data directory (default: the platform data directory).
+    #[arg(long, global = true, env = "KATTOO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Read the station passphrase from this file (first line) instead of KATTOO_PASSPHRASE or a prompt.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands; none opens the kiosk GUI.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new station: data directory, encrypted database, station key, first admin.
+    Init(init::InitArgs),
+    /// Show the station or print its public key.
+    #[command(subcommand)]
+    Station(station::StationCommand),
+    /// Manage operator accounts.
+    #[command(subcommand)]
+    Operator(operator::OperatorCommand),
+    /// Save an enrollment from files (automation and back-filling).
+    Enroll(enroll::EnrollArgs),
+    /// List, show and verify records.
+    #[command(subcommand)]
+    Records(records::RecordsCommand),
+    /// Approve pending records (supervisor).
+    Approve(records::ApproveArgs),
+    /// Reject a pending record with a reason (supervisor).
+    Reject(records::RejectArgs),
+    /// Verify or show the audit chain.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+}
+
+/// Exit statuses, stable for scripts.
+pub mod exit {
+    /// Something else failed (I/O, damaged data).
+    pub const FAILURE: u8 = 1;
+    /// Bad command line or unusable input file.
+    pub const USAGE: u8 = 2;
+    /// Wrong passphrase, wrong password, locked or disabled account.
+    pub const AUTH: u8 = 3;
+    /// The operator's role does not allow the action.
+    pub const DENIED: u8 = 4;
+    /// Citizen details or captures are not valid.
+    pub const INVALID: u8 = 5;
+    /// The PIN is already enrolled.
+    pub const DUPLICATE: u8 = 6;
+    /// A verification found a problem.
+    pub const VERIFY: u8 = 7;
+    /// No such record, operator or station.
+    pub const NOT_FOUND: u8 = 8;
+}
+
+/// A verification that found problems (already printed).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct VerificationFailed(pub String);
+
+/// A problem with the command line or an input file.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit status for an error chain.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    use crate::store::Error as StoreError;
+    for cause in err.chain() {
+        if cause.is::<VerificationFailed>() {
+            return exit::VERIFY;
+        }
+        if cause.is::<UsageError>() {
+            return exit::USAGE;
+        }
+        if let Some(e) = cause.downcast_ref::<StationError>() {
+            return match e {
+                StationError::BadCredentials
+                | StationError::LockedOut { .. }
+                | StationError::AccountLocked(_)
+                | StationError::AccountDisabled(_) => exit::AUTH,
+                StationError::PermissionDenied { .. } => exit::DENIED,
+                StationError::Validation(_)
+                | StationError::Incomplete(_)
+                | StationError::Invalid(_)
+                | StationError::PrecinctNotServed(_)
+                | StationError::NotPending { .. }
+                | StationError::Superseded { .. }
+                | StationError::OperatorExists(_)
+                | StationError::Password(crate::crypto::PasswordError::TooShort) => exit::INVALID,
+                StationError::DuplicatePin { .. } => exit::DUPLICATE,
+                StationError::UnknownRecord(_) | StationError::UnknownOperator(_) => {
+                    exit::NOT_FOUND
+                }
+                StationError::Store(_) => continue,
+                _ => exit::FAILURE,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<StoreError>() {
+            return match e {
+                StoreError::WrongPassphrase(_) => exit::AUTH,
+                StoreError::Missing(_) => exit::NOT_FOUND,
+                _ => exit::FAILURE,
+            };
+        }
+    }
+    exit::FAILURE
+}
+
+/// The data directory: `--data-dir`, `KATTOO_DATA_DIR`, or the platform default.
+pub fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("kg", "shailoo", "kattoo")
+        .map(|p| p.data_dir().to_owned())
+        .ok_or_else(|| {
+            anyhow::anyhow!("no home directory to put the station data in: use --data-dir DIR")
+        })
+}
+
+/// Runs one command.
+pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
+    let dir = data_dir(&cli)?;
+    let ctx = Context {
+        dir,
+        passphrase_file: cli.passphrase_file.clone(),
+        config,
+    };
+    match cli.command {
+        None => {
+            eprintln!(
+                "kattoo: the kiosk window is not part of this build yet (it comes with the GUI work).\n\
+                 Use the command line: `kattoo --help` lists the commands."
+            );
+            Ok(ExitCode::from(exit::USAGE))
+        }
+        Some(Command::Init(args)) => init::run(&ctx, args),
+        Some(Command::Station(c)) => station::run(&ctx, c),
+        Some(Command::Operator(c)) => operator::run(&ctx, c),
+        Some(Command::Enroll(args)) => enroll::run(&ctx, args),
+        Some(Command::Records(c)) => records::run(&ctx, c),
+        Some(Command::Approve(args)) => records::approve(&ctx, args),
+        Some(Command::Reject(args)) => records::reject(&ctx, args),
+        Some(Command::Audit(c)) => audit::run(&ctx, c),
+    }
+}
+
+/// What every command needs to reach the station.
+pub(crate) struct Context {
+    pub dir: PathBuf,
+    pub passphrase_file: Option<PathBuf>,
+    pub config: Config,
+}
+
+impl Context {
+    /// Unlocks the station with the passphrase from file, environment or prompt.
+    pub fn open(&self) -> anyhow::Result<Station> {
+        let db = self.dir.join(crate::station::DB_FILE);
+        if !db.exists() {
+            return Err(crate::store::Error::Missing(db).into());
+        }
+        let passphrase = secrets::passphrase(self.passphrase_file.as_deref(), false)?;
+        Ok(Station::open(&self.dir, &passphrase, self.config.clone())?)
+    }
+
+    /// Unlocks the station and logs `login` in with the password from `password_file`,
+    /// `KATTOO_OPERATOR_PASSWORD` or a prompt.
+    pub fn open_as(
+        &self,
+        login: &str,
+        password_file: Option<&Path>,
+    ) -> anyhow::Result<(Station, Session)> {
+        let mut station = self.open()?;
+        let password = secrets::password(
+            password_file,
+            "KATTOO_OPERATOR_PASSWORD",
+            &format!("Password for {login}: "),
+        )?;
+        let session = station.login(login, &password, Timestamp::now())?;
+        Ok((station, session))
+    }
+}

@@ -1,0 +1,274 @@
+//! `kattoo enroll`: save enrollments from files, one from flags or many from a manifest.
+//!
+//! This goes through [`Station::enroll`], the very path the GUI uses.
+
+use super::{Context, UsageError, secrets};
+use crate::domain::biometric::ImageError;
+use crate::domain::{
+    BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition,
+    RegistrationId, Timestamp,
+};
+use crate::station::{DuplicateGrant, EnrollmentDraft, Session, Station};
+use clap::Args;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Device name recorded for files given on the command line.
+const DEVICE: &str = "file:cli";
+
+/// Options of `kattoo enroll`.
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// Login of the registrar saving the record.
+    #[arg(long, value_name = "LOGIN")]
+    pub operator: String,
+    /// Read the operator's password from this file instead of KATTOO_OPERATOR_PASSWORD or a prompt.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Citizen details as JSON (see fixtures/people/aigul.json).
+    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    pub demographics: Option<PathBuf>,
+    /// Face photo (PNG).
+    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    pub photo: Option<PathBuf>,
+    /// A fingerprint, POSITION=FILE (8-bit grayscale PNG), e.g. right-index=ri.png; repeat.
+    #[arg(long = "finger", value_name = "POSITION=FILE")]
+    pub fingers: Vec<String>,
+    /// A missing finger, POSITION=REASON (amputated, bandaged, scarred, unable); repeat.
+    #[arg(long = "missing", value_name = "POSITION=REASON")]
+    pub missing: Vec<String>,
+    /// A photo of a missing finger, POSITION=FILE (PNG); repeat.
+    #[arg(long = "exception-photo", value_name = "POSITION=FILE")]
+    pub exception_photos: Vec<String>,
+    /// The citizen's signature (PNG).
+    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    pub signature: Option<PathBuf>,
+    /// The registration id this record corrects.
+    #[arg(long, value_name = "ID")]
+    pub supersedes: Option<String>,
+    /// Enrol a PIN that is already enrolled, allowed by this supervisor (password from
+    /// --supervisor-password-file, KATTOO_SUPERVISOR_PASSWORD or a prompt).
+    #[arg(long, value_name = "LOGIN", requires = "reason")]
+    pub override_duplicate_by: Option<String>,
+    /// Why the duplicate is allowed.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub supervisor_password_file: Option<PathBuf>,
+    /// Many enrollments: a JSON Lines file, one object per line with the keys demographics,
+    /// photo, fingers {position: file}, missing {position: reason}, exception_photos, signature,
+    /// supersedes (paths relative to the manifest). Prints each saved id as it commits.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demographics", "photo", "signature", "fingers", "missing"])]
+    pub manifest: Option<PathBuf>,
+}
+
+/// One enrollment described by files.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSet {
+    demographics: PathBuf,
+    photo: PathBuf,
+    #[serde(default)]
+    fingers: BTreeMap<String, PathBuf>,
+    #[serde(default)]
+    missing: BTreeMap<String, String>,
+    #[serde(default)]
+    exception_photos: BTreeMap<String, PathBuf>,
+    signature: PathBuf,
+    #[serde(default)]
+    supersedes: Option<String>,
+}
+
+fn split_pair(arg: &str, what: &str) -> anyhow::Result<(String, String)> {
+    arg.split_once('=')
+        .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
+        .ok_or_else(|| {
+            UsageError(format!(
+                "--{what} '{arg}' is not POSITION=VALUE, e.g. right-index=ri.png"
+            ))
+            .into()
+        })
+}
+
+fn position(name: &str) -> anyhow::Result<FingerPosition> {
+    Ok(name.parse().map_err(UsageError)?)
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())).into())
+}
+
+fn capture(
+    kind: BiometricKind,
+    pos: Option<FingerPosition>,
+    path: &Path,
+) -> anyhow::Result<Capture> {
+    Capture::from_png(kind, pos, read(path)?, DEVICE).map_err(|e: ImageError| {
+        let what = pos
+            .map(|p| format!("{} {p}", kind.name()))
+            .unwrap_or_else(|| kind.name().to_owned());
+        UsageError(format!("{} ({what}): {e}", path.display())).into()
+    })
+}
+
+impl FileSet {
+    fn from_args(a: &EnrollArgs) -> anyhow::Result<FileSet> {
+        let pairs = |list: &[String], what| {
+            list.iter()
+                .map(|x| split_pair(x, what))
+                .collect::<anyhow::Result<Vec<_>>>()
+        };
+        let unique = |pairs: Vec<(String, String)>,
+                      what: &str|
+         -> anyhow::Result<BTreeMap<String, String>> {
+            let mut map = BTreeMap::new();
+            for (k, v) in pairs {
+                if map.insert(k.clone(), v).is_some() {
+                    return Err(UsageError(format!("--{what} {k} is given twice")).into());
+                }
+            }
+            Ok(map)
+        };
+        let paths = |m: BTreeMap<String, String>| {
+            m.into_iter().map(|(k, v)| (k, PathBuf::from(v))).collect()
+        };
+        Ok(FileSet {
+            demographics: a.demographics.clone().unwrap_or_default(),
+            photo: a.photo.clone().unwrap_or_default(),
+            fingers: paths(unique(pairs(&a.fingers, "finger")?, "finger")?),
+            missing: unique(pairs(&a.missing, "missing")?, "missing")?,
+            exception_photos: paths(unique(
+                pairs(&a.exception_photos, "exception-photo")?,
+                "exception-photo",
+            )?),
+            signature: a.signature.clone().unwrap_or_default(),
+            supersedes: a.supersedes.clone(),
+        })
+    }
+
+    /// Reads and checks every file; relative paths are taken from `base`.
+    fn load(&self, base: &Path) -> anyhow::Result<EnrollmentDraft> {
+        let at = |p: &Path| base.join(p);
+        let text = read(&at(&self.demographics))?;
+        let citizen: CitizenInput = serde_json::from_slice(&text).map_err(|e| {
+            UsageError(format!(
+                "{}: not valid citizen JSON: {e}",
+                self.demographics.display()
+            ))
+        })?;
+        let mut captures = vec![capture(BiometricKind::Face, None, &at(&self.photo))?];
+        for (name, path) in &self.fingers {
+            captures.push(capture(
+                BiometricKind::Finger,
+                Some(position(name)?),
+                &at(path),
+            )?);
+        }
+        let mut exceptions = Vec::new();
+        for (name, reason) in &self.missing {
+            let reason: ExceptionReason = reason.parse().map_err(UsageError)?;
+            exceptions.push(FingerException {
+                position: position(name)?,
+                reason,
+            });
+        }
+        for (name, path) in &self.exception_photos {
+            captures.push(capture(
+                BiometricKind::ExceptionPhoto,
+                Some(position(name)?),
+                &at(path),
+            )?);
+        }
+        captures.push(capture(
+            BiometricKind::Signature,
+            None,
+            &at(&self.signature),
+        )?);
+        let supersedes = self
+            .supersedes
+            .as_deref()
+            .map(|s| {
+                s.parse::<RegistrationId>()
+                    .map_err(|e| UsageError(e.to_string()))
+            })
+            .transpose()?;
+        Ok(EnrollmentDraft {
+            citizen,
+            captures,
+            exceptions,
+            supersedes,
+        })
+    }
+}
+
+fn save(
+    station: &mut Station,
+    session: &Session,
+    draft: EnrollmentDraft,
+    grant: Option<(&Session, &str)>,
+) -> anyhow::Result<RegistrationId> {
+    let grant = grant.map(|(supervisor, reason)| DuplicateGrant {
+        supervisor,
+        reason: reason.to_owned(),
+    });
+    Ok(station.enroll(session, draft, grant, Timestamp::now())?)
+}
+
+pub(super) fn run(ctx: &Context, args: EnrollArgs) -> anyhow::Result<ExitCode> {
+    let (mut station, session) = ctx.open_as(&args.operator, args.password_file.as_deref())?;
+    let supervisor = match &args.override_duplicate_by {
+        None => None,
+        Some(login) => {
+            let pw = secrets::password(
+                args.supervisor_password_file.as_deref(),
+                "KATTOO_SUPERVISOR_PASSWORD",
+                &format!("Password for supervisor {login}: "),
+            )?;
+            Some(station.login(login, &pw, Timestamp::now())?)
+        }
+    };
+    let grant = supervisor
+        .as_ref()
+        .map(|s| (s, args.reason.as_deref().unwrap_or("")));
+    let Some(manifest) = &args.manifest else {
+        let draft = FileSet::from_args(&args)?.load(Path::new(""))?;
+        println!("{}", save(&mut station, &session, draft, grant)?);
+        return Ok(ExitCode::SUCCESS);
+    };
+    let text = String::from_utf8(read(manifest)?)
+        .map_err(|_| UsageError(format!("{} is not UTF-8", manifest.display())))?;
+    let base = manifest.parent().unwrap_or(Path::new(""));
+    let mut failed = 0usize;
+    let mut saved = 0usize;
+    let mut out = std::io::stdout().lock();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let result = serde_json::from_str::<FileSet>(line)
+            .map_err(|e| UsageError(format!("not a valid manifest line: {e}")).into())
+            .and_then(|set| set.load(base))
+            .and_then(|draft| save(&mut station, &session, draft, grant));
+        match result {
+            Ok(id) => {
+                saved += 1;
+                writeln!(out, "{id}")?;
+                out.flush()?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("{}:{}: {e:#}", manifest.display(), n + 1);
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("saved {saved}, failed {failed}");
+        return Ok(ExitCode::from(super::exit::INVALID));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,50 @@
+//! `kattoo station show | public-key`.
+
+use super::Context;
+use crate::store::{RecordFilter, RecordStatus};
+use clap::Subcommand;
+use std::process::ExitCode;
+
+/// Station subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Show the station's identity, key fingerprint and record counts.
+    Show,
+    /// Print the station's public key (PEM).
+    PublicKey,
+}
+
+pub(super) fn run(ctx: &Context, cmd: StationCommand) -> anyhow::Result<ExitCode> {
+    let station = ctx.open()?;
+    let info = station.info();
+    match cmd {
+        StationCommand::PublicKey => print!("{}", info.public_key.to_pem()),
+        StationCommand::Show => {
+            let records = station.store().db().records(&RecordFilter::default())?;
+            let count = |s| records.iter().filter(|r| r.status == s).count();
+            println!("Station:    {}", info.station_id);
+            println!("Name:       {}", info.name);
+            println!("Region:     {}", info.region);
+            println!("Precincts:  {}", info.precincts.join(", "));
+            println!("Created:    {}", info.created_at);
+            println!(
+                "Records:    {} (pending {}, approved {}, rejected {}, exported {})",
+                records.len(),
+                count(RecordStatus::Pending),
+                count(RecordStatus::Approved),
+                count(RecordStatus::Rejected),
+                count(RecordStatus::Exported)
+            );
+            println!("Key:        {}", info.public_key.fingerprint());
+            println!(
+                "Training:   {}",
+                if station.config().station.training {
+                    "on"
+                } else {
+                    "off"
+                }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
