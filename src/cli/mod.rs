@@ -116,19 +116,26 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 StationError::UnknownRecord(_) | StationError::UnknownOperator(_) => {
                     exit::NOT_FOUND
                 }
-                StationError::Store(_) => continue,
+                // `Store` is `#[error(transparent)]`: its source is the store error's source, so
+                // the store error itself never shows up in the chain; look inside here.
+                StationError::Store(e) => store_exit_code(e),
                 _ => exit::FAILURE,
             };
         }
         if let Some(e) = cause.downcast_ref::<StoreError>() {
-            return match e {
-                StoreError::WrongPassphrase(_) => exit::AUTH,
-                StoreError::Missing(_) => exit::NOT_FOUND,
-                _ => exit::FAILURE,
-            };
+            return store_exit_code(e);
         }
     }
     exit::FAILURE
+}
+
+fn store_exit_code(e: &crate::store::Error) -> u8 {
+    use crate::store::Error as StoreError;
+    match e {
+        StoreError::WrongPassphrase(_) => exit::AUTH,
+        StoreError::Missing(_) => exit::NOT_FOUND,
+        _ => exit::FAILURE,
+    }
 }
 
 /// The data directory: `--data-dir`, `KATTOO_DATA_DIR`, or the platform default.

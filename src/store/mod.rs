@@ -161,6 +161,12 @@ impl Store {
         Ok(out)
     }
 
+    /// The connection itself, for tests that tamper with the file behind the store's back.
+    #[cfg(test)]
+    pub(crate) fn raw_connection(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Read access outside a transaction.
     pub fn db(&self) -> Db<'_> {
         Db(&self.conn)
