@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 #[non_exhaustive]
 pub enum Action {
     StationInit,
-    Unlock,
     Login,
     LoginFailed,
     Lockout,
@@ -29,7 +28,6 @@ pub enum Action {
     OperatorPasswordReset,
     Export,
     Refusal,
-    ConfigChange,
 }
 
 impl Action {
@@ -37,7 +35,6 @@ impl Action {
     pub fn name(self) -> &'static str {
         match self {
             Self::StationInit => "station-init",
-            Self::Unlock => "unlock",
             Self::Login => "login",
             Self::LoginFailed => "login-failed",
             Self::Lockout => "lockout",
@@ -52,7 +49,6 @@ impl Action {
             Self::OperatorPasswordReset => "operator-password-reset",
             Self::Export => "export",
             Self::Refusal => "refusal",
-            Self::ConfigChange => "config-change",
         }
     }
 }

@@ -44,7 +44,7 @@ pub struct SecurityConfig {
 }
 
 /// Station behaviour.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StationConfig {
     /// Training mode: records are flagged as training and never exported.
@@ -55,7 +55,7 @@ impl Default for LogConfig {
     fn default() -> Self {
         Self {
             level: "info".into(),
-            stderr_level: "warn".into(),
+            stderr_level: "error".into(),
             keep_days: 30,
         }
     }
@@ -82,16 +82,10 @@ impl Default for Config {
     }
 }
 
-impl Default for StationConfig {
-    fn default() -> Self {
-        Self { training: false }
-    }
-}
-
 /// Why the configuration could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: String,
         source: std::io::Error,

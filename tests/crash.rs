@@ -38,7 +38,12 @@ fn kattoo(dir: &Path) -> Command {
 
 fn run_ok(mut c: Command) {
     let out = c.output().expect("kattoo runs");
-    assert!(out.status.success(), "{:?} failed: {}", c, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        c,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A valid female PIN for 14 March 1990 with serial `n`.
@@ -50,14 +55,31 @@ fn pin(n: u64) -> String {
 fn manifest(work: &Path, cycle: u64, first: u64, count: u64) -> std::path::PathBuf {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let person: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixtures.join("people/aigul.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(fixtures.join("people/aigul.json")).unwrap())
+            .unwrap();
     let fingers: serde_json::Map<String, serde_json::Value> = [
-        "right-thumb", "right-index", "right-middle", "right-ring", "right-little",
-        "left-thumb", "left-index", "left-middle", "left-ring",
+        "right-thumb",
+        "right-index",
+        "right-middle",
+        "right-ring",
+        "right-little",
+        "left-thumb",
+        "left-index",
+        "left-middle",
+        "left-ring",
     ]
     .iter()
     .enumerate()
-    .map(|(i, name)| (name.to_string(), fixtures.join(format!("fingers/{}_1.png", 101 + i)).display().to_string().into()))
+    .map(|(i, name)| {
+        (
+            name.to_string(),
+            fixtures
+                .join(format!("fingers/{}_1.png", 101 + i))
+                .display()
+                .to_string()
+                .into(),
+        )
+    })
     .collect();
     let dir = work.join(format!("cycle-{cycle}"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -87,19 +109,41 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
     let data = work.path().join("station");
     let mut init = kattoo(&data);
     init.env("KATTOO_NEW_PASSWORD", "admin-password")
-        .args(["init", "--station-id", "KG1101", "--name", "Crash", "--region", "chui"])
+        .args([
+            "init",
+            "--station-id",
+            "KG1101",
+            "--name",
+            "Crash",
+            "--region",
+            "chui",
+        ])
         .args(["--precinct", "1101", "--admin", "admin"]);
     run_ok(init);
     let mut add = kattoo(&data);
     add.env("KATTOO_NEW_PASSWORD", "registrar-password")
         .env("KATTOO_OPERATOR_PASSWORD", "admin-password")
-        .args(["operator", "add", "reg1", "--role", "registrar", "--operator", "admin"]);
+        .args([
+            "operator",
+            "add",
+            "reg1",
+            "--role",
+            "registrar",
+            "--operator",
+            "admin",
+        ]);
     run_ok(add);
 
     let seed = std::env::var("KATTOO_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     eprintln!("crash test seed: {seed} (set KATTOO_CRASH_SEED to replay)");
     let mut rng = Rng(seed);
     let mut committed: Vec<String> = Vec::new();
@@ -137,9 +181,14 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
         child.wait().unwrap();
         let ids = reader.join().unwrap();
 
-        let station = Station::open(&data, PASSPHRASE, Config::default())
-            .unwrap_or_else(|e| panic!("cycle {cycle}: the station does not open after SIGKILL: {e}"));
-        assert_eq!(station.store().integrity_check(), Ok(()), "cycle {cycle}: integrity_check");
+        let station = Station::open(&data, PASSPHRASE, Config::default()).unwrap_or_else(|e| {
+            panic!("cycle {cycle}: the station does not open after SIGKILL: {e}")
+        });
+        assert_eq!(
+            station.store().integrity_check(),
+            Ok(()),
+            "cycle {cycle}: integrity_check"
+        );
         for id in &ids {
             assert!(
                 station.store().db().record(id).unwrap().is_some(),
@@ -153,7 +202,10 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
     let report = station.verify_all().unwrap();
     assert!(report.ok(), "after the crash cycles: {report:?}");
     for id in &committed {
-        assert!(station.store().db().record(id).unwrap().is_some(), "{id} lost");
+        assert!(
+            station.store().db().record(id).unwrap().is_some(),
+            "{id} lost"
+        );
     }
     assert!(report.records_checked >= committed.len() as u64);
     eprintln!(
@@ -161,6 +213,12 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
         committed.len(),
         report.records_checked
     );
-    assert!(killed_mid_run > 0, "no child was killed mid-run: the test proved nothing");
-    assert!(!committed.is_empty(), "no child committed anything: the test proved nothing");
+    assert!(
+        killed_mid_run > 0,
+        "no child was killed mid-run: the test proved nothing"
+    );
+    assert!(
+        !committed.is_empty(),
+        "no child committed anything: the test proved nothing"
+    );
 }

@@ -1,2 +1,4 @@
 mod cli;
+mod crash;
+mod privacy;
 mod util;

@@ -80,7 +80,10 @@ pub fn manifest_line(person: &Path) -> serde_json::Value {
         .map(|(p, f)| {
             (
                 (*p).to_owned(),
-                fixture(&format!("fingers/{f}")).display().to_string().into(),
+                fixture(&format!("fingers/{f}"))
+                    .display()
+                    .to_string()
+                    .into(),
             )
         })
         .collect();
@@ -116,22 +119,28 @@ impl Kiosk {
 
     /// `kattoo init` for this kiosk's station, passphrase and admin password in the environment.
     pub fn init_cmd(&self) -> Command {
+        self.init_cmd_with(&[])
+    }
+
+    /// [`Kiosk::init_cmd`] with the options named in `changed` given these values instead.
+    pub fn init_cmd_with(&self, changed: &[(&str, &str)]) -> Command {
+        let defaults = [
+            ("--station-id", STATION_ID),
+            ("--name", STATION_NAME),
+            ("--region", REGION),
+            ("--precinct", "1101"),
+            ("--precinct", "1102"),
+            ("--admin", ADMIN),
+        ];
         let mut cmd = self.cmd();
-        cmd.env("KATTOO_NEW_PASSWORD", ADMIN_PASSWORD).args([
-            "init",
-            "--station-id",
-            STATION_ID,
-            "--name",
-            STATION_NAME,
-            "--region",
-            REGION,
-            "--precinct",
-            "1101",
-            "--precinct",
-            "1102",
-            "--admin",
-            ADMIN,
-        ]);
+        cmd.env("KATTOO_NEW_PASSWORD", ADMIN_PASSWORD).arg("init");
+        for (flag, value) in defaults
+            .iter()
+            .filter(|(flag, _)| !changed.iter().any(|(c, _)| c == flag))
+            .chain(changed)
+        {
+            cmd.args([flag, value]);
+        }
         cmd
     }
 
@@ -246,7 +255,9 @@ pub fn assert_registration_id(printed: &str, sequence: u64) {
     let id: RegistrationId = printed
         .parse()
         .unwrap_or_else(|e| panic!("{printed:?} is not a registration id: {e}"));
+    assert_eq!(id.sequence(), sequence, "{printed}");
     let station = StationId::parse(STATION_ID).unwrap();
+    assert_eq!(id.station(), &station, "{printed}");
     let today = time::OffsetDateTime::now_utc().date();
     // The command may have run just before midnight UTC.
     let dates = [today, today.previous_day().unwrap()];

@@ -2,8 +2,9 @@
 
 use super::operator::Actor;
 use super::{Context, UsageError, VerificationFailed};
-use crate::domain::Timestamp;
 use crate::domain::enrollment::Record;
+use crate::domain::registration_id::RegistrationIdError;
+use crate::domain::{RegistrationId, Timestamp};
 use crate::store::{RecordFilter, RecordStatus, StoredRecord};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
@@ -54,6 +55,15 @@ pub struct RejectArgs {
     pub reason: String,
     #[command(flatten)]
     pub actor: Actor,
+}
+
+/// A registration id as typed: a mistyped one is a usage error that says so.
+fn typed_id(text: &str) -> anyhow::Result<String> {
+    let id: RegistrationId = text
+        .trim()
+        .parse()
+        .map_err(|e: RegistrationIdError| UsageError(e.to_string()))?;
+    Ok(id.to_string())
 }
 
 fn parse(stored: &StoredRecord) -> anyhow::Result<Record> {
@@ -130,7 +140,8 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
         }
         RecordsCommand::Show { id, json, actor } => {
             let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
-            let (stored, r) = st.record(&s, id.trim(), Timestamp::now())?;
+            let id = typed_id(&id)?;
+            let (stored, r) = st.record(&s, &id, Timestamp::now())?;
             if json {
                 println!("{}", String::from_utf8_lossy(&stored.record_json));
                 return Ok(ExitCode::SUCCESS);
@@ -151,6 +162,10 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
                     "Duplicate of:    {} (allowed by {}: {})",
                     d.of, d.supervisor, d.reason
                 );
+            }
+            let duplicates = st.store().db().duplicates_of(&stored.registration_id)?;
+            if !duplicates.is_empty() {
+                println!("Duplicated by:   {}", duplicates.join(", "));
             }
             println!("Name:            {}", full_name(&r));
             println!(
@@ -221,8 +236,12 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
 }
 
 pub(super) fn approve(ctx: &Context, args: ApproveArgs) -> anyhow::Result<ExitCode> {
+    let ids = args
+        .ids
+        .iter()
+        .map(|i| typed_id(i))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let (mut st, s) = ctx.open_as(&args.actor.operator, args.actor.password_file.as_deref())?;
-    let ids: Vec<String> = args.ids.iter().map(|i| i.trim().to_owned()).collect();
     st.approve(&s, &ids, Timestamp::now())?;
     println!("approved {} record(s)", ids.len());
     Ok(ExitCode::SUCCESS)
@@ -232,8 +251,9 @@ pub(super) fn reject(ctx: &Context, args: RejectArgs) -> anyhow::Result<ExitCode
     if args.reason.trim().is_empty() {
         return Err(UsageError("--reason must say why the record is rejected".into()).into());
     }
+    let id = typed_id(&args.id)?;
     let (mut st, s) = ctx.open_as(&args.actor.operator, args.actor.password_file.as_deref())?;
-    st.reject(&s, args.id.trim(), &args.reason, Timestamp::now())?;
-    println!("rejected {}", args.id.trim());
+    st.reject(&s, &id, &args.reason, Timestamp::now())?;
+    println!("rejected {id}");
     Ok(ExitCode::SUCCESS)
 }

@@ -18,7 +18,7 @@ pub use password::{PasswordError, hash_password, verify_password};
 /// Errors from the crypto layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("could not produce canonical JSON: {0}")]
+    #[error("could not produce canonical JSON")]
     Canonical(#[source] serde_json::Error),
     #[error("key derivation failed: {0}")]
     Kdf(String),

@@ -15,6 +15,9 @@ pub mod registration_id;
 pub mod timestamp;
 pub mod validation;
 
+#[cfg(test)]
+mod golden_tests;
+
 pub use biometric::{BiometricFormat, BiometricKind, BiometricRef, Capture};
 pub use citizen::{Citizen, CitizenInput, Language, Sex};
 pub use enrollment::{Enrollment, Signed, Unsigned};

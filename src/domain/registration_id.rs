@@ -56,7 +56,7 @@ const DAMM: [[u8; 10]; 10] = [
     [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
     [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
     [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
-    [2, 5, 8, 1, 4, 3, 0, 7, 9, 6],
+    [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
 ];
 
 /// The Damm check digit of the decimal digits in `text` (other characters are skipped).
@@ -77,7 +77,7 @@ pub enum RegistrationIdError {
     CheckDigit(String),
 }
 
-/// A registration id, e.g. `KG1101-000042-20261127-3`.
+/// A registration id, e.g. `KG1101-000042-20261127-0`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegistrationId {
     text: String,
@@ -197,6 +197,19 @@ mod tests {
         // The textbook example: 572 has check digit 4.
         assert_eq!(damm_check_digit("572"), 4);
         assert_eq!(damm_check_digit("5724"), 0);
+    }
+
+    #[test]
+    fn damm_table_is_a_quasigroup_with_zero_diagonal() {
+        for i in 0..10 {
+            let mut row: Vec<u8> = DAMM[i].to_vec();
+            let mut col: Vec<u8> = DAMM.iter().map(|r| r[i]).collect();
+            row.sort();
+            col.sort();
+            assert_eq!(row, (0..10).collect::<Vec<u8>>(), "row {i}");
+            assert_eq!(col, (0..10).collect::<Vec<u8>>(), "column {i}");
+            assert_eq!(DAMM[i][i], 0, "diagonal {i}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub enum Error {
     Store(#[from] store::Error),
     #[error(transparent)]
     Crypto(#[from] crate::crypto::Error),
-    #[error("{path}: {source}")]
+    #[error("cannot use {path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -44,7 +44,7 @@ pub enum Error {
     Invalid(String),
     #[error("citizen details are not valid: {}", list(.0))]
     Validation(Vec<ValidationError>),
-    #[error("enrollment is not complete: {0}")]
+    #[error("enrollment is not complete")]
     Incomplete(#[from] CompletenessError),
     #[error("unknown login or wrong password")]
     BadCredentials,
@@ -60,7 +60,7 @@ pub enum Error {
     AccountLocked(String),
     #[error("account {0} is disabled")]
     AccountDisabled(String),
-    #[error("{login} ({role}) may not {action}: it needs a {needed}")]
+    #[error("{login} ({role}) may not {action}: that needs the {needed} role")]
     PermissionDenied {
         login: String,
         role: Role,
@@ -185,18 +185,24 @@ impl Station {
         restrict_permissions(data_dir)?;
         let kdf = KdfParams::generate()?;
         let db_key = kdf.derive(passphrase)?;
-        let kdf_path = data_dir.join(KDF_FILE);
-        write_new_file(
-            &kdf_path,
-            serde_json::to_string_pretty(&kdf)
-                .expect("serialises")
-                .as_bytes(),
-        )?;
         let config_path = data_dir.join(crate::config::FILE_NAME);
         if !config_path.exists() {
-            write_new_file(&config_path, crate::config::DEFAULT_TOML.as_bytes())?;
+            write_synced(&config_path, crate::config::DEFAULT_TOML.as_bytes())?;
         }
 
+        // Build the database under a temporary name and rename it into place last, so an
+        // interrupted init leaves no half-made station behind and can simply be run again.
+        let partial = data_dir.join(format!("{DB_FILE}.partial"));
+        for leftover in [
+            partial.clone(),
+            partial.with_extension("partial-wal"),
+            partial.with_extension("partial-shm"),
+        ] {
+            match std::fs::remove_file(&leftover) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&leftover)(e)),
+                _ => {}
+            }
+        }
         let key = StationKey::generate()?;
         let row = StationRow {
             station_id: setup.station_id.to_string(),
@@ -210,7 +216,7 @@ impl Station {
             signing_seed: zeroize::Zeroizing::new(key.seed().to_vec()),
             created_at: now.to_string(),
         };
-        let mut store = Store::create(&db_path, &db_key)?;
+        let mut store = Store::create(&partial, &db_key)?;
         store.transaction(|db| -> Result<()> {
             db.insert_station(&row)?;
             db.insert_operator(
@@ -232,6 +238,16 @@ impl Station {
             )?;
             Ok(())
         })?;
+        drop(store); // the last connection closes: the WAL is checkpointed into the file
+        write_synced(
+            &data_dir.join(KDF_FILE),
+            serde_json::to_string_pretty(&kdf)
+                .expect("serialises")
+                .as_bytes(),
+        )?;
+        std::fs::rename(&partial, &db_path).map_err(io(&db_path))?;
+        sync_dir(data_dir)?;
+        let store = Store::open(&db_path, &db_key)?;
         tracing::info!(station = %setup.station_id, "station initialised");
         Self::assemble(store, key, config, data_dir)
     }
@@ -255,7 +271,7 @@ impl Station {
     fn assemble(store: Store, key: StationKey, config: Config, data_dir: &Path) -> Result<Station> {
         let row = store.db().station()?;
         let info = StationInfo {
-            station_id: StationId::parse(&row.station_id).map_err(|e| store::Error::Corrupt(e))?,
+            station_id: StationId::parse(&row.station_id).map_err(store::Error::Corrupt)?,
             name: row.name,
             region: row.region,
             precincts: row.precincts,
@@ -301,17 +317,22 @@ impl Station {
     }
 }
 
-/// Writes a file that must not exist yet, and syncs it.
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file (replacing it) and syncs it to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io(path))?;
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
     f.write_all(bytes)
         .and_then(|_| f.sync_all())
         .map_err(io(path))
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(dir))?;
+    Ok(())
 }
 
 #[cfg(unix)]

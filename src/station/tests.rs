@@ -59,7 +59,12 @@ pub(crate) fn setup() -> (tempfile::TempDir, Station, Session) {
 }
 
 /// Adds an account with [`PASSWORD`] (as `by`) and logs it in.
-pub(crate) fn add_operator(station: &mut Station, by: &Session, login: &str, role: Role) -> Session {
+pub(crate) fn add_operator(
+    station: &mut Station,
+    by: &Session,
+    login: &str,
+    role: Role,
+) -> Session {
     station
         .add_operator(by, login, role, PASSWORD, now())
         .expect("add operator");
@@ -240,11 +245,11 @@ fn a_registrar_is_refused_supervisor_work_and_each_refusal_is_audited() {
     let id_s = id.to_string();
 
     let attempts: Vec<(&str, Result<()>)> = vec![
-        ("approve records", st.approve(&reg, &[id_s.clone()], now())),
         (
-            "reject records",
-            st.reject(&reg, &id_s, "bad photo", now()),
+            "approve records",
+            st.approve(&reg, std::slice::from_ref(&id_s), now()),
         ),
+        ("reject records", st.reject(&reg, &id_s, "bad photo", now())),
         (
             "add an operator",
             st.add_operator(&reg, "reg2", Role::Registrar, PASSWORD, now()),
@@ -294,7 +299,13 @@ fn a_supervisor_adds_registrars_only_and_an_admin_adds_anyone() {
             .add_operator(&sup, "boss", role, PASSWORD, now())
             .unwrap_err();
         assert!(
-            matches!(err, Error::PermissionDenied { needed: Role::Admin, .. }),
+            matches!(
+                err,
+                Error::PermissionDenied {
+                    needed: Role::Admin,
+                    ..
+                }
+            ),
             "{err:?}"
         );
         assert_eq!(audit_len(&st), before + 1);
@@ -393,7 +404,15 @@ fn five_wrong_passwords_lock_out_for_a_doubling_period() {
     let trail: Vec<(Action, Option<String>)> = events(&st)
         .into_iter()
         .skip(first_fail_seq as usize - 1)
-        .map(|e| (e.action, e.detail.get("why").and_then(|w| w.as_str()).map(str::to_owned)))
+        .map(|e| {
+            (
+                e.action,
+                e.detail
+                    .get("why")
+                    .and_then(|w| w.as_str())
+                    .map(str::to_owned),
+            )
+        })
         .collect();
     let count = |a: Action| trail.iter().filter(|(x, _)| *x == a).count();
     assert_eq!(count(Action::Lockout), 3);
@@ -613,7 +632,9 @@ fn a_correction_supersedes_the_old_record() {
     assert_eq!(record.citizen.surname, "Асанова");
 
     match st.approve(&sup, &[old.to_string()], now()) {
-        Err(Error::Superseded { id, by }) => assert_eq!((id, by), (old.to_string(), new.to_string())),
+        Err(Error::Superseded { id, by }) => {
+            assert_eq!((id, by), (old.to_string(), new.to_string()))
+        }
         other => panic!("expected Superseded, got {other:?}"),
     }
     // A record can be corrected only once; correct the correction instead.
@@ -645,7 +666,11 @@ fn approve_and_reject_only_pending_records_all_or_none() {
     );
     assert!(matches!(
         st.approve(&sup, &[a.to_string()], now()),
-        Err(Error::NotPending { status: RecordStatus::Approved, wanted: "approved", .. })
+        Err(Error::NotPending {
+            status: RecordStatus::Approved,
+            wanted: "approved",
+            ..
+        })
     ));
 
     for empty in ["", "   \n "] {
@@ -656,7 +681,11 @@ fn approve_and_reject_only_pending_records_all_or_none() {
     }
     assert!(matches!(
         st.reject(&sup, a.as_str(), "photo blurred", now()),
-        Err(Error::NotPending { status: RecordStatus::Approved, wanted: "rejected", .. })
+        Err(Error::NotPending {
+            status: RecordStatus::Approved,
+            wanted: "rejected",
+            ..
+        })
     ));
     st.reject(&sup, b.as_str(), "photo blurred", now()).unwrap();
     let stored = st.store().db().record(b.as_str()).unwrap().unwrap();
@@ -672,7 +701,11 @@ fn approve_and_reject_only_pending_records_all_or_none() {
         Err(Error::NotPending { .. })
     ));
     assert!(matches!(
-        st.approve(&sup, &[c.to_string(), "KG1101-000099-20261127-0".into()], now()),
+        st.approve(
+            &sup,
+            &[c.to_string(), "KG1101-000099-20261127-0".into()],
+            now()
+        ),
         Err(Error::UnknownRecord(_))
     ));
     assert_eq!(status(&st, &c), RecordStatus::Pending);
@@ -714,12 +747,12 @@ fn an_edited_audit_row_is_found() {
         .replace("reg1", "reg2")
         .into_bytes();
     raw(&st)
-        .execute(
-            "UPDATE audit SET event = ?1 WHERE seq = 5",
-            [&edited],
-        )
+        .execute("UPDATE audit SET event = ?1 WHERE seq = 5", [&edited])
         .unwrap();
-    assert_eq!(st.verify_audit().unwrap(), Err(ChainError::Edited { seq: 5 }));
+    assert_eq!(
+        st.verify_audit().unwrap(),
+        Err(ChainError::Edited { seq: 5 })
+    );
     assert!(!st.verify_all().unwrap().ok());
 }
 
@@ -730,7 +763,13 @@ fn a_deleted_audit_row_is_found() {
         .execute("DELETE FROM audit WHERE seq = 4", [])
         .unwrap();
     let err = st.verify_audit().unwrap().unwrap_err();
-    assert_eq!(err, ChainError::Gap { seq: 5, expected: 4 });
+    assert_eq!(
+        err,
+        ChainError::Gap {
+            seq: 5,
+            expected: 4
+        }
+    );
     assert!(err.to_string().contains("expected row number 4"), "{err}");
 }
 
@@ -763,13 +802,9 @@ fn an_inserted_audit_row_is_found() {
     conn.execute("UPDATE audit SET seq = seq - 999 WHERE seq > 1000", [])
         .unwrap();
     let prev = row(&st, 3).hash;
-    let event = crate::crypto::canonical_json(&Event::new(
-        Action::Login,
-        now(),
-        Some("reg1"),
-        None,
-    ))
-    .unwrap();
+    let event =
+        crate::crypto::canonical_json(&Event::new(Action::Login, now(), Some("reg1"), None))
+            .unwrap();
     let hash = chain_hash(&prev, &event);
     conn.execute(
         "INSERT INTO audit (seq, event, prev, hash) VALUES (4, ?1, ?2, ?3)",

@@ -38,13 +38,13 @@ pub enum Error {
     Missing(PathBuf),
     #[error("a station database already exists at {0}; refusing to overwrite it")]
     Exists(PathBuf),
-    #[error("database {path}: {source}")]
+    #[error("cannot open database {path}")]
     Open {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
-    #[error("database: {0}")]
+    #[error(transparent)]
     Sql(#[from] rusqlite::Error),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -78,6 +78,8 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
+        // A wrong key is reported as our own error; keep SQLCipher from printing its own.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
         conn.pragma_update(None, "key", &*key.pragma_value())?;
         let mut store = Store {
             conn,
@@ -102,6 +104,8 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
+        // A wrong key is reported as our own error; keep SQLCipher from printing its own.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
         conn.pragma_update(None, "key", &*key.pragma_value())?;
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)

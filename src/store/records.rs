@@ -204,6 +204,17 @@ impl Db<'_> {
         Ok(ids)
     }
 
+    /// Records saved under a duplicate override that point at `id`.
+    pub fn duplicates_of(&self, id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT registration_id FROM records WHERE duplicate_of = ?1 ORDER BY sequence",
+        )?;
+        let ids = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
     /// Moves a record to a new status with who, when and why.
     pub fn set_record_status(
         &self,

@@ -1,0 +1,266 @@
+//! Benchmarks of the headless core (issue 2):
+//! - `commit/enrollment`: one full enrollment through `Station::enroll` (validation, duplicate
+//!   check, numbering, JCS, ed25519 signature, record + 12 blobs + audit row in one transaction)
+//!   against `commit/bare-insert`: the same bytes inserted with plain rusqlite in one transaction
+//!   on the same SQLCipher settings (raw key, WAL, synchronous=FULL). Target: ≤ 2× the bare insert.
+//! - `record/sign`, `record/verify`: throughput of signing and verifying one record.
+//! - `verify/1000-records`: `Station::verify_all` over 1,000 records.
+//!
+//! Fingerprints are ten synthetic 500×500 8-bit PNGs of about 100 KB each (ridges plus noise),
+//! generated deterministically; the photo is the astronaut fixture (~790 KB), the signature a
+//! small PNG. Sizes are printed at start.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use kattoo::config::Config;
+use kattoo::crypto::{DOMAIN_ENROLLMENT, KdfParams, StationKey, canonical_json};
+use kattoo::domain::address::Precinct;
+use kattoo::domain::enrollment::{OperatorRef, RecordHeader, verify_record};
+use kattoo::domain::{
+    BiometricKind, Capture, CitizenInput, Enrollment, FingerPosition, RegistrationId, Role,
+    StationId, Timestamp,
+};
+use kattoo::station::{EnrollmentDraft, Session, Station, StationSetup};
+use std::hint::black_box;
+use std::path::Path;
+
+const PASSPHRASE: &str = "benchmark station passphrase";
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+}
+
+/// A deterministic ~100 KB fingerprint-like PNG (ridges plus noise), 500×500, 8-bit gray.
+fn synthetic_finger(seed: u32) -> Vec<u8> {
+    let (w, h) = (500u32, 500u32);
+    let mut state = seed.wrapping_mul(2_654_435_761) | 1;
+    let mut pixels = Vec::with_capacity((w * h) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let (fx, fy) = (x as f32 - 250.0, y as f32 - 250.0);
+            let r = (fx * fx + fy * fy).sqrt() + seed as f32;
+            let ridge = ((r / 4.5).sin() * 90.0 + 128.0) as i32;
+            let noise = (state % 24) as i32 - 12;
+            pixels.push((ridge + noise).clamp(0, 255) as u8);
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: 19685,
+        yppu: 19685,
+        unit: png::Unit::Meter,
+    }));
+    let mut writer = enc.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+fn captures() -> Vec<Capture> {
+    let read = |p: &str| std::fs::read(fixtures().join(p)).unwrap();
+    let mut c = vec![
+        Capture::from_png(
+            BiometricKind::Face,
+            None,
+            read("faces/astronaut.png"),
+            "bench:1",
+        )
+        .unwrap(),
+    ];
+    for (i, pos) in FingerPosition::ALL.into_iter().enumerate() {
+        c.push(
+            Capture::from_png(
+                BiometricKind::Finger,
+                Some(pos),
+                synthetic_finger(i as u32 + 1),
+                "bench:1",
+            )
+            .unwrap(),
+        );
+    }
+    c.push(
+        Capture::from_png(
+            BiometricKind::Signature,
+            None,
+            read("signature.png"),
+            "bench:1",
+        )
+        .unwrap(),
+    );
+    c
+}
+
+fn citizen(serial: u64) -> CitizenInput {
+    let mut c: CitizenInput =
+        serde_json::from_slice(&std::fs::read(fixtures().join("people/aigul.json")).unwrap())
+            .unwrap();
+    c.pin = Some(format!("114031990{:05}", serial % 100_000));
+    c
+}
+
+fn station(dir: &Path) -> (Station, Session) {
+    let setup = StationSetup {
+        station_id: StationId::parse("KG1101").unwrap(),
+        name: "Bench".into(),
+        region: "chui".into(),
+        precincts: vec![Precinct::parse("1101").unwrap()],
+        admin_login: "admin".into(),
+        admin_password: "admin-password".into(),
+    };
+    let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
+    let mut st = Station::init(dir, PASSPHRASE, &setup, Config::default(), now).unwrap();
+    let session = st.login("admin", "admin-password", now).unwrap();
+    (st, session)
+}
+
+fn bench_commit(c: &mut Criterion) {
+    let caps = captures();
+    let total: usize = caps.iter().map(|c| c.data.len()).sum();
+    let fingers: Vec<usize> = caps
+        .iter()
+        .filter(|c| c.kind == BiometricKind::Finger)
+        .map(|c| c.data.len())
+        .collect();
+    eprintln!(
+        "enrollment: {} files, {total} bytes; fingerprints {:?} bytes",
+        caps.len(),
+        fingers
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut st, session) = station(dir.path());
+    let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
+    let mut serial = 0u64;
+    let mut group = c.benchmark_group("commit");
+    group.sample_size(30);
+    group.bench_function("enrollment", |b| {
+        b.iter_batched(
+            || {
+                serial += 1;
+                EnrollmentDraft {
+                    citizen: citizen(serial),
+                    captures: caps.clone(),
+                    ..Default::default()
+                }
+            },
+            |draft| st.enroll(&session, draft, None, now).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+
+    // The same bytes, bare: one transaction, one row of JSON-sized text and 12 blobs.
+    let bare_dir = tempfile::tempdir().unwrap();
+    let key = KdfParams::generate().unwrap().derive(PASSPHRASE).unwrap();
+    let mut conn = rusqlite::Connection::open(bare_dir.path().join("bare.db")).unwrap();
+    conn.pragma_update(None, "key", &*key.pragma_value())
+        .unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE r (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
+         CREATE TABLE b (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);",
+    )
+    .unwrap();
+    let json = vec![b'x'; 4096];
+    let mut n = 0u64;
+    group.bench_function("bare-insert", |b| {
+        b.iter(|| {
+            n += 1;
+            let tx = conn.transaction().unwrap();
+            tx.execute("INSERT INTO r (json) VALUES (?1)", [&json])
+                .unwrap();
+            for (i, cap) in caps.iter().enumerate() {
+                // Distinct keys so every blob is really written, as in the first enrollment of a citizen.
+                tx.execute(
+                    "INSERT INTO b (sha256, data) VALUES (?1, ?2)",
+                    rusqlite::params![format!("{n}-{i}"), cap.data],
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+        })
+    });
+    group.finish();
+}
+
+fn bench_sign_verify(c: &mut Criterion) {
+    let key = StationKey::from_seed(&[9u8; 32]).unwrap();
+    let public = key.public_key();
+    let station = StationId::parse("KG1101").unwrap();
+    let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
+    let header = RecordHeader {
+        registration_id: RegistrationId::new(&station, 42, now.date()),
+        sequence: 42,
+        created_at: now,
+        operator: OperatorRef {
+            login: "aibek".into(),
+            role: Role::Registrar,
+        },
+        training: false,
+        supersedes: None,
+        duplicate_override: None,
+    };
+    let citizen = citizen(1).validate(now.date()).unwrap();
+    let unsigned = || {
+        Enrollment::new(
+            station.clone(),
+            header.clone(),
+            citizen.clone(),
+            captures(),
+            Vec::new(),
+        )
+        .unwrap()
+    };
+    let signed = unsigned().sign(&key).unwrap();
+    let bytes = signed.signed_bytes().to_vec();
+    let sig = *signed.signature();
+    eprintln!("signed record: {} bytes of JCS", bytes.len());
+    let mut group = c.benchmark_group("record");
+    group.throughput(Throughput::Elements(1));
+    // What `Enrollment::sign` does: canonical JSON of the record, then ed25519 over domain || bytes.
+    let record = signed.record().clone();
+    group.bench_function("sign", |b| {
+        b.iter(|| {
+            let jcs = canonical_json(&record).unwrap();
+            black_box(key.sign(DOMAIN_ENROLLMENT, &jcs))
+        })
+    });
+    group.bench_function("verify", |b| {
+        b.iter(|| black_box(verify_record(&public, &bytes, &sig).unwrap()))
+    });
+    group.finish();
+}
+
+fn bench_verify_all(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut st, session) = station(dir.path());
+    let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
+    let caps = captures();
+    for serial in 1..=1000 {
+        let draft = EnrollmentDraft {
+            citizen: citizen(serial),
+            captures: caps.clone(),
+            ..Default::default()
+        };
+        st.enroll(&session, draft, None, now).unwrap();
+    }
+    let mut group = c.benchmark_group("verify");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("1000-records", |b| {
+        b.iter(|| {
+            let report = st.verify_all().unwrap();
+            assert!(report.ok());
+            black_box(report)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_commit, bench_sign_verify, bench_verify_all);
+criterion_main!(benches);

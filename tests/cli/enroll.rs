@@ -1,0 +1,396 @@
+//! `kattoo enroll`: one record from flags, many from a manifest, and everything refused on the way.
+
+use super::*;
+
+#[test]
+fn enroll_saves_a_record_that_list_and_show_find() {
+    let kiosk = staffed();
+    let person = fixture("people/aigul.json");
+    let id = kiosk.enroll(REG, REG_PASSWORD, &person);
+    assert_registration_id(&id, 1);
+
+    let list = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .args(["records", "list", "--operator", REG])
+            .assert()
+            .success(),
+    );
+    assert_eq!(
+        mask_times(&list),
+        format!(
+            "REGISTRATION ID            STATUS    CREATED               PRECINCT NAME\n\
+             {id}   pending   <TIME>  1101     Өмүрбекова Айгүл Асанбековна\n\
+             1 record(s)\n"
+        )
+    );
+
+    let show = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .args(["records", "show", &id, "--operator", REG])
+            .assert()
+            .success(),
+    );
+    let expected = format!(
+        "Registration id: {id}
+Status:          pending
+Created:         <TIME> by reg (registrar)
+Training:        no
+Name:            Өмүрбекова Айгүл Асанбековна
+Sex, born:       female, 1990-03-14
+PIN:             11403199000123
+Address:         chui, alamudun, Лебединовка, Ленин көчөсү, 12А
+Precinct:        1101
+Document:        id-card ID1234567
+Language:        ky
+Biometrics:
+  finger right-thumb            388x374  ppi -    quality -     51190 bytes  440f54e13f37a65153f4dcce6fa23bad8b1926ea2aac899b5c4c163050918f5a
+  finger right-index            388x374  ppi -    quality -     58632 bytes  11e903f3590f8cedfb1e310498e1544cea74c921365a3825db37235cebc7e0a1
+  finger right-middle           388x374  ppi -    quality -     59891 bytes  e2f118127081bfe02d53e0a0a8722c49e019408b5d8c2dcf60ead6c086360d3c
+  finger right-ring             388x374  ppi -    quality -     61389 bytes  3f1fa9b2bd07e2b7b2dbde4ab28920b3721e6663be865f5b56a1da9430ac9f60
+  finger right-little           388x374  ppi -    quality -     62053 bytes  61b14fe6ff6b26836e2ea802ca1a167b9e4ab797f39f61e00952dfc2492e5191
+  finger left-thumb             388x374  ppi -    quality -     63072 bytes  8fad577d7c823b6b352ef635cb067567eed315e65ddc4506fd5a92675d783f22
+  finger left-index             388x374  ppi -    quality -     54193 bytes  2fd93efc73b5c4295ae57099e00dd8785c540df81f79178470268e2ff087c6b2
+  finger left-middle            388x374  ppi -    quality -     60003 bytes  d306764c5f19559c0f3ff1716eb30cfe948c3f51355b2a8f7c839112c51795bf
+  finger left-ring              388x374  ppi -    quality -     37981 bytes  8d584f4e2473baafafd390a54db73c4b0dfff86fa9d553c67dede97009275847
+  finger left-little            388x374  ppi -    quality -     54755 bytes  ca5ea9d4e2f0d53d59029d2efe9dbf2415db7ed27189704d2edcb1975acee759
+  face                          512x512  ppi 300  quality -    791555 bytes  88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
+  signature                     200x80   ppi -    quality -       470 bytes  912b5245189c5408004becaa691a497fa3e0f5e14c73cda2056307674ed3e727
+"
+    );
+    assert_eq!(mask_times(&show), expected);
+
+    let json = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .args(["records", "show", &id, "--json", "--operator", REG])
+            .assert()
+            .success(),
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&json).expect("records show --json prints JSON");
+    assert_eq!(value["registration_id"], id.as_str());
+    assert_eq!(value["sequence"], 1);
+    assert_eq!(value["citizen"]["pin"], "11403199000123");
+    assert_eq!(value["biometrics"].as_array().map(Vec::len), Some(12));
+
+    // Filters.
+    let pending = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .args(["records", "list", "--status", "approved", "--operator", REG])
+            .assert()
+            .success(),
+    );
+    assert_eq!(
+        pending,
+        "REGISTRATION ID            STATUS    CREATED               PRECINCT NAME\n0 record(s)\n"
+    );
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args([
+            "records",
+            "list",
+            "--pin",
+            "11403199000123",
+            "--operator",
+            REG,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{id}   pending")));
+    kiosk
+        .cmd()
+        .args(["station", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Records:    1 (pending 1, approved 0, rejected 0, exported 0)\n",
+        ));
+}
+
+#[test]
+fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
+    let kiosk = staffed();
+    let enroll = |args: Vec<std::ffi::OsString>| {
+        let mut cmd = kiosk.as_op(REG_PASSWORD);
+        cmd.args(["enroll", "--operator", REG]).args(args);
+        cmd
+    };
+
+    let sex_digit = kiosk.person("sex-digit.json", |p| p["pin"] = "31403199000123".into());
+    let out = enroll(enroll_args(&sex_digit))
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stdout("");
+    assert!(
+        stderr(&out).ends_with(
+            "kattoo: citizen details are not valid: pin: must start with 1 (female) or 2 (male)\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+
+    let other_date = kiosk.person("other-date.json", |p| p["pin"] = "11503199000123".into());
+    enroll(enroll_args(&other_date))
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stdout("")
+        .stderr(predicate::str::ends_with(
+            "kattoo: citizen details are not valid: pin: does not match the birth date entered\n",
+        ));
+
+    let other_precinct = kiosk.person("precinct.json", |p| p["precinct"] = "2201".into());
+    enroll(enroll_args(&other_precinct))
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stderr(predicate::str::contains(
+            "precinct 2201 is not served by this station",
+        ));
+
+    let person = fixture("people/aigul.json");
+    let mut no_left_ring = enroll_args(&person);
+    let at = no_left_ring
+        .iter()
+        .position(|a| a.to_string_lossy().starts_with("left-ring="))
+        .unwrap();
+    no_left_ring.drain(at - 1..=at);
+    enroll(no_left_ring)
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "kattoo: enrollment is not complete: left-ring: no fingerprint and no missing-finger reason; capture it or mark it missing",
+        ));
+
+    let truncated = kiosk.path("truncated.png");
+    let png = std::fs::read(fixture("fingers/102_1.png")).unwrap();
+    std::fs::write(&truncated, &png[..1000]).unwrap();
+    enroll(enroll_args_with(&person, &[], &[("right-index", &truncated)]))
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stdout("")
+        .stderr(predicate::str::ends_with(format!(
+            "kattoo: {} (finger right-index): not a readable PNG image (unexpected end of file); use an intact PNG file\n",
+            truncated.display()
+        )));
+
+    // A colour photo is not a fingerprint.
+    enroll(enroll_args_with(
+        &person,
+        &[],
+        &[("left-thumb", &fixture("faces/astronaut.png"))],
+    ))
+    .assert()
+    .code(i32::from(exit::USAGE))
+    .stderr(predicate::str::contains("(finger left-thumb)"));
+
+    let mut unknown_finger = enroll_args(&person);
+    unknown_finger.extend(["--finger".into(), "right-pointer=x.png".into()]);
+    enroll(unknown_finger)
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stderr(predicate::str::contains("unknown finger 'right-pointer'"));
+
+    enroll(enroll_args_with(&person, &[("left-ring", "lost")], &[]))
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stderr(predicate::str::contains(
+            "unknown missing-finger reason 'lost'",
+        ));
+
+    let mut not_a_pair = enroll_args(&person);
+    not_a_pair.extend(["--finger".into(), "right-index".into()]);
+    enroll(not_a_pair)
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stderr(predicate::str::contains(
+            "--finger 'right-index' is not POSITION=VALUE",
+        ));
+
+    let not_json = kiosk.path("not.json");
+    std::fs::write(&not_json, "{").unwrap();
+    enroll(enroll_args(&not_json))
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stderr(predicate::str::contains("not valid citizen JSON"));
+
+    // Clap: the demographics are required without a manifest.
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stderr(predicate::str::contains("--demographics"));
+
+    kiosk
+        .cmd()
+        .args(["station", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Records:    0 (pending 0, approved 0, rejected 0, exported 0)\n",
+        ));
+
+    // A missing finger with a reason is complete.
+    let id = stdout(
+        &enroll(enroll_args_with(
+            &person,
+            &[("left-ring", "amputated")],
+            &[],
+        ))
+        .assert()
+        .success(),
+    );
+    assert_registration_id(id.trim_end(), 1);
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args(["records", "show", id.trim_end(), "--operator", REG])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "  missing left-ring            amputated\n",
+        ));
+}
+
+#[test]
+fn a_duplicate_pin_needs_a_supervisor_override_with_a_reason() {
+    let kiosk = staffed();
+    let person = fixture("people/aigul.json");
+    let first = kiosk.enroll(REG, REG_PASSWORD, &person);
+
+    let out = kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .args(enroll_args(&person))
+        .assert()
+        .code(i32::from(exit::DUPLICATE))
+        .stdout("");
+    assert!(
+        stderr(&out).ends_with(&format!(
+            "kattoo: PIN **********0123 is already enrolled in {first}: a supervisor must override with a reason\n"
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    // Clap: an override needs --reason.
+    kiosk
+        .as_op(REG_PASSWORD)
+        .env("KATTOO_SUPERVISOR_PASSWORD", SUP_PASSWORD)
+        .args(["enroll", "--operator", REG, "--override-duplicate-by", SUP])
+        .args(enroll_args(&person))
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stderr(predicate::str::contains("--reason"));
+
+    // A registrar cannot grant the override.
+    kiosk.add_operator("reg2", "registrar", "reg2-password");
+    kiosk
+        .as_op(REG_PASSWORD)
+        .env("KATTOO_SUPERVISOR_PASSWORD", "reg2-password")
+        .args([
+            "enroll",
+            "--operator",
+            REG,
+            "--override-duplicate-by",
+            "reg2",
+        ])
+        .args(["--reason", "twin sisters share a PIN by mistake"])
+        .args(enroll_args(&person))
+        .assert()
+        .code(i32::from(exit::DENIED))
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "reg2 (registrar) may not override a duplicate PIN: that needs the supervisor role",
+        ));
+
+    // A wrong supervisor password.
+    kiosk
+        .as_op(REG_PASSWORD)
+        .env("KATTOO_SUPERVISOR_PASSWORD", "wrong password")
+        .args(["enroll", "--operator", REG, "--override-duplicate-by", SUP])
+        .args(["--reason", "twin sisters share a PIN by mistake"])
+        .args(enroll_args(&person))
+        .assert()
+        .code(i32::from(exit::AUTH))
+        .stdout("");
+
+    let second = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .env("KATTOO_SUPERVISOR_PASSWORD", SUP_PASSWORD)
+            .args(["enroll", "--operator", REG, "--override-duplicate-by", SUP])
+            .args(["--reason", "twin sisters share a PIN by mistake"])
+            .args(enroll_args(&person))
+            .assert()
+            .success(),
+    );
+    let second = second.trim_end();
+    assert_registration_id(second, 2);
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args(["records", "show", second, "--operator", REG])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Training:        no\nDuplicate of:    {first} (allowed by sup: twin sisters share a PIN by mistake)\nName:"
+        )));
+}
+
+#[test]
+fn a_manifest_saves_the_good_lines_and_names_the_bad_ones() {
+    let kiosk = staffed();
+    let aigul = fixture("people/aigul.json");
+    let bad = kiosk.person("bad-pin.json", |p| p["pin"] = "1140319900012".into());
+    let other = kiosk.person("other.json", |p| p["pin"] = "11403199000124".into());
+    let manifest = kiosk.path("batch.jsonl");
+    let lines = [aigul, bad, other].map(|p| manifest_line(&p).to_string());
+    std::fs::write(&manifest, lines.join("\n") + "\n\n").unwrap();
+
+    let out = kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG, "--manifest"])
+        .arg(&manifest)
+        .assert()
+        .code(i32::from(exit::INVALID));
+    let ids: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_registration_id(&ids[0], 1);
+    assert_registration_id(&ids[1], 2);
+    let err = stderr(&out);
+    assert!(
+        err.ends_with(&format!(
+            "{}:2: citizen details are not valid: pin: must be exactly 14 digits\n\
+             saved 2, failed 1\n",
+            manifest.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(":1:") && !err.contains(":3:"), "{err}");
+
+    // A manifest line that is not an object of the known keys.
+    let broken = kiosk.path("broken.jsonl");
+    std::fs::write(&broken, "{\"demographics\": 1}\n").unwrap();
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG, "--manifest"])
+        .arg(&broken)
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "{}:1: not a valid manifest line",
+            broken.display()
+        )));
+
+    // A manifest and per-record flags do not mix (clap).
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG, "--manifest"])
+        .arg(&manifest)
+        .args(enroll_args(&fixture("people/aigul.json")))
+        .assert()
+        .code(i32::from(exit::USAGE));
+}
