@@ -42,7 +42,7 @@ fn synthetic_finger(seed: u32) -> Vec<u8> {
             let (fx, fy) = (x as f32 - 250.0, y as f32 - 250.0);
             let r = (fx * fx + fy * fy).sqrt() + seed as f32;
             let ridge = ((r / 4.5).sin() * 90.0 + 128.0) as i32;
-            let noise = (state % 24) as i32 - 12;
+            let noise = (state % 10) as i32 - 5;
             pixels.push((ridge + noise).clamp(0, 255) as u8);
         }
     }
@@ -95,6 +95,36 @@ fn captures() -> Vec<Capture> {
     c
 }
 
+/// The captures with a distinct private PNG chunk (`kaTt`, carrying `serial`) before `IEND`, so
+/// every enrollment stores all of its files anew, as a real citizen's would (no deduplication).
+fn unique(caps: &[Capture], serial: u64) -> Vec<Capture> {
+    caps.iter()
+        .map(|c| {
+            let mut c = c.clone();
+            let iend = c.data.len() - 12;
+            let body = serial.to_be_bytes();
+            let mut chunk = (body.len() as u32).to_be_bytes().to_vec();
+            chunk.extend_from_slice(b"kaTt");
+            chunk.extend_from_slice(&body);
+            let crc = crc32(&chunk[4..]);
+            chunk.extend_from_slice(&crc.to_be_bytes());
+            c.data.splice(iend..iend, chunk);
+            c
+        })
+        .collect()
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
 fn citizen(serial: u64) -> CitizenInput {
     let mut c: CitizenInput =
         serde_json::from_slice(&std::fs::read(fixtures().join("people/aigul.json")).unwrap())
@@ -132,6 +162,10 @@ fn bench_commit(c: &mut Criterion) {
         fingers
     );
 
+    // The made-unique files are still intact PNGs.
+    for c in unique(&caps, 7) {
+        kattoo::domain::biometric::inspect_png(&c.data).expect("unique() keeps PNGs valid");
+    }
     let dir = tempfile::tempdir().unwrap();
     let (mut st, session) = station(dir.path());
     let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
@@ -144,7 +178,7 @@ fn bench_commit(c: &mut Criterion) {
                 serial += 1;
                 EnrollmentDraft {
                     citizen: citizen(serial),
-                    captures: caps.clone(),
+                    captures: unique(&caps, serial),
                     ..Default::default()
                 }
             },
@@ -244,7 +278,7 @@ fn bench_verify_all(c: &mut Criterion) {
     for serial in 1..=1000 {
         let draft = EnrollmentDraft {
             citizen: citizen(serial),
-            captures: caps.clone(),
+            captures: unique(&caps, serial),
             ..Default::default()
         };
         st.enroll(&session, draft, None, now).unwrap();

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod hal;
 pub mod logging;
+pub mod quality;
 pub mod station;
 pub mod store;
