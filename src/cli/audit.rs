@@ -37,7 +37,7 @@ pub(super) fn run(ctx: &Context, cmd: AuditCommand) -> anyhow::Result<ExitCode> 
             }
         }
         AuditCommand::Show { from, limit, actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             for (seq, e) in st.audit_events(&s, from, limit, Timestamp::now())? {
                 let detail = if e.detail.is_empty() {
                     String::new()

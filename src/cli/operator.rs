@@ -17,6 +17,16 @@ pub struct Actor {
     pub password_file: Option<PathBuf>,
 }
 
+impl Actor {
+    /// Unlocks the station and logs this operator in.
+    pub(super) fn open(
+        &self,
+        ctx: &Context,
+    ) -> anyhow::Result<(crate::station::Station, crate::station::Session)> {
+        ctx.open_as(&self.operator, self.password_file.as_deref())
+    }
+}
+
 /// Operator subcommands.
 #[derive(Debug, Subcommand)]
 pub enum OperatorCommand {
@@ -72,7 +82,7 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             new_password_file,
             actor,
         } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             let pw = secrets::new_password(
                 new_password_file.as_deref(),
                 "KATTOO_NEW_PASSWORD",
@@ -82,7 +92,7 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             println!("added {login} ({role})");
         }
         OperatorCommand::List { actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             let t = now();
             println!(
                 "{:<20} {:<11} {:<9} {:>6}  {}",
@@ -107,17 +117,17 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             }
         }
         OperatorCommand::Lock { login, actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             st.lock_operator(&s, &login, now())?;
             println!("locked {login}");
         }
         OperatorCommand::Unlock { login, actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             st.unlock_operator(&s, &login, now())?;
             println!("unlocked {login}");
         }
         OperatorCommand::Disable { login, actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             st.disable_operator(&s, &login, now())?;
             println!("disabled {login}");
         }
@@ -126,7 +136,7 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             new_password_file,
             actor,
         } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             let pw = secrets::new_password(
                 new_password_file.as_deref(),
                 "KATTOO_NEW_PASSWORD",

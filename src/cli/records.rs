@@ -101,7 +101,7 @@ fn status_line(s: &StoredRecord) -> String {
 pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         RecordsCommand::List { status, pin, actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             let filter = RecordFilter {
                 status,
                 pin,
@@ -139,7 +139,7 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
             );
         }
         RecordsCommand::Show { id, json, actor } => {
-            let (mut st, s) = ctx.open_as(&actor.operator, actor.password_file.as_deref())?;
+            let (mut st, s) = actor.open(ctx)?;
             let id = typed_id(&id)?;
             let (stored, r) = st.record(&s, &id, Timestamp::now())?;
             if json {
@@ -241,7 +241,7 @@ pub(super) fn approve(ctx: &Context, args: ApproveArgs) -> anyhow::Result<ExitCo
         .iter()
         .map(|i| typed_id(i))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let (mut st, s) = ctx.open_as(&args.actor.operator, args.actor.password_file.as_deref())?;
+    let (mut st, s) = args.actor.open(ctx)?;
     st.approve(&s, &ids, Timestamp::now())?;
     println!("approved {} record(s)", ids.len());
     Ok(ExitCode::SUCCESS)
@@ -252,7 +252,7 @@ pub(super) fn reject(ctx: &Context, args: RejectArgs) -> anyhow::Result<ExitCode
         return Err(UsageError("--reason must say why the record is rejected".into()).into());
     }
     let id = typed_id(&args.id)?;
-    let (mut st, s) = ctx.open_as(&args.actor.operator, args.actor.password_file.as_deref())?;
+    let (mut st, s) = args.actor.open(ctx)?;
     st.reject(&s, &id, &args.reason, Timestamp::now())?;
     println!("rejected {id}");
     Ok(ExitCode::SUCCESS)
