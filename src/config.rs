@@ -16,6 +16,8 @@ pub struct Config {
     pub log: LogConfig,
     pub security: SecurityConfig,
     pub station: StationConfig,
+    pub devices: DevicesConfig,
+    pub capture: CaptureConfig,
 }
 
 /// Logging.
@@ -51,6 +53,65 @@ pub struct StationConfig {
     pub training: bool,
 }
 
+/// Cameras and scanners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DevicesConfig {
+    /// Backends searched for devices: `uvc`, `sbi`, `libfprint`, `sim`. Training mode adds `sim`.
+    pub backends: Vec<String>,
+    /// How often (milliseconds) the device manager looks for unplugged and re-plugged devices.
+    pub poll_interval_ms: u64,
+    /// Largest camera mode opened.
+    pub camera_max_width: u32,
+    pub camera_max_height: u32,
+    /// A camera frame later than this (milliseconds) is a timeout.
+    pub camera_frame_timeout_ms: u64,
+    /// Where the simulated devices find `fingers/` and `faces/` (empty: the built-in fixtures).
+    pub sim_fixtures: String,
+}
+
+/// Capture quality rules (see `hal::policy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptureConfig {
+    /// Requested quality (0–100) of a four-finger slap, the two thumbs and a single finger.
+    pub slap_quality: u8,
+    pub thumbs_quality: u8,
+    pub single_quality: u8,
+    /// Share of the face checks, in percent, that must pass (100: all).
+    pub face_checks_percent: u8,
+    /// Attempts before the best one is kept and marked forced.
+    pub max_tries: u32,
+    /// How long a scanner waits for fingers in one attempt.
+    pub finger_timeout_seconds: u32,
+}
+
+impl Default for DevicesConfig {
+    fn default() -> Self {
+        Self {
+            backends: vec!["uvc".into(), "sbi".into()],
+            poll_interval_ms: 2000,
+            camera_max_width: 1280,
+            camera_max_height: 720,
+            camera_frame_timeout_ms: 2000,
+            sim_fixtures: String::new(),
+        }
+    }
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        Self {
+            slap_quality: 40,
+            thumbs_quality: 40,
+            single_quality: 40,
+            face_checks_percent: 100,
+            max_tries: 3,
+            finger_timeout_seconds: 30,
+        }
+    }
+}
+
 impl Default for LogConfig {
     fn default() -> Self {
         Self {
@@ -78,6 +139,8 @@ impl Default for Config {
             log: LogConfig::default(),
             security: SecurityConfig::default(),
             station: StationConfig { training: false },
+            devices: DevicesConfig::default(),
+            capture: CaptureConfig::default(),
         }
     }
 }

@@ -6,6 +6,8 @@
 //! so that a permission is enforced whoever calls (CLI today, GUI tomorrow).
 
 pub mod audit;
+pub mod batch;
+pub mod central;
 pub mod cli;
 pub mod config;
 pub mod crypto;

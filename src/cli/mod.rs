@@ -4,11 +4,16 @@
 //! status that scripts rely on (see README, "Exit codes").
 
 mod audit;
+mod batch;
+mod central;
+mod devices;
 mod enroll;
+mod export;
 mod init;
 mod operator;
 mod records;
 mod secrets;
+mod sim_sbi;
 mod station;
 
 use crate::config::Config;
@@ -55,6 +60,18 @@ pub enum Command {
     /// Verify or show the audit chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// List and test cameras and fingerprint scanners.
+    #[command(subcommand)]
+    Devices(devices::DevicesCommand),
+    /// Serve the fixture fingerprints and face as a simulated MOSIP SBI device on 127.0.0.1.
+    SimSbi(sim_sbi::SimSbiArgs),
+    /// Export the next batch to a USB stick, or write a lost one again (supervisor).
+    Export(export::ExportArgs),
+    /// Verify a batch file; set the recipient batches are encrypted to.
+    #[command(subcommand)]
+    Batch(batch::BatchCommand),
+    /// Central: register stations, import and report batches.
+    Central(central::CentralArgs),
 }
 
 /// Exit statuses, stable for scripts.
@@ -75,6 +92,32 @@ pub mod exit {
     pub const VERIFY: u8 = 7;
     /// No such record, operator or station.
     pub const NOT_FOUND: u8 = 8;
+    /// Batch: not an age file, truncated, not a valid tar or bag.
+    pub const BATCH_DAMAGED: u8 = 10;
+    /// Batch: encrypted to another recipient.
+    pub const WRONG_RECIPIENT: u8 = 11;
+    /// Batch: a file the bag lists is missing.
+    pub const MISSING_FILE: u8 = 12;
+    /// Batch: a file the bag does not list.
+    pub const EXTRA_FILE: u8 = 13;
+    /// Batch: a file does not match its manifest digest.
+    pub const DIGEST: u8 = 14;
+    /// Batch: the station signature or certificate does not verify, or the batch does not chain.
+    pub const BATCH_SIGNATURE: u8 = 15;
+    /// Batch: a record's signature does not verify.
+    pub const RECORD_SIGNATURE: u8 = 16;
+    /// Batch: a biometric does not match its hash.
+    pub const BIOMETRIC_HASH: u8 = 17;
+    /// Batch: the audit segment's chain is broken.
+    pub const AUDIT_CHAIN: u8 = 18;
+    /// Export: the medium returned different bytes on read-back.
+    pub const MEDIUM: u8 = 19;
+    /// Central: the batch's station is not registered.
+    pub const UNKNOWN_STATION: u8 = 20;
+    /// Central: a sequence already accepted, with other content.
+    pub const REPLAY: u8 = 21;
+    /// Central: a sequence below the last accepted one.
+    pub const LOWER_SEQUENCE: u8 = 22;
 }
 
 /// A verification that found problems (already printed).
@@ -96,6 +139,12 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         }
         if cause.is::<UsageError>() {
             return exit::USAGE;
+        }
+        if let Some(e) = cause.downcast_ref::<crate::batch::Error>() {
+            return batch::exit_code(e);
+        }
+        if let Some(e) = cause.downcast_ref::<crate::central::Error>() {
+            return central::exit_code(e);
         }
         if let Some(e) = cause.downcast_ref::<StationError>() {
             return match e {
@@ -119,6 +168,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 // `Store` is `#[error(transparent)]`: its source is the store error's source, so
                 // the store error itself never shows up in the chain; look inside here.
                 StationError::Store(e) => store_exit_code(e),
+                StationError::Batch(e) => batch::exit_code(e),
                 _ => exit::FAILURE,
             };
         }
@@ -174,6 +224,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Some(Command::Approve(args)) => records::approve(&ctx, args),
         Some(Command::Reject(args)) => records::reject(&ctx, args),
         Some(Command::Audit(c)) => audit::run(&ctx, c),
+        Some(Command::Devices(c)) => devices::run(&ctx, c),
+        Some(Command::Export(args)) => export::run(&ctx, args),
+        Some(Command::Batch(c)) => batch::run(&ctx, c),
+        Some(Command::Central(args)) => central::run(args),
+        Some(Command::SimSbi(args)) => sim_sbi::run(args),
     }
 }
 

@@ -12,6 +12,11 @@ pub enum StationCommand {
     Show,
     /// Print the station's public key (PEM).
     PublicKey,
+    /// Write the signed station certificate and public key to DIR (for central to register it).
+    Certificate {
+        #[arg(long, value_name = "DIR")]
+        to: std::path::PathBuf,
+    },
 }
 
 pub(super) fn run(ctx: &Context, cmd: StationCommand) -> anyhow::Result<ExitCode> {
@@ -19,6 +24,7 @@ pub(super) fn run(ctx: &Context, cmd: StationCommand) -> anyhow::Result<ExitCode
     let info = station.info();
     match cmd {
         StationCommand::PublicKey => print!("{}", info.public_key.to_pem()),
+        StationCommand::Certificate { to } => return super::export::certificate(&station, &to),
         StationCommand::Show => {
             let records = station.store().db().records(&RecordFilter::default())?;
             let count = |s| records.iter().filter(|r| r.status == s).count();

@@ -8,6 +8,14 @@ use crate::domain::FingerPosition;
 use std::fmt;
 use std::time::Duration;
 
+pub mod iso19794;
+#[cfg(all(feature = "libfprint", target_os = "linux"))] pub mod libfprint;
+pub mod manager;
+pub mod policy;
+pub mod sbi;
+pub mod sim;
+pub mod uvc;
+
 /// What went wrong with a device, as far as the workflow cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -50,7 +58,10 @@ pub struct DeviceError {
 impl DeviceError {
     /// A new error of `kind`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// What the workflow acts on.
@@ -195,7 +206,11 @@ pub struct FingerImage {
 
 impl fmt::Debug for FingerImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FingerImage({}, {}x{}, quality {:?})", self.position, self.width, self.height, self.device_quality)
+        write!(
+            f,
+            "FingerImage({}, {}x{}, quality {:?})",
+            self.position, self.width, self.height, self.device_quality
+        )
     }
 }
 

@@ -6,11 +6,13 @@
 
 mod access;
 mod enroll;
+mod export;
 mod review;
 mod verify;
 
 pub use access::Session;
 pub use enroll::{DuplicateGrant, EnrollmentDraft};
+pub use export::{BATCH_DIR, ExportOutcome};
 pub use verify::{RecordProblem, VerifyReport};
 
 use crate::audit::{Action, Event};
@@ -92,6 +94,8 @@ pub enum Error {
     Password(#[from] crate::crypto::PasswordError),
     #[error(transparent)]
     Config(#[from] crate::config::Error),
+    #[error(transparent)]
+    Batch(#[from] crate::batch::Error),
 }
 
 fn list(errors: &[ValidationError]) -> String {

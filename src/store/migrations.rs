@@ -70,6 +70,28 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE operators ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX records_status ON records(status, sequence);
     "#,
+    // 3: exported batches, which record travelled in which, and the recipients batches are encrypted to.
+    r#"
+    CREATE TABLE batches (
+        sequence INTEGER PRIMARY KEY,       -- per station, from 1
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,               -- of the .age file bytes
+        record_count INTEGER NOT NULL,
+        audit_head_seq INTEGER NOT NULL,
+        audit_head_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL REFERENCES operators(login)
+    );
+    CREATE TABLE batch_records (
+        registration_id TEXT PRIMARY KEY REFERENCES records(registration_id),
+        batch INTEGER NOT NULL REFERENCES batches(sequence)
+    );
+    CREATE TABLE batch_recipients (
+        recipient TEXT PRIMARY KEY,         -- age X25519 recipient, age1...
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

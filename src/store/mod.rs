@@ -5,11 +5,13 @@
 //! audit row commit together or not at all.
 
 mod audit;
+mod export;
 mod migrations;
 mod operators;
 mod records;
 mod station;
 
+pub use export::BatchRow;
 pub use migrations::SCHEMA_VERSION;
 pub use operators::{OperatorRow, OperatorStatus};
 pub use records::{RecordFilter, RecordStatus, RecordSummary, StoredRecord};

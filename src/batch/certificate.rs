@@ -1,0 +1,116 @@
+//! The self-signed station certificate `station-<id>.json` (FORMATS.md "Station"): how central
+//! registers a station from a USB stick, after checking the key fingerprint out of band.
+
+use super::{Error, Result};
+use crate::crypto::{DOMAIN_STATION, PublicKey, Signature, StationKey, canonical_json};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+
+/// The schema tag of version 1 certificates.
+pub const SCHEMA: &str = "kattoo/station/v1";
+
+/// A station certificate; `signature` is padded standard base64 of the 64 bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationCertificate {
+    pub schema: String,
+    pub station_id: String,
+    pub name: String,
+    pub region: String,
+    pub precincts: Vec<String>,
+    /// The PEM text of the station's public key.
+    pub public_key: String,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signature: Option<String>,
+}
+
+/// The certificate's file name.
+pub fn file_name(station_id: &str) -> String {
+    format!("station-{station_id}.json")
+}
+
+impl StationCertificate {
+    /// Builds and signs a certificate; returns it and the exact file bytes (JCS).
+    pub fn issue(
+        key: &StationKey,
+        station_id: &str,
+        name: &str,
+        region: &str,
+        precincts: &[String],
+        created_at: &str,
+    ) -> Result<(StationCertificate, Vec<u8>)> {
+        let mut cert = StationCertificate {
+            schema: SCHEMA.into(),
+            station_id: station_id.into(),
+            name: name.into(),
+            region: region.into(),
+            precincts: precincts.to_vec(),
+            public_key: key.public_key().to_pem(),
+            created_at: created_at.into(),
+            signature: None,
+        };
+        let unsigned = canonical_json(&cert).map_err(|e| Error::Certificate(e.to_string()))?;
+        let sig = key.sign(DOMAIN_STATION, &unsigned);
+        cert.signature = Some(STANDARD.encode(sig.to_bytes()));
+        let bytes = canonical_json(&cert).map_err(|e| Error::Certificate(e.to_string()))?;
+        Ok((cert, bytes))
+    }
+
+    /// Parses certificate bytes and checks its self-signature; returns it and its key.
+    pub fn verify(bytes: &[u8]) -> Result<(StationCertificate, PublicKey)> {
+        let bad = |m: String| Error::Certificate(m);
+        let mut cert: StationCertificate = serde_json::from_slice(bytes)
+            .map_err(|e| bad(format!("not a kattoo/station/v1 certificate: {e}")))?;
+        if cert.schema != SCHEMA {
+            return Err(bad(format!("schema '{}', expected {SCHEMA}", cert.schema)));
+        }
+        crate::domain::StationId::parse(&cert.station_id).map_err(bad)?;
+        let key = PublicKey::from_pem(&cert.public_key).map_err(|e| bad(e.to_string()))?;
+        let sig_b64 = cert
+            .signature
+            .take()
+            .ok_or_else(|| bad("no signature".into()))?;
+        let raw = STANDARD
+            .decode(&sig_b64)
+            .map_err(|_| bad("signature is not base64".into()))?;
+        let sig = Signature::from_bytes(&raw).map_err(|e| bad(e.to_string()))?;
+        let unsigned = canonical_json(&cert).map_err(|e| bad(e.to_string()))?;
+        key.verify(DOMAIN_STATION, &unsigned, &sig).map_err(|_| {
+            bad(format!(
+                "self-signature of {} does not verify",
+                cert.station_id
+            ))
+        })?;
+        cert.signature = Some(sig_b64);
+        Ok((cert, key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_verify_and_tamper() {
+        let key = StationKey::from_seed(&[9; 32]).unwrap();
+        let (cert, bytes) = StationCertificate::issue(
+            &key,
+            "KG1101",
+            "School",
+            "chui",
+            &["1101".into()],
+            "2026-11-27T06:00:00Z",
+        )
+        .unwrap();
+        let (back, pk) = StationCertificate::verify(&bytes).unwrap();
+        assert_eq!((back, pk), (cert, key.public_key()));
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with("{\"created_at\":\"2026-11-27T06:00:00Z\",\"name\":\"School\""));
+        let forged = text.replace("School", "Schoo1");
+        assert!(
+            matches!(StationCertificate::verify(forged.as_bytes()), Err(Error::Certificate(m)) if m.contains("does not verify"))
+        );
+    }
+}

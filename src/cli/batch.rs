@@ -1,0 +1,108 @@
+//! `kattoo batch verify FILE --identity KEY [--station-key PEM]` and
+//! `kattoo batch set-recipient age1… --operator ADMIN`.
+
+use super::operator::Actor;
+use super::{Context, exit};
+use crate::batch::{self, Error};
+use crate::crypto::PublicKey;
+use crate::domain::Timestamp;
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Batch subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Decrypt and check a batch: completeness, digests, signatures, biometric hashes, audit chain.
+    Verify {
+        file: PathBuf,
+        /// Central's age identity file (AGE-SECRET-KEY-1…).
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+        /// The station's public key (PEM) or certificate; without it the batch's own certificate is used.
+        #[arg(long, value_name = "FILE")]
+        station_key: Option<PathBuf>,
+    },
+    /// Set the age recipient(s) batches are encrypted to (admin).
+    SetRecipient {
+        #[arg(required = true)]
+        recipients: Vec<String>,
+        #[command(flatten)]
+        actor: Actor,
+    },
+}
+
+/// The exit status of a batch error: one per failure kind.
+pub fn exit_code(e: &Error) -> u8 {
+    match e {
+        Error::Damaged(_) | Error::Malformed(_) | Error::UnsafeEntry(_) => exit::BATCH_DAMAGED,
+        Error::WrongRecipient => exit::WRONG_RECIPIENT,
+        Error::MissingFile(_) => exit::MISSING_FILE,
+        Error::ExtraFile(_) => exit::EXTRA_FILE,
+        Error::Digest(_) => exit::DIGEST,
+        Error::BatchSignature(_) | Error::Certificate(_) => exit::BATCH_SIGNATURE,
+        Error::RecordSignature { .. } => exit::RECORD_SIGNATURE,
+        Error::BiometricHash(_) => exit::BIOMETRIC_HASH,
+        Error::AuditChain(_) => exit::AUDIT_CHAIN,
+        Error::ReadBack(_) => exit::MEDIUM,
+        Error::Key(_) => exit::USAGE,
+        Error::Io { .. } | Error::Encrypt(_) => exit::FAILURE,
+    }
+}
+
+/// Reads a station key from a PEM file or a station certificate.
+pub(super) fn read_station_key(path: &std::path::Path) -> anyhow::Result<PublicKey> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| super::UsageError(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.starts_with(b"{") {
+        return Ok(batch::StationCertificate::verify(&bytes)?.1);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    PublicKey::from_pem(&text)
+        .map_err(|e| super::UsageError(format!("{}: {e}", path.display())).into())
+}
+
+pub(super) fn run(ctx: &Context, cmd: BatchCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BatchCommand::Verify {
+            file,
+            identity,
+            station_key,
+        } => {
+            let id_text = std::fs::read_to_string(&identity).map_err(|e| {
+                super::UsageError(format!("cannot read {}: {e}", identity.display()))
+            })?;
+            let ids = batch::parse_identities(&id_text)?;
+            let key = station_key.as_deref().map(read_station_key).transpose()?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| super::UsageError(format!("cannot read {}: {e}", file.display())))?;
+            let v = batch::verify_batch(
+                std::io::BufReader::new(input),
+                &ids,
+                key.as_ref(),
+                &mut |_, _| Ok(()),
+            )?;
+            println!(
+                "batch {} of station {} OK: {} records, {} biometric files, audit rows {}..{}",
+                v.info.sequence,
+                v.info.station_id,
+                v.records.len(),
+                v.biometric_files,
+                v.audit.first().map_or(v.info.audit_head_seq, |r| r.seq),
+                v.info.audit_head_seq
+            );
+            if v.self_certified {
+                eprintln!(
+                    "warning: checked against the key in the batch's own certificate ({}); pass --station-key to check against the registered key",
+                    v.station_key.fingerprint()
+                );
+            }
+        }
+        BatchCommand::SetRecipient { recipients, actor } => {
+            let (mut st, s) = actor.open(ctx)?;
+            st.set_batch_recipients(&s, &recipients, Timestamp::now())?;
+            println!("batches are now encrypted to {}", recipients.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,868 @@
+//! The devices of a station as the UI sees them: found through the configured backends, watched
+//! for unplug and re-plug, each with a status for the health screen, and driven off the UI thread.
+//!
+//! Every device lives on a worker thread of its own; a poller thread asks each [`DeviceSource`]
+//! what is attached every `poll_interval` and opens what is new or came back. The UI calls
+//! [`DeviceManager::capture_fingers`], [`DeviceManager::camera_frames`] or
+//! [`DeviceManager::still`], gets an `mpsc::Receiver` at once and looks at it with `try_recv`
+//! each frame: no call here waits for a device. [`DeviceManager::status`] copies the table under
+//! a lock that no device call ever holds.
+
+use super::{
+    Backend, Camera, CaptureRequest, DeviceError, DeviceInfo, ErrorKind, FingerImage,
+    FingerprintScanner, Frame, Result,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError, TrySendError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What a device is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceKind {
+    Camera,
+    FingerprintScanner,
+}
+
+impl DeviceKind {
+    /// The name the CLI prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Camera => "camera",
+            Self::FingerprintScanner => "scanner",
+        }
+    }
+}
+
+/// A device as its backend finds it, before it is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub info: DeviceInfo,
+    pub kind: DeviceKind,
+    /// What the backend opens it by (a V4L2 index, an SBI port, …).
+    pub address: String,
+}
+
+/// An opened device.
+pub enum Opened {
+    Camera(Box<dyn Camera>),
+    Scanner(Box<dyn FingerprintScanner>),
+}
+
+/// One backend's view of what is attached. Called on the poller thread only.
+pub trait DeviceSource: Send {
+    /// The backend these devices belong to.
+    fn backend(&self) -> Backend;
+
+    /// The devices attached now.
+    fn present(&mut self) -> Vec<Found>;
+
+    /// Opens one of them.
+    fn open(&mut self, found: &Found) -> Result<Opened>;
+}
+
+/// Whether a device can be used now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeviceState {
+    /// Attached and idle.
+    Ready,
+    /// Attached and working: a capture, a still or the preview.
+    Busy,
+    /// Not attached (unplugged, or it failed to open); it is opened again when it comes back.
+    Missing,
+}
+
+impl DeviceState {
+    /// The name the CLI prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::Busy => "busy",
+            Self::Missing => "missing",
+        }
+    }
+}
+
+/// One row of the health screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceStatus {
+    pub info: DeviceInfo,
+    pub kind: DeviceKind,
+    pub state: DeviceState,
+    /// The most recent error of this device, if any.
+    pub last_error: Option<DeviceError>,
+}
+
+enum Job {
+    Capture(CaptureRequest, Sender<Result<Vec<FingerImage>>>),
+    Preview(SyncSender<Result<Frame>>),
+    Still(Sender<Result<Frame>>),
+}
+
+struct Entry {
+    status: DeviceStatus,
+    /// The worker's job queue; `None` while missing.
+    jobs: Option<Sender<Job>>,
+    /// Which opening of the device the worker belongs to, so a late report from an old worker
+    /// does not overwrite the state of a re-plugged device.
+    generation: u64,
+}
+
+#[derive(Default)]
+struct Table(Mutex<BTreeMap<String, Entry>>);
+
+impl Table {
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Entry>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A worker finished a job: back to Ready (or Busy while the preview runs), Missing on
+    /// `Disconnected`, and the error remembered.
+    fn report(
+        &self,
+        id: &str,
+        generation: u64,
+        error: Option<&DeviceError>,
+        still_previewing: bool,
+    ) {
+        let mut table = self.lock();
+        let Some(entry) = table.get_mut(id).filter(|e| e.generation == generation) else {
+            return;
+        };
+        if let Some(e) = error {
+            tracing::warn!(device = id, kind = ?e.kind(), error = e.message(), "device call failed");
+            entry.status.last_error = Some(e.clone());
+        }
+        if entry.status.state == DeviceState::Missing {
+            return;
+        }
+        entry.status.state = if error.is_some_and(|e| e.kind() == ErrorKind::Disconnected) {
+            entry.jobs = None;
+            DeviceState::Missing
+        } else if still_previewing {
+            DeviceState::Busy
+        } else {
+            DeviceState::Ready
+        };
+    }
+}
+
+enum Control {
+    Refresh(Sender<()>),
+    Stop,
+}
+
+/// Cameras and scanners of the station, each on a worker thread of its own.
+pub struct DeviceManager {
+    table: Arc<Table>,
+    control: Sender<Control>,
+    poller: Option<JoinHandle<()>>,
+}
+
+impl DeviceManager {
+    /// Starts the poller over `sources`; the first look for devices happens at once.
+    pub fn with_sources(sources: Vec<Box<dyn DeviceSource>>, poll_interval: Duration) -> Self {
+        let table = Arc::new(Table::default());
+        let (control, control_rx) = mpsc::channel();
+        let poller = {
+            let table = table.clone();
+            std::thread::Builder::new()
+                .name("device poller".into())
+                .spawn(move || run_poller(sources, &table, &control_rx, poll_interval))
+                .expect("cannot start the device poller thread")
+        };
+        Self {
+            table,
+            control,
+            poller: Some(poller),
+        }
+    }
+
+    /// A snapshot of every device seen since start, ordered by device id.
+    pub fn status(&self) -> Vec<DeviceStatus> {
+        self.table
+            .lock()
+            .values()
+            .map(|e| e.status.clone())
+            .collect()
+    }
+
+    /// Looks for devices now instead of at the next poll; the receiver hears when it is done.
+    pub fn refresh(&self) -> Receiver<()> {
+        let (tx, rx) = mpsc::channel();
+        let _ = self.control.send(Control::Refresh(tx));
+        rx
+    }
+
+    /// Captures fingers on the first ready scanner. `Busy` at once if a capture is running,
+    /// `Disconnected` at once if no scanner is attached.
+    pub fn capture_fingers(&self, request: CaptureRequest) -> Receiver<Result<Vec<FingerImage>>> {
+        self.capture_fingers_with(None, request)
+    }
+
+    /// Captures fingers on the scanner `device_id` (`backend:serial`), as a device test does.
+    pub fn capture_fingers_on(
+        &self,
+        device_id: &str,
+        request: CaptureRequest,
+    ) -> Receiver<Result<Vec<FingerImage>>> {
+        self.capture_fingers_with(Some(device_id), request)
+    }
+
+    fn capture_fingers_with(
+        &self,
+        only: Option<&str>,
+        request: CaptureRequest,
+    ) -> Receiver<Result<Vec<FingerImage>>> {
+        let (tx, rx) = mpsc::channel();
+        match self.claim(DeviceKind::FingerprintScanner, only, false) {
+            Ok(jobs) => {
+                if let Err(mpsc::SendError(Job::Capture(_, tx))) =
+                    jobs.send(Job::Capture(request, tx))
+                {
+                    let _ = tx.send(Err(worker_gone()));
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e));
+            }
+        }
+        rx
+    }
+
+    /// Starts the camera preview (replacing an earlier one). Frames arrive as fast as the camera
+    /// gives them, and are dropped while the receiver is full; the stream ends when the camera is
+    /// unplugged (after that error) or the receiver is dropped.
+    pub fn camera_frames(&self) -> Receiver<Result<Frame>> {
+        let (tx, rx) = mpsc::sync_channel(2);
+        match self.claim(DeviceKind::Camera, None, true) {
+            Ok(jobs) => {
+                if jobs.send(Job::Preview(tx.clone())).is_err() {
+                    let _ = tx.try_send(Err(worker_gone()));
+                }
+            }
+            Err(e) => {
+                let _ = tx.try_send(Err(e));
+            }
+        }
+        rx
+    }
+
+    /// Takes a still for the record on the first camera (while the preview runs, too).
+    pub fn still(&self) -> Receiver<Result<Frame>> {
+        self.still_with(None)
+    }
+
+    /// Takes a still on the camera `device_id` (`backend:serial`).
+    pub fn still_on(&self, device_id: &str) -> Receiver<Result<Frame>> {
+        self.still_with(Some(device_id))
+    }
+
+    fn still_with(&self, only: Option<&str>) -> Receiver<Result<Frame>> {
+        let (tx, rx) = mpsc::channel();
+        match self.claim(DeviceKind::Camera, only, true) {
+            Ok(jobs) => {
+                if let Err(mpsc::SendError(Job::Still(tx))) = jobs.send(Job::Still(tx)) {
+                    let _ = tx.send(Err(worker_gone()));
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e));
+            }
+        }
+        rx
+    }
+
+    /// The first attached device of `kind` (or the one named `only`) that can take a job,
+    /// marked Busy; a Busy one too when `share_busy` (a still during the preview).
+    fn claim(&self, kind: DeviceKind, only: Option<&str>, share_busy: bool) -> Result<Sender<Job>> {
+        let mut table = self.table.lock();
+        let mut busy = None;
+        let wanted = |id: &String, e: &Entry| e.status.kind == kind && only.is_none_or(|o| o == id);
+        for (_, entry) in table.iter_mut().filter(|(id, e)| wanted(id, e)) {
+            match (entry.status.state, &entry.jobs) {
+                (DeviceState::Ready, Some(jobs)) => {
+                    entry.status.state = DeviceState::Busy;
+                    return Ok(jobs.clone());
+                }
+                (DeviceState::Busy, Some(jobs)) if share_busy => return Ok(jobs.clone()),
+                (DeviceState::Busy, _) => busy = Some(entry.status.info.device_id()),
+                _ => {}
+            }
+        }
+        Err(match busy {
+            Some(id) => DeviceError::new(
+                ErrorKind::Busy,
+                format!("{id} is still working on an earlier request"),
+            ),
+            None => match only {
+                Some(id) => DeviceError::new(
+                    ErrorKind::Disconnected,
+                    format!("{} {id} is not attached", kind.name()),
+                ),
+                None => DeviceError::new(
+                    ErrorKind::Disconnected,
+                    format!("no {} attached", kind.name()),
+                ),
+            },
+        })
+    }
+}
+
+impl Drop for DeviceManager {
+    fn drop(&mut self) {
+        let _ = self.control.send(Control::Stop);
+        if let Some(poller) = self.poller.take() {
+            let _ = poller.join();
+        }
+    }
+}
+
+fn worker_gone() -> DeviceError {
+    DeviceError::new(
+        ErrorKind::Disconnected,
+        "the device went away before the request reached it",
+    )
+}
+
+fn run_poller(
+    mut sources: Vec<Box<dyn DeviceSource>>,
+    table: &Arc<Table>,
+    control: &Receiver<Control>,
+    interval: Duration,
+) {
+    let mut generation = 0;
+    poll(&mut sources, table, &mut generation);
+    loop {
+        match control.recv_timeout(interval) {
+            Ok(Control::Refresh(done)) => {
+                poll(&mut sources, table, &mut generation);
+                let _ = done.send(());
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => poll(&mut sources, table, &mut generation),
+            Ok(Control::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// One look at every source: open what is new or back, mark what is gone as missing.
+fn poll(sources: &mut [Box<dyn DeviceSource>], table: &Arc<Table>, generation: &mut u64) {
+    let mut seen = BTreeSet::new();
+    for source in sources.iter_mut() {
+        for found in source.present() {
+            let id = found.info.device_id();
+            seen.insert(id.clone());
+            let needs_open = table.lock().get(&id).is_none_or(|e| e.jobs.is_none());
+            if !needs_open {
+                continue;
+            }
+            // Opening may take a while: no lock held.
+            let opened = source.open(&found);
+            *generation += 1;
+            let mut rows = table.lock();
+            let entry = rows.entry(id.clone()).or_insert_with(|| Entry {
+                status: DeviceStatus {
+                    info: found.info.clone(),
+                    kind: found.kind,
+                    state: DeviceState::Missing,
+                    last_error: None,
+                },
+                jobs: None,
+                generation: 0,
+            });
+            entry.generation = *generation;
+            entry.status.info = found.info.clone();
+            match opened {
+                Ok(device) => {
+                    tracing::info!(device = %id, "device ready");
+                    entry.jobs = Some(spawn_worker(id, *generation, device, table.clone()));
+                    entry.status.state = DeviceState::Ready;
+                }
+                Err(e) => {
+                    if entry.status.last_error.as_ref() != Some(&e) {
+                        tracing::warn!(device = %id, kind = ?e.kind(), error = e.message(), "device does not open");
+                    }
+                    entry.status.last_error = Some(e);
+                    entry.status.state = DeviceState::Missing;
+                }
+            }
+        }
+    }
+    for (id, entry) in table.lock().iter_mut() {
+        if !seen.contains(id) && entry.status.state != DeviceState::Missing {
+            tracing::warn!(device = %id, "device unplugged");
+            entry.jobs = None; // the worker ends after its current call
+            entry.status.state = DeviceState::Missing;
+            entry.status.last_error = Some(DeviceError::new(ErrorKind::Disconnected, "unplugged"));
+        }
+    }
+}
+
+fn spawn_worker(id: String, generation: u64, device: Opened, table: Arc<Table>) -> Sender<Job> {
+    let (tx, jobs) = mpsc::channel();
+    let name = format!("device {id}");
+    let spawned = std::thread::Builder::new()
+        .name(name)
+        .spawn(move || match device {
+            Opened::Scanner(scanner) => run_scanner(&id, generation, scanner, &jobs, &table),
+            Opened::Camera(camera) => run_camera(&id, generation, camera, &jobs, &table),
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start a device worker thread");
+    }
+    tx
+}
+
+fn not_supported(what: &str) -> DeviceError {
+    DeviceError::new(
+        ErrorKind::NotSupported,
+        format!("this device cannot {what}"),
+    )
+}
+
+fn run_scanner(
+    id: &str,
+    generation: u64,
+    mut scanner: Box<dyn FingerprintScanner>,
+    jobs: &Receiver<Job>,
+    table: &Table,
+) {
+    for job in jobs {
+        match job {
+            Job::Capture(request, reply) => {
+                let result = scanner.capture(&request);
+                table.report(id, generation, result.as_ref().err(), false);
+                let _ = reply.send(result);
+            }
+            Job::Still(reply) => {
+                let _ = reply.send(Err(not_supported("take a photo")));
+            }
+            Job::Preview(frames) => {
+                let _ = frames.try_send(Err(not_supported("show a preview")));
+            }
+        }
+    }
+}
+
+fn run_camera(
+    id: &str,
+    generation: u64,
+    mut camera: Box<dyn Camera>,
+    jobs: &Receiver<Job>,
+    table: &Table,
+) {
+    let mut preview: Option<SyncSender<Result<Frame>>> = None;
+    loop {
+        let job = if preview.is_some() {
+            match jobs.try_recv() {
+                Ok(job) => Some(job),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match jobs.recv() {
+                Ok(job) => Some(job),
+                Err(_) => return,
+            }
+        };
+        match job {
+            Some(Job::Preview(frames)) => preview = Some(frames),
+            Some(Job::Still(reply)) => {
+                let result = camera.still();
+                table.report(id, generation, result.as_ref().err(), preview.is_some());
+                let _ = reply.send(result);
+            }
+            Some(Job::Capture(_, reply)) => {
+                let _ = reply.send(Err(not_supported("capture fingers")));
+            }
+            None => {}
+        }
+        if let Some(frames) = &preview {
+            let result = camera.frame();
+            let unplugged = matches!(&result, Err(e) if e.kind() == ErrorKind::Disconnected);
+            let error = result.as_ref().err().cloned();
+            let gone = match frames.try_send(result) {
+                Ok(()) | Err(TrySendError::Full(_)) => false,
+                Err(TrySendError::Disconnected(_)) => true,
+            };
+            let stop = unplugged || gone;
+            // Report before the stream closes, so whoever sees it end sees the new state too.
+            if error.is_some() || stop {
+                table.report(id, generation, error.as_ref(), !stop);
+            }
+            if stop {
+                preview = None;
+            }
+        }
+    }
+}
+
+/// MOSIP SBI devices (see [`crate::hal::sbi`]) as a [`DeviceSource`]: finger and face devices on
+/// the configured ports, each device by its serial number.
+pub struct SbiSource {
+    config: super::sbi::SbiConfig,
+}
+
+impl SbiSource {
+    /// Discovery and calls with `config`.
+    pub fn new(config: super::sbi::SbiConfig) -> Self {
+        Self { config }
+    }
+}
+
+impl DeviceSource for SbiSource {
+    fn backend(&self) -> Backend {
+        Backend::Sbi
+    }
+
+    fn present(&mut self) -> Vec<Found> {
+        use super::sbi::Modality;
+        [
+            (Modality::Finger, DeviceKind::FingerprintScanner),
+            (Modality::Face, DeviceKind::Camera),
+        ]
+        .into_iter()
+        .flat_map(|(modality, kind)| {
+            super::sbi::discover(&self.config, modality.name())
+                .into_iter()
+                .filter(move |d| {
+                    d.digital_id
+                        .device_type
+                        .eq_ignore_ascii_case(modality.name())
+                })
+                .map(move |d| Found {
+                    info: DeviceInfo {
+                        make: d.digital_id.make.clone(),
+                        model: d.digital_id.model.clone(),
+                        serial: d.digital_id.serial_no.clone(),
+                        backend: Backend::Sbi,
+                    },
+                    kind,
+                    address: format!("{}/{}", d.port, d.device_id),
+                })
+        })
+        .collect()
+    }
+
+    fn open(&mut self, found: &Found) -> Result<Opened> {
+        use super::sbi::{SbiCamera, SbiClient, SbiFingerprintScanner, discover};
+        let modality = match found.kind {
+            DeviceKind::FingerprintScanner => super::sbi::Modality::Finger,
+            DeviceKind::Camera => super::sbi::Modality::Face,
+        };
+        let discovered = discover(&self.config, modality.name())
+            .into_iter()
+            .find(|d| format!("{}/{}", d.port, d.device_id) == found.address)
+            .ok_or_else(|| {
+                DeviceError::new(
+                    ErrorKind::Disconnected,
+                    format!("sbi device {} is gone", found.address),
+                )
+            })?;
+        let client = SbiClient::new(discovered.port, self.config.clone());
+        Ok(match found.kind {
+            DeviceKind::FingerprintScanner => {
+                Opened::Scanner(Box::new(SbiFingerprintScanner::open(client, &discovered)?))
+            }
+            DeviceKind::Camera => Opened::Camera(Box::new(SbiCamera::open(client, &discovered)?)),
+        })
+    }
+}
+
+/// The sources that `[devices] backends` names, in that order. Training mode adds `sim` when it
+/// is not named. An unknown name, or `libfprint` in a build without it, is an error.
+pub fn sources_for(config: &crate::config::Config) -> Result<Vec<Box<dyn DeviceSource>>> {
+    let devices = &config.devices;
+    let mut names: Vec<&str> = devices.backends.iter().map(String::as_str).collect();
+    if config.station.training && !names.contains(&"sim") {
+        names.push("sim");
+    }
+    let mut sources: Vec<Box<dyn DeviceSource>> = Vec::new();
+    for name in names {
+        match name {
+            "sim" => {
+                let dir = if devices.sim_fixtures.is_empty() {
+                    super::sim::default_fixtures_dir().to_owned()
+                } else {
+                    std::path::PathBuf::from(&devices.sim_fixtures)
+                };
+                sources.push(Box::new(super::sim::SimSource::fixtures(
+                    &dir,
+                    Duration::from_millis(33),
+                )?));
+            }
+            "uvc" => sources.push(Box::new(super::uvc::UvcSource::new(
+                devices.camera_max_width,
+                devices.camera_max_height,
+                Duration::from_millis(devices.camera_frame_timeout_ms),
+            ))),
+            "sbi" => {
+                let mut sbi = super::sbi::SbiConfig::default();
+                if config.station.training {
+                    sbi.trust.training = true;
+                }
+                sources.push(Box::new(SbiSource::new(sbi)));
+            }
+            #[cfg(all(feature = "libfprint", target_os = "linux"))]
+            "libfprint" => sources.push(Box::new(super::libfprint::LibfprintSource::start()?)),
+            #[cfg(not(all(feature = "libfprint", target_os = "linux")))]
+            "libfprint" => {
+                return Err(DeviceError::new(
+                    ErrorKind::NotSupported,
+                    "this build has no libfprint backend (build with --features libfprint on Linux)",
+                ));
+            }
+            other => {
+                return Err(DeviceError::new(
+                    ErrorKind::NotSupported,
+                    format!(
+                        "unknown device backend {other:?} in [devices] backends: use uvc, sbi, libfprint or sim"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(sources)
+}
+
+impl DeviceManager {
+    /// Starts the manager over the backends the configuration names.
+    pub fn start(config: &crate::config::Config) -> Result<Self> {
+        Ok(Self::with_sources(
+            sources_for(config)?,
+            Duration::from_millis(config.devices.poll_interval_ms.max(100)),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::FingerPosition;
+    use crate::hal::FingerSet;
+    use crate::hal::sim::{self, SimCamera, SimScanner, SimSource, err, ok};
+
+    /// Only [`DeviceManager::refresh`] polls in these tests.
+    const NEVER: Duration = Duration::from_secs(3600);
+    /// A guard against a hung test, not a timing expectation.
+    const LIVENESS: Duration = Duration::from_secs(60);
+
+    fn manager(source: SimSource) -> DeviceManager {
+        let m = DeviceManager::with_sources(vec![Box::new(source)], NEVER);
+        m.refresh().recv_timeout(LIVENESS).unwrap();
+        m
+    }
+
+    fn request() -> CaptureRequest {
+        CaptureRequest {
+            set: FingerSet::Thumbs,
+            exceptions: vec![],
+            requested_quality: 40,
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    fn thumb() -> Vec<FingerImage> {
+        vec![FingerImage {
+            position: FingerPosition::RightThumb,
+            width: 1,
+            height: 1,
+            ppi: 500,
+            pixels: vec![7],
+            device_quality: Some(60),
+            iso_record: None,
+        }]
+    }
+
+    fn states(m: &DeviceManager) -> Vec<(String, DeviceState, Option<ErrorKind>)> {
+        m.status()
+            .into_iter()
+            .map(|s| (s.info.device_id(), s.state, s.last_error.map(|e| e.kind())))
+            .collect()
+    }
+
+    #[test]
+    fn unplug_and_replug_are_noticed() {
+        let scanner = SimScanner::fixtures(sim::default_fixtures_dir()).unwrap();
+        let faults = scanner.faults();
+        let m = manager(SimSource::new().with_scanner(scanner));
+        let id = "sim:SIM-FP-1".to_owned();
+        assert_eq!(states(&m), [(id.clone(), DeviceState::Ready, None)]);
+        assert_eq!(m.status()[0].kind, DeviceKind::FingerprintScanner);
+
+        faults.unplug();
+        m.refresh().recv_timeout(LIVENESS).unwrap();
+        assert_eq!(
+            states(&m),
+            [(
+                id.clone(),
+                DeviceState::Missing,
+                Some(ErrorKind::Disconnected)
+            )]
+        );
+        let e = m
+            .capture_fingers(request())
+            .recv_timeout(LIVENESS)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Disconnected);
+
+        faults.replug();
+        m.refresh().recv_timeout(LIVENESS).unwrap();
+        assert_eq!(states(&m)[0].1, DeviceState::Ready);
+        let images = m
+            .capture_fingers(request())
+            .recv_timeout(LIVENESS)
+            .unwrap()
+            .unwrap();
+        assert_eq!(images.len(), 2);
+    }
+
+    #[test]
+    fn a_capture_reports_through_the_channel() {
+        let scanner = SimScanner::new([
+            ok(thumb()).expecting(FingerSet::Thumbs),
+            err(ErrorKind::Timeout),
+        ]);
+        let m = manager(SimSource::new().with_scanner(scanner.clone()));
+        assert_eq!(
+            m.capture_fingers(request())
+                .recv_timeout(LIVENESS)
+                .unwrap()
+                .unwrap(),
+            thumb()
+        );
+        let e = m
+            .capture_fingers(request())
+            .recv_timeout(LIVENESS)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Timeout);
+        // The reply comes after the status is updated: a timeout leaves the scanner ready.
+        assert_eq!(states(&m)[0].1, DeviceState::Ready);
+        assert_eq!(states(&m)[0].2, Some(ErrorKind::Timeout));
+        scanner.finish();
+    }
+
+    #[test]
+    fn busy_while_a_capture_runs() {
+        let (held, gate) = ok(thumb()).gated();
+        let scanner = SimScanner::new([held, ok(vec![])]);
+        let m = manager(SimSource::new().with_scanner(scanner.clone()));
+        let first = m.capture_fingers(request());
+        assert_eq!(states(&m)[0].1, DeviceState::Busy);
+        let second = m
+            .capture_fingers(request())
+            .try_recv()
+            .expect("answered at once")
+            .unwrap_err();
+        assert_eq!(second.kind(), ErrorKind::Busy);
+        assert!(first.try_recv().is_err(), "still capturing");
+        gate.open();
+        assert_eq!(first.recv_timeout(LIVENESS).unwrap().unwrap(), thumb());
+        assert_eq!(states(&m)[0].1, DeviceState::Ready);
+        assert_eq!(
+            m.capture_fingers(request())
+                .recv_timeout(LIVENESS)
+                .unwrap()
+                .unwrap(),
+            vec![]
+        );
+        scanner.finish();
+    }
+
+    #[test]
+    fn a_disconnected_call_marks_missing_and_the_next_poll_reopens() {
+        let scanner = SimScanner::new([err(ErrorKind::Disconnected), ok(thumb())]);
+        let m = manager(SimSource::new().with_scanner(scanner.clone()));
+        let e = m
+            .capture_fingers(request())
+            .recv_timeout(LIVENESS)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Disconnected);
+        assert_eq!(states(&m)[0].1, DeviceState::Missing);
+        m.refresh().recv_timeout(LIVENESS).unwrap();
+        assert_eq!(states(&m)[0].1, DeviceState::Ready);
+        assert_eq!(
+            m.capture_fingers(request())
+                .recv_timeout(LIVENESS)
+                .unwrap()
+                .unwrap(),
+            thumb()
+        );
+        scanner.finish();
+    }
+
+    #[test]
+    fn nothing_attached_answers_at_once() {
+        let m = manager(SimSource::new());
+        assert!(m.status().is_empty());
+        let e = m
+            .capture_fingers(request())
+            .try_recv()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::Disconnected, "no scanner attached")
+        );
+        let e = m.still().try_recv().unwrap().unwrap_err();
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::Disconnected, "no camera attached")
+        );
+    }
+
+    #[test]
+    fn preview_and_still_then_unplug_ends_the_stream() {
+        let camera = SimCamera::fixtures(sim::default_fixtures_dir(), Duration::ZERO).unwrap();
+        let faults = camera.faults();
+        let m = manager(
+            SimSource::new()
+                .with_camera(camera)
+                .with_scanner(SimScanner::new([])),
+        );
+        let frames = m.camera_frames();
+        let frame = frames.recv_timeout(LIVENESS).unwrap().unwrap();
+        assert_eq!((frame.width, frame.height), (512, 512));
+        let ids: Vec<_> = states(&m)
+            .into_iter()
+            .map(|(id, state, _)| (id, state))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("sim:SIM-CAM-1".into(), DeviceState::Busy),
+                ("sim:SIM-FP-1".into(), DeviceState::Ready)
+            ]
+        );
+        // A still while the preview runs.
+        assert_eq!(m.still().recv_timeout(LIVENESS).unwrap().unwrap(), frame);
+
+        faults.unplug();
+        // Frames already queued, maybe the error, then the end of the stream.
+        let mut errors = Vec::new();
+        loop {
+            match frames.recv_timeout(LIVENESS) {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => errors.push(e.kind()),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => panic!("the preview did not end"),
+            }
+        }
+        assert!(
+            errors.iter().all(|k| *k == ErrorKind::Disconnected),
+            "{errors:?}"
+        );
+        assert_eq!(
+            states(&m)[0],
+            (
+                "sim:SIM-CAM-1".into(),
+                DeviceState::Missing,
+                Some(ErrorKind::Disconnected)
+            )
+        );
+    }
+}

@@ -1,0 +1,641 @@
+//! A simulated SBI 0.9.5 device service on 127.0.0.1: a slap fingerprint scanner (device "1",
+//! sub ids 1 left slap, 2 right slap, 3 thumbs) and a face camera (device "2") serving fixture
+//! images as ISO/IEC 19794-4 (PNG inside) and 19794-5 (JPEG inside) records, signed with its own
+//! RSA key and self-signed certificate. Faults can be switched on at start or while running, so
+//! the real SBI client is exercised end to end (`kattoo sim-sbi`, tests, demos, training).
+
+use super::jws::{JwsSigner, b64url};
+use super::protocol::*;
+use crate::domain::FingerPosition;
+use crate::hal::iso19794::{
+    FaceImageData, FaceRecord, FaceRepresentation, FingerCompression, FingerRecord,
+    FingerRepresentation,
+};
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{Ipv4Addr, TcpStream};
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How the simulator signs its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureFault {
+    /// Valid RS256 signatures.
+    #[default]
+    Valid,
+    /// Bare base64url payloads, as an unregistered device sends.
+    Unsigned,
+    /// A signature that does not verify.
+    Bad,
+}
+
+/// Faults to inject. The default is a healthy device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimFaults {
+    /// Wait this long before answering RCAPTURE.
+    pub delay: Duration,
+    /// Report "Busy" and answer RCAPTURE with error 111.
+    pub busy: bool,
+    /// Answer RCAPTURE with this SBI error code.
+    pub error_code: Option<u16>,
+    /// Report quality 20 whatever was requested.
+    pub low_quality: bool,
+    /// How data is signed (valid, unsigned, bad).
+    pub signature: SignatureFault,
+    /// Answer RCAPTURE with a body that is not JSON.
+    pub malformed_json: bool,
+    /// Cut each ISO record in half (its hash still matches what is sent).
+    pub truncated_iso: bool,
+    /// On RCAPTURE, stop listening and close the connection without an answer.
+    pub vanish: bool,
+}
+
+/// Where and how the simulator runs.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// The first free port of this range is used.
+    pub ports: RangeInclusive<u16>,
+    /// Directory holding `fingers/1NN_1.png` (NN = ISO finger position) and `faces/astronaut.png`.
+    pub fixtures: PathBuf,
+    pub faults: SimFaults,
+    /// Serial number prefix of the simulated devices.
+    pub serial: String,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            ports: super::PORT_RANGE,
+            fixtures: default_fixtures(),
+            faults: SimFaults::default(),
+            serial: "KATTOOSIM0001".into(),
+        }
+    }
+}
+
+/// The source tree's `fixtures/` when run from a checkout, else `./fixtures`.
+pub fn default_fixtures() -> PathBuf {
+    let built = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"));
+    if built.is_dir() {
+        built
+    } else {
+        PathBuf::from("fixtures")
+    }
+}
+
+/// The process-wide simulator key (RSA key generation takes a moment; every simulator shares one).
+pub fn shared_signer() -> &'static JwsSigner {
+    static SIGNER: OnceLock<JwsSigner> = OnceLock::new();
+    SIGNER.get_or_init(|| JwsSigner::generate("kattoo sim-sbi").expect("RSA key generation failed"))
+}
+
+struct Fixtures {
+    /// PNG bytes and size per finger.
+    fingers: HashMap<FingerPosition, (Vec<u8>, u16, u16)>,
+    /// JPEG preview of the first finger.
+    finger_preview: Vec<u8>,
+    face_jpeg: Vec<u8>,
+    face_size: (u16, u16),
+}
+
+fn load_fixtures(dir: &std::path::Path) -> std::io::Result<Fixtures> {
+    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let mut fingers = HashMap::new();
+    for p in FingerPosition::ALL {
+        let path = dir.join(format!("fingers/{}_1.png", 100 + u32::from(p.code())));
+        let png = std::fs::read(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        let img = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        if img.color() != image::ColorType::L8 {
+            return Err(bad(format!("{}: not 8-bit grayscale", path.display())));
+        }
+        let (w, h) = (
+            u16::try_from(img.width()).unwrap_or(u16::MAX),
+            u16::try_from(img.height()).unwrap_or(u16::MAX),
+        );
+        fingers.insert(p, (png, w, h));
+    }
+    let first = &fingers[&FingerPosition::RightThumb].0;
+    let finger_preview = jpeg(&image::load_from_memory(first).map_err(|e| bad(e.to_string()))?)?;
+    let path = dir.join("faces/astronaut.png");
+    let face = image::open(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    let face_size = (
+        u16::try_from(face.width()).unwrap_or(u16::MAX),
+        u16::try_from(face.height()).unwrap_or(u16::MAX),
+    );
+    Ok(Fixtures {
+        fingers,
+        finger_preview,
+        face_jpeg: jpeg(&face)?,
+        face_size,
+    })
+}
+
+fn jpeg(img: &image::DynamicImage) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img.to_rgb8())
+        .write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
+        .map_err(std::io::Error::other)?;
+    Ok(out)
+}
+
+struct State {
+    port: u16,
+    serial: String,
+    faults: Mutex<SimFaults>,
+    fixtures: Fixtures,
+    signer: &'static JwsSigner,
+    capturing: AtomicBool,
+    stop: AtomicBool,
+}
+
+/// A running simulated SBI service; stops when dropped.
+pub struct SimSbi {
+    state: Arc<State>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for SimSbi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SimSbi(127.0.0.1:{})", self.state.port)
+    }
+}
+
+impl SimSbi {
+    /// Loads the fixtures and starts serving on the first free port of `config.ports`.
+    pub fn start(config: SimConfig) -> std::io::Result<Self> {
+        let fixtures = load_fixtures(&config.fixtures)?;
+        let signer = shared_signer();
+        let (server, port) = config
+            .ports
+            .clone()
+            .find_map(|p| {
+                tiny_http::Server::http((Ipv4Addr::LOCALHOST, p))
+                    .ok()
+                    .map(|s| (s, p))
+            })
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::AddrInUse,
+                    format!("no free port in {:?}", config.ports),
+                )
+            })?;
+        let state = Arc::new(State {
+            port,
+            serial: config.serial,
+            faults: Mutex::new(config.faults),
+            fixtures,
+            signer,
+            capturing: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
+        });
+        let st = state.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("sim-sbi-{port}"))
+            .spawn(move || serve(server, st))?;
+        tracing::info!(port, "sim-sbi: serving simulated finger and face devices");
+        Ok(Self {
+            state,
+            thread: Some(thread),
+        })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.state.port
+    }
+
+    /// Replaces the active faults.
+    pub fn set_faults(&self, faults: SimFaults) {
+        *self.state.faults.lock().unwrap_or_else(|e| e.into_inner()) = faults;
+    }
+
+    /// The DER certificate the simulator signs with.
+    pub fn certificate_der(&self) -> &[u8] {
+        self.state.signer.certificate_der()
+    }
+
+    /// Whether the service still listens (false after a `vanish` fault or `stop`).
+    pub fn is_running(&self) -> bool {
+        !self.state.stop.load(Ordering::SeqCst)
+    }
+
+    /// Blocks until the service stops (after a `vanish` fault; otherwise forever).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Stops listening and waits for the listener to close.
+    pub fn stop(&mut self) {
+        self.state.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for SimSbi {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn serve(server: tiny_http::Server, state: Arc<State>) {
+    while !state.stop.load(Ordering::SeqCst) {
+        match server.recv_timeout(Duration::from_millis(50)) {
+            Ok(Some(rq)) => {
+                let st = state.clone();
+                let _ = std::thread::Builder::new()
+                    .name("sim-sbi-request".into())
+                    .spawn(move || handle(rq, &st));
+            }
+            Ok(None) => {}
+            Err(_) => break,
+        }
+    }
+    drop(server);
+    // tiny_http closes its listener on a background thread: wait until the port refuses.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline
+        && TcpStream::connect_timeout(
+            &(Ipv4Addr::LOCALHOST, state.port).into(),
+            Duration::from_millis(50),
+        )
+        .is_ok()
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    state.stop.store(true, Ordering::SeqCst);
+}
+
+fn faults(state: &State) -> SimFaults {
+    state
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
+fn json_response(body: Vec<u8>, port: u16) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let header = |k: &str, v: &str| {
+        tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("static header")
+    };
+    tiny_http::Response::from_data(body)
+        .with_header(header("Content-Type", "application/json"))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("Location", &format!("http://127.0.0.1:{port}")))
+}
+
+fn handle(mut rq: tiny_http::Request, state: &State) {
+    let mut body = Vec::new();
+    let _ =
+        std::io::Read::read_to_end(&mut std::io::Read::take(rq.as_reader(), 1 << 20), &mut body);
+    let method = rq.method().as_str().to_ascii_uppercase();
+    tracing::debug!(method = %method, url = rq.url(), "sim-sbi: request");
+    let answer = match method.as_str() {
+        "MOSIPDISC" => discover(state, &body),
+        "MOSIPDINFO" => info(state),
+        "RCAPTURE" | "CAPTURE" => return rcapture(rq, state, &body),
+        "STREAM" => return stream(rq, state, &body),
+        _ => {
+            let _ = rq.respond(tiny_http::Response::empty(405));
+            return;
+        }
+    };
+    let _ = rq.respond(json_response(answer, state.port));
+}
+
+/// (device id, SBI type, sub type, sub ids)
+const DEVICES: [(&str, &str, &str, &[&str]); 2] = [
+    ("1", "Finger", "Slap", &["1", "2", "3"]),
+    ("2", "Face", "Full face", &["0"]),
+];
+
+fn digital_id(state: &State, device: usize) -> Vec<u8> {
+    let (id, ty, sub, _) = DEVICES[device];
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    serde_json::to_vec(&DigitalId {
+        serial_no: format!("{}-{id}", state.serial),
+        make: "kattoo".into(),
+        model: format!("sim-sbi {ty}"),
+        device_type: ty.into(),
+        device_sub_type: sub.into(),
+        device_provider: "kattoo simulated devices".into(),
+        device_provider_id: "kattoo.sim".into(),
+        date_time: now,
+    })
+    .unwrap_or_default()
+}
+
+fn status(state: &State) -> &'static str {
+    if faults(state).busy || state.capturing.load(Ordering::SeqCst) {
+        "Busy"
+    } else {
+        "Ready"
+    }
+}
+
+fn sign(state: &State, payload: &[u8]) -> String {
+    match faults(state).signature {
+        SignatureFault::Valid => state.signer.sign(payload),
+        SignatureFault::Unsigned => b64url(payload),
+        SignatureFault::Bad => {
+            let token = state.signer.sign(payload);
+            let (rest, sig) = token.rsplit_once('.').unwrap_or((&token, ""));
+            let mut sig = super::jws::b64url_decode(sig).unwrap_or_default();
+            if let Some(b) = sig.first_mut() {
+                *b ^= 0x55;
+            }
+            format!("{rest}.{}", b64url(&sig))
+        }
+    }
+}
+
+fn discover(state: &State, body: &[u8]) -> Vec<u8> {
+    let wanted = serde_json::from_slice::<DiscoverRequest>(body)
+        .map(|r| r.device_type)
+        .unwrap_or_else(|_| "Biometric Device".into());
+    let entries: Vec<DiscoveredEntry> = (0..DEVICES.len())
+        .filter(|&i| {
+            wanted.eq_ignore_ascii_case("Biometric Device")
+                || wanted.eq_ignore_ascii_case(DEVICES[i].1)
+        })
+        .map(|i| DiscoveredEntry {
+            device_id: DEVICES[i].0.into(),
+            device_status: status(state).into(),
+            certification: "L0".into(),
+            service_version: SPEC_VERSION.into(),
+            device_sub_id: DEVICES[i].3.iter().map(|s| s.to_string()).collect(),
+            callback_id: format!("http://127.0.0.1:{}/", state.port),
+            digital_id: b64url(&digital_id(state, i)),
+            device_code: format!("{}-{}", state.serial, DEVICES[i].0),
+            spec_version: vec![SPEC_VERSION.into()],
+            purpose: "Registration".into(),
+            error: Some(SbiErrorBlock::success()),
+        })
+        .collect();
+    serde_json::to_vec(&entries).unwrap_or_default()
+}
+
+fn info(state: &State) -> Vec<u8> {
+    let entries: Vec<InfoEntry> = (0..DEVICES.len())
+        .map(|i| {
+            let payload = DeviceInfoPayload {
+                device_status: status(state).into(),
+                device_id: DEVICES[i].0.into(),
+                firmware: env!("CARGO_PKG_VERSION").into(),
+                certification: "L0".into(),
+                service_version: SPEC_VERSION.into(),
+                device_sub_id: DEVICES[i].3.iter().map(|s| s.to_string()).collect(),
+                callback_id: format!("http://127.0.0.1:{}/", state.port),
+                digital_id: sign(state, &digital_id(state, i)),
+                device_code: format!("{}-{}", state.serial, DEVICES[i].0),
+                env: "Developer".into(),
+                purpose: "Registration".into(),
+                spec_version: vec![SPEC_VERSION.into()],
+            };
+            InfoEntry {
+                device_info: sign(state, &serde_json::to_vec(&payload).unwrap_or_default()),
+                error: Some(SbiErrorBlock::success()),
+            }
+        })
+        .collect();
+    serde_json::to_vec(&entries).unwrap_or_default()
+}
+
+fn error_answer(code: u16, info: &str) -> Vec<u8> {
+    let entry = BiometricEntry {
+        spec_version: SPEC_VERSION.into(),
+        error: Some(SbiErrorBlock {
+            error_code: code.to_string(),
+            error_info: info.into(),
+        }),
+        ..Default::default()
+    };
+    serde_json::to_vec(&CaptureResponseBody {
+        biometrics: vec![entry],
+    })
+    .unwrap_or_default()
+}
+
+fn rcapture(rq: tiny_http::Request, state: &State, body: &[u8]) {
+    let port = state.port;
+    let f = faults(state);
+    let Ok(req) = serde_json::from_slice::<CaptureRequestBody>(body) else {
+        let _ = rq.respond(json_response(error_answer(101, "Invalid JSON value"), port));
+        return;
+    };
+    let tx_ok = (4..=50).contains(&req.transaction_id.len())
+        && req
+            .transaction_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !tx_ok {
+        let _ = rq.respond(json_response(
+            error_answer(112, "Invalid Transaction ID"),
+            port,
+        ));
+        return;
+    }
+    if f.busy || state.capturing.swap(true, Ordering::SeqCst) {
+        let _ = rq.respond(json_response(error_answer(111, "Device is Busy"), port));
+        return;
+    }
+    let answer = capture_answer(state, &f, &req);
+    if !f.delay.is_zero() {
+        std::thread::sleep(f.delay);
+    }
+    if f.vanish {
+        tracing::info!(port, "sim-sbi: vanishing mid-capture (fault)");
+        state.stop.store(true, Ordering::SeqCst);
+        // Wait for the listener to close, then drop the connection without an answer.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline
+            && TcpStream::connect_timeout(
+                &(Ipv4Addr::LOCALHOST, port).into(),
+                Duration::from_millis(50),
+            )
+            .is_ok()
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(rq.into_writer());
+        state.capturing.store(false, Ordering::SeqCst);
+        return;
+    }
+    state.capturing.store(false, Ordering::SeqCst);
+    let _ = rq.respond(json_response(answer, port));
+}
+
+fn capture_answer(state: &State, f: &SimFaults, req: &CaptureRequestBody) -> Vec<u8> {
+    if let Some(code) = f.error_code {
+        return error_answer(code, "Simulated device error");
+    }
+    let Some(bio) = req.bio.first() else {
+        return error_answer(101, "No bio block");
+    };
+    let requested: f64 = bio.requested_score.trim().parse().unwrap_or(0.0);
+    let mut records: Vec<(String, Vec<u8>, f64)> = Vec::new();
+    if bio.bio_type.eq_ignore_ascii_case("Finger") {
+        let Some(set) = bio
+            .device_sub_id
+            .trim()
+            .parse()
+            .ok()
+            .and_then(finger_set_of_sub_id)
+        else {
+            return error_answer(109, "Unknown device sub id for a slap scanner");
+        };
+        let exceptions: Vec<FingerPosition> = bio
+            .exception
+            .iter()
+            .filter_map(|s| finger_from_sub_type(s))
+            .collect();
+        for p in set
+            .positions()
+            .into_iter()
+            .filter(|p| !exceptions.contains(p))
+        {
+            let (png, w, h) = &state.fixtures.fingers[&p];
+            let quality = if f.low_quality {
+                20.0
+            } else {
+                70.0 + f64::from(p.code())
+            };
+            let rep = FingerRepresentation::new(
+                p,
+                *w,
+                *h,
+                FingerCompression::Png,
+                png.clone(),
+                Some(quality as u8),
+            );
+            let iso = FingerRecord::new(vec![rep]).encode().unwrap_or_default();
+            records.push((finger_sub_type(p).into(), iso, quality));
+        }
+    } else if bio.bio_type.eq_ignore_ascii_case("Face") {
+        let quality = if f.low_quality { 20.0 } else { 85.0 };
+        let (w, h) = state.fixtures.face_size;
+        let rep = FaceRepresentation::new(
+            w,
+            h,
+            FaceImageData::Jpeg,
+            state.fixtures.face_jpeg.clone(),
+            Some(quality as u8),
+        );
+        records.push((
+            String::new(),
+            FaceRecord {
+                representations: vec![rep],
+            }
+            .encode()
+            .unwrap_or_default(),
+            quality,
+        ));
+    } else {
+        return error_answer(109, "Unsupported biometric type");
+    }
+    let device = usize::from(bio.bio_type.eq_ignore_ascii_case("Face"));
+    let digital = sign(state, &digital_id(state, device));
+    let mut previous = bio.previous_hash.clone();
+    let mut entries = Vec::new();
+    for (sub_type, mut iso, quality) in records {
+        if f.truncated_iso {
+            iso.truncate(iso.len() / 2);
+        }
+        let hash = chain_hash(&previous, &iso);
+        previous = hash.clone();
+        let data = BiometricData {
+            digital_id: digital.clone(),
+            device_code: format!("{}-{}", state.serial, DEVICES[device].0),
+            device_service_version: SPEC_VERSION.into(),
+            bio_type: DEVICES[device].1.into(),
+            bio_sub_type: sub_type,
+            purpose: "Registration".into(),
+            env: req.env.clone(),
+            bio_value: b64url(&iso),
+            transaction_id: req.transaction_id.clone(),
+            timestamp: time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            requested_score: Some(requested),
+            quality_score: Some(quality),
+        };
+        let payload = serde_json::to_vec(&data).unwrap_or_default();
+        entries.push(BiometricEntry {
+            spec_version: SPEC_VERSION.into(),
+            data: sign(state, &payload),
+            hash,
+            error: Some(SbiErrorBlock::success()),
+        });
+    }
+    let json = serde_json::to_vec(&CaptureResponseBody {
+        biometrics: entries,
+    })
+    .unwrap_or_default();
+    if f.malformed_json {
+        json[..json.len() / 3].to_vec()
+    } else {
+        json
+    }
+}
+
+const BOUNDARY: &str = "kattoo-sim-frame";
+
+fn stream(rq: tiny_http::Request, state: &State, body: &[u8]) {
+    let req = serde_json::from_slice::<StreamRequestBody>(body).ok();
+    let device = req
+        .as_ref()
+        .map(|r| r.device_id.clone())
+        .unwrap_or_default();
+    let frame = match device.as_str() {
+        "1" => state.fixtures.finger_preview.clone(),
+        "2" => state.fixtures.face_jpeg.clone(),
+        _ => {
+            let err = serde_json::json!({ "error": { "errorCode": "106", "errorInfo": "Device not found" } });
+            let _ = rq.respond(json_response(err.to_string().into_bytes(), state.port));
+            return;
+        }
+    };
+    let limit = req
+        .and_then(|r| r.timeout)
+        .and_then(|t| t.trim().parse::<u64>().ok())
+        .unwrap_or(300_000)
+        .min(600_000);
+    let end = Instant::now() + Duration::from_millis(limit);
+    let mut w = rq.into_writer();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary={BOUNDARY}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
+    );
+    if w.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    while Instant::now() < end && !state.stop.load(Ordering::SeqCst) && !faults(state).vanish {
+        let part = format!(
+            "--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+            frame.len()
+        );
+        let ok = w
+            .write_all(part.as_bytes())
+            .and_then(|_| w.write_all(&frame))
+            .and_then(|_| w.write_all(b"\r\n"))
+            .and_then(|_| w.flush());
+        if ok.is_err() {
+            return; // the client went away
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = w
+        .write_all(format!("--{BOUNDARY}--\r\n").as_bytes())
+        .and_then(|_| w.flush());
+}

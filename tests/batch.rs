@@ -1,0 +1,953 @@
+//! Batches end to end: kiosk → export → central import, export faults, the frozen vectors in
+//! `fixtures/batches/` (each with an `expect:` outcome), and interoperability with `age`, `tar`,
+//! Python's `bagit` and an independent ed25519 implementation (Python `cryptography`).
+//!
+//! Regenerate the vectors (then review and commit them):
+//! `KATTOO_REGENERATE_BATCH_VECTORS=1 cargo test --test tests batch::vectors`
+
+use kattoo::batch::bag::{self, BagInfo};
+use kattoo::batch::{self, DirMedium, Medium, MediumFile};
+use kattoo::central::{Central, CentralStore, Error as CentralError, ImportOutcome, SqliteCentral};
+use kattoo::config::Config;
+use kattoo::crypto::{PublicKey, StationKey};
+use kattoo::domain::address::Precinct;
+use kattoo::domain::enrollment::verify_record;
+use kattoo::domain::{BiometricKind, Capture, CitizenInput, FingerPosition, StationId, Timestamp};
+use kattoo::station::{EnrollmentDraft, Session, Station, StationSetup};
+use kattoo::store::RecordStatus;
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const PASSPHRASE: &str = "batch test passphrase";
+
+fn now() -> Timestamp {
+    Timestamp::parse("2026-11-27T06:00:00Z").unwrap()
+}
+
+fn vectors_dir() -> PathBuf {
+    crate::util::fixture("batches")
+}
+
+/// A 4×4 8-bit gray PNG whose pixels depend on `seed`.
+fn tiny_png(seed: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, 4, 4);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().unwrap();
+        let px: Vec<u8> = (0..16u32)
+            .map(|i| (seed.wrapping_mul(31).wrapping_add(i * 7)) as u8)
+            .collect();
+        w.write_image_data(&px).unwrap();
+    }
+    out
+}
+
+fn captures(serial: u32) -> Vec<Capture> {
+    let mut c = vec![
+        Capture::from_png(BiometricKind::Face, None, tiny_png(serial * 100), "sim:1").unwrap(),
+    ];
+    for (i, pos) in FingerPosition::ALL.into_iter().enumerate() {
+        c.push(
+            Capture::from_png(
+                BiometricKind::Finger,
+                Some(pos),
+                tiny_png(serial * 100 + 1 + i as u32),
+                "sim:1",
+            )
+            .unwrap(),
+        );
+    }
+    c.push(
+        Capture::from_png(
+            BiometricKind::Signature,
+            None,
+            tiny_png(serial * 100 + 50),
+            "sim:1",
+        )
+        .unwrap(),
+    );
+    c
+}
+
+/// A station in a temporary directory with an admin session and batches encrypted to a new
+/// central identity.
+struct Fixture {
+    tmp: TempDir,
+    station: Station,
+    session: Session,
+    identity: String,
+    serial: u32,
+}
+
+impl Fixture {
+    fn new(station_id: &str) -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        let setup = StationSetup {
+            station_id: StationId::parse(station_id).unwrap(),
+            name: "Test school".into(),
+            region: "chui".into(),
+            precincts: vec![Precinct::parse("1101").unwrap()],
+            admin_login: "admin".into(),
+            admin_password: "admin-password-1".into(),
+        };
+        let mut station = Station::init(
+            &tmp.path().join("station"),
+            PASSPHRASE,
+            &setup,
+            Config::default(),
+            now(),
+        )
+        .unwrap();
+        let session = station.login("admin", "admin-password-1", now()).unwrap();
+        let (identity, recipient) = batch::new_identity_file("2026-11-27T06:00:00Z");
+        station
+            .set_batch_recipients(&session, &[recipient], now())
+            .unwrap();
+        Fixture {
+            tmp,
+            station,
+            session,
+            identity,
+            serial: 0,
+        }
+    }
+
+    /// Enrolls and approves `n` citizens (distinct PINs from `pin_base`); returns their ids.
+    fn enroll_approved(&mut self, n: u32, pin_base: u32) -> Vec<String> {
+        let mut ids = Vec::new();
+        for _ in 0..n {
+            self.serial += 1;
+            let mut citizen: CitizenInput = serde_json::from_slice(
+                &std::fs::read(crate::util::fixture("people/aigul.json")).unwrap(),
+            )
+            .unwrap();
+            citizen.pin = Some(format!("114031990{:05}", pin_base + self.serial));
+            let draft = EnrollmentDraft {
+                citizen,
+                captures: captures(self.serial),
+                ..Default::default()
+            };
+            ids.push(
+                self.station
+                    .enroll(&self.session, draft, None, now())
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        self.station.approve(&self.session, &ids, now()).unwrap();
+        ids
+    }
+
+    fn dir(&self, name: &str) -> PathBuf {
+        let d = self.tmp.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn export_to(
+        &mut self,
+        dir: &Path,
+    ) -> Result<kattoo::station::ExportOutcome, kattoo::station::Error> {
+        self.station.export(
+            &self.session,
+            &DirMedium(dir.to_owned()),
+            now(),
+            &mut |_| {},
+        )
+    }
+
+    fn central(&self) -> Central<SqliteCentral> {
+        central_with(&self.tmp.path().join("central.sqlite"), &self.identity)
+    }
+
+    fn certificate(&self) -> Vec<u8> {
+        self.station.certificate().unwrap().1
+    }
+
+    fn statuses(&self) -> Vec<RecordStatus> {
+        let db = self.station.store().db();
+        db.records(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.status)
+            .collect()
+    }
+}
+
+fn central_with(db: &Path, identity: &str) -> Central<SqliteCentral> {
+    let mut store = SqliteCentral::open(db).unwrap();
+    if store.identity().unwrap().is_none() {
+        let recipient = identity
+            .lines()
+            .find_map(|l| l.strip_prefix("# public key: "))
+            .unwrap()
+            .to_owned();
+        store
+            .set_identity(identity, &recipient, "2026-11-27T06:00:00Z")
+            .unwrap();
+    }
+    Central::new(store)
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn round_trip_kiosk_export_central_import() {
+    let mut f = Fixture::new("KG1101");
+    let ids = f.enroll_approved(3, 0);
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    assert_eq!(
+        (out.sequence, out.records, out.file_name.as_str()),
+        (1, 3, "kattoo-KG1101-00001.age")
+    );
+    assert_eq!(files_in(&usb), ["kattoo-KG1101-00001.age"]);
+    assert!(f.statuses().iter().all(|s| *s == RecordStatus::Exported));
+    // Nothing left to export: refused, nothing written.
+    assert!(matches!(
+        f.export_to(&usb),
+        Err(kattoo::station::Error::Invalid(_))
+    ));
+
+    let mut central = f.central();
+    central.add_station(&f.certificate(), "t").unwrap();
+    let file = usb.join(&out.file_name);
+    match central.import(&file, "t").unwrap() {
+        ImportOutcome::Imported {
+            records,
+            gap,
+            sequence,
+            ..
+        } => assert_eq!((records, gap, sequence), (3, None, 1)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(central.store().record_count("KG1101").unwrap(), 3);
+    // Every record is present and verifies, and is byte-identical to the station's.
+    let mut got = Vec::new();
+    let verified = batch::verify_batch(
+        std::fs::File::open(&file).unwrap(),
+        &batch::parse_identities(&f.identity).unwrap(),
+        Some(&f.station.info().public_key),
+        &mut |_, _| Ok(()),
+    )
+    .unwrap();
+    for r in &verified.records {
+        let stored = f
+            .station
+            .store()
+            .db()
+            .record(&r.registration_id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.record_json, r.json);
+        verify_record(&f.station.info().public_key, &r.json, &r.signature).unwrap();
+        got.push(r.registration_id.clone());
+    }
+    assert_eq!(got, ids);
+    assert_eq!(verified.biometric_files, 36);
+    // The same file again is a no-op.
+    assert_eq!(
+        central.import(&file, "t").unwrap(),
+        ImportOutcome::AlreadyImported {
+            station_id: "KG1101".into(),
+            sequence: 1
+        }
+    );
+
+    // Batch 2 chains to batch 1 (file hash and audit head) and is accepted.
+    f.enroll_approved(1, 0);
+    let out2 = f.export_to(&usb).unwrap();
+    assert_eq!(out2.sequence, 2);
+    let v2 = batch::verify_batch(
+        std::fs::File::open(usb.join(&out2.file_name)).unwrap(),
+        &batch::parse_identities(&f.identity).unwrap(),
+        None,
+        &mut |_, _| Ok(()),
+    )
+    .unwrap();
+    assert_eq!(v2.info.previous_sha256, out.sha256);
+    assert_eq!(
+        v2.audit.first().unwrap().seq,
+        verified.info.audit_head_seq + 1
+    );
+    assert!(matches!(
+        central.import(&usb.join(&out2.file_name), "t").unwrap(),
+        ImportOutcome::Imported {
+            records: 1,
+            gap: None,
+            ..
+        }
+    ));
+    let report = central.report().unwrap();
+    assert_eq!(
+        (
+            report[0].records,
+            report[0].last_sequence,
+            report[0].gaps.len()
+        ),
+        (4, 2, 0)
+    );
+}
+
+#[test]
+fn export_again_is_byte_identical() {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(2, 0);
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    let first = std::fs::read(usb.join(&out.file_name)).unwrap();
+    let usb2 = f.dir("usb2");
+    let again = f
+        .station
+        .export_again(&f.session, 1, &DirMedium(usb2.clone()), now(), &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        again,
+        kattoo::station::ExportOutcome {
+            path: usb2.join(&out.file_name),
+            ..out.clone()
+        }
+    );
+    assert_eq!(std::fs::read(usb2.join(&out.file_name)).unwrap(), first);
+    assert!(
+        f.station
+            .export_again(&f.session, 2, &DirMedium(usb2), now(), &mut |_| {})
+            .is_err()
+    );
+}
+
+/// A medium that fails after `budget` bytes, refuses to create files, or returns altered bytes.
+struct FaultyMedium {
+    inner: DirMedium,
+    budget: Option<u64>,
+    read_only: bool,
+    corrupt_read_back: bool,
+}
+
+struct Budgeted<'a> {
+    file: Box<dyn MediumFile + 'a>,
+    left: u64,
+}
+
+impl Write for Budgeted<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on device (simulated)",
+            ));
+        }
+        let n = (buf.len() as u64).min(self.left) as usize;
+        self.left -= n as u64;
+        self.file.write(&buf[..n])
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl MediumFile for Budgeted<'_> {
+    fn sync(&mut self) -> io::Result<()> {
+        self.file.sync()
+    }
+}
+
+impl Medium for FaultyMedium {
+    fn path(&self, name: &str) -> PathBuf {
+        self.inner.path(name)
+    }
+    fn create(&self, name: &str) -> io::Result<Box<dyn MediumFile + '_>> {
+        if self.read_only {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "read-only file system (simulated)",
+            ));
+        }
+        let file = self.inner.create(name)?;
+        Ok(match self.budget {
+            Some(left) => Box::new(Budgeted { file, left }),
+            None => file,
+        })
+    }
+    fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+        self.inner.rename(from, to)
+    }
+    fn sync_dir(&self) -> io::Result<()> {
+        self.inner.sync_dir()
+    }
+    fn open(&self, name: &str) -> io::Result<Box<dyn Read + '_>> {
+        let mut bytes = Vec::new();
+        self.inner.open(name)?.read_to_end(&mut bytes)?;
+        if self.corrupt_read_back {
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 1;
+        }
+        Ok(Box::new(io::Cursor::new(bytes)))
+    }
+    fn remove(&self, name: &str) -> io::Result<()> {
+        self.inner.remove(name)
+    }
+}
+
+#[test]
+fn a_failing_medium_leaves_no_file_and_no_record_exported() {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(2, 0);
+    let usb = f.dir("usb");
+    let audit_before = f.station.store().db().audit_head().unwrap();
+    let faults = [
+        FaultyMedium {
+            inner: DirMedium(usb.clone()),
+            budget: Some(0),
+            read_only: false,
+            corrupt_read_back: false,
+        },
+        FaultyMedium {
+            inner: DirMedium(usb.clone()),
+            budget: Some(1000),
+            read_only: false,
+            corrupt_read_back: false,
+        },
+        FaultyMedium {
+            inner: DirMedium(usb.clone()),
+            budget: Some(20_000),
+            read_only: false,
+            corrupt_read_back: false,
+        },
+        FaultyMedium {
+            inner: DirMedium(usb.clone()),
+            budget: None,
+            read_only: true,
+            corrupt_read_back: false,
+        },
+        FaultyMedium {
+            inner: DirMedium(usb.clone()),
+            budget: None,
+            read_only: false,
+            corrupt_read_back: true,
+        },
+    ];
+    for (i, medium) in faults.iter().enumerate() {
+        let err = f
+            .station
+            .export(&f.session, medium, now(), &mut |_| {})
+            .unwrap_err();
+        if medium.corrupt_read_back {
+            assert!(
+                matches!(
+                    err,
+                    kattoo::station::Error::Batch(batch::Error::ReadBack(_))
+                ),
+                "{err}"
+            );
+        } else {
+            assert!(
+                matches!(err, kattoo::station::Error::Batch(batch::Error::Io { .. })),
+                "case {i}: {err}"
+            );
+        }
+        assert_eq!(files_in(&usb), Vec::<String>::new(), "case {i}");
+        assert!(
+            f.statuses().iter().all(|s| *s == RecordStatus::Approved),
+            "case {i}"
+        );
+        assert!(f.station.batches().unwrap().is_empty(), "case {i}");
+        assert_eq!(
+            files_in(&f.station.data_dir().join("batches")),
+            Vec::<String>::new(),
+            "case {i}"
+        );
+        assert_eq!(
+            f.station.store().db().audit_head().unwrap(),
+            audit_before,
+            "case {i}"
+        );
+    }
+    // A sound stick then takes batch 1.
+    assert_eq!(f.export_to(&usb).unwrap().sequence, 1);
+}
+
+#[test]
+fn only_a_supervisor_exports() {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(1, 0);
+    f.station
+        .add_operator(
+            &f.session,
+            "registrar1",
+            kattoo::domain::Role::Registrar,
+            "registrar-password-1",
+            now(),
+        )
+        .unwrap();
+    let reg = f
+        .station
+        .login("registrar1", "registrar-password-1", now())
+        .unwrap();
+    let usb = f.dir("usb");
+    let err = f
+        .station
+        .export(&reg, &DirMedium(usb.clone()), now(), &mut |_| {})
+        .unwrap_err();
+    assert!(
+        matches!(err, kattoo::station::Error::PermissionDenied { .. }),
+        "{err}"
+    );
+    assert_eq!(files_in(&usb), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frozen vectors.
+
+fn reseal(files: &mut BTreeMap<String, Vec<u8>>, key: &StationKey) {
+    let digests: BTreeMap<String, String> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("data/"))
+        .map(|(p, b)| (p.clone(), bag::sha256_hex(b)))
+        .collect();
+    let mut info = BagInfo::parse(&files[bag::BAG_INFO]).unwrap();
+    info.payload_octets = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("data/"))
+        .map(|(_, b)| b.len() as u64)
+        .sum();
+    info.payload_files = digests.len() as u64;
+    for (name, bytes) in bag::tag_files(&info, &digests, key) {
+        files.insert(name.to_owned(), bytes);
+    }
+}
+
+fn generate_vectors(out: &Path) {
+    let mut f = Fixture::new("KG1101");
+    let usb = f.dir("usb");
+    let mut valid = Vec::new();
+    for n in [2, 1, 1] {
+        f.enroll_approved(n, 0);
+        let o = f.export_to(&usb).unwrap();
+        valid.push(std::fs::read(usb.join(&o.file_name)).unwrap());
+    }
+    let seed = f.station.store().db().station().unwrap().signing_seed;
+    let key = StationKey::from_seed(&seed).unwrap();
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let recipients = vec![ids[0].to_public()];
+    let raw1 = batch::verify::read_raw(&valid[0][..], &ids).unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).unwrap();
+    let seal = |files: &BTreeMap<String, Vec<u8>>| {
+        batch::write::write_raw(files, &recipients, now().unix() as u64).unwrap()
+    };
+
+    for (i, v) in valid.iter().enumerate() {
+        write(&format!("valid-{}.age", i + 1), v);
+    }
+    write(
+        "replay-2.age",
+        &seal(&batch::verify::read_raw(&valid[1][..], &ids).unwrap()),
+    );
+
+    let mut bad_sig = raw1.clone();
+    let other = StationKey::from_seed(&[0x42; 32]).unwrap();
+    bad_sig.insert(
+        bag::TAGMANIFEST_SIG.into(),
+        other
+            .sign(kattoo::crypto::DOMAIN_BATCH, &raw1[bag::TAGMANIFEST])
+            .to_file()
+            .into_bytes(),
+    );
+    write("bad-station-signature.age", &seal(&bad_sig));
+
+    let record_path = raw1
+        .keys()
+        .find(|p| p.starts_with("data/records/") && p.ends_with(".json"))
+        .unwrap()
+        .clone();
+    let mut altered = raw1.clone();
+    let text = String::from_utf8(altered[&record_path].clone())
+        .unwrap()
+        .replace("\"house\":\"12А\"", "\"house\":\"13А\"");
+    assert_ne!(text.as_bytes(), &raw1[&record_path][..]);
+    altered.insert(record_path.clone(), text.into_bytes());
+    reseal(&mut altered, &key);
+    write("altered-record.age", &seal(&altered));
+
+    let bio_path = raw1
+        .keys()
+        .find(|p| p.starts_with("data/biometrics/"))
+        .unwrap()
+        .clone();
+    let mut altered = raw1.clone();
+    let b = altered.get_mut(&bio_path).unwrap();
+    let last = b.len() - 20;
+    b[last] ^= 0x01;
+    reseal(&mut altered, &key);
+    write("altered-biometric.age", &seal(&altered));
+
+    let mut missing = raw1.clone();
+    missing.remove(&bio_path);
+    write("missing-file.age", &seal(&missing));
+
+    let mut extra = raw1.clone();
+    extra.insert("data/notes.txt".into(), b"not listed\n".to_vec());
+    write("extra-file.age", &seal(&extra));
+
+    write("truncated.age", &valid[0][..valid[0].len() / 2]);
+
+    let other_id = age::x25519::Identity::generate();
+    write(
+        "wrong-recipient.age",
+        &batch::write::write_raw(&raw1, &[other_id.to_public()], 0).unwrap(),
+    );
+
+    let mut broken = raw1.clone();
+    let audit = String::from_utf8(broken["data/audit.jsonl"].clone()).unwrap();
+    let edited = audit.replacen("\"action\":\"login\"", "\"action\":\"logout\"", 1);
+    assert_ne!(edited, audit);
+    broken.insert("data/audit.jsonl".into(), edited.into_bytes());
+    reseal(&mut broken, &key);
+    write("audit-chain-broken.age", &seal(&broken));
+
+    write("central-key.txt", f.identity.as_bytes());
+    write("station-KG1101.json", &f.certificate());
+    write(
+        "station-KG1101.pub",
+        f.station.info().public_key.to_pem().as_bytes(),
+    );
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    name: String,
+    /// Register the station first (default true).
+    #[serde(default = "yes")]
+    register: bool,
+    /// Files imported before, each of which must be accepted.
+    #[serde(default)]
+    before: Vec<String>,
+    file: String,
+    expect: String,
+    /// `kattoo batch verify` exit status, for batch-level outcomes.
+    verify_exit: Option<i32>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn outcome(r: &Result<ImportOutcome, CentralError>) -> String {
+    use batch::Error as B;
+    match r {
+        Ok(ImportOutcome::Imported { gap: None, .. }) => "success".into(),
+        Ok(ImportOutcome::Imported {
+            gap: Some((a, b)), ..
+        }) => format!("success with gap {a}..{b}"),
+        Ok(ImportOutcome::AlreadyImported { .. }) => "already imported".into(),
+        Err(CentralError::Batch(e)) => match e {
+            B::Damaged(_) => "damaged".into(),
+            B::WrongRecipient => "wrong recipient".into(),
+            B::MissingFile(_) => "missing file".into(),
+            B::ExtraFile(_) => "extra file".into(),
+            B::Digest(_) => "digest mismatch".into(),
+            B::BatchSignature(_) => "bad station signature".into(),
+            B::RecordSignature { .. } => "bad record signature".into(),
+            B::BiometricHash(_) => "bad biometric hash".into(),
+            B::AuditChain(_) => "audit chain broken".into(),
+            other => format!("other batch error: {other}"),
+        },
+        Err(CentralError::UnknownStation(_)) => "unknown station".into(),
+        Err(CentralError::Replay { .. }) => "replayed sequence".into(),
+        Err(CentralError::LowerSequence { .. }) => "lower sequence".into(),
+        Err(other) => format!("other: {other}"),
+    }
+}
+
+#[test]
+fn vectors() {
+    let dir = vectors_dir();
+    if std::env::var_os("KATTOO_REGENERATE_BATCH_VECTORS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        generate_vectors(&dir);
+    }
+    let cases: Vec<Case> =
+        serde_json::from_slice(&std::fs::read(dir.join("cases.json")).unwrap()).unwrap();
+    assert!(cases.len() >= 13);
+    let identity = std::fs::read_to_string(dir.join("central-key.txt")).unwrap();
+    let cert = std::fs::read(dir.join("station-KG1101.json")).unwrap();
+    let mut seen_failures = std::collections::BTreeSet::new();
+    for case in &cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut central = central_with(&tmp.path().join("c.sqlite"), &identity);
+        if case.register {
+            central.add_station(&cert, "t").unwrap();
+        }
+        for b in &case.before {
+            let r = central.import(&dir.join(b), "t");
+            assert!(r.is_ok(), "{}: importing {b} first: {r:?}", case.name);
+        }
+        let got = outcome(&central.import(&dir.join(&case.file), "t"));
+        assert_eq!(got, case.expect, "case {}", case.name);
+        if case.expect != "success" {
+            seen_failures.insert(case.expect.clone());
+        }
+        if let Some(code) = case.verify_exit {
+            crate::util::bare_cmd()
+                .args(["batch", "verify"])
+                .arg(dir.join(&case.file))
+                .arg("--identity")
+                .arg(dir.join("central-key.txt"))
+                .arg("--station-key")
+                .arg(dir.join("station-KG1101.pub"))
+                .assert()
+                .code(code);
+        }
+    }
+    // Every failure kind is exercised.
+    assert!(seen_failures.len() >= 11, "{seen_failures:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interoperability with independent tools, when they are installed
+// (Debian: `apt-get install age`; Python: `pip install bagit cryptography`).
+
+fn have(cmd: &str, args: &[&str]) -> bool {
+    std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn interop_age_tar_bagit_and_ed25519() {
+    let dir = vectors_dir();
+    if !have("age", &["--version"]) {
+        eprintln!("skipped: the age CLI is not installed (apt-get install age)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bag_dir = tmp.path().join("bag");
+    std::fs::create_dir(&bag_dir).unwrap();
+    let plain = std::process::Command::new("age")
+        .args(["-d", "-i"])
+        .arg(dir.join("central-key.txt"))
+        .arg(dir.join("valid-1.age"))
+        .output()
+        .unwrap();
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let mut tar = std::process::Command::new("tar")
+        .args(["x", "-C"])
+        .arg(&bag_dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tar.stdin.take().unwrap().write_all(&plain.stdout).unwrap();
+    assert!(tar.wait().unwrap().success());
+    assert!(bag_dir.join("data/audit.jsonl").is_file());
+
+    // The same tool refuses a batch encrypted to someone else.
+    let wrong = std::process::Command::new("age")
+        .args(["-d", "-i"])
+        .arg(dir.join("central-key.txt"))
+        .arg(dir.join("wrong-recipient.age"))
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+
+    if have("python3", &["-c", "import bagit"]) {
+        let out = std::process::Command::new("python3")
+            .args(["-m", "bagit", "--validate"])
+            .arg(&bag_dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // An altered payload file is caught by bagit too.
+        let record = std::fs::read_dir(bag_dir.join("data/records"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let original = std::fs::read(&record).unwrap();
+        std::fs::write(&record, [&original[..], b" "].concat()).unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-m", "bagit", "--validate"])
+            .arg(&bag_dir)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        std::fs::write(&record, original).unwrap();
+    } else {
+        eprintln!("bagit part skipped: pip install bagit");
+    }
+
+    if have("python3", &["-c", "import cryptography"]) {
+        // Every record signature and the batch signature, with an independent ed25519 implementation.
+        let script = r#"
+import sys, base64, pathlib
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+bag = pathlib.Path(sys.argv[1]); key = load_pem_public_key(pathlib.Path(sys.argv[2]).read_bytes())
+n = 0
+for rec in sorted((bag / "data" / "records").glob("*.json")):
+    sig = base64.b64decode(pathlib.Path(str(rec) + ".sig").read_bytes()[:-1], validate=True)
+    key.verify(sig, b"kattoo/enrollment/v1\n" + rec.read_bytes()); n += 1
+sig = base64.b64decode((bag / "tagmanifest-sha256.txt.sig").read_bytes()[:-1], validate=True)
+key.verify(sig, b"kattoo/batch/v1\n" + (bag / "tagmanifest-sha256.txt").read_bytes())
+print(n)
+"#;
+        let out = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&bag_dir)
+            .arg(dir.join("station-KG1101.pub"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+    } else {
+        eprintln!("ed25519 part skipped: pip install cryptography");
+    }
+}
+
+#[test]
+fn the_kept_station_key_matches_the_vectors_certificate() {
+    let dir = vectors_dir();
+    let pem = std::fs::read_to_string(dir.join("station-KG1101.pub")).unwrap();
+    let (_, key) =
+        batch::StationCertificate::verify(&std::fs::read(dir.join("station-KG1101.json")).unwrap())
+            .unwrap();
+    assert_eq!(PublicKey::from_pem(&pem).unwrap(), key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line, end to end: exact output and exit codes.
+
+#[test]
+fn cli_export_verify_import_report() {
+    use crate::util::{ADMIN_PASSWORD, Kiosk, bare_cmd, stdout};
+    let kiosk = Kiosk::init();
+    let id = kiosk.enroll(
+        "admin",
+        ADMIN_PASSWORD,
+        &crate::util::fixture("people/aigul.json"),
+    );
+    kiosk.admin(&["approve", &id]).assert().success();
+    let db = kiosk.path("central.sqlite");
+    let key = kiosk.path("central-key.txt");
+    let central = |args: &[&str]| {
+        let mut cmd = bare_cmd();
+        cmd.arg("central").arg("--db").arg(&db).args(args);
+        cmd
+    };
+    let init = central(&["init", "--identity", key.to_str().unwrap()])
+        .assert()
+        .success();
+    let recipient = stdout(&init).trim().to_owned();
+    assert!(
+        recipient.starts_with("age1") && recipient.len() == 62,
+        "{recipient}"
+    );
+    // A second init is refused.
+    central(&["init"]).assert().code(5);
+
+    let usb = kiosk.path("usb");
+    std::fs::create_dir(&usb).unwrap();
+    // No recipient yet: refused, nothing written.
+    kiosk
+        .admin(&["export", "--to", usb.to_str().unwrap()])
+        .assert()
+        .code(5);
+    kiosk
+        .admin(&["batch", "set-recipient", &recipient])
+        .assert()
+        .success()
+        .stdout(format!("batches are now encrypted to {recipient}\n"));
+    let out = kiosk
+        .admin(&["export", "--to", usb.to_str().unwrap()])
+        .assert()
+        .success();
+    let file = usb.join("kattoo-KG1101-00001.age");
+    let sha = bag::sha256_hex(&std::fs::read(&file).unwrap());
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "batch 1 written to {} (1 records, sha256 {sha})\n",
+            file.display()
+        )
+    );
+    // Nothing left: exit 5.
+    kiosk
+        .admin(&["export", "--to", usb.to_str().unwrap()])
+        .assert()
+        .code(5);
+
+    let certs = kiosk.path("certs");
+    std::fs::create_dir(&certs).unwrap();
+    kiosk
+        .cmd()
+        .args(["station", "certificate", "--to", certs.to_str().unwrap()])
+        .assert()
+        .success();
+    let cert = certs.join("station-KG1101.json");
+    let pubkey = certs.join("station-KG1101.pub");
+
+    bare_cmd()
+        .args(["batch", "verify"])
+        .arg(&file)
+        .arg("--identity")
+        .arg(&key)
+        .arg("--station-key")
+        .arg(&cert)
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with(
+            "batch 1 of station KG1101 OK: 1 records, 12 biometric files, audit rows 1..",
+        ));
+
+    central(&["import", file.to_str().unwrap()])
+        .assert()
+        .code(20);
+    central(&["add-station", pubkey.to_str().unwrap()])
+        .assert()
+        .code(2);
+    central(&["add-station", cert.to_str().unwrap()])
+        .assert()
+        .success();
+    central(&["import", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(format!(
+            "{}: batch 1 of KG1101 imported, 1 records\n",
+            file.display()
+        ));
+    central(&["import", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(format!(
+            "{}: batch 1 of KG1101 already imported, nothing to do\n",
+            file.display()
+        ));
+    central(&["report"]).assert().success().stdout(
+        "station       records  batches   last  gaps\nKG1101              1        1      1  -\n",
+    );
+}
