@@ -6,7 +6,7 @@
 //! - `record/sign`, `record/verify`: throughput of signing and verifying one record.
 //! - `verify/1000-records`: `Station::verify_all` over 1,000 records.
 //!
-//! Fingerprints are ten synthetic 500×500 8-bit PNGs of about 100 KB each (ridges plus noise),
+//! Fingerprints are ten synthetic 400×400 8-bit PNGs of about 110 KB each (ridges plus noise),
 //! generated deterministically; the photo is the astronaut fixture (~790 KB), the signature a
 //! small PNG. Sizes are printed at start.
 
@@ -29,9 +29,9 @@ fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
 }
 
-/// A deterministic ~100 KB fingerprint-like PNG (ridges plus noise), 500×500, 8-bit gray.
+/// A deterministic ~110 KB fingerprint-like PNG (ridges plus noise), 400×400, 8-bit gray.
 fn synthetic_finger(seed: u32) -> Vec<u8> {
-    let (w, h) = (500u32, 500u32);
+    let (w, h) = (400u32, 400u32);
     let mut state = seed.wrapping_mul(2_654_435_761) | 1;
     let mut pixels = Vec::with_capacity((w * h) as usize);
     for y in 0..h {
@@ -39,7 +39,7 @@ fn synthetic_finger(seed: u32) -> Vec<u8> {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            let (fx, fy) = (x as f32 - 250.0, y as f32 - 250.0);
+            let (fx, fy) = (x as f32 - 200.0, y as f32 - 200.0);
             let r = (fx * fx + fy * fy).sqrt() + seed as f32;
             let ridge = ((r / 4.5).sin() * 90.0 + 128.0) as i32;
             let noise = (state % 10) as i32 - 5;

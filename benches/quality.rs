@@ -8,7 +8,9 @@ use std::path::Path;
 
 fn load(name: &str) -> (Vec<u8>, u32, u32) {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/fingers")).join(name);
-    let img = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_luma8();
+    let img = image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_luma8();
     let (w, h) = img.dimensions();
     (img.into_raw(), w, h)
 }

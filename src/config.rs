@@ -250,6 +250,30 @@ mod tests {
     }
 
     #[test]
+    fn devices_and_capture_sections_parse() {
+        let c = Config::parse(
+            "[devices]\nbackends = [\"sim\"]\npoll_interval_ms = 500\n\n[capture]\nslap_quality = 55\nmax_tries = 5\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(c.devices.backends, ["sim"]);
+        assert_eq!(c.devices.poll_interval_ms, 500);
+        assert_eq!(
+            c.devices.camera_max_width, 1280,
+            "unnamed keys keep their defaults"
+        );
+        assert_eq!(
+            (
+                c.capture.slap_quality,
+                c.capture.thumbs_quality,
+                c.capture.max_tries
+            ),
+            (55, 40, 5)
+        );
+        assert!(Config::parse("[capture]\nslap_qualty = 55\n", "x").is_err());
+    }
+
+    #[test]
     fn environment_overrides_and_bad_values() {
         let mut c = Config::default();
         c.apply_env(|n| (n == "KATTOO_LOCKOUT_THRESHOLD").then(|| "3".to_owned()))

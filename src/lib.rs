@@ -17,3 +17,4 @@ pub mod logging;
 pub mod quality;
 pub mod station;
 pub mod store;
+pub mod ui;

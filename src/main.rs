@@ -1,5 +1,5 @@
 //! The `kattoo` binary: parses the command line, loads the configuration, starts logging and
-//! hands over to the library. With no subcommand it is meant to open the kiosk GUI.
+//! hands over to the library. With no subcommand it opens the kiosk GUI (`--kiosk`: fullscreen).
 
 use clap::Parser;
 use kattoo::cli::{self, Cli};

@@ -749,7 +749,7 @@ fn interop_age_tar_bagit_and_ed25519() {
         String::from_utf8_lossy(&plain.stderr)
     );
     let mut tar = std::process::Command::new("tar")
-        .args(["x", "-C"])
+        .args(["x", "-m", "-C"])
         .arg(&bag_dir)
         .stdin(std::process::Stdio::piped())
         .spawn()

@@ -2,4 +2,5 @@ mod batch;
 mod cli;
 mod crash;
 mod privacy;
+mod ui;
 mod util;

@@ -33,6 +33,9 @@ pub struct Cli {
     /// Read the station passphrase from this file (first line) instead of KATTOO_PASSPHRASE or a prompt.
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// With no subcommand: open the window fullscreen, without decorations (kiosk session).
+    #[arg(long, global = true)]
+    pub kiosk: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -210,11 +213,12 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         None => {
-            eprintln!(
-                "kattoo: the kiosk window is not part of this build yet (it comes with the GUI work).\n\
-                 Use the command line: `kattoo --help` lists the commands."
-            );
-            Ok(ExitCode::from(exit::USAGE))
+            crate::ui::run(crate::ui::Options {
+                data_dir: ctx.dir,
+                config: ctx.config,
+                kiosk: cli.kiosk,
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Init(args)) => init::run(&ctx, args),
         Some(Command::Station(c)) => station::run(&ctx, c),

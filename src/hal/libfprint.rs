@@ -181,12 +181,11 @@ fn capture(
     if request.exceptions.contains(&position) {
         return Ok(Vec::new());
     }
-    let id = device.device_id();
-    if !opened.contains_key(&id) {
+    if let std::collections::hash_map::Entry::Vacant(slot) = opened.entry(device.device_id()) {
         if !device.is_open() {
             device.open_sync(None).map_err(|e| device_error(&e))?;
         }
-        opened.insert(id, device.clone());
+        slot.insert(device.clone());
     }
     // The capture waits for a finger; cancel it when the request's time is up.
     let cancellable = Cancellable::new();
@@ -297,6 +296,11 @@ mod tests {
             timeout: Duration::from_secs(60),
         };
         let images = scanner.capture(&request).unwrap();
+        let expected =
+            image::open(crate::hal::sim::default_fixtures_dir().join("fingers/102_1.png"))
+                .unwrap()
+                .to_luma8()
+                .into_raw();
         let _stream = sender.join().unwrap();
         assert_eq!(images.len(), 1);
         assert_eq!(
@@ -304,6 +308,8 @@ mod tests {
             (FingerPosition::RightIndex, w, h)
         );
         assert_eq!(images[0].device_quality, None);
+        assert_eq!(images[0].ppi, 500);
+        assert!(images[0].pixels == expected, "the image as sent");
 
         let slap = CaptureRequest {
             set: FingerSet::LeftSlap,

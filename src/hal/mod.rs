@@ -9,7 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 pub mod iso19794;
-#[cfg(all(feature = "libfprint", target_os = "linux"))] pub mod libfprint;
+#[cfg(all(feature = "libfprint", target_os = "linux"))]
+pub mod libfprint;
 pub mod manager;
 pub mod policy;
 pub mod sbi;

@@ -103,13 +103,7 @@ impl CapturePolicy {
     pub fn decide_face(&self, attempts: &[(usize, usize)]) -> Decision {
         let scores: Vec<u8> = attempts
             .iter()
-            .map(|&(passed, run)| {
-                if run == 0 {
-                    0
-                } else {
-                    (passed.min(run) * 100 / run) as u8
-                }
-            })
+            .map(|&(passed, run)| (passed.min(run) * 100).checked_div(run).unwrap_or(0) as u8)
             .collect();
         decide(self.face_checks_percent, self.max_tries, &scores)
     }

@@ -21,8 +21,9 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// The device quality fixture captures report, and the one a low-quality fault reports.
+/// The device quality that fixture captures report.
 pub const FIXTURE_QUALITY: u8 = 85;
+/// The device quality that a low-quality fault reports.
 pub const LOW_QUALITY: u8 = 15;
 
 /// Bytes that no image decoder accepts, served by the garbage fault.

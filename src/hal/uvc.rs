@@ -59,7 +59,7 @@ fn garbage(message: String) -> DeviceError {
 /// Converts one YUYV 4:2:2 frame (BT.601, limited range, as UVC cameras send) to RGB8.
 /// Bytes past `width * height * 2` (line padding) are ignored; fewer are an error.
 pub fn yuyv_to_rgb(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
-    if width == 0 || height == 0 || width % 2 != 0 {
+    if width == 0 || height == 0 || !width.is_multiple_of(2) {
         return Err(garbage(format!(
             "YUYV frame of {width}x{height}: the width must be even and not zero"
         )));

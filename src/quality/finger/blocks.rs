@@ -4,8 +4,8 @@
 //! order of operations follow NFIQ 2's published feature definitions.
 
 use super::image::{
-    Gray, all_foreground, centre_crop, gradient_covariance, ridge_orientation, ridge_segment, ridge_valley_structure,
-    rotate_block,
+    Gray, all_foreground, centre_crop, gradient_covariance, ridge_orientation, ridge_segment,
+    ridge_valley_structure, rotate_block,
 };
 
 /// Per-image means of the block features (NaN-free: a feature with no block is 0).
@@ -27,24 +27,40 @@ const SLANTED_W: usize = 32;
 const SLANTED_H: usize = 16;
 
 fn mean(values: &[f64]) -> f64 {
-    if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
+    if values.is_empty() {
+        0.0
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
 }
 
 /// Block origins (x, y) of NFIQ 2's overlapping grid for a block of `block` pixels whose
 /// slanted window needs `offset` extra pixels on each side.
 fn grid(img: &Gray, block: usize, offset: usize) -> (Vec<usize>, Vec<usize>) {
-    let xs = (offset..).step_by(block).take_while(|&c| c + block + offset <= img.width).collect();
-    let ys = (offset..).step_by(block).take_while(|&r| r + block + offset <= img.height).collect();
+    let xs = (offset..)
+        .step_by(block)
+        .take_while(|&c| c + block + offset <= img.width)
+        .collect();
+    let ys = (offset..)
+        .step_by(block)
+        .take_while(|&r| r + block + offset <= img.height)
+        .collect();
     (xs, ys)
 }
 
 fn slanted_offset(block: usize) -> usize {
-    let diagonal = ((SLANTED_W * SLANTED_W + SLANTED_H * SLANTED_H) as f64).sqrt().ceil() as usize;
+    let diagonal = ((SLANTED_W * SLANTED_W + SLANTED_H * SLANTED_H) as f64)
+        .sqrt()
+        .ceil() as usize;
     (diagonal - block).div_ceil(2)
 }
 
 pub(crate) fn compute(img: &Gray) -> BlockMeans {
-    let mut out = BlockMeans { ocl: ocl(img), of: orientation_flow(img), ..BlockMeans::default() };
+    let mut out = BlockMeans {
+        ocl: ocl(img),
+        of: orientation_flow(img),
+        ..BlockMeans::default()
+    };
     let mask = ridge_segment(img, BLOCK, SEGMENT_THRESHOLD);
     let offset = slanted_offset(BLOCK);
     let n = BLOCK + 2 * offset;
@@ -73,8 +89,14 @@ pub(crate) fn compute(img: &Gray) -> BlockMeans {
 /// OCL: 1 − λmin/λmax of the gradient covariance of every full 32×32 block with any gradient.
 fn ocl(img: &Gray) -> f64 {
     let mut values = Vec::new();
-    for y in (0..img.height).step_by(BLOCK).take_while(|&y| y + BLOCK <= img.height) {
-        for x in (0..img.width).step_by(BLOCK).take_while(|&x| x + BLOCK <= img.width) {
+    for y in (0..img.height)
+        .step_by(BLOCK)
+        .take_while(|&y| y + BLOCK <= img.height)
+    {
+        for x in (0..img.width)
+            .step_by(BLOCK)
+            .take_while(|&x| x + BLOCK <= img.width)
+        {
             let (a, b, c) = gradient_covariance(&img.window(x, y, BLOCK, BLOCK), BLOCK, BLOCK);
             let root = ((a - b) * (a - b) + 4.0 * c * c).sqrt();
             let (max, min) = ((a + b + root) / 2.0, (a + b - root) / 2.0);
@@ -89,9 +111,17 @@ fn ocl(img: &Gray) -> f64 {
 /// LCS: share of pixels on the right side of the ridge/valley line in the slanted window, for
 /// blocks whose ridge and valley widths are plausible at 500 ppi; 0 otherwise.
 fn local_clarity(wide: &[f64], n: usize, angle: f64) -> f64 {
-    let v2 = centre_crop(&rotate_block(wide, n, angle, false), n, SLANTED_W, SLANTED_H);
+    let v2 = centre_crop(
+        &rotate_block(wide, n, angle, false),
+        n,
+        SLANTED_W,
+        SLANTED_H,
+    );
     let (_, line, ridge) = ridge_valley_structure(&v2, SLANTED_W, SLANTED_H);
-    let changes: Vec<usize> = (1..ridge.len()).filter(|&i| ridge[i] != ridge[i - 1]).map(|i| i - 1).collect();
+    let changes: Vec<usize> = (1..ridge.len())
+        .filter(|&i| ridge[i] != ridge[i - 1])
+        .map(|i| i - 1)
+        .collect();
     if changes.is_empty() {
         return 0.0;
     }
@@ -101,16 +131,27 @@ fn local_clarity(wide: &[f64], n: usize, angle: f64) -> f64 {
     let scale = 500.0 / 125.0 * 5.0;
     let (first, second): (Vec<f64>, Vec<f64>) = {
         let odd = widths.iter().step_by(2).map(|w| w / scale).collect();
-        let even = widths.iter().skip(1).step_by(2).map(|w| w / scale).collect();
+        let even = widths
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|w| w / scale)
+            .collect();
         (odd, even)
     };
-    let (ridges, valleys) = if ridge[0] { (first, second) } else { (second, first) };
+    let (ridges, valleys) = if ridge[0] {
+        (first, second)
+    } else {
+        (second, first)
+    };
     let (mr, mv) = (mean(&ridges), mean(&valleys));
-    let plausible = (3.0 / scale..=10.0 / scale).contains(&mr) && (2.0 / scale..=10.0 / scale).contains(&mv);
+    let plausible =
+        (3.0 / scale..=10.0 / scale).contains(&mr) && (2.0 / scale..=10.0 / scale).contains(&mv);
     if !plausible {
         return 0.0;
     }
-    let (mut ridge_bad, mut ridge_n, mut valley_bad, mut valley_n) = (0usize, 0usize, 0usize, 0usize);
+    let (mut ridge_bad, mut ridge_n, mut valley_bad, mut valley_n) =
+        (0usize, 0usize, 0usize, 0usize);
     for (x, (&is_ridge, &t)) in ridge.iter().zip(&line).enumerate() {
         for y in 0..SLANTED_H {
             let v = v2[y * SLANTED_W + x];
@@ -133,11 +174,19 @@ fn local_clarity(wide: &[f64], n: usize, angle: f64) -> f64 {
 fn frequency_domain(wide: &[f64], n: usize, angle: f64) -> f64 {
     let rotated = rotate_block(wide, n, angle + std::f64::consts::FRAC_PI_2, false);
     let cropped = centre_crop(&rotated, n, SLANTED_H, SLANTED_W);
-    let signal: Vec<f64> = (0..SLANTED_W).map(|y| cropped[y * SLANTED_H..(y + 1) * SLANTED_H].iter().sum::<f64>() / SLANTED_H as f64).collect();
+    let signal: Vec<f64> = (0..SLANTED_W)
+        .map(|y| {
+            cropped[y * SLANTED_H..(y + 1) * SLANTED_H]
+                .iter()
+                .sum::<f64>()
+                / SLANTED_H as f64
+        })
+        .collect();
     let len = signal.len();
     // |DFT| without the DC term: amp[k - 1] = |X[k]| for k = 1..len.
-    let twiddle: Vec<(f64, f64)> =
-        (0..len).map(|i| (-2.0 * std::f64::consts::PI * i as f64 / len as f64).sin_cos()).collect();
+    let twiddle: Vec<(f64, f64)> = (0..len)
+        .map(|i| (-2.0 * std::f64::consts::PI * i as f64 / len as f64).sin_cos())
+        .collect();
     let amp: Vec<f64> = (1..len)
         .map(|k| {
             let (mut re, mut im) = (0.0, 0.0);
@@ -168,8 +217,13 @@ fn ridge_valley_ratios(wide: &[f64], n: usize, angle: f64, out: &mut Vec<f64>) {
     let v2 = centre_crop(&rotate_block(wide, n, angle, true), n, SLANTED_W, SLANTED_H);
     let (_, _, ridge) = ridge_valley_structure(&v2, SLANTED_W, SLANTED_H);
     // NFIQ 2 looks at changes between positions 0..len-1 only (the last column is ignored).
-    let changes: Vec<usize> = (1..ridge.len() - 1).filter(|&i| ridge[i] != ridge[i - 1]).map(|i| i - 1).collect();
-    let Some((&first, &last)) = changes.first().zip(changes.last()) else { return };
+    let changes: Vec<usize> = (1..ridge.len() - 1)
+        .filter(|&i| ridge[i] != ridge[i - 1])
+        .map(|i| i - 1)
+        .collect();
+    let Some((&first, &last)) = changes.first().zip(changes.last()) else {
+        return;
+    };
     if first + 1 >= last {
         return; // no complete ridge or valley between the first and last change
     }
@@ -178,10 +232,17 @@ fn ridge_valley_ratios(wide: &[f64], n: usize, angle: f64, out: &mut Vec<f64>) {
     if relative.len() < 2 {
         return;
     }
-    let widths: Vec<f64> = (1..relative.len()).rev().map(|i| (relative[i] - relative[i - 1]) as f64).collect();
+    let widths: Vec<f64> = (1..relative.len())
+        .rev()
+        .map(|i| (relative[i] - relative[i - 1]) as f64)
+        .collect();
     let start = out.len();
     out.extend(widths.windows(2).map(|w| w[0] / w[1]));
-    for r in out[start..].iter_mut().skip(usize::from(begins_with_ridge)).step_by(2) {
+    for r in out[start..]
+        .iter_mut()
+        .skip(usize::from(begins_with_ridge))
+        .step_by(2)
+    {
         *r = 1.0 / *r;
     }
 }
@@ -200,7 +261,8 @@ fn orientation_flow(img: &Gray) -> f64 {
     for (j, &y) in ys.iter().enumerate() {
         for (i, &x) in xs.iter().enumerate() {
             fg[j * cols + i] = all_foreground(&mask, img.width, x, y, OF_BLOCK, OF_BLOCK);
-            let (a, b, c) = gradient_covariance(&img.window(x, y, OF_BLOCK, OF_BLOCK), OF_BLOCK, OF_BLOCK);
+            let (a, b, c) =
+                gradient_covariance(&img.window(x, y, OF_BLOCK, OF_BLOCK), OF_BLOCK, OF_BLOCK);
             angle[j * cols + i] = ridge_orientation(a, b, c);
         }
     }
@@ -209,12 +271,17 @@ fn orientation_flow(img: &Gray) -> f64 {
     let mut values = Vec::new();
     for j in 1..rows.saturating_sub(1) {
         for i in 1..cols.saturating_sub(1) {
-            let neighbourhood = || (j - 1..=j + 1).flat_map(move |jj| (i - 1..=i + 1).map(move |ii| jj * cols + ii));
+            let neighbourhood = || {
+                (j - 1..=j + 1).flat_map(move |jj| (i - 1..=i + 1).map(move |ii| jj * cols + ii))
+            };
             if !neighbourhood().all(|k| fg[k]) {
                 continue;
             }
             let centre = angle[j * cols + i];
-            let change = neighbourhood().map(|k| (angle[k] - centre).abs()).sum::<f64>() / 8.0;
+            let change = neighbourhood()
+                .map(|k| (angle[k] - centre).abs())
+                .sum::<f64>()
+                / 8.0;
             if change > min_angle {
                 values.push((change - min_angle) / span);
             }

@@ -22,17 +22,29 @@ struct Field {
 }
 
 fn field(px: &[u8], w: usize, h: usize) -> Field {
-    let img = Gray { width: w, height: h, pixels: px.to_vec() };
+    let img = Gray {
+        width: w,
+        height: h,
+        pixels: px.to_vec(),
+    };
     let (cols, rows) = (w / CELL, h / CELL);
     let mut cells = Vec::with_capacity(cols * rows);
     for r in 0..rows {
         for c in 0..cols {
-            let (a, b, cc) = gradient_covariance(&img.window(c * CELL, r * CELL, CELL, CELL), CELL, CELL);
+            let (a, b, cc) =
+                gradient_covariance(&img.window(c * CELL, r * CELL, CELL, CELL), CELL, CELL);
             let norm = a + b;
-            let coherence = if norm > 0.0 { ((a - b).powi(2) + 4.0 * cc * cc).sqrt() / norm } else { 0.0 };
+            let coherence = if norm > 0.0 {
+                ((a - b).powi(2) + 4.0 * cc * cc).sqrt() / norm
+            } else {
+                0.0
+            };
             // Gradient angle doubled: (a − b, 2c) points along 2θ of the gradient.
             let len = ((a - b).powi(2) + 4.0 * cc * cc).sqrt();
-            cells.push((coherence > 0.3 && norm > 25.0).then(|| ((a - b) / len * coherence, 2.0 * cc / len * coherence)));
+            cells.push(
+                (coherence > 0.3 && norm > 25.0)
+                    .then(|| ((a - b) / len * coherence, 2.0 * cc / len * coherence)),
+            );
         }
     }
     Field { cols, rows, cells }
@@ -55,7 +67,12 @@ fn similarity(a: &Field, b: &Field) -> f64 {
             .filter_map(|(r, col)| {
                 let (vx, vy) = b.cells[r * b.cols + col]?;
                 let (x, y) = (col as f64 + 0.5 - bcx, r as f64 + 0.5 - bcy);
-                Some((c * x - s * y + bcx, s * x + c * y + bcy, c2 * vx - s2 * vy, s2 * vx + c2 * vy))
+                Some((
+                    c * x - s * y + bcx,
+                    s * x + c * y + bcy,
+                    c2 * vx - s2 * vy,
+                    s2 * vx + c2 * vy,
+                ))
             })
             .collect();
         for dy in -8..=8 {
@@ -116,7 +133,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn fvc_low_scores_go_with_poor_matches() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fingerprints");
     if !root.is_dir() {
-        println!("skipped: {} is absent (FVC evaluation needs the shared data)", root.display());
+        println!(
+            "skipped: {} is absent (FVC evaluation needs the shared data)",
+            root.display()
+        );
         return;
     }
     for db in ["fvc2002-db1b", "fvc2004-db1b", "fvc2002-db4b-synthetic"] {
@@ -147,31 +167,60 @@ fn fvc_low_scores_go_with_poor_matches() {
                 }
             }
         }
-        let impostor: Vec<f64> =
-            (0..10).flat_map(|f| (f + 1..10).map(move |g| (f, g))).map(|(f, g)| similarity(&fields[f * 8], &fields[g * 8])).collect();
-        let auc = genuine_all.iter().map(|g| impostor.iter().map(|i| if g > i { 1.0 } else if g == i { 0.5 } else { 0.0 }).sum::<f64>()).sum::<f64>()
+        let impostor: Vec<f64> = (0..10)
+            .flat_map(|f| (f + 1..10).map(move |g| (f, g)))
+            .map(|(f, g)| similarity(&fields[f * 8], &fields[g * 8]))
+            .collect();
+        let auc = genuine_all
+            .iter()
+            .map(|g| {
+                impostor
+                    .iter()
+                    .map(|i| {
+                        if g > i {
+                            1.0
+                        } else if g == i {
+                            0.5
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
             / (genuine_all.len() * impostor.len()) as f64;
         let rho = spearman(&scores, &per_image);
         let mut order: Vec<usize> = (0..80).collect();
         order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-        let mean_of = |ix: &[usize]| ix.iter().map(|&i| per_image[i]).sum::<f64>() / ix.len() as f64;
+        let mean_of =
+            |ix: &[usize]| ix.iter().map(|&i| per_image[i]).sum::<f64>() / ix.len() as f64;
         let (low, high) = (mean_of(&order[..20]), mean_of(&order[60..]));
         let mut sorted = scores.clone();
         sorted.sort_by(f64::total_cmp);
         println!(
             "{db}: score min {} p25 {} median {} p75 {} max {} mean {:.1}; gates {gates:?}",
-            sorted[0], percentile(&sorted, 0.25), percentile(&sorted, 0.5), percentile(&sorted, 0.75), sorted[79],
+            sorted[0],
+            percentile(&sorted, 0.25),
+            percentile(&sorted, 0.5),
+            percentile(&sorted, 0.75),
+            sorted[79],
             scores.iter().sum::<f64>() / 80.0
         );
         println!(
             "{db}: matcher AUC genuine vs impostor {auc:.3}; Spearman(score, genuine agreement) {rho:+.3}; \
              genuine agreement of lowest-scored quarter {low:.3} vs highest quarter {high:.3}"
         );
-        assert!(auc > 0.6, "{db}: the orientation-field matcher must separate fingers (AUC {auc:.3})");
+        assert!(
+            auc > 0.6,
+            "{db}: the orientation-field matcher must separate fingers (AUC {auc:.3})"
+        );
         // Measured: +0.74 (FVC2002 DB1), +0.60 (FVC2004 DB1), +0.24 (synthetic DB4, where
         // every impression is clean and the relation is weak). Held to the real sensors only.
         if !db.ends_with("synthetic") {
-            assert!(rho > 0.3, "{db}: scores should rise with genuine agreement (Spearman {rho:+.3})");
+            assert!(
+                rho > 0.3,
+                "{db}: scores should rise with genuine agreement (Spearman {rho:+.3})"
+            );
         }
     }
 }

@@ -30,7 +30,11 @@ impl Gray {
     pub(crate) fn window(&self, x: usize, y: usize, w: usize, h: usize) -> Vec<f64> {
         let mut out = Vec::with_capacity(w * h);
         for row in y..y + h {
-            out.extend(self.pixels[row * self.width + x..row * self.width + x + w].iter().map(|&p| f64::from(p)));
+            out.extend(
+                self.pixels[row * self.width + x..row * self.width + x + w]
+                    .iter()
+                    .map(|&p| f64::from(p)),
+            );
         }
         out
     }
@@ -42,8 +46,19 @@ const NEAR_WHITE: f64 = 250.0;
 /// Removes the near-white frame around the print, as NFIQ 2 does before every feature.
 /// `None` when every row or every column is near white (nothing on the glass).
 pub(crate) fn crop_near_white_frame(pixels: &[u8], width: usize, height: usize) -> Option<Gray> {
-    let row_mean = |y: usize| pixels[y * width..(y + 1) * width].iter().map(|&p| u64::from(p)).sum::<u64>() as f64 / width as f64;
-    let col_mean = |x: usize| (0..height).map(|y| u64::from(pixels[y * width + x])).sum::<u64>() as f64 / height as f64;
+    let row_mean = |y: usize| {
+        pixels[y * width..(y + 1) * width]
+            .iter()
+            .map(|&p| u64::from(p))
+            .sum::<u64>() as f64
+            / width as f64
+    };
+    let col_mean = |x: usize| {
+        (0..height)
+            .map(|y| u64::from(pixels[y * width + x]))
+            .sum::<u64>() as f64
+            / height as f64
+    };
     let top = (0..height).find(|&y| row_mean(y) <= NEAR_WHITE)?;
     let bottom = (top..height).rev().find(|&y| row_mean(y) <= NEAR_WHITE)?;
     let left = (0..width).find(|&x| col_mean(x) <= NEAR_WHITE)?;
@@ -53,7 +68,11 @@ pub(crate) fn crop_near_white_frame(pixels: &[u8], width: usize, height: usize) 
     for y in top..=bottom {
         out.extend_from_slice(&pixels[y * width + left..y * width + right + 1]);
     }
-    Some(Gray { width: w, height: h, pixels: out })
+    Some(Gray {
+        width: w,
+        height: h,
+        pixels: out,
+    })
 }
 
 /// NFIQ 2's `ridgesegment`: the image is normalised to zero mean and unit deviation, then every
@@ -90,8 +109,19 @@ pub(crate) fn ridge_segment(img: &Gray, block: usize, threshold: f64) -> Vec<boo
 }
 
 /// True when every pixel of the `w`×`h` window at (`x`, `y`) is foreground.
-pub(crate) fn all_foreground(mask: &[bool], stride: usize, x: usize, y: usize, w: usize, h: usize) -> bool {
-    (y..y + h).all(|row| mask[row * stride + x..row * stride + x + w].iter().all(|&m| m))
+pub(crate) fn all_foreground(
+    mask: &[bool],
+    stride: usize,
+    x: usize,
+    y: usize,
+    w: usize,
+    h: usize,
+) -> bool {
+    (y..y + h).all(|row| {
+        mask[row * stride + x..row * stride + x + w]
+            .iter()
+            .all(|&m| m)
+    })
 }
 
 /// Mean gradient covariance (a = <gx²>, b = <gy²>, c = <gx·gy>) of a `w`×`h` block, with
@@ -172,8 +202,14 @@ pub(crate) fn centre_crop(rotated: &[f64], n: usize, cols: usize, rows: usize) -
 
 /// Column means of a `cols`×`rows` block, a least-squares line through them, and the split of
 /// columns into ridge (darker than the line, `true`) and valley. Returns (profile, line, ridge).
-pub(crate) fn ridge_valley_structure(block: &[f64], cols: usize, rows: usize) -> (Vec<f64>, Vec<f64>, Vec<bool>) {
-    let profile: Vec<f64> = (0..cols).map(|x| (0..rows).map(|y| block[y * cols + x]).sum::<f64>() / rows as f64).collect();
+pub(crate) fn ridge_valley_structure(
+    block: &[f64],
+    cols: usize,
+    rows: usize,
+) -> (Vec<f64>, Vec<f64>, Vec<bool>) {
+    let profile: Vec<f64> = (0..cols)
+        .map(|x| (0..rows).map(|y| block[y * cols + x]).sum::<f64>() / rows as f64)
+        .collect();
     let n = cols as f64;
     let (mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0);
     for (i, &v) in profile.iter().enumerate() {
@@ -188,7 +224,9 @@ pub(crate) fn ridge_valley_structure(block: &[f64], cols: usize, rows: usize) ->
     // NFIQ 2 rounds the coefficients to 1e-10 for cross-platform stability.
     let round = |v: f64| (v * 1e10).round() / 1e10;
     let (slope, intercept) = (round(slope), round(intercept));
-    let line: Vec<f64> = (0..cols).map(|i| (i + 1) as f64 * slope + intercept).collect();
+    let line: Vec<f64> = (0..cols)
+        .map(|i| (i + 1) as f64 * slope + intercept)
+        .collect();
     let ridge = profile.iter().zip(&line).map(|(v, t)| v < t).collect();
     (profile, line, ridge)
 }

@@ -44,10 +44,15 @@ pub(crate) fn estimate(img: &Gray, roi: &[bool]) -> MinutiaeEstimate {
         .iter()
         .enumerate()
         .filter(|&(i, p)| {
-            points.iter().enumerate().all(|(j, q)| i == j || (p.0 - q.0).hypot(p.1 - q.1) >= MIN_SEPARATION)
+            points
+                .iter()
+                .enumerate()
+                .all(|(j, q)| i == j || (p.0 - q.0).hypot(p.1 - q.1) >= MIN_SEPARATION)
         })
         .count();
-    MinutiaeEstimate { count: count as u32 }
+    MinutiaeEstimate {
+        count: count as u32,
+    }
 }
 
 /// Pixels of the ROI lying in 16×16 cells whose 32×32 neighbourhood has a coherent gradient.
@@ -61,8 +66,13 @@ fn coherent_region(img: &Gray, roi: &[bool]) -> Vec<bool> {
             if x1 - x0 < 3 || y1 - y0 < 3 {
                 continue;
             }
-            let (a, b, c) = gradient_covariance(&img.window(x0, y0, x1 - x0, y1 - y0), x1 - x0, y1 - y0);
-            let coherence = if a + b > 0.0 { ((a - b) * (a - b) + 4.0 * c * c).sqrt() / (a + b) } else { 0.0 };
+            let (a, b, c) =
+                gradient_covariance(&img.window(x0, y0, x1 - x0, y1 - y0), x1 - x0, y1 - y0);
+            let coherence = if a + b > 0.0 {
+                ((a - b) * (a - b) + 4.0 * c * c).sqrt() / (a + b)
+            } else {
+                0.0
+            };
             if coherence < MIN_COHERENCE {
                 continue;
             }
@@ -82,14 +92,20 @@ fn binarise(img: &Gray, usable: &[bool]) -> Vec<bool> {
     let raw = Integral::from_u8(&img.pixels, w, h);
     let smooth: Vec<f64> = (0..w * h).map(|i| raw.mean(i % w, i / w, 2)).collect();
     let local = Integral::from_f64(&smooth, w, h);
-    let mut ridge: Vec<bool> = (0..w * h).map(|i| usable[i] && smooth[i] < local.mean(i % w, i / w, 8)).collect();
+    let mut ridge: Vec<bool> = (0..w * h)
+        .map(|i| usable[i] && smooth[i] < local.mean(i % w, i / w, 8))
+        .collect();
     // One 3×3 majority pass removes isolated pixels that would become fake endings.
     let before = ridge.clone();
     for y in 1..h.saturating_sub(1) {
         for x in 1..w.saturating_sub(1) {
             let votes = neighbours(&before, w, x, y).iter().filter(|&&b| b).count();
             if usable[y * w + x] {
-                ridge[y * w + x] = if before[y * w + x] { votes >= 2 } else { votes >= 6 };
+                ridge[y * w + x] = if before[y * w + x] {
+                    votes >= 2
+                } else {
+                    votes >= 6
+                };
             }
         }
     }
@@ -99,7 +115,16 @@ fn binarise(img: &Gray, usable: &[bool]) -> Vec<bool> {
 /// The 8 neighbours of (x, y) clockwise from north: P2..P9 in Zhang–Suen's notation.
 fn neighbours(img: &[bool], w: usize, x: usize, y: usize) -> [bool; 8] {
     let p = |dx: isize, dy: isize| img[(y as isize + dy) as usize * w + (x as isize + dx) as usize];
-    [p(0, -1), p(1, -1), p(1, 0), p(1, 1), p(0, 1), p(-1, 1), p(-1, 0), p(-1, -1)]
+    [
+        p(0, -1),
+        p(1, -1),
+        p(1, 0),
+        p(1, 1),
+        p(0, 1),
+        p(-1, 1),
+        p(-1, 0),
+        p(-1, -1),
+    ]
 }
 
 /// Zhang–Suen thinning to a one-pixel-wide skeleton. Only pixels still set are revisited.
@@ -107,8 +132,9 @@ fn thin(mut img: Vec<bool>, w: usize, h: usize) -> Vec<bool> {
     if w < 3 || h < 3 {
         return img;
     }
-    let mut active: Vec<usize> =
-        (0..img.len()).filter(|&i| img[i] && i % w != 0 && i % w != w - 1 && i / w != 0 && i / w != h - 1).collect();
+    let mut active: Vec<usize> = (0..img.len())
+        .filter(|&i| img[i] && i % w != 0 && i % w != w - 1 && i / w != 0 && i / w != h - 1)
+        .collect();
     let mut remove = Vec::new();
     loop {
         let mut changed = false;
@@ -119,7 +145,11 @@ fn thin(mut img: Vec<bool>, w: usize, h: usize) -> Vec<bool> {
                 let count = n.iter().filter(|&&b| b).count();
                 let transitions = (0..8).filter(|&k| !n[k] && n[(k + 1) % 8]).count();
                 let (p2, p4, p6, p8) = (n[0], n[2], n[4], n[6]);
-                let side = if pass == 0 { !(p2 && p4 && p6) && !(p4 && p6 && p8) } else { !(p2 && p4 && p8) && !(p2 && p6 && p8) };
+                let side = if pass == 0 {
+                    !(p2 && p4 && p6) && !(p4 && p6 && p8)
+                } else {
+                    !(p2 && p4 && p8) && !(p2 && p6 && p8)
+                };
                 if (2..=6).contains(&count) && transitions == 1 && side {
                     remove.push(i);
                 }
@@ -175,7 +205,10 @@ impl Integral {
         let (x0, y0) = (x.saturating_sub(r), y.saturating_sub(r));
         let (x1, y1) = ((x + r + 1).min(self.w), (y + r + 1).min(self.h));
         let s = |xx: usize, yy: usize| self.sums[yy * (self.w + 1) + xx];
-        (s(x1, y1) - s(x0, y1) - s(x1, y0) + s(x0, y0), (x1 - x0) * (y1 - y0))
+        (
+            s(x1, y1) - s(x0, y1) - s(x1, y0) + s(x0, y0),
+            (x1 - x0) * (y1 - y0),
+        )
     }
 
     fn mean(&self, x: usize, y: usize, r: usize) -> f64 {

@@ -88,10 +88,16 @@ impl Gate {
     pub fn reason(&self) -> &'static str {
         match self {
             Gate::Empty => "No finger on the scanner — place the finger flat on the glass.",
-            Gate::LowContrast => "The print is too faint — press a little harder or moisten the finger, then retry.",
+            Gate::LowContrast => {
+                "The print is too faint — press a little harder or moisten the finger, then retry."
+            }
             Gate::Uniform => "The image is blank — clean the glass and place the finger again.",
-            Gate::SmallForeground => "Too little of the finger touches the glass — roll it flat over the centre and retry.",
-            Gate::FewMinutiae => "No ridges are visible — clean the glass and the finger, then retry.",
+            Gate::SmallForeground => {
+                "Too little of the finger touches the glass — roll it flat over the centre and retry."
+            }
+            Gate::FewMinutiae => {
+                "No ridges are visible — clean the glass and the finger, then retry."
+            }
         }
     }
 
@@ -129,17 +135,41 @@ const MIN_MINUTIAE: u32 = 5;
 /// Assesses an 8-bit grey fingerprint image captured at 500 ppi.
 pub fn assess(pixels: &[u8], width: u32, height: u32) -> Result<FingerQuality, QualityError> {
     if pixels.len() as u64 != u64::from(width) * u64::from(height) {
-        return Err(QualityError::SizeMismatch { len: pixels.len(), width, height });
+        return Err(QualityError::SizeMismatch {
+            len: pixels.len(),
+            width,
+            height,
+        });
     }
     if width < MIN_SIDE || height < MIN_SIDE {
-        return Err(QualityError::TooSmall { width, height, min: MIN_SIDE });
+        return Err(QualityError::TooSmall {
+            width,
+            height,
+            min: MIN_SIDE,
+        });
     }
-    let gated = |gate, features| Ok(FingerQuality { score: 0, features, gate: Some(gate) });
+    let gated = |gate, features| {
+        Ok(FingerQuality {
+            score: 0,
+            features,
+            gate: Some(gate),
+        })
+    };
     let Some(img) = image::crop_near_white_frame(pixels, width as usize, height as usize) else {
-        return gated(Gate::Empty, Features { mean_gray: 255.0, ..Features::default() });
+        return gated(
+            Gate::Empty,
+            Features {
+                mean_gray: 255.0,
+                ..Features::default()
+            },
+        );
     };
     let (mean_gray, gray_std) = img.mean_std();
-    let mut features = Features { mean_gray, gray_std, ..Features::default() };
+    let mut features = Features {
+        mean_gray,
+        gray_std,
+        ..Features::default()
+    };
     if mean_gray > EMPTY_MEAN {
         return gated(Gate::LowContrast, features);
     }
@@ -165,7 +195,11 @@ pub fn assess(pixels: &[u8], width: u32, height: u32) -> Result<FingerQuality, Q
     if features.minutiae < MIN_MINUTIAE {
         return gated(Gate::FewMinutiae, features);
     }
-    Ok(FingerQuality { score: features.unified_score(), features, gate: None })
+    Ok(FingerQuality {
+        score: features.unified_score(),
+        features,
+        gate: None,
+    })
 }
 
 /// Linear map of `v` onto 0..1 between `poor` and `good` (either order), clamped.
@@ -192,8 +226,11 @@ impl Features {
             + 0.25 * grade(self.ocl_mean, 0.50, 0.92)
             + 0.25 * grade(self.fda_mean, 0.25, 0.55)
             + 0.20 * grade(self.of_mean, 0.45, 0.10);
-        let amount = grade(f64::from(self.foreground_pixels), 50_000.0, 150_000.0)
-            .min(grade(f64::from(self.minutiae), 5.0, 40.0));
+        let amount = grade(f64::from(self.foreground_pixels), 50_000.0, 150_000.0).min(grade(
+            f64::from(self.minutiae),
+            5.0,
+            40.0,
+        ));
         clarity * (0.5 + 0.5 * amount)
     }
 }

@@ -30,7 +30,10 @@ pub(crate) fn region_of_interest(img: &Gray) -> Roi {
 }
 
 fn threshold(values: &[u8], t: u8) -> Vec<u8> {
-    values.iter().map(|&v| if v > t { 255 } else { 0 }).collect()
+    values
+        .iter()
+        .map(|&v| if v > t { 255 } else { 0 })
+        .collect()
 }
 
 /// Separable min filter of radius `r` (a (2r+1)² erosion); outside the image is ignored.
@@ -39,13 +42,19 @@ fn min_filter(src: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
     for y in 0..h {
         let row = &src[y * w..(y + 1) * w];
         for x in 0..w {
-            tmp[y * w + x] = *row[x.saturating_sub(r)..(x + r + 1).min(w)].iter().min().unwrap_or(&0);
+            tmp[y * w + x] = *row[x.saturating_sub(r)..(x + r + 1).min(w)]
+                .iter()
+                .min()
+                .unwrap_or(&0);
         }
     }
     let mut out = vec![0u8; src.len()];
     for y in 0..h {
         for x in 0..w {
-            out[y * w + x] = (y.saturating_sub(r)..(y + r + 1).min(h)).map(|yy| tmp[yy * w + x]).min().unwrap_or(0);
+            out[y * w + x] = (y.saturating_sub(r)..(y + r + 1).min(h))
+                .map(|yy| tmp[yy * w + x])
+                .min()
+                .unwrap_or(0);
         }
     }
     out
@@ -63,7 +72,9 @@ fn gaussian_like(src: &[u8], w: usize, h: usize, sigma: f64) -> Vec<u8> {
         }
         box_columns(&mut buf, w, h, r, &mut scratch);
     }
-    buf.iter().map(|&v| v.round().clamp(0.0, 255.0) as u8).collect()
+    buf.iter()
+        .map(|&v| v.round().clamp(0.0, 255.0) as u8)
+        .collect()
 }
 
 /// In-place running mean of radius `r` over one line, edges replicated.
@@ -103,7 +114,10 @@ fn box_columns(buf: &mut [f32], w: usize, h: usize, r: usize, copy: &mut Vec<f32
         for (out, s) in buf[y * w..(y + 1) * w].iter_mut().zip(&sum) {
             *out = s * norm;
         }
-        let (add, sub) = (row(y as isize + r as isize + 1), row(y as isize - r as isize));
+        let (add, sub) = (
+            row(y as isize + r as isize + 1),
+            row(y as isize - r as isize),
+        );
         for ((s, a), b) in sum.iter_mut().zip(add).zip(sub) {
             *s += a - b;
         }
@@ -117,7 +131,11 @@ fn otsu(values: &[u8]) -> u8 {
         hist[v as usize] += 1;
     }
     let total = values.len() as f64;
-    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
     let (mut w0, mut sum0, mut best, mut best_t) = (0.0, 0.0, -1.0, 0u8);
     for (t, &c) in hist.iter().enumerate() {
         w0 += c as f64;
@@ -192,7 +210,9 @@ fn fill_holes(dark: &mut [bool], w: usize, h: usize) {
 /// Only the dark blob with the largest bounding box stays dark (NFIQ 2 compares boxes too).
 fn keep_largest(dark: &mut [bool], w: usize, h: usize) {
     let (labels, areas, _) = components(dark, w, h, true);
-    let Some(best) = (1..areas.len()).max_by_key(|&l| (areas[l], std::cmp::Reverse(l))) else { return };
+    let Some(best) = (1..areas.len()).max_by_key(|&l| (areas[l], std::cmp::Reverse(l))) else {
+        return;
+    };
     for (d, &l) in dark.iter_mut().zip(&labels) {
         if l != 0 && l as usize != best {
             *d = false;

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub(super) fn load_gray(path: &Path) -> (Vec<u8>, u32, u32) {
-    let img = ::image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_luma8();
+    let img = ::image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_luma8();
     let (w, h) = img.dimensions();
     (img.into_raw(), w, h)
 }
@@ -68,30 +70,64 @@ fn nist_examples_table() {
         ("OF mean", "OF_Bin10_Mean", |f| f.of_mean),
         ("FDA mean", "FDA_Bin10_Mean", |f| f.fda_mean),
         ("RVU mean", "RVUP_Bin10_Mean", |f| f.rvu_mean),
-        ("minutiae", "FingerJetFX_MinutiaeCount", |f| f64::from(f.minutiae)),
-        ("ROI pixels", "SufficientFingerprintForeground", |f| f64::from(f.foreground_pixels)),
+        ("minutiae", "FingerJetFX_MinutiaeCount", |f| {
+            f64::from(f.minutiae)
+        }),
+        ("ROI pixels", "SufficientFingerprintForeground", |f| {
+            f64::from(f.foreground_pixels)
+        }),
         ("mean grey", "EmptyImageOrContrastTooLow", |f| f.mean_gray),
         ("grey std", "UniformImage", |f| f.gray_std),
     ];
-    println!("{:<12} {}", "feature", examples.iter().map(|e| format!("{:>22}", e.name)).collect::<String>());
-    println!("{:<12} {}", "", examples.iter().map(|_| format!("{:>11}{:>11}", "ours", "NIST")).collect::<String>());
+    println!(
+        "{:<12} {}",
+        "feature",
+        examples
+            .iter()
+            .map(|e| format!("{:>22}", e.name))
+            .collect::<String>()
+    );
+    println!(
+        "{:<12} {}",
+        "",
+        examples
+            .iter()
+            .map(|_| format!("{:>11}{:>11}", "ours", "NIST"))
+            .collect::<String>()
+    );
     for (label, key, get) in rows {
-        let cells: String = examples.iter().map(|e| format!("{:>11.4}{:>11.4}", get(&e.ours.features), e.nist[key])).collect();
+        let cells: String = examples
+            .iter()
+            .map(|e| format!("{:>11.4}{:>11.4}", get(&e.ours.features), e.nist[key]))
+            .collect();
         println!("{label:<12} {cells}");
     }
-    let score_cells: String =
-        examples.iter().map(|e| format!("{:>11}{:>11}", e.ours.score, e.nist["UnifiedQualityScore"])).collect();
+    let score_cells: String = examples
+        .iter()
+        .map(|e| format!("{:>11}{:>11}", e.ours.score, e.nist["UnifiedQualityScore"]))
+        .collect();
     println!("{:<12} {score_cells}", "score");
-    let combined: String = examples.iter().map(|e| format!("{:>11.4}{:>11}", e.ours.features.combined(), "")).collect();
+    let combined: String = examples
+        .iter()
+        .map(|e| format!("{:>11.4}{:>11}", e.ours.features.combined(), ""))
+        .collect();
     println!("{:<12} {combined}", "combined");
 
     // The block features follow NFIQ 2's definitions, so they must land near NIST's values.
     for e in &examples {
-        assert_eq!(e.ours.gate, None, "{}: no gate expected on a good synthetic print", e.name);
+        assert_eq!(
+            e.ours.gate, None,
+            "{}: no gate expected on a good synthetic print",
+            e.name
+        );
         let f = &e.ours.features;
         let close = |ours: f64, key: &str, tol: f64| {
             let nist = e.nist[key];
-            assert!((ours - nist).abs() <= tol, "{} {key}: ours {ours:.4}, NIST {nist:.4}", e.name);
+            assert!(
+                (ours - nist).abs() <= tol,
+                "{} {key}: ours {ours:.4}, NIST {nist:.4}",
+                e.name
+            );
         };
         close(f.ocl_mean, "OCL_Bin10_Mean", 0.02);
         close(f.lcs_mean, "LCS_Bin10_Mean", 0.05);
@@ -103,12 +139,25 @@ fn nist_examples_table() {
         close(f.mean_gray, "EmptyImageOrContrastTooLow", 0.5);
         close(f.gray_std, "UniformImage", 0.5);
         let nist_roi = e.nist["SufficientFingerprintForeground"];
-        close(f64::from(f.foreground_pixels), "SufficientFingerprintForeground", 0.05 * nist_roi);
+        close(
+            f64::from(f.foreground_pixels),
+            "SufficientFingerprintForeground",
+            0.05 * nist_roi,
+        );
         let score_gap = (f64::from(e.ours.score) - e.nist["UnifiedQualityScore"]).abs();
-        assert!(score_gap <= 6.0, "{}: score {} vs NIST {}", e.name, e.ours.score, e.nist["UnifiedQualityScore"]);
+        assert!(
+            score_gap <= 6.0,
+            "{}: score {} vs NIST {}",
+            e.name,
+            e.ours.score,
+            e.nist["UnifiedQualityScore"]
+        );
     }
     let ours: Vec<f64> = examples.iter().map(|e| f64::from(e.ours.score)).collect();
-    let nist: Vec<f64> = examples.iter().map(|e| e.nist["UnifiedQualityScore"]).collect();
+    let nist: Vec<f64> = examples
+        .iter()
+        .map(|e| e.nist["UnifiedQualityScore"])
+        .collect();
     let (same, total) = concordant_pairs(&ours, &nist);
     println!("score pairs ordered as NIST: {same} of {total}");
 }
@@ -131,13 +180,20 @@ fn ridges(width: u32, height: u32, period: f64, noise: u8) -> Vec<u8> {
             // Each phase singularity on a 4×4 grid adds one ridge ending or bifurcation.
             let twist: f64 = (0..16)
                 .map(|k| {
-                    let (sx, sy) = (f64::from(width) * (0.2 + 0.2 * f64::from(k % 4)), f64::from(height) * (0.2 + 0.2 * f64::from(k / 4)));
+                    let (sx, sy) = (
+                        f64::from(width) * (0.2 + 0.2 * f64::from(k % 4)),
+                        f64::from(height) * (0.2 + 0.2 * f64::from(k / 4)),
+                    );
                     let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
                     sign * (fy - sy).atan2(fx - sx)
                 })
                 .sum();
             let v = 128.0 + 90.0 * (2.0 * std::f64::consts::PI * r / period + twist).cos();
-            let n = if noise > 0 { (rand() % (2 * u64::from(noise) + 1)) as f64 - f64::from(noise) } else { 0.0 };
+            let n = if noise > 0 {
+                (rand() % (2 * u64::from(noise) + 1)) as f64 - f64::from(noise)
+            } else {
+                0.0
+            };
             (v + n).clamp(0.0, 255.0) as u8
         })
         .collect()
@@ -168,10 +224,21 @@ fn faint_image_is_low_contrast() {
     // and columns are dark) but the mean grey stays above 250.
     let (w, h) = (300usize, 300usize);
     let px: Vec<u8> = (0..w * h)
-        .map(|i| if i % w == 0 || i % w == w - 1 || i / w == 0 || i / w == h - 1 { 0 } else { 255 })
+        .map(|i| {
+            if i % w == 0 || i % w == w - 1 || i / w == 0 || i / w == h - 1 {
+                0
+            } else {
+                255
+            }
+        })
         .collect();
     let q = assess(&px, w as u32, h as u32).unwrap();
-    assert_eq!(q.gate, Some(Gate::LowContrast), "mean grey {}", q.features.mean_gray);
+    assert_eq!(
+        q.gate,
+        Some(Gate::LowContrast),
+        "mean grey {}",
+        q.features.mean_gray
+    );
     assert_eq!(q.score, 0);
 }
 
@@ -211,7 +278,12 @@ fn synthetic_ridges_score_above_noise() {
     let clean = assess(&ridges(400, 400, 9.0, 20), 400, 400).unwrap();
     let noisy = assess(&noise(400, 400, 11), 400, 400).unwrap();
     println!("ridges: {clean:?}\nnoise: {noisy:?}");
-    assert!(clean.score > noisy.score + 20, "ridges {} vs noise {}", clean.score, noisy.score);
+    assert!(
+        clean.score > noisy.score + 20,
+        "ridges {} vs noise {}",
+        clean.score,
+        noisy.score
+    );
     assert!(clean.features.ocl_mean > noisy.features.ocl_mean);
     assert!(clean.features.lcs_mean > noisy.features.lcs_mean);
 }
@@ -220,15 +292,32 @@ fn synthetic_ridges_score_above_noise() {
 fn wrong_buffer_size_is_an_error() {
     assert_eq!(
         assess(&[0; 10], 4, 4),
-        Err(QualityError::SizeMismatch { len: 10, width: 4, height: 4 })
+        Err(QualityError::SizeMismatch {
+            len: 10,
+            width: 4,
+            height: 4
+        })
     );
-    assert!(matches!(assess(&[0; 16], 4, 4), Err(QualityError::TooSmall { .. })));
+    assert!(matches!(
+        assess(&[0; 16], 4, 4),
+        Err(QualityError::TooSmall { .. })
+    ));
 }
 
 #[test]
 fn every_gate_has_a_distinct_message() {
-    let gates = [Gate::Empty, Gate::LowContrast, Gate::Uniform, Gate::SmallForeground, Gate::FewMinutiae];
+    let gates = [
+        Gate::Empty,
+        Gate::LowContrast,
+        Gate::Uniform,
+        Gate::SmallForeground,
+        Gate::FewMinutiae,
+    ];
     let ids: std::collections::HashSet<_> = gates.iter().map(Gate::message_id).collect();
     assert_eq!(ids.len(), gates.len());
-    assert!(gates.iter().all(|g| g.message_id().starts_with("quality-gate-") && !g.reason().is_empty()));
+    assert!(
+        gates
+            .iter()
+            .all(|g| g.message_id().starts_with("quality-gate-") && !g.reason().is_empty())
+    );
 }

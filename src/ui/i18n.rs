@@ -1,0 +1,297 @@
+//! Translations: the kiosk speaks Kyrgyz, Russian and English, switchable at any moment.
+//!
+//! The Fluent files in `assets/locales/<lang>/kattoo.ftl` are compiled into the binary, so a kiosk
+//! never runs with a missing locale. Screens never hold translated text: they ask [`I18n::tr`] on
+//! every frame, so a language switch takes effect on the next frame.
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use std::collections::BTreeSet;
+use unic_langid::LanguageIdentifier;
+
+/// A language the kiosk can be shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// Kyrgyz (the default).
+    Ky,
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl Language {
+    /// Every language, in the order the switcher shows them.
+    pub const ALL: [Language; 3] = [Language::Ky, Language::Ru, Language::En];
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Ky => "ky",
+            Language::Ru => "ru",
+            Language::En => "en",
+        }
+    }
+
+    /// The Fluent source for this language, as compiled in.
+    pub fn source(self) -> &'static str {
+        match self {
+            Language::Ky => include_str!("../../assets/locales/ky/kattoo.ftl"),
+            Language::Ru => include_str!("../../assets/locales/ru/kattoo.ftl"),
+            Language::En => include_str!("../../assets/locales/en/kattoo.ftl"),
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Language::Ky => 0,
+            Language::Ru => 1,
+            Language::En => 2,
+        }
+    }
+}
+
+/// The message ids defined in a Fluent source: every line that starts an entry `id = …` at the
+/// left margin (terms, `-id`, and comments are skipped). Used by the tests that keep the three
+/// locales in step; [`I18n::has`] confirms each id really parsed as a message.
+pub fn message_ids(source: &str) -> BTreeSet<String> {
+    source
+        .lines()
+        .filter_map(|line| {
+            let (id, _) = line.split_once('=')?;
+            let id = id.trim_end();
+            let ok = id.starts_with(|c: char| c.is_ascii_alphabetic())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            ok.then(|| id.to_owned())
+        })
+        .collect()
+}
+
+/// The three bundles and the language in use.
+pub struct I18n {
+    bundles: [FluentBundle<FluentResource>; 3],
+    language: Language,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("I18n")
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        Self::new(Language::Ky)
+    }
+}
+
+fn bundle(language: Language) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = language.code().parse().expect("valid language code");
+    let mut bundle = FluentBundle::new(vec![id]);
+    // Isolation marks (U+2068/U+2069) around arguments are invisible but break text search and
+    // the egui fonts draw them as boxes; every argument here is left-to-right anyway.
+    bundle.set_use_isolating(false);
+    let resource =
+        FluentResource::try_new(language.source().to_owned()).unwrap_or_else(|(_, errors)| {
+            panic!("locale {} does not parse: {errors:?}", language.code())
+        });
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("locale {} has duplicates: {errors:?}", language.code()));
+    bundle
+}
+
+impl I18n {
+    /// All three languages loaded, showing `language`.
+    pub fn new(language: Language) -> Self {
+        I18n {
+            bundles: [
+                bundle(Language::Ky),
+                bundle(Language::Ru),
+                bundle(Language::En),
+            ],
+            language,
+        }
+    }
+
+    /// The language in use.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Switches the language; the next frame is drawn in it.
+    pub fn set_language(&mut self, language: Language) {
+        self.language = language;
+    }
+
+    /// The message `id` in the current language. A missing id shows as the id itself (and is
+    /// caught by the tests), never as an empty label.
+    pub fn tr(&self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The message `id` with arguments.
+    pub fn tr_args(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        self.format(id, Some(&fluent_args))
+    }
+
+    /// Whether `id` exists in `language`.
+    pub fn has(&self, language: Language, id: &str) -> bool {
+        self.bundles[language.index()].has_message(id)
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let bundle = &self.bundles[self.language.index()];
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            tracing::warn!(id, language = self.language.code(), "missing translation");
+            return id.to_owned();
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, ?errors, "translation formatting problem");
+        }
+        text.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::validation::{Field, Rule, ValidationError};
+    use crate::hal::ErrorKind;
+
+    /// Every rule. The match has no wildcard, so a new rule fails to compile here until it is
+    /// listed (and so until its message is checked below).
+    fn all_rules() -> Vec<Rule> {
+        let rules = vec![
+            Rule::Required,
+            Rule::TooLong { max: 50 },
+            Rule::ControlCharacter,
+            Rule::Digits,
+            Rule::NotCyrillic,
+            Rule::MixedScripts,
+            Rule::BadCharacter,
+            Rule::BadDate,
+            Rule::InFuture,
+            Rule::TooYoung { min_age: 16 },
+            Rule::PinLength,
+            Rule::PinNotDigits,
+            Rule::PinSexDigit,
+            Rule::PinBadDate,
+            Rule::PinSexMismatch,
+            Rule::PinBirthDateMismatch,
+            Rule::UnknownRegion,
+            Rule::UnknownDistrict,
+            Rule::PrecinctFormat,
+            Rule::PrecinctNotServed,
+            Rule::UnknownDocumentType,
+            Rule::DocumentNumberFormat,
+            Rule::UnknownLanguage,
+            Rule::UnknownSex,
+        ];
+        for rule in &rules {
+            match rule {
+                Rule::Required
+                | Rule::TooLong { .. }
+                | Rule::ControlCharacter
+                | Rule::Digits
+                | Rule::NotCyrillic
+                | Rule::MixedScripts
+                | Rule::BadCharacter
+                | Rule::BadDate
+                | Rule::InFuture
+                | Rule::TooYoung { .. }
+                | Rule::PinLength
+                | Rule::PinNotDigits
+                | Rule::PinSexDigit
+                | Rule::PinBadDate
+                | Rule::PinSexMismatch
+                | Rule::PinBirthDateMismatch
+                | Rule::UnknownRegion
+                | Rule::UnknownDistrict
+                | Rule::PrecinctFormat
+                | Rule::PrecinctNotServed
+                | Rule::UnknownDocumentType
+                | Rule::DocumentNumberFormat
+                | Rule::UnknownLanguage
+                | Rule::UnknownSex => {}
+            }
+        }
+        rules
+    }
+
+    fn all_device_kinds() -> Vec<ErrorKind> {
+        let kinds = vec![
+            ErrorKind::Disconnected,
+            ErrorKind::Busy,
+            ErrorKind::Timeout,
+            ErrorKind::PoorQuality,
+            ErrorKind::NotSupported,
+            ErrorKind::Other,
+        ];
+        for kind in &kinds {
+            match kind {
+                ErrorKind::Disconnected
+                | ErrorKind::Busy
+                | ErrorKind::Timeout
+                | ErrorKind::PoorQuality
+                | ErrorKind::NotSupported
+                | ErrorKind::Other => {}
+            }
+        }
+        kinds
+    }
+
+    #[test]
+    fn every_validation_and_device_message_is_translated() {
+        let i18n = I18n::default();
+        let mut ids: Vec<&str> = all_rules()
+            .into_iter()
+            .map(|rule| ValidationError::new(Field::Surname, rule).message_id())
+            .collect();
+        ids.extend(all_device_kinds().into_iter().map(ErrorKind::message_id));
+        assert_eq!(ids.len(), 30);
+        let missing: Vec<String> = Language::ALL
+            .iter()
+            .flat_map(|l| {
+                ids.iter()
+                    .filter(|id| !i18n.has(*l, id))
+                    .map(move |id| format!("{}:{id}", l.code()))
+            })
+            .collect();
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+
+    #[test]
+    fn validation_arguments_are_substituted() {
+        let mut i18n = I18n::new(Language::Ru);
+        let e = ValidationError::new(Field::Surname, Rule::TooYoung { min_age: 16 });
+        let args: Vec<(&str, FluentValue<'_>)> = e
+            .message_args()
+            .into_iter()
+            .map(|(k, v)| (k, FluentValue::from(v)))
+            .collect();
+        assert_eq!(
+            i18n.tr_args(e.message_id(), &args),
+            "Гражданину должно быть не меньше 16 лет."
+        );
+        i18n.set_language(Language::Ky);
+        assert_eq!(
+            i18n.tr_args(e.message_id(), &args),
+            "Жаран кеминде 16 жашта болушу керек."
+        );
+    }
+
+    #[test]
+    fn a_missing_id_shows_itself() {
+        assert_eq!(I18n::default().tr("no-such-message"), "no-such-message");
+    }
+}

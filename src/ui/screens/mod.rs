@@ -1,0 +1,94 @@
+//! One file per screen. Each screen draws itself and returns a `#[must_use]` intent that
+//! [`super::app::App`] applies after drawing; no screen touches the station.
+
+pub mod home;
+pub mod login;
+pub mod setup;
+pub mod unlock;
+
+use super::i18n::I18n;
+use crate::domain::Timestamp;
+use egui::{Button, Color32, RichText, TextEdit, Ui, Vec2};
+
+/// Height of every button and text field: a finger, not a mouse pointer.
+pub const TOUCH_HEIGHT: f32 = 56.0;
+/// Width of the main column of a screen.
+pub const COLUMN_WIDTH: f32 = 560.0;
+
+/// Something to tell the operator, translated when drawn (so a language switch applies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A message id without arguments.
+    Message(&'static str),
+    /// The account is locked out until this moment; the minutes left are counted down.
+    LockedOut { until: Timestamp },
+    /// A failure with no dedicated message: its English detail (never names, PINs or secrets).
+    Generic(String),
+}
+
+impl Notice {
+    /// The text in the current language at `now`.
+    pub fn text(&self, i18n: &I18n, now: Timestamp) -> String {
+        match self {
+            Notice::Message(id) => i18n.tr(id),
+            Notice::LockedOut { until } => {
+                let secs = (until.unix() - now.unix()).max(0);
+                let minutes = (secs + 59) / 60;
+                i18n.tr_args("login-error-locked-out", &[("minutes", minutes.into())])
+            }
+            Notice::Generic(detail) => {
+                i18n.tr_args("error-generic", &[("detail", detail.as_str().into())])
+            }
+        }
+    }
+}
+
+/// Draws a notice as an error line.
+pub fn show_notice(ui: &mut Ui, i18n: &I18n, notice: Option<&Notice>, now: Timestamp) {
+    if let Some(notice) = notice {
+        ui.add_space(8.0);
+        ui.label(RichText::new(notice.text(i18n, now)).color(Color32::from_rgb(0xd0, 0x30, 0x30)));
+    }
+}
+
+/// A screen title.
+pub fn title(ui: &mut Ui, text: String) {
+    ui.add_space(12.0);
+    ui.heading(text);
+    ui.add_space(12.0);
+}
+
+/// A labelled single-line field, full column width; the label names the field for screen
+/// readers and tests.
+pub fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> egui::Response {
+    let label = ui.label(label);
+    let response = ui
+        .add_sized(
+            Vec2::new(ui.available_width().min(COLUMN_WIDTH), TOUCH_HEIGHT),
+            TextEdit::singleline(value)
+                .password(password)
+                .align(egui::Align2::LEFT_CENTER),
+        )
+        .labelled_by(label.id);
+    ui.add_space(8.0);
+    response
+}
+
+/// A big button; disabled while `enabled` is false.
+pub fn big_button(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
+    ui.add_enabled(
+        enabled,
+        Button::new(RichText::new(text).size(22.0)).min_size(Vec2::new(
+            ui.available_width().min(COLUMN_WIDTH),
+            TOUCH_HEIGHT,
+        )),
+    )
+}
+
+/// The spinner shown while a slow station call runs.
+pub fn working(ui: &mut Ui, i18n: &I18n) {
+    ui.horizontal(|ui| {
+        ui.add(egui::Spinner::new().size(28.0));
+        ui.label(i18n.tr("common-working"));
+    });
+}

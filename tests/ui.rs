@@ -1,0 +1,241 @@
+//! The kiosk GUI, driven headless through egui_kittest: widgets found by label, state asserted.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use kattoo::config::Config;
+use kattoo::domain::address::Precinct;
+use kattoo::domain::{Role, StationId, Timestamp};
+use kattoo::station::{Station, StationSetup};
+use kattoo::ui::app::ScreenKind;
+use kattoo::ui::i18n::{self, I18n, Language};
+use kattoo::ui::{App, Clock};
+use std::path::Path;
+use std::sync::Arc;
+
+const PASSPHRASE: &str = "көк асман тоо суу";
+const ADMIN_PASSWORD: &str = "admin-password-1";
+const REGISTRAR_PASSWORD: &str = "registrar-pass-1";
+
+fn clock() -> Clock {
+    let t = Timestamp::parse("2025-06-02T09:30:00Z").expect("timestamp");
+    Arc::new(move || t)
+}
+
+fn harness(dir: &Path, language: Language) -> Harness<'static, App> {
+    let mut app = App::new(dir.to_owned(), Config::default(), clock());
+    app.set_language(language);
+    Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app)
+}
+
+/// Steps frames until the slow station call finishes (bounded, not timed).
+fn settle(h: &mut Harness<'static, App>) {
+    for _ in 0..3000 {
+        h.step();
+        if !h.state().busy() {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the station call never finished");
+}
+
+fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+}
+
+fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
+/// A station made directly (not through the GUI), with one registrar.
+fn station_with_registrar(dir: &Path) {
+    let setup = StationSetup {
+        station_id: StationId::parse("KG1101").unwrap(),
+        name: "Школа №5".into(),
+        region: "chui".into(),
+        precincts: vec![Precinct::parse("1101").unwrap()],
+        admin_login: "admin".into(),
+        admin_password: ADMIN_PASSWORD.into(),
+    };
+    let now = clock()();
+    let mut station = Station::init(dir, PASSPHRASE, &setup, Config::default(), now).unwrap();
+    let admin = station.login("admin", ADMIN_PASSWORD, now).unwrap();
+    station
+        .add_operator(&admin, "aibek", Role::Registrar, REGISTRAR_PASSWORD, now)
+        .unwrap();
+}
+
+#[test]
+fn every_locale_has_the_same_keys() {
+    let en = i18n::message_ids(Language::En.source());
+    assert!(
+        en.len() > 100,
+        "the English file lists {} messages",
+        en.len()
+    );
+    let i18n = I18n::default();
+    for language in Language::ALL {
+        let keys = i18n::message_ids(language.source());
+        let missing: Vec<_> = en.difference(&keys).collect();
+        let extra: Vec<_> = keys.difference(&en).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{}: missing {missing:?}, not in en {extra:?}",
+            language.code()
+        );
+        for key in &keys {
+            assert!(
+                i18n.has(language, key),
+                "{}: {key} does not parse as a message",
+                language.code()
+            );
+        }
+    }
+}
+
+#[test]
+fn kyrgyz_and_russian_are_translated() {
+    let mut i18n = I18n::new(Language::Ky);
+    assert_eq!(i18n.tr("login-button"), "Кирүү");
+    assert_eq!(
+        i18n.tr_args("home-count-saved", &[("count", 3.into())]),
+        "Сакталды: 3"
+    );
+    i18n.set_language(Language::Ru);
+    assert_eq!(i18n.tr("login-button"), "Войти");
+    i18n.set_language(Language::En);
+    assert_eq!(i18n.tr("login-button"), "Log in");
+}
+
+#[test]
+fn first_run_setup_then_unlock_then_login_reaches_home() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut h = harness(&data, Language::En);
+    assert_eq!(h.state().screen(), ScreenKind::Setup);
+
+    type_into(&mut h, "Station code", "KG2001");
+    type_into(
+        &mut h,
+        "Station name (printed on receipts)",
+        "Mobile team 1",
+    );
+    click(&mut h, "Next");
+    // Next without a region is refused, in words.
+    click(&mut h, "Next");
+    h.get_by_label("Choose a region.");
+    click(&mut h, "Naryn Region");
+    click(&mut h, "Next");
+    type_into(
+        &mut h,
+        "Precinct numbers (4 digits, separated by spaces or commas)",
+        "2001, 2002",
+    );
+    click(&mut h, "Next");
+    type_into(&mut h, "Passphrase", PASSPHRASE);
+    type_into(&mut h, "Passphrase again", &format!("{PASSPHRASE}x"));
+    click(&mut h, "Next");
+    h.get_by_label("The two passphrases differ — type them again.");
+    assert_eq!(h.state().screen(), ScreenKind::Setup);
+    h.get_by_label("Passphrase again").click();
+    h.step();
+    h.key_press(egui::Key::End);
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    click(&mut h, "Next");
+    h.get_by_label("Admin login");
+    type_into(&mut h, "Admin password", ADMIN_PASSWORD);
+    type_into(&mut h, "Admin password again", ADMIN_PASSWORD);
+    click(&mut h, "Create station");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    assert!(data.join(kattoo::station::DB_FILE).exists());
+
+    // A fresh start finds the station and asks for the passphrase.
+    drop(h);
+    let mut h = harness(&data, Language::En);
+    assert_eq!(h.state().screen(), ScreenKind::Unlock);
+    type_into(&mut h, "Station passphrase", PASSPHRASE);
+    click(&mut h, "Unlock");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    type_into(&mut h, "Login", "admin");
+    type_into(&mut h, "Password", ADMIN_PASSWORD);
+    click(&mut h, "Log in");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
+    assert_eq!(h.state().session().map(|s| s.login()), Some("admin"));
+    h.get_by_label("Operator: admin (administrator)");
+    h.get_by_label("Saved: 0");
+    h.get_by_label("Review and approve records");
+
+    click(&mut h, "Log out");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    assert!(h.state().session().is_none());
+}
+
+#[test]
+fn wrong_passphrase_shows_the_translated_error() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness(dir.path(), Language::Ru);
+    type_into(&mut h, "Парольная фраза станции", "не та фраза");
+    click(&mut h, "Разблокировать");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Unlock);
+    h.get_by_label(
+        "Неверная парольная фраза — проверьте раскладку клавиатуры и Caps Lock и попробуйте снова.",
+    );
+}
+
+#[test]
+fn language_switch_changes_visible_text() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness(dir.path(), Language::Ky);
+    h.get_by_label("Станцияны ачуу");
+    assert!(h.query_by_label("Unlock the station").is_none());
+    click(&mut h, "English");
+    h.get_by_label("Unlock the station");
+    assert!(h.query_by_label("Станцияны ачуу").is_none());
+    click(&mut h, "Русский");
+    h.get_by_label("Разблокировка станции");
+    assert_eq!(h.state().i18n().language(), Language::Ru);
+}
+
+#[test]
+fn a_registrar_home_has_no_supervisor_button_and_a_wrong_password_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness(dir.path(), Language::En);
+    type_into(&mut h, "Station passphrase", PASSPHRASE);
+    click(&mut h, "Unlock");
+    settle(&mut h);
+    type_into(&mut h, "Login", "aibek");
+    type_into(&mut h, "Password", "not-the-password");
+    click(&mut h, "Log in");
+    settle(&mut h);
+    h.get_by_label("Unknown login or wrong password — try again.");
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    type_into(&mut h, "Password", REGISTRAR_PASSWORD);
+    click(&mut h, "Log in");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
+    h.get_by_label("Operator: aibek (registrar)");
+    assert!(h.query_by_label("Review and approve records").is_none());
+    // Enrollment is shown but not yet available.
+    assert!(
+        h.get_by_label("Start enrollment")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
