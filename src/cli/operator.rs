@@ -73,6 +73,18 @@ pub enum OperatorCommand {
     },
 }
 
+/// The new password for `login`: `--new-password-file`, `KATTOO_NEW_PASSWORD`, or typed twice.
+fn new_password_for(
+    login: &str,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    secrets::new_password(
+        file,
+        "KATTOO_NEW_PASSWORD",
+        &format!("password for {login}"),
+    )
+}
+
 pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now;
     match cmd {
@@ -83,11 +95,7 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             actor,
         } => {
             let (mut st, s) = actor.open(ctx)?;
-            let pw = secrets::new_password(
-                new_password_file.as_deref(),
-                "KATTOO_NEW_PASSWORD",
-                &format!("password for {login}"),
-            )?;
+            let pw = new_password_for(&login, new_password_file.as_deref())?;
             st.add_operator(&s, &login, role, &pw, now())?;
             println!("added {login} ({role})");
         }
@@ -137,11 +145,7 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             actor,
         } => {
             let (mut st, s) = actor.open(ctx)?;
-            let pw = secrets::new_password(
-                new_password_file.as_deref(),
-                "KATTOO_NEW_PASSWORD",
-                &format!("password for {login}"),
-            )?;
+            let pw = new_password_for(&login, new_password_file.as_deref())?;
             st.reset_password(&s, &login, &pw, now())?;
             println!("password of {login} reset; it must be changed at the next login");
         }

@@ -1,7 +1,7 @@
 //! `kattoo station show | public-key`.
 
 use super::Context;
-use crate::store::{RecordFilter, RecordStatus};
+use crate::store::RecordFilter;
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -26,8 +26,10 @@ pub(super) fn run(ctx: &Context, cmd: StationCommand) -> anyhow::Result<ExitCode
         StationCommand::PublicKey => print!("{}", info.public_key.to_pem()),
         StationCommand::Certificate { to } => return super::export::certificate(&station, &to),
         StationCommand::Show => {
-            let records = station.store().db().records(&RecordFilter::default())?;
-            let count = |s| records.iter().filter(|r| r.status == s).count();
+            let counts = station
+                .store()
+                .db()
+                .status_counts(&RecordFilter::default())?;
             println!("Station:    {}", info.station_id);
             println!("Name:       {}", info.name);
             println!("Region:     {}", info.region);
@@ -35,11 +37,11 @@ pub(super) fn run(ctx: &Context, cmd: StationCommand) -> anyhow::Result<ExitCode
             println!("Created:    {}", info.created_at);
             println!(
                 "Records:    {} (pending {}, approved {}, rejected {}, exported {})",
-                records.len(),
-                count(RecordStatus::Pending),
-                count(RecordStatus::Approved),
-                count(RecordStatus::Rejected),
-                count(RecordStatus::Exported)
+                counts.total(),
+                counts.pending,
+                counts.approved,
+                counts.rejected,
+                counts.exported
             );
             println!("Key:        {}", info.public_key.fingerprint());
             println!(

@@ -164,6 +164,85 @@ fn write_quality(q: &[QualityBlock], out: &mut Vec<u8>) -> Result<(), IsoError> 
     Ok(())
 }
 
+/// The general header shared by ISO/IEC 19794-4 and -5 records: format identifier, version,
+/// total record length; the representation count follows.
+struct RecordFormat {
+    magic: &'static [u8; 4],
+    version: &'static [u8; 4],
+    name: &'static str,
+    version_name: &'static str,
+}
+
+impl RecordFormat {
+    /// Checks identifier, version and that the declared length is the whole buffer.
+    fn read_header(&self, r: &mut Reader<'_>) -> Result<(), IsoError> {
+        let magic = r.take(4, "format identifier")?;
+        if magic != self.magic {
+            return Err(IsoError::BadMagic {
+                expected: self.name,
+                found: magic.to_vec(),
+            });
+        }
+        let version = r.take(4, "version")?;
+        if version != self.version {
+            return Err(IsoError::UnsupportedVersion {
+                expected: self.version_name,
+                found: String::from_utf8_lossy(version).into_owned(),
+            });
+        }
+        let total = r.u32("record length")? as usize;
+        if total != r.buf.len() {
+            return Err(IsoError::Invalid(format!(
+                "record length field says {total}, record has {} bytes",
+                r.buf.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Writes identifier, version, total length and representation count.
+    fn write_header(&self, out: &mut Vec<u8>, total: usize, count: usize) -> Result<(), IsoError> {
+        out.extend_from_slice(self.magic);
+        out.extend_from_slice(self.version);
+        out.extend_from_slice(&len_u32(total, "record")?.to_be_bytes());
+        let n = u16::try_from(count)
+            .map_err(|_| IsoError::Invalid("too many representations".into()))?;
+        out.extend_from_slice(&n.to_be_bytes());
+        Ok(())
+    }
+}
+
+/// Reads `count` length-prefixed representations, each through `read_one` on a reader that holds
+/// exactly that representation (positioned after its length), and refuses trailing bytes.
+fn read_representations<T>(
+    r: &mut Reader<'_>,
+    count: u16,
+    mut read_one: impl FnMut(&mut Reader<'_>) -> Result<T, IsoError>,
+) -> Result<Vec<T>, IsoError> {
+    let bytes = r.buf;
+    let mut representations = Vec::new();
+    for _ in 0..count {
+        let start = r.pos;
+        let len = r.u32("representation length")? as usize;
+        let body = Reader {
+            buf: bytes,
+            pos: start,
+        }
+        .take(len, "representation")?;
+        let mut rr = Reader::new(body);
+        rr.pos = 4;
+        representations.push(read_one(&mut rr)?);
+        r.pos = start + len;
+    }
+    if r.pos != bytes.len() {
+        return Err(IsoError::Invalid(format!(
+            "{} bytes after the last representation",
+            bytes.len() - r.pos
+        )));
+    }
+    Ok(representations)
+}
+
 fn len_u32(n: usize, what: &str) -> Result<u32, IsoError> {
     u32::try_from(n).map_err(|_| IsoError::Invalid(format!("{what} longer than 4 GiB")))
 }
@@ -476,8 +555,12 @@ pub struct FingerRecord {
     pub representations: Vec<FingerRepresentation>,
 }
 
-const FIR_MAGIC: &[u8; 4] = b"FIR\0";
-const FIR_VERSION: &[u8; 4] = b"020\0";
+const FIR: RecordFormat = RecordFormat {
+    magic: b"FIR\0",
+    version: b"020\0",
+    name: "ISO/IEC 19794-4 (FIR)",
+    version_name: "020 (2011)",
+};
 
 impl FingerRecord {
     /// A record holding `representations`, without certification blocks.
@@ -491,53 +574,16 @@ impl FingerRecord {
     /// Reads a record; its declared lengths must match the bytes exactly.
     pub fn decode(bytes: &[u8]) -> Result<Self, IsoError> {
         let mut r = Reader::new(bytes);
-        let magic = r.take(4, "format identifier")?;
-        if magic != FIR_MAGIC {
-            return Err(IsoError::BadMagic {
-                expected: "ISO/IEC 19794-4 (FIR)",
-                found: magic.to_vec(),
-            });
-        }
-        let version = r.take(4, "version")?;
-        if version != FIR_VERSION {
-            return Err(IsoError::UnsupportedVersion {
-                expected: "020 (2011)",
-                found: String::from_utf8_lossy(version).into_owned(),
-            });
-        }
-        let total = r.u32("record length")? as usize;
-        if total != bytes.len() {
-            return Err(IsoError::Invalid(format!(
-                "record length field says {total}, record has {} bytes",
-                bytes.len()
-            )));
-        }
+        FIR.read_header(&mut r)?;
         let count = r.u16("representation count")?;
         let certification_flag = r.u8("certification flag")? != 0;
         let _distinct_positions = r.u8("finger position count")?;
         if count == 0 {
             return Err(IsoError::Invalid("record holds no representation".into()));
         }
-        let mut representations = Vec::new();
-        for _ in 0..count {
-            let start = r.pos;
-            let len = r.u32("representation length")? as usize;
-            let body = Reader {
-                buf: bytes,
-                pos: start,
-            }
-            .take(len, "representation")?;
-            let mut rr = Reader::new(body);
-            rr.pos = 4;
-            representations.push(read_finger_representation(&mut rr, certification_flag)?);
-            r.pos = start + len;
-        }
-        if r.pos != bytes.len() {
-            return Err(IsoError::Invalid(format!(
-                "{} bytes after the last representation",
-                bytes.len() - r.pos
-            )));
-        }
+        let representations = read_representations(&mut r, count, |rr| {
+            read_finger_representation(rr, certification_flag)
+        })?;
         Ok(Self {
             certification_flag,
             representations,
@@ -558,12 +604,7 @@ impl FingerRecord {
         positions.sort_unstable();
         positions.dedup();
         let mut out = Vec::with_capacity(16 + reps.len());
-        out.extend_from_slice(FIR_MAGIC);
-        out.extend_from_slice(FIR_VERSION);
-        out.extend_from_slice(&len_u32(16 + reps.len(), "record")?.to_be_bytes());
-        let n = u16::try_from(self.representations.len())
-            .map_err(|_| IsoError::Invalid("too many representations".into()))?;
-        out.extend_from_slice(&n.to_be_bytes());
+        FIR.write_header(&mut out, 16 + reps.len(), self.representations.len())?;
         out.push(u8::from(self.certification_flag));
         out.push(u8::try_from(positions.len()).unwrap_or(u8::MAX));
         out.extend_from_slice(&reps);
@@ -822,60 +863,25 @@ pub struct FaceRecord {
     pub representations: Vec<FaceRepresentation>,
 }
 
-const FAC_MAGIC: &[u8; 4] = b"FAC\0";
-const FAC_VERSION: &[u8; 4] = b"030\0";
+const FAC: RecordFormat = RecordFormat {
+    magic: b"FAC\0",
+    version: b"030\0",
+    name: "ISO/IEC 19794-5 (FAC)",
+    version_name: "030 (2011)",
+};
 
 impl FaceRecord {
     /// Reads a record; its declared lengths must match the bytes exactly.
     pub fn decode(bytes: &[u8]) -> Result<Self, IsoError> {
         let mut r = Reader::new(bytes);
-        let magic = r.take(4, "format identifier")?;
-        if magic != FAC_MAGIC {
-            return Err(IsoError::BadMagic {
-                expected: "ISO/IEC 19794-5 (FAC)",
-                found: magic.to_vec(),
-            });
-        }
-        let version = r.take(4, "version")?;
-        if version != FAC_VERSION {
-            return Err(IsoError::UnsupportedVersion {
-                expected: "030 (2011)",
-                found: String::from_utf8_lossy(version).into_owned(),
-            });
-        }
-        let total = r.u32("record length")? as usize;
-        if total != bytes.len() {
-            return Err(IsoError::Invalid(format!(
-                "record length field says {total}, record has {} bytes",
-                bytes.len()
-            )));
-        }
+        FAC.read_header(&mut r)?;
         let count = r.u16("representation count")?;
         let _certification = r.u8("certification flag")?;
         let _temporal = r.u16("temporal semantics")?;
         if count == 0 {
             return Err(IsoError::Invalid("record holds no representation".into()));
         }
-        let mut representations = Vec::new();
-        for _ in 0..count {
-            let start = r.pos;
-            let len = r.u32("representation length")? as usize;
-            let body = Reader {
-                buf: bytes,
-                pos: start,
-            }
-            .take(len, "representation")?;
-            let mut rr = Reader::new(body);
-            rr.pos = 4;
-            representations.push(read_face_representation(&mut rr)?);
-            r.pos = start + len;
-        }
-        if r.pos != bytes.len() {
-            return Err(IsoError::Invalid(format!(
-                "{} bytes after the last representation",
-                bytes.len() - r.pos
-            )));
-        }
+        let representations = read_representations(&mut r, count, read_face_representation)?;
         Ok(Self { representations })
     }
 
@@ -886,14 +892,9 @@ impl FaceRecord {
             write_face_representation(rep, &mut reps)?;
         }
         let mut out = Vec::with_capacity(17 + reps.len());
-        out.extend_from_slice(FAC_MAGIC);
-        out.extend_from_slice(FAC_VERSION);
-        out.extend_from_slice(&len_u32(17 + reps.len(), "record")?.to_be_bytes());
-        let n = u16::try_from(self.representations.len())
-            .map_err(|_| IsoError::Invalid("too many representations".into()))?;
-        out.extend_from_slice(&n.to_be_bytes());
+        FAC.write_header(&mut out, 17 + reps.len(), self.representations.len())?;
         out.push(0);
-        out.extend_from_slice(&u16::from(n > 1).to_be_bytes());
+        out.extend_from_slice(&u16::from(self.representations.len() > 1).to_be_bytes());
         out.extend_from_slice(&reps);
         Ok(out)
     }

@@ -4,7 +4,7 @@ use super::{Error, Result, Session, Station};
 use crate::audit::{Action, Event};
 use crate::domain::enrollment::Record;
 use crate::domain::{Role, Timestamp};
-use crate::store::{RecordFilter, RecordStatus, StoredRecord};
+use crate::store::{RecordFilter, RecordStatus, StatusCounts, StoredRecord};
 
 /// Longest rejection reason kept.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -19,6 +19,17 @@ impl Station {
     ) -> Result<Vec<StoredRecord>> {
         self.require(session, Role::Registrar, "list records", None, now)?;
         Ok(self.store.db().records(filter)?)
+    }
+
+    /// Records matching `filter`, counted by status (any operator).
+    pub fn record_counts(
+        &mut self,
+        session: &Session,
+        filter: &RecordFilter,
+        now: Timestamp,
+    ) -> Result<StatusCounts> {
+        self.require(session, Role::Registrar, "count records", None, now)?;
+        Ok(self.store.db().status_counts(filter)?)
     }
 
     /// One record with its parsed content.

@@ -8,6 +8,7 @@ use crate::audit::{Action, ChainError, Event, chain_hash};
 use crate::domain::{
     BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition, Sex,
 };
+use crate::store::{RecordFilter, StatusCounts};
 use std::sync::OnceLock;
 
 /// The fixed "now" of the tests: 2026-11-27T06:00:00Z.
@@ -913,4 +914,33 @@ fn a_wrong_passphrase_opens_nothing() {
     let st = Station::open(&data, PASSPHRASE, Config::default()).unwrap();
     assert_eq!(st.info().station_id.as_str(), "KG1101");
     assert_eq!(st.verify_audit().unwrap(), Ok(2));
+}
+
+#[test]
+fn record_counts_follow_the_lifecycle_and_the_filter() {
+    let (_dir, mut st, admin) = setup();
+    let ids: Vec<RegistrationId> = (1..=3)
+        .map(|n| st.enroll(&admin, draft(n), None, now()).unwrap())
+        .collect();
+    st.approve(&admin, &[ids[0].to_string()], now()).unwrap();
+    st.reject(&admin, ids[1].as_str(), "photo of the wrong person", now())
+        .unwrap();
+    let all = st
+        .record_counts(&admin, &RecordFilter::default(), now())
+        .unwrap();
+    assert_eq!(
+        all,
+        StatusCounts {
+            pending: 1,
+            approved: 1,
+            rejected: 1,
+            exported: 0
+        }
+    );
+    assert_eq!(all.total(), 3);
+    let nobody = RecordFilter {
+        operator: Some("nobody".into()),
+        ..RecordFilter::default()
+    };
+    assert_eq!(st.record_counts(&admin, &nobody, now()).unwrap().total(), 0);
 }

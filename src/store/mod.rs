@@ -14,7 +14,7 @@ mod station;
 pub use export::BatchRow;
 pub use migrations::SCHEMA_VERSION;
 pub use operators::{OperatorRow, OperatorStatus};
-pub use records::{RecordFilter, RecordStatus, RecordSummary, StoredRecord};
+pub use records::{RecordFilter, RecordStatus, StatusCounts, StoredRecord};
 pub use station::StationRow;
 
 use crate::crypto::DatabaseKey;

@@ -69,8 +69,21 @@ pub struct StoredRecord {
     pub signature: Vec<u8>,
 }
 
-/// Alias kept for list views.
-pub type RecordSummary = StoredRecord;
+/// How many records are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub pending: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    pub exported: u64,
+}
+
+impl StatusCounts {
+    /// All records counted.
+    pub fn total(&self) -> u64 {
+        self.pending + self.approved + self.rejected + self.exported
+    }
+}
 
 /// Which records to list.
 #[derive(Debug, Clone, Default)]
@@ -189,6 +202,37 @@ impl Db<'_> {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(finish).collect()
+    }
+
+    /// Records matching `filter`, counted by status without reading their content.
+    pub fn status_counts(&self, filter: &RecordFilter) -> Result<StatusCounts> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT status, count(*) FROM records
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR pin = ?2)
+               AND (?3 IS NULL OR operator = ?3) AND (?4 IS NULL OR created_at >= ?4)
+             GROUP BY status",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![
+                    filter.status.map(RecordStatus::name),
+                    filter.pin,
+                    filter.operator,
+                    filter.since_date
+                ],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut counts = StatusCounts::default();
+        for (status, n) in rows {
+            match status.parse().map_err(Error::Corrupt)? {
+                RecordStatus::Pending => counts.pending = n,
+                RecordStatus::Approved => counts.approved = n,
+                RecordStatus::Rejected => counts.rejected = n,
+                RecordStatus::Exported => counts.exported = n,
+            }
+        }
+        Ok(counts)
     }
 
     /// Non-rejected, non-superseded, non-training records that hold this PIN.

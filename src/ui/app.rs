@@ -12,7 +12,7 @@ use super::worker::Job;
 use crate::config::Config;
 use crate::domain::Timestamp;
 use crate::station::{self, Session, Station};
-use crate::store::{RecordFilter, RecordStatus};
+use crate::store::RecordFilter;
 use egui::{Button, Color32, RichText, Ui, Vec2};
 use std::path::PathBuf;
 
@@ -321,16 +321,13 @@ fn today_counts(
         since_date: Some(now.date().to_string()),
         ..RecordFilter::default()
     };
-    let mut counts = TodayCounts::default();
-    for record in station.records(session, &filter, now)? {
-        counts.saved += 1;
-        match record.status {
-            RecordStatus::Pending => counts.pending += 1,
-            RecordStatus::Approved | RecordStatus::Exported => counts.approved += 1,
-            RecordStatus::Rejected => counts.rejected += 1,
-        }
-    }
-    Ok(counts)
+    let c = station.record_counts(session, &filter, now)?;
+    Ok(TodayCounts {
+        saved: c.total(),
+        pending: c.pending,
+        approved: c.approved + c.exported,
+        rejected: c.rejected,
+    })
 }
 
 /// What the operator is told about a station error.
