@@ -15,6 +15,7 @@ pub mod domain;
 pub mod hal;
 pub mod logging;
 pub mod quality;
+pub mod receipt;
 pub mod station;
 pub mod store;
 pub mod ui;

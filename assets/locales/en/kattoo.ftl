@@ -129,3 +129,10 @@ device-timeout = Nothing arrived in time — place the finger or face again and 
 device-poor-quality = The capture is not clear enough — clean the glass, then try again.
 device-not-supported = This device cannot do that — use another device or call a technician.
 device-other = The device reported a problem — unplug it, plug it back in and retry; if it repeats, call a technician.
+
+## Receipt (receipt::ReceiptError / receipt::PrintError message_id; $detail is the error's text)
+receipt-error-render = The receipt could not be prepared: { $detail }. Call a technician; the record itself is saved.
+receipt-error-save = The receipt could not be saved: { $detail }. Check the disk or the USB stick and try again.
+receipt-error-no-printing = This kiosk has no printing system — save the receipt as PDF instead, or call a technician.
+receipt-error-no-printer = No default printer is set — connect the printer and make it the default, or save the receipt as PDF.
+receipt-error-print-failed = Printing failed: { $detail }. Check that the printer is on and has paper, then try again.
