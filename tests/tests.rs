@@ -1,6 +1,7 @@
 mod batch;
 mod cli;
 mod crash;
+mod keyboard;
 mod privacy;
 mod ui;
 mod util;

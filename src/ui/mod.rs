@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod i18n;
+pub mod keyboard;
 pub mod screens;
 mod worker;
 

@@ -136,3 +136,10 @@ receipt-error-save = The receipt could not be saved: { $detail }. Check the disk
 receipt-error-no-printing = This kiosk has no printing system — save the receipt as PDF instead, or call a technician.
 receipt-error-no-printer = No default printer is set — connect the printer and make it the default, or save the receipt as PDF.
 receipt-error-print-failed = Printing failed: { $detail }. Check that the printer is on and has paper, then try again.
+
+## On-screen keyboard
+keyboard-shift = Shift
+keyboard-backspace = Backspace
+keyboard-space = Space
+keyboard-layout = Layout
+keyboard-hide = Hide keyboard
