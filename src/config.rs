@@ -68,6 +68,12 @@ pub struct DevicesConfig {
     pub camera_frame_timeout_ms: u64,
     /// Where the simulated devices find `fingers/` and `faces/` (empty: the built-in fixtures).
     pub sim_fixtures: String,
+    /// The kiosk window falls back to the simulated camera and scanner while no real one is
+    /// attached (demonstrations, development). Field stations turn this off.
+    pub simulate_when_absent: bool,
+    /// Show the on-screen keyboard (touch-only stations). The kiosk session (`--kiosk`) shows it
+    /// whatever this says.
+    pub on_screen_keyboard: bool,
 }
 
 /// Capture quality rules (see `hal::policy`).
@@ -95,6 +101,8 @@ impl Default for DevicesConfig {
             camera_max_height: 720,
             camera_frame_timeout_ms: 2000,
             sim_fixtures: String::new(),
+            simulate_when_absent: true,
+            on_screen_keyboard: false,
         }
     }
 }

@@ -7,6 +7,7 @@ use kattoo::config::Config;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    kattoo::ui::mark_start();
     let cli = Cli::parse();
     let result = cli::data_dir(&cli).and_then(|dir| {
         let config = Config::load(&dir)?;

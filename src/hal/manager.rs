@@ -280,7 +280,14 @@ impl DeviceManager {
         let mut table = self.table.lock();
         let mut busy = None;
         let wanted = |id: &String, e: &Entry| e.status.kind == kind && only.is_none_or(|o| o == id);
-        for (_, entry) in table.iter_mut().filter(|(id, e)| wanted(id, e)) {
+        // A simulated device stands in only while no real one of its kind can take the job.
+        let mut candidates: Vec<&mut Entry> = table
+            .iter_mut()
+            .filter(|(id, e)| wanted(id, e))
+            .map(|(_, e)| e)
+            .collect();
+        candidates.sort_by_key(|e| e.status.info.backend == Backend::Sim);
+        for entry in candidates {
             match (entry.status.state, &entry.jobs) {
                 (DeviceState::Ready, Some(jobs)) => {
                     entry.status.state = DeviceState::Busy;
@@ -633,6 +640,20 @@ impl DeviceManager {
             sources_for(config)?,
             Duration::from_millis(config.devices.poll_interval_ms.max(100)),
         ))
+    }
+}
+
+impl DeviceManager {
+    /// The kiosk window's devices: the configured backends, plus the simulated camera and scanner
+    /// as stand-ins while no real one is attached when `[devices] simulate_when_absent` is on (a
+    /// real device is always preferred, see `claim`).
+    pub fn start_kiosk(config: &crate::config::Config) -> Result<Self> {
+        let mut config = config.clone();
+        let backends = &mut config.devices.backends;
+        if config.devices.simulate_when_absent && !backends.iter().any(|b| b == "sim") {
+            backends.push("sim".into());
+        }
+        Self::start(&config)
     }
 }
 

@@ -360,8 +360,9 @@ impl SimCamera {
         }
     }
 
-    /// A camera that shows `<dir>/faces/astronaut.png` forever, one frame per `frame_interval`
-    /// (a real camera's frame rate; zero in tests).
+    /// A camera that shows `<dir>/faces/astronaut.png` forever as a 1280×720 webcam frames a
+    /// seated citizen (see [`kiosk_framing`]), one frame per `frame_interval` (a real camera's
+    /// frame rate; zero in tests).
     pub fn fixtures(dir: &Path, frame_interval: Duration) -> Result<Self> {
         let path = dir.join("faces").join("astronaut.png");
         let bytes = std::fs::read(&path).map_err(|e| {
@@ -378,6 +379,7 @@ impl SimCamera {
                 )
             })?
             .to_rgb8();
+        let rgb = kiosk_framing(&rgb);
         let face = Frame {
             width: rgb.width(),
             height: rgb.height(),
@@ -432,6 +434,25 @@ impl Camera for SimCamera {
             None => Ok(face.clone()),
         }
     }
+}
+
+/// Grey of a studio backdrop, around the portrait.
+const BACKDROP: image::Rgb<u8> = image::Rgb([196, 190, 190]);
+
+/// A square portrait as a 1280×720 kiosk camera sees a seated citizen: head and shoulders (the
+/// top 75% of the portrait; the fixture's face sits a little left of centre, so the crop does
+/// too) scaled to the frame's height, on a plain backdrop. The reference astronaut portrait framed
+/// like this passes every face check (a test in `quality::face` holds it to that).
+pub fn kiosk_framing(portrait: &image::RgbImage) -> image::RgbImage {
+    use image::imageops;
+    let side = portrait.width().min(portrait.height()) * 3 / 4;
+    let left = (portrait.width() - side) / 2;
+    let head =
+        imageops::crop_imm(portrait, left.saturating_sub(side / 11), 0, side, side).to_image();
+    let head = imageops::resize(&head, 720, 720, imageops::FilterType::Triangle);
+    let mut frame = image::RgbImage::from_pixel(1280, 720, BACKDROP);
+    imageops::replace(&mut frame, &head, 280, 0);
+    frame
 }
 
 /// The simulated devices of a station, for the device manager: a device is listed while it is

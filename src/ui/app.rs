@@ -2,19 +2,25 @@
 //! call in flight. Screens return intents; [`App::apply_*`] turn them into station calls.
 
 use super::Clock;
+use super::enroll::{Saved, Wizard, WizardIntent};
 use super::i18n::{I18n, Language};
 use super::screens::home::{self, HomeIntent, TodayCounts};
 use super::screens::login::{LoginIntent, LoginScreen};
 use super::screens::setup::{SetupIntent, SetupScreen};
 use super::screens::unlock::{UnlockIntent, UnlockScreen};
 use super::screens::{Notice, TOUCH_HEIGHT};
+use super::supervisor::{SupervisorIntent, SupervisorScreen};
 use super::worker::Job;
 use crate::config::Config;
 use crate::domain::Timestamp;
-use crate::station::{self, Session, Station};
+use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState};
+use crate::hal::policy::CapturePolicy;
+use crate::station::{self, DuplicateGrant, EnrollmentDraft, Session, Station};
 use crate::store::RecordFilter;
 use egui::{Button, Color32, RichText, Ui, Vec2};
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use zeroize::Zeroizing;
 
 /// The screen shown.
 pub enum Screen {
@@ -26,6 +32,10 @@ pub enum Screen {
     Login(LoginScreen),
     /// An operator is logged in.
     Home,
+    /// The enrollment wizard.
+    Enroll(Box<Wizard>),
+    /// The supervisor's station.
+    Supervisor(Box<SupervisorScreen>),
 }
 
 /// Which screen is up, without its state (for tests and logs).
@@ -35,14 +45,24 @@ pub enum ScreenKind {
     Unlock,
     Login,
     Home,
+    Enroll,
+    Supervisor,
 }
 
-/// What a worker hands back. The station travels to the worker and back, so only one call runs
-/// at a time and the UI thread never waits on the database.
-enum Done {
-    Opened(station::Result<Station>),
-    LoggedIn(Station, station::Result<(Session, TodayCounts)>),
-    LoggedOut(Station),
+/// What a worker hands back: a change to apply to the app. The station travels to the worker
+/// and back inside it, so only one call runs at a time and the UI thread never waits on the
+/// database.
+type Then = Box<dyn FnOnce(&mut App) + Send>;
+
+/// How the devices come up: after the first frame, on a thread, so the window opens at once.
+enum Devices {
+    /// Not started (tests hand a manager in instead).
+    Off,
+    /// Start them on the next frame.
+    Pending,
+    Starting(Receiver<crate::hal::Result<DeviceManager>>),
+    Up(DeviceManager),
+    Failed(String),
 }
 
 /// The kiosk application.
@@ -54,7 +74,14 @@ pub struct App {
     station: Option<Station>,
     session: Option<(Session, TodayCounts)>,
     screen: Screen,
-    job: Option<Job<Done>>,
+    job: Option<Job<Then>>,
+    devices: Devices,
+    /// The last time anyone touched the screen or typed.
+    last_activity: Timestamp,
+    /// When the first frame was drawn (cold-start figure).
+    first_frame_logged: bool,
+    /// The on-screen keyboard, on touch-only stations.
+    keyboard: Option<super::keyboard::OnScreenKeyboard>,
 }
 
 /// Intents of the bar at the top of every screen.
@@ -82,7 +109,87 @@ impl App {
             session: None,
             screen,
             job: None,
+            devices: Devices::Off,
+            last_activity: Timestamp::from_unix(0).expect("the epoch"),
+            first_frame_logged: false,
+            keyboard: None,
         }
+    }
+
+    /// Shows the on-screen keyboard (touch-only stations, the kiosk session).
+    pub fn with_keyboard(mut self, on: bool) -> Self {
+        self.keyboard = on.then(super::keyboard::OnScreenKeyboard::default);
+        self
+    }
+
+    /// Starts the configured devices (with simulated stand-ins if so configured) after the first
+    /// frame. The kiosk window does this; tests hand in their own manager.
+    pub fn start_devices(mut self) -> Self {
+        self.devices = Devices::Pending;
+        self
+    }
+
+    /// Uses `devices` (tests: a manager over simulated devices).
+    pub fn with_devices(mut self, devices: DeviceManager) -> Self {
+        self.devices = Devices::Up(devices);
+        self
+    }
+
+    /// The device manager, once up.
+    pub fn devices(&self) -> Option<&DeviceManager> {
+        match &self.devices {
+            Devices::Up(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The enrollment wizard, while it is shown.
+    pub fn wizard(&self) -> Option<&Wizard> {
+        match &self.screen {
+            Screen::Enroll(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// The enrollment wizard, mutable (tests drive the signature pad with it).
+    pub fn wizard_mut(&mut self) -> Option<&mut Wizard> {
+        match &mut self.screen {
+            Screen::Enroll(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// The unlocked station, when no call is running.
+    pub fn station(&self) -> Option<&Station> {
+        self.station.as_ref()
+    }
+
+    /// Whether the station is in training mode.
+    fn training(&self) -> bool {
+        self.station
+            .as_ref()
+            .map_or(self.config.station.training, |s| {
+                s.config().station.training
+            })
+    }
+
+    /// Runs `work` on the station off the UI thread; `then` applies its result on the UI thread.
+    fn run<R: Send + 'static>(
+        &mut self,
+        ctx: &egui::Context,
+        work: impl FnOnce(&mut Station) -> R + Send + 'static,
+        then: impl FnOnce(&mut App, R) + Send + 'static,
+    ) {
+        let Some(mut station) = self.station.take() else {
+            return;
+        };
+        self.job = Some(Job::spawn(ctx, move || -> Then {
+            let result = work(&mut station);
+            Box::new(move |app: &mut App| {
+                app.station = Some(station);
+                then(app, result);
+            })
+        }));
     }
 
     /// The screen shown.
@@ -92,6 +199,8 @@ impl App {
             Screen::Unlock(_) => ScreenKind::Unlock,
             Screen::Login(_) => ScreenKind::Login,
             Screen::Home => ScreenKind::Home,
+            Screen::Enroll(_) => ScreenKind::Enroll,
+            Screen::Supervisor(_) => ScreenKind::Supervisor,
         }
     }
 
@@ -117,9 +226,27 @@ impl App {
 
     /// Draws one frame into `ui` and applies what the screens asked for.
     pub fn show(&mut self, ui: &mut Ui) {
+        if !self.first_frame_logged {
+            self.first_frame_logged = true;
+            tracing::info!(
+                screen = ?self.screen(),
+                since_start_ms = super::since_start().as_millis() as u64,
+                "first frame"
+            );
+        }
+        if let Some(keyboard) = &mut self.keyboard {
+            keyboard.begin_frame(ui.ctx());
+        }
         self.poll();
+        self.poll_devices(ui.ctx());
         let now = (self.clock)();
+        self.idle(ui, now);
         style(ui);
+        if let Some(keyboard) = &mut self.keyboard
+            && keyboard.is_visible()
+        {
+            egui::Panel::bottom("keyboard").show(ui, |ui| keyboard.show(ui, &self.i18n));
+        }
         egui::Frame::central_panel(ui.style()).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             match self.top_bar(ui) {
@@ -127,28 +254,80 @@ impl App {
                 BarIntent::Language(language) => self.i18n.set_language(language),
                 BarIntent::Logout => self.logout(ui.ctx()),
             }
-            if self.config.station.training {
+            if self.training() {
                 training_banner(ui, &self.i18n);
             }
+            self.idle_warning(ui, now);
             ui.separator();
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.set_max_width(super::screens::COLUMN_WIDTH + 40.0);
+            if matches!(self.screen, Screen::Enroll(_)) {
+                // The wizard scrolls its page and keeps Back / Next in view itself.
                 self.screen_ui(ui, now);
-            });
+            } else {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if !matches!(self.screen, Screen::Supervisor(_)) {
+                        ui.set_max_width(super::screens::COLUMN_WIDTH + 40.0);
+                    }
+                    self.screen_ui(ui, now);
+                });
+            }
         });
         if self.busy() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
-        } else if matches!(
-            self.screen,
-            Screen::Login(LoginScreen {
-                notice: Some(Notice::LockedOut { .. }),
-                ..
-            })
-        ) {
-            // Count the lockout down.
+        } else if self.session.is_some()
+            || matches!(
+                self.screen,
+                Screen::Login(LoginScreen {
+                    notice: Some(Notice::LockedOut { .. }),
+                    ..
+                })
+            )
+        {
+            // Count the lockout and the idle logout down; refresh the device strip.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+
+    /// Idle logout: any input resets the timer; past the limit the operator is logged out and an
+    /// unsaved draft is dropped (its biometrics wiped).
+    fn idle(&mut self, ui: &Ui, now: Timestamp) {
+        let active = ui.input(|i| !i.events.is_empty() || i.pointer.any_down());
+        if active || self.session.is_none() {
+            self.last_activity = now;
+            return;
+        }
+        let limit = i64::from(self.config.security.idle_logout_seconds);
+        if limit > 0 && now.unix() - self.last_activity.unix() >= limit && !self.busy() {
+            tracing::info!("idle logout");
+            self.logout(ui.ctx());
+        }
+    }
+
+    /// Seconds to the idle logout, when it is near (the last 30 seconds).
+    pub fn idle_seconds_left(&self, now: Timestamp) -> Option<i64> {
+        let limit = i64::from(self.config.security.idle_logout_seconds);
+        let left = limit - (now.unix() - self.last_activity.unix());
+        (self.session.is_some() && limit > 0 && left <= 30).then_some(left.max(0))
+    }
+
+    fn idle_warning(&self, ui: &mut Ui, now: Timestamp) {
+        if let Some(left) = self.idle_seconds_left(now) {
+            egui::Frame::new()
+                .fill(Color32::from_rgb(0xc0, 0x30, 0x30))
+                .inner_margin(8.0)
+                .show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
+                    ui.label(
+                        RichText::new(
+                            self.i18n
+                                .tr_args("idle-warning", &[("seconds", left.into())]),
+                        )
+                        .strong()
+                        .size(20.0)
+                        .color(Color32::WHITE),
+                    );
+                });
         }
     }
 
@@ -160,8 +339,9 @@ impl App {
                 SetupIntent::None => {}
                 SetupIntent::Create { setup, passphrase } => {
                     let (dir, config) = (self.data_dir.clone(), self.config.clone());
-                    self.job = Some(Job::spawn(&ctx, move || {
-                        Done::Opened(Station::init(&dir, &passphrase, &setup, config, now))
+                    self.job = Some(Job::spawn(&ctx, move || -> Then {
+                        let result = Station::init(&dir, &passphrase, &setup, config, now);
+                        Box::new(move |app: &mut App| app.opened(result))
                     }));
                 }
             },
@@ -169,25 +349,34 @@ impl App {
                 UnlockIntent::None => {}
                 UnlockIntent::Unlock(passphrase) => {
                     let (dir, config) = (self.data_dir.clone(), self.config.clone());
-                    self.job = Some(Job::spawn(&ctx, move || {
-                        Done::Opened(Station::open(&dir, &passphrase, config))
+                    self.job = Some(Job::spawn(&ctx, move || -> Then {
+                        let result = Station::open(&dir, &passphrase, config);
+                        Box::new(move |app: &mut App| app.opened(result))
                     }));
                 }
             },
             Screen::Login(screen) => match screen.show(ui, &self.i18n, busy, now) {
                 LoginIntent::None => {}
-                LoginIntent::Login { login, password } => {
-                    if let Some(mut station) = self.station.take() {
-                        self.job = Some(Job::spawn(&ctx, move || {
-                            let result =
-                                station.login(&login, &password, now).and_then(|session| {
-                                    let today = today_counts(&mut station, &session, now)?;
-                                    Ok((session, today))
-                                });
-                            Done::LoggedIn(station, result)
-                        }));
-                    }
-                }
+                LoginIntent::Login { login, password } => self.run(
+                    &ctx,
+                    move |station| {
+                        station.login(&login, &password, now).and_then(|session| {
+                            let today = today_counts(station, &session, now)?;
+                            Ok((session, today))
+                        })
+                    },
+                    |app, result| match result {
+                        Ok(session) => {
+                            app.session = Some(session);
+                            app.screen = Screen::Home;
+                        }
+                        Err(e) => {
+                            if let Screen::Login(s) = &mut app.screen {
+                                s.notice = Some(notice_for(&e));
+                            }
+                        }
+                    },
+                ),
             },
             Screen::Home => {
                 let Some((session, today)) = &self.session else {
@@ -196,11 +385,186 @@ impl App {
                 };
                 match home::show(ui, &self.i18n, session, today) {
                     HomeIntent::None => {}
-                    // Both buttons stay disabled until their screens exist (next slice).
-                    HomeIntent::StartEnrollment | HomeIntent::Review => {}
+                    HomeIntent::StartEnrollment => {
+                        let precincts = self
+                            .station
+                            .as_ref()
+                            .map(|s| s.info().precincts.clone())
+                            .unwrap_or_default();
+                        let policy = CapturePolicy::from_config(&self.config.capture);
+                        self.screen = Screen::Enroll(Box::new(Wizard::new(precincts, policy)));
+                    }
+                    HomeIntent::Review => {
+                        self.screen = Screen::Supervisor(Box::default());
+                    }
+                }
+            }
+            Screen::Enroll(wizard) => {
+                let devices = match &self.devices {
+                    Devices::Up(m) => Some(m),
+                    _ => None,
+                };
+                let intent = wizard.show(ui, &self.i18n, devices, busy, now);
+                self.apply_wizard(&ctx, intent, now);
+            }
+            Screen::Supervisor(screen) => {
+                let Some((session, _)) = &self.session else {
+                    return;
+                };
+                let devices = match &self.devices {
+                    Devices::Up(m) => Some(m),
+                    _ => None,
+                };
+                match screen.show(ui, &self.i18n, session, devices, busy, now) {
+                    SupervisorIntent::None => {}
+                    SupervisorIntent::Home => self.screen = Screen::Home,
+                    SupervisorIntent::Run(task) => {
+                        let session = session.clone();
+                        self.run(
+                            &ctx,
+                            move |station| task(station, &session, now),
+                            |app, apply| {
+                                if let Screen::Supervisor(screen) = &mut app.screen {
+                                    apply(screen);
+                                }
+                            },
+                        );
+                    }
                 }
             }
         }
+    }
+
+    fn apply_wizard(&mut self, ctx: &egui::Context, intent: WizardIntent, now: Timestamp) {
+        let Some((session, _)) = self.session.clone() else {
+            return;
+        };
+        match intent {
+            WizardIntent::None => {}
+            WizardIntent::Cancel | WizardIntent::Finish => self.screen = Screen::Home,
+            WizardIntent::Language(language) => self.i18n.set_language(language),
+            WizardIntent::Save(draft) => self.run(
+                ctx,
+                move |station| save(station, &session, *draft, None, now),
+                |app, result| app.saved(result),
+            ),
+            WizardIntent::Override {
+                draft,
+                login,
+                password,
+                reason,
+            } => self.run(
+                ctx,
+                move |station| {
+                    save(
+                        station,
+                        &session,
+                        *draft,
+                        Some((login, password, reason)),
+                        now,
+                    )
+                },
+                |app, result| app.saved(result),
+            ),
+            WizardIntent::Receipt { print } => self.receipt(ctx, print),
+        }
+    }
+
+    /// The outcome of a save: the receipt, the duplicate stop, the form again, or the reason.
+    fn saved(&mut self, result: Result<(Saved, TodayCounts), SaveError>) {
+        let Screen::Enroll(wizard) = &mut self.screen else {
+            return;
+        };
+        match result {
+            Ok((saved, today)) => {
+                wizard.saved(saved);
+                if let Some((_, counts)) = &mut self.session {
+                    *counts = today;
+                }
+            }
+            Err(SaveError::Supervisor(e)) => {
+                if let super::enroll::SaveState::Duplicate(d) = &mut wizard.save {
+                    d.notice = Some(notice_for(&e));
+                }
+            }
+            Err(SaveError::Station(station::Error::DuplicatePin { masked, existing })) => {
+                wizard.duplicate(masked, existing);
+            }
+            Err(SaveError::Station(station::Error::Validation(_))) => wizard.invalid(),
+            Err(SaveError::Station(e)) => wizard.save_failed(notice_for(&e)),
+        }
+    }
+
+    /// Writes the receipt as a PDF into the data directory's `receipts/` (and prints it), off
+    /// the UI thread: printing waits for CUPS.
+    fn receipt(&mut self, ctx: &egui::Context, print: bool) {
+        let Screen::Enroll(wizard) = &mut self.screen else {
+            return;
+        };
+        let super::enroll::SaveState::Saved(saved) = &mut wizard.save else {
+            return;
+        };
+        let Some(info) = self.station.as_ref().map(|s| s.info().clone()) else {
+            return;
+        };
+        let receipt = crate::receipt::Receipt {
+            registration_id: saved.registration_id.clone(),
+            citizen_name: saved.name.clone(),
+            precinct: saved.precinct.clone(),
+            date: saved.date.clone(),
+            station_id: info.station_id.as_str().to_owned(),
+            station_name: info.name.clone(),
+        };
+        let i18n = &self.i18n;
+        let labels = crate::receipt::ReceiptLabels {
+            title: i18n.tr("receipt-title"),
+            registration_id: i18n.tr("receipt-registration-id"),
+            name: i18n.tr("receipt-name"),
+            precinct: i18n.tr("field-precinct"),
+            date: i18n.tr("receipt-date"),
+            station: i18n.tr("receipt-station"),
+            note: i18n.tr("receipt-note"),
+        };
+        let dir = self.data_dir.join("receipts");
+        self.job = Some(Job::spawn(ctx, move || -> Then {
+            let result = std::fs::create_dir_all(&dir)
+                .map_err(|e| {
+                    let detail = format!("{}: {e}", dir.display());
+                    (Notice::Detail("receipt-error-save", detail), None)
+                })
+                .and_then(|()| {
+                    receipt
+                        .save_pdf(&labels, &dir)
+                        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))
+                })
+                .and_then(|path| {
+                    if print {
+                        crate::receipt::print(&path).map_err(|e| {
+                            (
+                                Notice::Detail(e.message_id(), e.to_string()),
+                                Some(path.clone()),
+                            )
+                        })?;
+                    }
+                    Ok(path)
+                });
+            Box::new(move |app: &mut App| {
+                if let Screen::Enroll(wizard) = &mut app.screen
+                    && let super::enroll::SaveState::Saved(saved) = &mut wizard.save
+                {
+                    match result {
+                        Ok(path) => {
+                            saved.pdf = Some(path);
+                            saved.notice = print.then_some(Notice::Message("receipt-printed"));
+                        }
+                        Err((notice, path)) => {
+                            saved.pdf = path;
+                            saved.notice = Some(notice);
+                        }
+                    }
+                }
+            })
+        }));
     }
 
     fn top_bar(&self, ui: &mut Ui) -> BarIntent {
@@ -241,22 +605,125 @@ impl App {
                 }
             });
         });
-        ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
+        self.device_strip(ui);
         intent
     }
 
+    /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in.
+    fn device_strip(&self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
+            let statuses = match &self.devices {
+                Devices::Up(m) => m.status(),
+                Devices::Failed(detail) => {
+                    ui.label(
+                        RichText::new(
+                            self.i18n
+                                .tr_args("devices-failed", &[("detail", detail.as_str().into())]),
+                        )
+                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                    );
+                    return;
+                }
+                _ => Vec::new(),
+            };
+            for kind in [DeviceKind::Camera, DeviceKind::FingerprintScanner] {
+                let mut of_kind: Vec<_> = statuses.iter().filter(|s| s.kind == kind).collect();
+                // The device in use: a real one before the simulated stand-in, attached first.
+                of_kind.sort_by_key(|s| {
+                    (
+                        s.state == DeviceState::Missing,
+                        s.info.backend == crate::hal::Backend::Sim,
+                    )
+                });
+                let (state, simulated) =
+                    of_kind.first().map_or((DeviceState::Missing, false), |s| {
+                        (s.state, s.info.backend == crate::hal::Backend::Sim)
+                    });
+                let kind_id = match kind {
+                    DeviceKind::Camera => "devices-camera",
+                    DeviceKind::FingerprintScanner => "devices-scanner",
+                };
+                let state_id = match state {
+                    DeviceState::Ready => "devices-ready",
+                    DeviceState::Busy => "devices-busy",
+                    DeviceState::Missing => "devices-missing",
+                };
+                let mut text = format!("{}: {}", self.i18n.tr(kind_id), self.i18n.tr(state_id));
+                if simulated && state != DeviceState::Missing {
+                    text = format!("{text} ({})", self.i18n.tr("devices-simulated"));
+                }
+                super::enroll::chip(ui, Some(state != DeviceState::Missing), text);
+            }
+        });
+    }
+
     fn logout(&mut self, ctx: &egui::Context) {
-        let (Some((session, _)), Some(mut station)) = (self.session.take(), self.station.take())
-        else {
+        // Dropping the wizard wipes the draft's biometrics.
+        if matches!(self.screen, Screen::Enroll(_) | Screen::Supervisor(_)) {
+            self.screen = Screen::Home;
+        }
+        let Some((session, _)) = self.session.take() else {
             return;
         };
         let now = (self.clock)();
-        self.job = Some(Job::spawn(ctx, move || {
-            if let Err(e) = station.logout(session, now) {
-                tracing::error!("logout could not be audited: {e}");
+        self.run(
+            ctx,
+            move |station| {
+                if let Err(e) = station.logout(session, now) {
+                    tracing::error!("logout could not be audited: {e}");
+                }
+            },
+            |app, ()| app.screen = Screen::Login(LoginScreen::default()),
+        );
+    }
+
+    fn poll_devices(&mut self, ctx: &egui::Context) {
+        match &self.devices {
+            Devices::Pending => {
+                let config = self.config.clone();
+                let (tx, rx) = std::sync::mpsc::channel();
+                let ctx = ctx.clone();
+                std::thread::Builder::new()
+                    .name("kattoo-devices-start".into())
+                    .spawn(move || {
+                        let _ = tx.send(DeviceManager::start_kiosk(&config));
+                        ctx.request_repaint();
+                    })
+                    .expect("spawn the device start thread");
+                self.devices = Devices::Starting(rx);
             }
-            Done::LoggedOut(station)
-        }));
+            Devices::Starting(rx) => match rx.try_recv() {
+                Ok(Ok(m)) => self.devices = Devices::Up(m),
+                Ok(Err(e)) => {
+                    tracing::error!("devices: {e}");
+                    self.devices = Devices::Failed(e.message().to_owned());
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.devices = Devices::Failed("the device start thread stopped".into());
+                }
+            },
+            Devices::Off | Devices::Up(_) | Devices::Failed(_) => {}
+        }
+    }
+
+    /// A station was created or unlocked (or not).
+    fn opened(&mut self, result: station::Result<Station>) {
+        match result {
+            Ok(station) => {
+                self.station = Some(station);
+                self.screen = Screen::Login(LoginScreen::default());
+            }
+            Err(e) => {
+                let notice = notice_for(&e);
+                match &mut self.screen {
+                    Screen::Setup(s) => s.notice = Some(notice),
+                    Screen::Unlock(s) => s.notice = Some(notice),
+                    _ => {}
+                }
+            }
+        }
     }
 
     /// Takes a finished worker's result.
@@ -265,49 +732,89 @@ impl App {
             return;
         };
         self.job = None;
-        let Ok(done) = result else {
-            // The worker panicked and took the station with it: start over from the lock screen.
-            tracing::error!("a station call panicked");
-            self.station = None;
-            self.session = None;
-            let mut unlock = UnlockScreen::default();
-            unlock.notice = Some(Notice::Generic("internal error".into()));
-            self.screen = Screen::Unlock(unlock);
-            return;
-        };
-        match done {
-            Done::Opened(Ok(station)) => {
-                self.station = Some(station);
-                self.screen = Screen::Login(LoginScreen::default());
-            }
-            Done::Opened(Err(e)) => {
-                let notice = notice_for(&e);
-                match &mut self.screen {
-                    Screen::Setup(s) => s.notice = Some(notice),
-                    Screen::Unlock(s) => s.notice = Some(notice),
-                    _ => {}
-                }
-            }
-            Done::LoggedIn(station, result) => {
-                self.station = Some(station);
-                match result {
-                    Ok(session) => {
-                        self.session = Some(session);
-                        self.screen = Screen::Home;
-                    }
-                    Err(e) => {
-                        if let Screen::Login(s) = &mut self.screen {
-                            s.notice = Some(notice_for(&e));
-                        }
-                    }
-                }
-            }
-            Done::LoggedOut(station) => {
-                self.station = Some(station);
-                self.screen = Screen::Login(LoginScreen::default());
+        match result {
+            Ok(then) => then(self),
+            Err(()) => {
+                // The worker panicked and took the station with it: start over from the lock
+                // screen.
+                tracing::error!("a station call panicked");
+                self.station = None;
+                self.session = None;
+                let mut unlock = UnlockScreen::default();
+                unlock.notice = Some(Notice::Generic("internal error".into()));
+                self.screen = Screen::Unlock(unlock);
             }
         }
     }
+}
+
+/// Why a save did not go through.
+enum SaveError {
+    /// The supervisor of an override could not log in.
+    Supervisor(station::Error),
+    /// The station refused the record.
+    Station(station::Error),
+}
+
+/// Signs and stores `draft` (with a supervisor's override when given) and counts the
+/// operator's day again.
+fn save(
+    station: &mut Station,
+    session: &Session,
+    draft: EnrollmentDraft,
+    grant: Option<(String, Zeroizing<String>, String)>,
+    now: Timestamp,
+) -> Result<(Saved, TodayCounts), SaveError> {
+    let name = [
+        draft.citizen.surname.as_deref(),
+        draft.citizen.given_name.as_deref(),
+        draft.citizen.patronymic.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::trim)
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let precinct = draft.citizen.precinct.clone().unwrap_or_default();
+    let id = match grant {
+        None => station
+            .enroll(session, draft, None, now)
+            .map_err(SaveError::Station)?,
+        Some((login, password, reason)) => {
+            let supervisor = station
+                .login(&login, &password, now)
+                .map_err(SaveError::Supervisor)?;
+            let grant = DuplicateGrant {
+                supervisor: &supervisor,
+                reason,
+            };
+            let result = station.enroll(session, draft, Some(grant), now);
+            if let Err(e) = station.logout(supervisor, now) {
+                tracing::error!("supervisor logout could not be audited: {e}");
+            }
+            // A refusal of the supervisor (not one) or of the reason goes back to the override form.
+            result.map_err(|e| match e {
+                station::Error::PermissionDenied { .. } | station::Error::Invalid(_) => {
+                    SaveError::Supervisor(e)
+                }
+                e => SaveError::Station(e),
+            })?
+        }
+    };
+    let today = today_counts(station, session, now).map_err(SaveError::Station)?;
+    Ok((
+        Saved {
+            registration_id: id.to_string(),
+            name,
+            precinct,
+            date: now.date().to_string(),
+            qr: None,
+            notice: None,
+            pdf: None,
+        },
+        today,
+    ))
 }
 
 /// The operator's records since midnight (UTC, as records are timestamped).
@@ -341,6 +848,7 @@ fn notice_for(e: &station::Error) -> Notice {
         station::Error::LockedOut { until, .. } => Notice::LockedOut { until: *until },
         station::Error::AccountLocked(_) => Notice::Message("login-error-account-locked"),
         station::Error::AccountDisabled(_) => Notice::Message("login-error-account-disabled"),
+        station::Error::PermissionDenied { .. } => Notice::Message("error-needs-supervisor"),
         other => Notice::Generic(format!("{other:#}")),
     }
 }

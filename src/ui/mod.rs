@@ -7,9 +7,11 @@
 //! screenshots are stable. Only this module and `main.rs` touch eframe.
 
 pub mod app;
+pub mod enroll;
 pub mod i18n;
 pub mod keyboard;
 pub mod screens;
+pub mod supervisor;
 mod worker;
 
 pub use app::App;
@@ -19,6 +21,18 @@ use crate::config::Config;
 use crate::domain::Timestamp;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes the moment the process started (`main` calls this first), for the cold-start figure.
+pub fn mark_start() {
+    STARTED.get_or_init(std::time::Instant::now);
+}
+
+/// Time since [`mark_start`] (zero if it was never called).
+pub fn since_start() -> std::time::Duration {
+    STARTED.get_or_init(std::time::Instant::now).elapsed()
+}
 
 /// Where the app reads the time from.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -59,13 +73,20 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         viewport,
         ..Default::default()
     };
+    let keyboard = options.kiosk || options.config.devices.on_screen_keyboard;
     let Options {
         data_dir, config, ..
     } = options;
     eframe::run_native(
         "kattoo",
         native,
-        Box::new(move |_cc| Ok(Box::new(App::new(data_dir, config, system_clock())))),
+        Box::new(move |_cc| {
+            Ok(Box::new(
+                App::new(data_dir, config, system_clock())
+                    .start_devices()
+                    .with_keyboard(keyboard),
+            ))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the kiosk window: {e}"))
 }

@@ -186,7 +186,7 @@ fn preview_and_still_then_unplug_ends_the_stream() {
     );
     let frames = m.camera_frames();
     let frame = frames.recv_timeout(LIVENESS).unwrap().unwrap();
-    assert_eq!((frame.width, frame.height), (512, 512));
+    assert_eq!((frame.width, frame.height), (1280, 720));
     let ids: Vec<_> = states(&m)
         .into_iter()
         .map(|(id, state, _)| (id, state))

@@ -132,7 +132,7 @@ fn camera_fixture_serves_the_astronaut_and_plays_faults() {
     let frame = camera.frame().unwrap();
     assert_eq!(
         (frame.width, frame.height, frame.rgb.len()),
-        (512, 512, 512 * 512 * 3)
+        (1280, 720, 1280 * 720 * 3)
     );
     assert_eq!(camera.still().unwrap(), frame);
 

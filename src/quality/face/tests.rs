@@ -304,3 +304,10 @@ fn a_model_file_other_than_seeta_frontal_is_refused() {
         "face model /nonexistent/seeta.bin: cannot read the file"
     );
 }
+
+#[test]
+fn the_simulated_camera_frame_passes_every_check() {
+    let frame = crate::hal::sim::kiosk_framing(&astronaut());
+    assert_eq!(frame, kiosk_frame());
+    assert!(run(&frame).all_passed());
+}

@@ -25,9 +25,9 @@ pub struct TodayCounts {
 pub enum HomeIntent {
     /// Nothing this frame.
     None,
-    /// Begin a new enrollment (the button stays disabled until the enrollment screens exist).
+    /// Begin a new enrollment.
     StartEnrollment,
-    /// Open the supervisor's review (disabled until the review screen exists).
+    /// Open the supervisor's station.
     Review,
 }
 
@@ -53,16 +53,14 @@ pub fn show(ui: &mut Ui, i18n: &I18n, session: &Session, today: &TodayCounts) ->
         ),
     );
     let mut intent = HomeIntent::None;
-    if big_button(ui, i18n.tr("home-start-enrollment"), false).clicked() {
+    if big_button(ui, i18n.tr("home-start-enrollment"), true).clicked() {
         intent = HomeIntent::StartEnrollment;
     }
-    ui.label(RichText::new(i18n.tr("home-enrollment-coming")).italics());
     ui.add_space(12.0);
     if session.role() >= Role::Supervisor {
-        if big_button(ui, i18n.tr("home-review"), false).clicked() {
+        if big_button(ui, i18n.tr("home-review"), true).clicked() {
             intent = HomeIntent::Review;
         }
-        ui.label(RichText::new(i18n.tr("home-review-coming")).italics());
         ui.add_space(12.0);
     }
     ui.separator();

@@ -24,6 +24,8 @@ pub enum Notice {
     LockedOut { until: Timestamp },
     /// A failure with no dedicated message: its English detail (never names, PINs or secrets).
     Generic(String),
+    /// A message id whose text takes the English detail as `$detail`.
+    Detail(&'static str, String),
 }
 
 impl Notice {
@@ -39,6 +41,7 @@ impl Notice {
             Notice::Generic(detail) => {
                 i18n.tr_args("error-generic", &[("detail", detail.as_str().into())])
             }
+            Notice::Detail(id, detail) => i18n.tr_args(id, &[("detail", detail.as_str().into())]),
         }
     }
 }

@@ -1,0 +1,439 @@
+//! The citizen's details, checked as they are typed by the same rules the station applies when
+//! saving. A valid PIN fills in sex and birth date; if they were already typed, the PIN is
+//! checked against them. Oblast, district, precinct and document type are pickers.
+
+use crate::domain::address::{AddressInput, regions};
+use crate::domain::document::DocumentInput;
+use crate::domain::pin::Pin;
+use crate::domain::validation::{Field, ValidationError};
+use crate::domain::{CitizenInput, Sex, Timestamp};
+use crate::ui::i18n::{I18n, Language};
+use crate::ui::screens::TOUCH_HEIGHT;
+use egui::{Button, Color32, RichText, TextEdit, Ui, Vec2};
+use std::collections::BTreeSet;
+use zeroize::Zeroize;
+
+/// Width of one form column.
+const COLUMN: f32 = 520.0;
+
+/// The form as typed.
+#[derive(Default)]
+pub struct DemographicsForm {
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: String,
+    pub pin: String,
+    pub sex: Option<Sex>,
+    pub birth_date: String,
+    pub region: Option<&'static str>,
+    pub district: Option<&'static str>,
+    pub settlement: String,
+    pub street: String,
+    pub house: String,
+    pub precinct: Option<String>,
+    /// `id-card` or `passport`.
+    pub document_type: Option<&'static str>,
+    pub document_number: String,
+    /// The citizen's language (chosen on the first step).
+    pub language: Option<Language>,
+    precincts: Vec<String>,
+    /// Fields whose errors are shown: typed into, or all after "Next".
+    touched: BTreeSet<&'static str>,
+    show_all: bool,
+}
+
+impl DemographicsForm {
+    /// An empty form; the precinct is preselected when the station serves only one.
+    pub fn new(precincts: Vec<String>) -> Self {
+        DemographicsForm {
+            precinct: (precincts.len() == 1).then(|| precincts[0].clone()),
+            document_type: Some("id-card"),
+            precincts,
+            ..Self::default()
+        }
+    }
+
+    /// The typed text as the domain takes it.
+    pub fn input(&self) -> CitizenInput {
+        let some = |s: &str| Some(s.to_owned());
+        CitizenInput {
+            surname: some(&self.surname),
+            given_name: some(&self.given_name),
+            patronymic: some(&self.patronymic),
+            sex: self.sex.map(|s| s.code().to_owned()),
+            birth_date: some(&self.birth_date),
+            pin: some(&self.pin),
+            address: Some(AddressInput {
+                region: self.region.map(str::to_owned),
+                district: self.district.map(str::to_owned),
+                settlement: some(&self.settlement),
+                street: some(&self.street),
+                house: some(&self.house),
+            }),
+            precinct: self.precinct.clone(),
+            document: Some(DocumentInput {
+                kind: self.document_type.map(str::to_owned),
+                number: some(&self.document_number),
+            }),
+            language: self.language.map(|l| l.code().to_owned()),
+        }
+    }
+
+    /// Every error of the form as it stands.
+    pub fn errors(&self, now: Timestamp) -> Vec<ValidationError> {
+        self.input().validate(now.date()).err().unwrap_or_default()
+    }
+
+    /// "Next": true when the form is valid; otherwise every error is shown.
+    pub fn finish(&mut self, now: Timestamp) -> bool {
+        self.show_all = true;
+        self.errors(now).is_empty()
+    }
+
+    /// Shows every field's error (after the station refused the details).
+    pub fn show_all_errors(&mut self) {
+        self.show_all = true;
+    }
+
+    /// The citizen's full name as typed (for the review and the receipt).
+    pub fn full_name(&self) -> String {
+        [&self.surname, &self.given_name, &self.patronymic]
+            .into_iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Overwrites the personal details.
+    pub fn wipe(&mut self) {
+        for s in [
+            &mut self.surname,
+            &mut self.given_name,
+            &mut self.patronymic,
+            &mut self.pin,
+            &mut self.birth_date,
+            &mut self.settlement,
+            &mut self.street,
+            &mut self.house,
+            &mut self.document_number,
+        ] {
+            s.zeroize();
+        }
+    }
+
+    /// A valid PIN fills in sex and birth date where they are still empty.
+    fn fill_from_pin(&mut self) {
+        if let Ok(pin) = Pin::parse(&self.pin) {
+            if self.sex.is_none() {
+                self.sex = Some(pin.sex());
+            }
+            if self.birth_date.trim().is_empty() {
+                self.birth_date = pin.birth_date().to_string();
+            }
+        }
+    }
+
+    /// Draws the form.
+    pub fn show(&mut self, ui: &mut Ui, i18n: &I18n, now: Timestamp) {
+        // Each field's error is worked out after that field took this frame's typing.
+        let errors = Errors(now);
+        let language = i18n.language();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(COLUMN);
+                ui.label(RichText::new(i18n.tr("enroll-person-title")).strong());
+                let pin_changed = self.text(ui, i18n, errors, Field::Pin, TextKind::Pin);
+                if pin_changed {
+                    self.fill_from_pin();
+                }
+                self.text(ui, i18n, errors, Field::Surname, TextKind::Name);
+                self.text(ui, i18n, errors, Field::GivenName, TextKind::Name);
+                self.text(ui, i18n, errors, Field::Patronymic, TextKind::Name);
+                self.sex_picker(ui, i18n, errors);
+                self.text(ui, i18n, errors, Field::BirthDate, TextKind::Date);
+                self.document_picker(ui, i18n, errors);
+                self.text(ui, i18n, errors, Field::DocumentNumber, TextKind::Plain);
+            });
+            ui.add_space(24.0);
+            ui.vertical(|ui| {
+                ui.set_width(COLUMN);
+                ui.label(RichText::new(i18n.tr("enroll-address-title")).strong());
+                self.region_picker(ui, i18n, errors, language);
+                self.text(ui, i18n, errors, Field::Settlement, TextKind::Plain);
+                self.text(ui, i18n, errors, Field::Street, TextKind::Plain);
+                self.text(ui, i18n, errors, Field::House, TextKind::Plain);
+                self.precinct_picker(ui, i18n, errors);
+            });
+        });
+    }
+
+    fn value(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::Surname => &mut self.surname,
+            Field::GivenName => &mut self.given_name,
+            Field::Patronymic => &mut self.patronymic,
+            Field::Pin => &mut self.pin,
+            Field::BirthDate => &mut self.birth_date,
+            Field::Settlement => &mut self.settlement,
+            Field::Street => &mut self.street,
+            Field::House => &mut self.house,
+            Field::DocumentNumber => &mut self.document_number,
+            other => unreachable!("{other} is not a text field"),
+        }
+    }
+
+    /// One labelled text field with its error under it; true when the text changed.
+    fn text(
+        &mut self,
+        ui: &mut Ui,
+        i18n: &I18n,
+        errors: Errors,
+        field: Field,
+        kind: TextKind,
+    ) -> bool {
+        let label = ui.label(i18n.tr(&format!("field-{}", field.name())));
+        let hint = match kind {
+            TextKind::Pin => i18n.tr("enroll-pin-hint"),
+            TextKind::Date => i18n.tr("enroll-date-hint"),
+            TextKind::Name | TextKind::Plain => String::new(),
+        };
+        let value = self.value(field);
+        let response = ui
+            .add_sized(
+                Vec2::new(COLUMN, TOUCH_HEIGHT),
+                TextEdit::singleline(value)
+                    .hint_text(hint)
+                    .char_limit(match kind {
+                        TextKind::Pin => 14,
+                        TextKind::Date => 10,
+                        _ => 120,
+                    })
+                    .align(egui::Align2::LEFT_CENTER),
+            )
+            .labelled_by(label.id);
+        if response.changed() || response.lost_focus() {
+            self.touched.insert(field.name());
+        }
+        self.error_line(ui, i18n, errors, field);
+        response.changed()
+    }
+
+    fn error_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) {
+        let shown = self.show_all || self.touched.contains(field.name());
+        let error = shown
+            .then(|| self.errors(errors.0).into_iter().find(|e| e.field == field))
+            .flatten();
+        match error {
+            Some(e) => {
+                let args: Vec<_> = e
+                    .message_args()
+                    .into_iter()
+                    .map(|(k, v)| (k, fluent_bundle::FluentValue::from(v)))
+                    .collect();
+                ui.label(
+                    RichText::new(i18n.tr_args(e.message_id(), &args))
+                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                );
+            }
+            None => {
+                ui.add_space(4.0);
+            }
+        }
+    }
+
+    fn sex_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
+        ui.label(i18n.tr("field-sex"));
+        ui.horizontal(|ui| {
+            for (sex, id) in [
+                (Sex::Female, "enroll-sex-female"),
+                (Sex::Male, "enroll-sex-male"),
+            ] {
+                if ui
+                    .add(
+                        Button::selectable(self.sex == Some(sex), i18n.tr(id))
+                            .min_size(Vec2::new(160.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked()
+                {
+                    self.sex = Some(sex);
+                    self.touched.insert(Field::Sex.name());
+                }
+            }
+        });
+        self.error_line(ui, i18n, errors, Field::Sex);
+    }
+
+    fn document_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
+        ui.label(i18n.tr("field-document_type"));
+        ui.horizontal(|ui| {
+            for (kind, id) in [
+                ("id-card", "enroll-document-id-card"),
+                ("passport", "enroll-document-passport"),
+            ] {
+                if ui
+                    .add(
+                        Button::selectable(self.document_type == Some(kind), i18n.tr(id))
+                            .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked()
+                {
+                    self.document_type = Some(kind);
+                }
+            }
+        });
+        self.error_line(ui, i18n, errors, Field::DocumentType);
+    }
+
+    fn region_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors, language: Language) {
+        let name = |ky: &'static str, ru: &'static str, en: &'static str| match language {
+            Language::Ky => ky,
+            Language::Ru => ru,
+            Language::En => en,
+        };
+        let region = self.region.and_then(crate::domain::address::region);
+        let label = ui.label(i18n.tr("field-region"));
+        let selected = region.map_or_else(
+            || i18n.tr("enroll-choose"),
+            |r| name(r.name_ky, r.name_ru, r.name_en).to_owned(),
+        );
+        egui::ComboBox::from_id_salt("region")
+            .selected_text(selected)
+            .width(COLUMN - 20.0)
+            .height(600.0)
+            .show_ui(ui, |ui| {
+                for r in regions() {
+                    let text = name(r.name_ky, r.name_ru, r.name_en);
+                    if ui
+                        .selectable_label(self.region == Some(r.code), text)
+                        .clicked()
+                        && self.region != Some(r.code)
+                    {
+                        self.region = Some(r.code);
+                        self.district = None;
+                        self.touched.insert(Field::Region.name());
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        self.error_line(ui, i18n, errors, Field::Region);
+
+        let label = ui.label(i18n.tr("field-district"));
+        let district = region.zip(self.district).and_then(|(r, d)| r.district(d));
+        let selected = district.map_or_else(
+            || i18n.tr("enroll-choose"),
+            |d| name(d.name_ky, d.name_ru, d.name_en).to_owned(),
+        );
+        ui.add_enabled_ui(region.is_some(), |ui| {
+            egui::ComboBox::from_id_salt("district")
+                .selected_text(selected)
+                .width(COLUMN - 20.0)
+                .height(600.0)
+                .show_ui(ui, |ui| {
+                    for d in region.map_or(&[][..], |r| r.districts) {
+                        let text = name(d.name_ky, d.name_ru, d.name_en);
+                        if ui
+                            .selectable_label(self.district == Some(d.code), text)
+                            .clicked()
+                        {
+                            self.district = Some(d.code);
+                            self.touched.insert(Field::District.name());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        self.error_line(ui, i18n, errors, Field::District);
+    }
+
+    fn precinct_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
+        ui.label(i18n.tr("field-precinct"));
+        ui.horizontal_wrapped(|ui| {
+            for p in &self.precincts {
+                if ui
+                    .add(
+                        Button::selectable(self.precinct.as_ref() == Some(p), p.as_str())
+                            .min_size(Vec2::new(120.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked()
+                {
+                    self.precinct = Some(p.clone());
+                }
+            }
+        });
+        self.error_line(ui, i18n, errors, Field::Precinct);
+    }
+}
+
+/// When the form's errors are worked out.
+#[derive(Clone, Copy)]
+struct Errors(Timestamp);
+
+#[derive(Clone, Copy)]
+enum TextKind {
+    Name,
+    Pin,
+    Date,
+    Plain,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Timestamp {
+        Timestamp::parse("2026-11-27T09:00:00Z").unwrap()
+    }
+
+    #[test]
+    fn a_valid_pin_fills_sex_and_birth_date_only_when_empty() {
+        let mut form = DemographicsForm::new(vec!["1101".into()]);
+        form.pin = "11403199000123".into();
+        form.fill_from_pin();
+        assert_eq!(form.sex, Some(Sex::Female));
+        assert_eq!(form.birth_date, "1990-03-14");
+
+        let mut form = DemographicsForm::new(vec![]);
+        form.sex = Some(Sex::Male);
+        form.pin = "11403199000123".into();
+        form.fill_from_pin();
+        assert_eq!(
+            form.sex,
+            Some(Sex::Male),
+            "a chosen sex is kept and cross-checked"
+        );
+        let errors = form.errors(today());
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message_id() == "validation-pin-sex-mismatch"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn the_form_is_the_domain_input() {
+        let mut form = DemographicsForm::new(vec!["1101".into()]);
+        assert_eq!(form.input().precinct.as_deref(), Some("1101"));
+        assert!(!form.finish(today()));
+        form.surname = "Өмүрбекова".into();
+        form.given_name = "Айгүл".into();
+        form.patronymic = "Асанбековна".into();
+        form.pin = "11403199000123".into();
+        form.fill_from_pin();
+        form.region = Some("chui");
+        form.district = Some("alamudun");
+        form.settlement = "Лебединовка".into();
+        form.street = "Ленин көчөсү".into();
+        form.house = "12А".into();
+        form.document_number = "ID1234567".into();
+        form.language = Some(Language::Ky);
+        assert_eq!(form.errors(today()), vec![]);
+        assert!(form.finish(today()));
+        assert_eq!(form.full_name(), "Өмүрбекова Айгүл Асанбековна");
+        form.wipe();
+        assert!(form.pin.is_empty() && form.surname.is_empty());
+    }
+}

@@ -1,0 +1,426 @@
+//! The last three steps: review everything on one page, save (with the duplicate-PIN override),
+//! and the receipt.
+
+use super::fingers::{Slot, finger_message};
+use super::{Step, Wizard, WizardIntent, rgb_image};
+use crate::domain::address::region;
+use crate::domain::{BiometricFormat, Capture, FingerPosition, Timestamp};
+use crate::ui::i18n::{I18n, Language};
+use crate::ui::screens::{Notice, TOUCH_HEIGHT, field, show_notice, working};
+use egui::{Button, Color32, RichText, TextureHandle, Ui, Vec2};
+use std::path::PathBuf;
+use zeroize::Zeroizing;
+
+/// Saving and its outcome.
+pub enum SaveState {
+    /// Not asked yet.
+    NotYet,
+    /// The station is signing and storing.
+    Saving,
+    /// Refused for a reason the operator can read.
+    Failed(Notice),
+    /// The PIN is enrolled already: a supervisor may override.
+    Duplicate(Box<Duplicate>),
+    /// Stored.
+    Saved(Saved),
+}
+
+/// The duplicate-PIN stop: the existing records and the supervisor's override form.
+pub struct Duplicate {
+    pub masked_pin: String,
+    pub existing: Vec<String>,
+    login: String,
+    password: Zeroizing<String>,
+    reason: String,
+    /// The supervisor's login was refused.
+    pub notice: Option<Notice>,
+}
+
+/// A stored record, as the receipt shows it.
+pub struct Saved {
+    pub registration_id: String,
+    pub name: String,
+    pub precinct: String,
+    pub date: String,
+    /// The QR code of the registration id, drawn once.
+    pub qr: Option<TextureHandle>,
+    /// The outcome of "save as PDF" / "print".
+    pub notice: Option<Notice>,
+    /// Where the PDF was written.
+    pub pdf: Option<PathBuf>,
+}
+
+impl SaveState {
+    pub(super) fn duplicate(masked_pin: String, existing: Vec<String>) -> Self {
+        SaveState::Duplicate(Box::new(Duplicate {
+            masked_pin,
+            existing,
+            login: String::new(),
+            password: Zeroizing::default(),
+            reason: String::new(),
+            notice: None,
+        }))
+    }
+}
+
+/// Textures of the review page, made once per capture.
+#[derive(Default)]
+pub struct ReviewCache {
+    textures: Vec<(String, TextureHandle)>,
+}
+
+impl ReviewCache {
+    fn texture(&mut self, ui: &Ui, capture: &Capture) -> Option<TextureHandle> {
+        let key = crate::domain::biometric::sha256_hex(&capture.data);
+        if let Some((_, t)) = self.textures.iter().find(|(k, _)| *k == key) {
+            return Some(t.clone());
+        }
+        if capture.format != BiometricFormat::Png {
+            return None;
+        }
+        let img = image::load_from_memory(&capture.data)
+            .ok()?
+            .thumbnail(480, 270)
+            .to_rgb8();
+        let t = ui.ctx().load_texture(
+            format!("review-{key}"),
+            rgb_image(img.width(), img.height(), img.as_raw()),
+            Default::default(),
+        );
+        self.textures.push((key, t.clone()));
+        Some(t)
+    }
+}
+
+/// The review page; returns the step an edit link asks for.
+pub(super) fn review(
+    ui: &mut Ui,
+    i18n: &I18n,
+    wizard: &mut Wizard,
+    now: Timestamp,
+) -> Option<Step> {
+    let mut go = None;
+    let form = &wizard.form;
+    let mut section = |ui: &mut Ui, title: &str, step: Step| {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(i18n.tr(title)).strong().size(22.0));
+            if ui
+                .add(Button::new(i18n.tr("review-edit")).min_size(Vec2::new(140.0, 44.0)))
+                .on_hover_text(i18n.tr(step.message_id()))
+                .clicked()
+            {
+                go = Some(step);
+            }
+        });
+    };
+    section(ui, "enroll-step-demographics", Step::Demographics);
+    let language = i18n.language();
+    let region_name = form.region.and_then(region).map(|r| match language {
+        Language::Ky => r.name_ky,
+        Language::Ru => r.name_ru,
+        Language::En => r.name_en,
+    });
+    let district_name = form
+        .region
+        .and_then(region)
+        .zip(form.district)
+        .and_then(|(r, d)| r.district(d))
+        .map(|d| match language {
+            Language::Ky => d.name_ky,
+            Language::Ru => d.name_ru,
+            Language::En => d.name_en,
+        });
+    let sex = form
+        .sex
+        .map(|s| i18n.tr(&format!("enroll-sex-{}", s.code())));
+    let rows: Vec<(&str, String)> = vec![
+        ("field-surname", form.surname.clone()),
+        ("field-given_name", form.given_name.clone()),
+        ("field-patronymic", form.patronymic.clone()),
+        ("field-pin", form.pin.clone()),
+        ("field-sex", sex.unwrap_or_default()),
+        ("field-birth_date", form.birth_date.clone()),
+        ("field-document_number", form.document_number.clone()),
+        ("field-region", region_name.unwrap_or_default().to_owned()),
+        (
+            "field-district",
+            district_name.unwrap_or_default().to_owned(),
+        ),
+        ("field-settlement", form.settlement.clone()),
+        ("field-street", form.street.clone()),
+        ("field-house", form.house.clone()),
+        ("field-precinct", form.precinct.clone().unwrap_or_default()),
+        (
+            "field-language",
+            form.language
+                .map(|l| i18n.tr(&format!("lang-{}", l.code())))
+                .unwrap_or_default(),
+        ),
+    ];
+    let errors = form.errors(now);
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(520.0);
+            egui::Grid::new("review-fields")
+                .num_columns(2)
+                .spacing([24.0, 4.0])
+                .show(ui, |ui| {
+                    for (id, value) in rows {
+                        ui.label(RichText::new(i18n.tr(id)).weak());
+                        ui.label(RichText::new(value).strong());
+                        ui.end_row();
+                    }
+                });
+            if !errors.is_empty() {
+                ui.label(
+                    RichText::new(i18n.tr("review-fix-details"))
+                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                );
+            }
+        });
+        ui.vertical(|ui| {
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    section(ui, "enroll-step-face", Step::Face);
+                    if let Some(face) = wizard.face.capture().cloned()
+                        && let Some(t) = wizard.review.texture(ui, &face)
+                    {
+                        ui.add(egui::Image::new((t.id(), Vec2::new(240.0, 135.0))));
+                    }
+                });
+                ui.vertical(|ui| {
+                    section(ui, "enroll-step-signature", Step::Signature);
+                    if let Some(sig) = wizard.signature.capture().cloned()
+                        && let Some(t) = wizard.review.texture(ui, &sig)
+                    {
+                        ui.add(egui::Image::new((t.id(), Vec2::new(300.0, 100.0))));
+                    }
+                });
+            });
+            section(ui, "enroll-step-fingers", Step::Fingers);
+            egui::Grid::new("review-fingers")
+                .num_columns(5)
+                .spacing([6.0, 2.0])
+                .show(ui, |ui| {
+                    for (i, p) in FingerPosition::ALL.into_iter().enumerate() {
+                        ui.vertical(|ui| {
+                            ui.set_width(108.0);
+                            finger_cell(ui, i18n, wizard, p);
+                        });
+                        if i % 5 == 4 {
+                            ui.end_row();
+                        }
+                    }
+                });
+        });
+    });
+    ui.add_space(8.0);
+    ui.label(RichText::new(i18n.tr("review-save-hint")).italics());
+    go
+}
+
+/// One finger on the review page: thumbnail and quality, or why it is missing.
+fn finger_cell(ui: &mut Ui, i18n: &I18n, wizard: &mut Wizard, p: FingerPosition) {
+    ui.label(RichText::new(i18n.tr(finger_message(p))).size(14.0));
+    match wizard.fingers.slot(p).clone() {
+        Slot::Captured(c) => {
+            if let Some(t) = wizard.review.texture(ui, &c) {
+                ui.add(egui::Image::new((t.id(), Vec2::new(64.0, 64.0))));
+            }
+            let q = c.quality.map_or("—".to_owned(), |q| q.to_string());
+            let text = i18n.tr_args("review-quality", &[("quality", q.into())]);
+            let color = if c.forced {
+                Color32::from_rgb(0xb0, 0x60, 0x00)
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(RichText::new(text).size(14.0).color(color));
+        }
+        Slot::Missing { reason, .. } => {
+            ui.label(i18n.tr(&format!("fingers-reason-{}", reason.name())));
+        }
+        Slot::Empty => {
+            ui.label("—");
+        }
+    }
+}
+
+/// The save step: a spinner, a refusal, or the duplicate stop with the supervisor override.
+pub(super) fn save(
+    ui: &mut Ui,
+    i18n: &I18n,
+    wizard: &mut Wizard,
+    busy: bool,
+    now: Timestamp,
+) -> WizardIntent {
+    let mut intent = WizardIntent::None;
+    let draft = wizard.draft();
+    match &mut wizard.save {
+        SaveState::NotYet | SaveState::Saving | SaveState::Saved(_) => working(ui, i18n),
+        SaveState::Failed(notice) => {
+            show_notice(ui, i18n, Some(notice), now);
+            if ui
+                .add(Button::new(i18n.tr("common-back")).min_size(Vec2::new(220.0, TOUCH_HEIGHT)))
+                .clicked()
+            {
+                wizard.save = SaveState::NotYet;
+                wizard.step = Step::Review;
+            }
+        }
+        SaveState::Duplicate(d) => {
+            ui.label(
+                RichText::new(
+                    i18n.tr_args("save-duplicate", &[("pin", d.masked_pin.as_str().into())]),
+                )
+                .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                .size(22.0),
+            );
+            for id in &d.existing {
+                ui.label(
+                    RichText::new(
+                        i18n.tr_args("save-duplicate-record", &[("id", id.as_str().into())]),
+                    )
+                    .monospace(),
+                );
+            }
+            ui.add_space(8.0);
+            ui.label(RichText::new(i18n.tr("save-override-title")).strong());
+            field(ui, i18n.tr("save-override-login"), &mut d.login, false);
+            field(ui, i18n.tr("save-override-password"), &mut d.password, true);
+            field(ui, i18n.tr("save-override-reason"), &mut d.reason, false);
+            show_notice(ui, i18n, d.notice.as_ref(), now);
+            if busy {
+                working(ui, i18n);
+                return intent;
+            }
+            let ready =
+                !d.login.trim().is_empty() && !d.password.is_empty() && !d.reason.trim().is_empty();
+            ui.horizontal(|ui| {
+                if ui
+                    .add(
+                        Button::new(i18n.tr("save-cancel"))
+                            .min_size(Vec2::new(220.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked()
+                {
+                    intent = WizardIntent::Cancel;
+                }
+                if ui
+                    .add_enabled(
+                        ready && draft.is_some(),
+                        Button::new(i18n.tr("save-override-button"))
+                            .min_size(Vec2::new(320.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked()
+                    && let Some(draft) = draft
+                {
+                    d.notice = None;
+                    intent = WizardIntent::Override {
+                        draft: Box::new(draft),
+                        login: d.login.trim().to_owned(),
+                        password: std::mem::take(&mut d.password),
+                        reason: d.reason.trim().to_owned(),
+                    };
+                }
+            });
+        }
+    }
+    intent
+}
+
+/// The receipt: registration id, name, precinct, date and the QR code; PDF and print.
+pub(super) fn receipt(
+    ui: &mut Ui,
+    i18n: &I18n,
+    wizard: &mut Wizard,
+    busy: bool,
+    now: Timestamp,
+) -> WizardIntent {
+    let SaveState::Saved(saved) = &mut wizard.save else {
+        return WizardIntent::None;
+    };
+    let mut intent = WizardIntent::None;
+    ui.label(
+        RichText::new(i18n.tr("receipt-saved"))
+            .color(Color32::from_rgb(0x2e, 0x8b, 0x57))
+            .size(24.0),
+    );
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            egui::Grid::new("receipt")
+                .num_columns(2)
+                .spacing([24.0, 8.0])
+                .show(ui, |ui| {
+                    for (id, value) in [
+                        ("receipt-registration-id", saved.registration_id.as_str()),
+                        ("receipt-name", saved.name.as_str()),
+                        ("field-precinct", saved.precinct.as_str()),
+                        ("receipt-date", saved.date.as_str()),
+                    ] {
+                        ui.label(RichText::new(i18n.tr(id)).weak());
+                        ui.label(RichText::new(value).strong().size(24.0));
+                        ui.end_row();
+                    }
+                });
+        });
+        let qr = saved
+            .qr
+            .get_or_insert_with(|| qr_texture(ui.ctx(), &saved.registration_id));
+        ui.add(egui::Image::new((qr.id(), Vec2::splat(220.0))));
+    });
+    show_notice(ui, i18n, saved.notice.as_ref(), now);
+    if let Some(pdf) = &saved.pdf {
+        ui.label(i18n.tr_args(
+            "receipt-pdf-written",
+            &[("path", pdf.display().to_string().into())],
+        ));
+    }
+    if busy {
+        working(ui, i18n);
+        return intent;
+    }
+    ui.horizontal(|ui| {
+        let size = Vec2::new(260.0, TOUCH_HEIGHT);
+        if ui
+            .add(Button::new(i18n.tr("receipt-save-pdf")).min_size(size))
+            .clicked()
+        {
+            intent = WizardIntent::Receipt { print: false };
+        }
+        if ui
+            .add(Button::new(i18n.tr("receipt-print")).min_size(size))
+            .clicked()
+        {
+            intent = WizardIntent::Receipt { print: true };
+        }
+        if ui
+            .add(Button::new(RichText::new(i18n.tr("receipt-done")).strong()).min_size(size))
+            .clicked()
+        {
+            intent = WizardIntent::Finish;
+        }
+    });
+    intent
+}
+
+/// The registration id as a QR code texture (black modules on white, a quiet zone of 4).
+fn qr_texture(ctx: &egui::Context, text: &str) -> TextureHandle {
+    let image = match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => {
+            let width = code.width();
+            let colors = code.to_colors();
+            let side = width + 8;
+            let mut pixels = vec![Color32::WHITE; side * side];
+            for y in 0..width {
+                for x in 0..width {
+                    if colors[y * width + x] == qrcode::Color::Dark {
+                        pixels[(y + 4) * side + x + 4] = Color32::BLACK;
+                    }
+                }
+            }
+            egui::ColorImage::new([side, side], pixels)
+        }
+        Err(_) => egui::ColorImage::new([1, 1], vec![Color32::WHITE]),
+    };
+    ctx.load_texture("receipt-qr", image, egui::TextureOptions::NEAREST)
+}

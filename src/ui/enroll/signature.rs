@@ -1,0 +1,184 @@
+//! The citizen signs on the screen with a mouse, a pen or a finger; "Clear" starts again. Each
+//! finished stroke re-draws the signature into a grayscale PNG (black ink on white), which is
+//! the record's signature file.
+
+use super::wipe_capture;
+use crate::domain::{BiometricFormat, BiometricKind, Capture};
+use crate::ui::i18n::I18n;
+use crate::ui::screens::TOUCH_HEIGHT;
+use egui::{Button, Color32, Pos2, RichText, Sense, Stroke, Ui, Vec2};
+
+/// Size of the pad on screen and of the PNG, in pixels.
+pub const PAD_SIZE: [u32; 2] = [900, 300];
+/// Ink radius in the PNG, in pixels.
+const INK_RADIUS: f32 = 2.5;
+/// What the record names as the capturing device.
+const DEVICE: &str = "screen:signature-pad";
+
+/// The pad's state: strokes in pad pixels.
+#[derive(Default)]
+pub struct SignaturePad {
+    strokes: Vec<Vec<Pos2>>,
+    current: Vec<Pos2>,
+    capture: Option<Capture>,
+}
+
+impl SignaturePad {
+    /// The signature file, once something is drawn.
+    pub fn capture(&self) -> Option<&Capture> {
+        self.capture.as_ref()
+    }
+
+    /// Adds a finished stroke (pad pixel coordinates) and re-draws the PNG.
+    pub fn add_stroke(&mut self, stroke: Vec<Pos2>) {
+        if stroke.is_empty() {
+            return;
+        }
+        self.strokes.push(stroke);
+        self.render();
+    }
+
+    /// Clears the pad.
+    pub fn clear(&mut self) {
+        self.strokes.clear();
+        self.current.clear();
+        if let Some(mut c) = self.capture.take() {
+            wipe_capture(&mut c);
+        }
+    }
+
+    /// Overwrites the signature.
+    pub fn wipe(&mut self) {
+        self.clear();
+    }
+
+    fn render(&mut self) {
+        let [w, h] = PAD_SIZE;
+        let mut pixels = vec![255u8; (w * h) as usize];
+        for stroke in &self.strokes {
+            let mut last = stroke[0];
+            for &p in stroke {
+                ink_segment(&mut pixels, w, h, last, p);
+                last = p;
+            }
+        }
+        let mut png = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut png, w, h);
+            encoder.set_color(png::ColorType::Grayscale);
+            encoder.set_depth(png::BitDepth::Eight);
+            let written = encoder
+                .write_header()
+                .and_then(|mut writer| writer.write_image_data(&pixels));
+            if let Err(e) = written {
+                tracing::error!("signature PNG: {e}");
+                return;
+            }
+        }
+        if let Some(mut old) = self.capture.take() {
+            wipe_capture(&mut old);
+        }
+        self.capture = Some(Capture {
+            kind: BiometricKind::Signature,
+            position: None,
+            format: BiometricFormat::Png,
+            data: png,
+            width: w,
+            height: h,
+            ppi: None,
+            quality: None,
+            retries: 0,
+            forced: false,
+            device: DEVICE.to_owned(),
+        });
+    }
+
+    /// Draws the pad and takes strokes.
+    pub fn show(&mut self, ui: &mut Ui, i18n: &I18n) {
+        ui.label(i18n.tr("signature-instructions"));
+        let size = Vec2::new(PAD_SIZE[0] as f32, PAD_SIZE[1] as f32);
+        let (response, painter) = ui.allocate_painter(size, Sense::drag());
+        let rect = response.rect;
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Canvas, true, i18n.tr("signature-pad"))
+        });
+        painter.rect_filled(rect, 8.0, Color32::WHITE);
+        painter.line_segment(
+            [
+                Pos2::new(rect.left() + 40.0, rect.bottom() - 60.0),
+                Pos2::new(rect.right() - 40.0, rect.bottom() - 60.0),
+            ],
+            Stroke::new(1.0, Color32::from_gray(180)),
+        );
+        if let Some(pos) = response.interact_pointer_pos() {
+            let local = (pos - rect.min).to_pos2();
+            if rect.contains(pos) && self.current.last() != Some(&local) {
+                self.current.push(local);
+            }
+        }
+        if response.drag_stopped() || (!response.dragged() && !self.current.is_empty()) {
+            let stroke = std::mem::take(&mut self.current);
+            self.add_stroke(stroke);
+        }
+        let ink = Stroke::new(INK_RADIUS * 2.0, Color32::BLACK);
+        for stroke in self.strokes.iter().chain(std::iter::once(&self.current)) {
+            let points: Vec<Pos2> = stroke.iter().map(|p| rect.min + p.to_vec2()).collect();
+            if points.len() == 1 {
+                painter.circle_filled(points[0], INK_RADIUS, Color32::BLACK);
+            } else {
+                painter.add(egui::Shape::line(points, ink));
+            }
+        }
+        ui.add_space(8.0);
+        if ui
+            .add_enabled(
+                !self.strokes.is_empty(),
+                Button::new(RichText::new(i18n.tr("signature-clear")).size(22.0))
+                    .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
+            )
+            .clicked()
+        {
+            self.clear();
+        }
+    }
+}
+
+/// Inks a round-nibbed line from `a` to `b`.
+fn ink_segment(pixels: &mut [u8], w: u32, h: u32, a: Pos2, b: Pos2) {
+    let steps = ((b - a).length() * 2.0).ceil().max(1.0) as usize;
+    for i in 0..=steps {
+        let p = a + (b - a) * (i as f32 / steps as f32);
+        let r = INK_RADIUS.ceil() as i32;
+        for dy in -r..=r {
+            for dx in -r..=r {
+                if (dx * dx + dy * dy) as f32 > INK_RADIUS * INK_RADIUS {
+                    continue;
+                }
+                let (x, y) = (p.x.round() as i32 + dx, p.y.round() as i32 + dy);
+                if x >= 0 && y >= 0 && (x as u32) < w && (y as u32) < h {
+                    pixels[(y as u32 * w + x as u32) as usize] = 0;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stroke_becomes_black_ink_in_a_grey_png_and_clear_forgets_it() {
+        let mut pad = SignaturePad::default();
+        assert!(pad.capture().is_none());
+        pad.add_stroke(vec![Pos2::new(100.0, 150.0), Pos2::new(300.0, 150.0)]);
+        let c = pad.capture().expect("a signature");
+        let img = image::load_from_memory(&c.data).unwrap().to_luma8();
+        assert_eq!(img.dimensions(), (PAD_SIZE[0], PAD_SIZE[1]));
+        assert_eq!(img.get_pixel(200, 150).0, [0], "ink on the line");
+        assert_eq!(img.get_pixel(200, 100).0, [255], "paper elsewhere");
+        assert_eq!(c.kind, BiometricKind::Signature);
+        pad.clear();
+        assert!(pad.capture().is_none());
+    }
+}

@@ -1,0 +1,422 @@
+//! The enrollment wizard end to end, headless, on the simulated camera and scanner behind the
+//! device manager: every step through the screen, then the record is read back from the store.
+
+use super::*;
+use kattoo::hal::manager::DeviceManager;
+use kattoo::hal::sim::{SimSource, default_fixtures_dir};
+use kattoo::ui::enroll::Step;
+use std::time::Duration;
+
+/// A harness tall enough that the whole demographics form is on screen, with simulated devices.
+fn harness_with_devices(dir: &Path) -> Harness<'static, App> {
+    let source = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
+    let devices = DeviceManager::with_sources(vec![Box::new(source)], Duration::from_millis(100));
+    let mut app = App::new(dir.to_owned(), Config::default(), clock()).with_devices(devices);
+    app.set_language(Language::En);
+    Harness::builder()
+        .with_size([1280.0, 1500.0])
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app)
+}
+
+/// Steps frames until `done` holds (bounded by a step count, not timed).
+fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    for _ in 0..2000 {
+        h.step();
+        if done(h.state()) {
+            h.step();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let app = h.state();
+    let save = app.wizard().map(|w| match &w.save {
+        kattoo::ui::enroll::SaveState::NotYet => "not yet".to_owned(),
+        kattoo::ui::enroll::SaveState::Saving => "saving".to_owned(),
+        kattoo::ui::enroll::SaveState::Failed(n) => format!("failed: {n:?}"),
+        kattoo::ui::enroll::SaveState::Duplicate(_) => "duplicate".to_owned(),
+        kattoo::ui::enroll::SaveState::Saved(_) => "saved".to_owned(),
+    });
+    panic!(
+        "gave up waiting for {what}: screen {:?}, step {:?}, save {save:?}, busy {}",
+        app.screen(),
+        app.wizard().map(|w| w.step()),
+        app.busy()
+    );
+}
+
+fn step_of(h: &Harness<'static, App>) -> Option<Step> {
+    h.state().wizard().map(|w| w.step())
+}
+
+fn unlock_and_login(h: &mut Harness<'static, App>, login: &str, password: &str) {
+    type_into(h, "Station passphrase", PASSPHRASE);
+    click(h, "Unlock");
+    settle(h);
+    type_into(h, "Login", login);
+    type_into(h, "Password", password);
+    click(h, "Log in");
+    settle(h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
+}
+
+/// Language and demographics for Aigül (fixtures/people/aigul.json), with `pin`.
+fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
+    click(h, "Start enrollment");
+    assert_eq!(step_of(h), Some(Step::Language));
+    click(h, "In English");
+    click(h, "Next");
+    assert_eq!(step_of(h), Some(Step::Demographics));
+    type_into(h, "PIN", pin);
+    type_into(h, "Surname", "Өмүрбекова");
+    type_into(h, "Given name", "Айгүл");
+    type_into(h, "Patronymic", "Асанбековна");
+    type_into(h, "Document number", "ID1234567");
+    click(h, "Region");
+    click(h, "Chui Region");
+    click(h, "District");
+    click(h, "Alamudun District");
+    type_into(h, "Settlement", "Лебединовка");
+    type_into(h, "Street", "Ленин көчөсү");
+    type_into(h, "House", "12А");
+    click(h, "Next");
+    assert_eq!(step_of(h), Some(Step::Face), "the form was refused");
+}
+
+/// Face (auto-captured), ten fingers as 4-4-2, a signature drawn with the pointer.
+fn capture_biometrics(h: &mut Harness<'static, App>) {
+    wait_for(h, "the auto-captured photo", |app| {
+        app.wizard().is_some_and(|w| w.face.capture().is_some())
+    });
+    h.get_by_label("Photo taken");
+    click(h, "Next");
+    assert_eq!(step_of(h), Some(Step::Fingers));
+    for set in [
+        "Capture left hand (4 fingers)",
+        "Capture right hand (4 fingers)",
+        "Capture both thumbs",
+    ] {
+        click(h, set);
+        wait_for(h, set, |app| {
+            app.wizard().is_some_and(|w| !w.fingers.working())
+        });
+    }
+    click(h, "Next");
+    assert_eq!(step_of(h), Some(Step::Signature), "fingers incomplete");
+    sign(h);
+    click(h, "Next");
+    assert_eq!(step_of(h), Some(Step::Review));
+}
+
+/// Draws a stroke across the signature pad with pointer events.
+fn sign(h: &mut Harness<'static, App>) {
+    let pad = h.get_by_label("Signature").rect();
+    let from = pad.left_center() + egui::vec2(60.0, 0.0);
+    h.drag_at(from);
+    h.step();
+    for i in 1..=10 {
+        h.hover_at(from + egui::vec2(30.0 * i as f32, (i % 3) as f32 * 20.0));
+        h.step();
+    }
+    h.drop_at(from + egui::vec2(330.0, 0.0));
+    h.step();
+    h.step();
+    assert!(
+        h.state().wizard().unwrap().signature.capture().is_some(),
+        "the stroke made a signature"
+    );
+}
+
+/// Opens the station directly and returns the records it holds, verified.
+fn stored(dir: &Path) -> Vec<kattoo::store::StoredRecord> {
+    let mut station = Station::open(dir, PASSPHRASE, Config::default()).unwrap();
+    let admin = station.login("admin", ADMIN_PASSWORD, clock()()).unwrap();
+    let report = station.verify_all().unwrap();
+    assert!(report.ok(), "{report:?}");
+    station
+        .records(&admin, &Default::default(), clock()())
+        .unwrap()
+}
+
+#[test]
+fn a_full_enrollment_is_stored_signed_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    capture_biometrics(&mut h);
+    h.get_by_label("Өмүрбекова");
+    click(&mut h, "Next");
+    wait_for(&mut h, "the receipt", |app| {
+        app.wizard().is_some_and(|w| w.step() == Step::Receipt)
+    });
+    h.get_by_label("Saved. Hand the receipt to the citizen.");
+    let id = match &h.state().wizard().unwrap().save {
+        kattoo::ui::enroll::SaveState::Saved(saved) => saved.registration_id.clone(),
+        _ => panic!("not saved"),
+    };
+    h.get_by_label(&id);
+    assert!(
+        h.state().wizard().unwrap().face.capture().is_none(),
+        "biometrics are wiped once saved"
+    );
+    click(&mut h, "Save receipt as PDF");
+    settle(&mut h);
+    let pdf = dir
+        .path()
+        .join("receipts")
+        .join(format!("receipt-{id}.pdf"));
+    h.get_by_label(&format!("Receipt written to {}", pdf.display()));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    click(&mut h, "Done: next citizen");
+    assert_eq!(h.state().screen(), ScreenKind::Home);
+    h.get_by_label("Saved: 1");
+    drop(h);
+
+    let records = stored(dir.path());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].registration_id, id);
+    let record: serde_json::Value = serde_json::from_slice(&records[0].record_json).unwrap();
+    assert_eq!(record["citizen"]["surname"], "Өмүрбекова");
+    assert_eq!(record["citizen"]["language"], "en");
+    let biometrics = record["biometrics"].as_array().unwrap();
+    assert_eq!(biometrics.len(), 12, "ten fingers, face, signature");
+    assert!(
+        biometrics
+            .iter()
+            .filter(|b| b["kind"] == "finger")
+            .all(|b| b["device"] == "sim:SIM-FP-1" && b["quality"] == 85 && b["ppi"] == 500)
+    );
+    let face = biometrics.iter().find(|b| b["kind"] == "face").unwrap();
+    assert_eq!(
+        (face["width"].as_u64(), face["height"].as_u64()),
+        (Some(1280), Some(720))
+    );
+    assert_eq!(face["device"], "sim:SIM-CAM-1");
+}
+
+#[test]
+fn a_bad_pin_is_refused_as_you_type_and_blocks_next() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    click(&mut h, "Start enrollment");
+    click(&mut h, "In English");
+    click(&mut h, "Next");
+    type_into(&mut h, "PIN", "1140319900");
+    h.get_by_label("The PIN must be exactly 14 digits.");
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Some(Step::Demographics));
+    // A PIN whose date does not exist.
+    h.get_by_label("PIN").click();
+    h.step();
+    h.key_press(egui::Key::End);
+    for _ in 0..10 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.step();
+    h.get_by_label("PIN").type_text("23102199000123");
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label("The PIN must be exactly 14 digits.")
+            .is_none(),
+        "the length error is gone"
+    );
+    let errors = h.state().wizard().unwrap().form.errors(clock()());
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message_id() == "validation-pin-bad-date"),
+        "{errors:?}"
+    );
+    h.get_by_label(&I18n::new(Language::En).tr("validation-pin-bad-date"));
+}
+
+#[test]
+fn a_missing_finger_needs_a_reason_and_a_photo_of_the_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    wait_for(&mut h, "the photo", |app| {
+        app.wizard().is_some_and(|w| w.face.capture().is_some())
+    });
+    click(&mut h, "Next");
+    click(&mut h, "Left little");
+    click(&mut h, "Amputated");
+    h.get_by_label("A missing finger needs a photo of the hand.");
+    for set in [
+        "Capture left hand (4 fingers)",
+        "Capture right hand (4 fingers)",
+        "Capture both thumbs",
+    ] {
+        click(&mut h, set);
+        wait_for(&mut h, set, |app| {
+            app.wizard().is_some_and(|w| !w.fingers.working())
+        });
+    }
+    click(&mut h, "Next");
+    assert_eq!(
+        step_of(&h),
+        Some(Step::Fingers),
+        "Next stays off without the photo"
+    );
+    click(&mut h, "Take a photo of the hand");
+    wait_for(&mut h, "the hand photo", |app| {
+        app.wizard().is_some_and(|w| w.fingers.result().is_some())
+    });
+    click(&mut h, "Next");
+    sign(&mut h);
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    wait_for(&mut h, "the receipt", |app| {
+        app.wizard().is_some_and(|w| w.step() == Step::Receipt)
+    });
+    drop(h);
+    let records = stored(dir.path());
+    let record: serde_json::Value = serde_json::from_slice(&records[0].record_json).unwrap();
+    assert_eq!(
+        record["exceptions"],
+        serde_json::json!([{"position": 10, "reason": "amputated"}])
+    );
+    let photo = record["biometrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kind"] == "exception-photo")
+        .expect("an exception photo");
+    assert_eq!(photo["position"], 10);
+    assert_eq!(
+        record["biometrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["kind"] == "finger")
+            .count(),
+        9
+    );
+}
+
+#[test]
+fn a_duplicate_pin_is_refused_then_saved_with_a_supervisor_override() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    {
+        let now = clock()();
+        let mut station = Station::open(dir.path(), PASSPHRASE, Config::default()).unwrap();
+        let admin = station.login("admin", ADMIN_PASSWORD, now).unwrap();
+        station
+            .add_operator(&admin, "gulnara", Role::Supervisor, ADMIN_PASSWORD, now)
+            .unwrap();
+    }
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    for round in 0..2 {
+        fill_details(&mut h, "11403199000123");
+        capture_biometrics(&mut h);
+        click(&mut h, "Next");
+        wait_for(&mut h, "the save", |app| !app.busy());
+        if round == 0 {
+            click(&mut h, "Done: next citizen");
+        }
+    }
+    h.get_by_label("This PIN (**********0123) is already registered. The record is not saved.");
+    assert_eq!(step_of(&h), Some(Step::Save));
+    // A registrar cannot approve it for themselves.
+    type_into(&mut h, "Supervisor login", "aibek");
+    type_into(&mut h, "Supervisor password", REGISTRAR_PASSWORD);
+    type_into(
+        &mut h,
+        "Reason for saving a second record",
+        "twin with the same PIN",
+    );
+    click(&mut h, "Save with supervisor approval");
+    settle(&mut h);
+    assert_eq!(step_of(&h), Some(Step::Save));
+    h.get_by_label("Only a supervisor can approve this; ask the supervisor to log in here.");
+    h.get_by_label("Supervisor login").click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    h.get_by_label("Supervisor login").type_text("gulnara");
+    type_into(&mut h, "Supervisor password", ADMIN_PASSWORD);
+    click(&mut h, "Save with supervisor approval");
+    settle(&mut h);
+    assert_eq!(step_of(&h), Some(Step::Receipt));
+    drop(h);
+    let records = stored(dir.path());
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[1].duplicate_of.as_deref(),
+        Some(records[0].registration_id.as_str())
+    );
+}
+
+#[test]
+fn idle_logout_wipes_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let t0 = Timestamp::parse("2025-06-02T09:30:00Z").unwrap().unix();
+    let offset = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let clock: Clock = {
+        let offset = offset.clone();
+        Arc::new(move || {
+            Timestamp::from_unix(t0 + offset.load(std::sync::atomic::Ordering::SeqCst)).unwrap()
+        })
+    };
+    let source = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
+    let devices = DeviceManager::with_sources(vec![Box::new(source)], Duration::from_millis(100));
+    let mut app = App::new(dir.path().to_owned(), Config::default(), clock).with_devices(devices);
+    app.set_language(Language::En);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 1500.0])
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    wait_for(&mut h, "the photo", |app| {
+        app.wizard().is_some_and(|w| w.face.capture().is_some())
+    });
+    h.remove_cursor();
+    h.step();
+    // 2 minutes 40 seconds without a touch: the countdown shows.
+    offset.store(160, std::sync::atomic::Ordering::SeqCst);
+    h.step();
+    h.step();
+    h.get_by_label("No activity: logging out in 20 s. Touch the screen to stay.");
+    offset.store(181, std::sync::atomic::Ordering::SeqCst);
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    assert!(h.state().wizard().is_none(), "the draft is gone");
+    assert!(h.state().session().is_none());
+}
+
+#[test]
+fn the_kiosk_keyboard_types_into_the_login_form() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut app = App::new(dir.path().to_owned(), Config::default(), clock()).with_keyboard(true);
+    app.set_language(Language::En);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 1100.0])
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    type_into(&mut h, "Station passphrase", PASSPHRASE);
+    click(&mut h, "Unlock");
+    settle(&mut h);
+    click(&mut h, "Login");
+    // The keyboard opens in Kyrgyz; switch to the Latin layout for the login name.
+    for _ in 0..2 {
+        click(&mut h, "Layout");
+    }
+    for key in ["a", "i", "b", "e", "k"] {
+        click(&mut h, key);
+    }
+    type_into(&mut h, "Password", REGISTRAR_PASSWORD);
+    click(&mut h, "Log in");
+    settle(&mut h);
+    assert_eq!(h.state().session().map(|s| s.login()), Some("aibek"));
+}
