@@ -1,4 +1,5 @@
-//! Station configuration: `config.toml` in the data directory, overridden by `KATTOO_*` variables.
+//! Station configuration: `config.toml` in the data directory (or the file `KATTOO_CONFIG` names),
+//! overridden by `KATTOO_*` variables.
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -172,12 +173,19 @@ pub enum Error {
 }
 
 impl Config {
-    /// Reads `<data_dir>/config.toml` (defaults when absent), then applies the environment.
+    /// Reads the file named by `KATTOO_CONFIG` (it must exist; the Debian package points it at
+    /// `/etc/kattoo/config.toml`), else `<data_dir>/config.toml` (defaults when absent), then
+    /// applies the environment.
     pub fn load(data_dir: &Path) -> Result<Config, Error> {
-        let path = data_dir.join(FILE_NAME);
+        let named = std::env::var_os("KATTOO_CONFIG").filter(|p| !p.is_empty());
+        let path = named
+            .clone()
+            .map_or_else(|| data_dir.join(FILE_NAME), std::path::PathBuf::from);
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => Self::parse(&text, &path.display().to_string())?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && named.is_none() => {
+                Config::default()
+            }
             Err(source) => {
                 return Err(Error::Read {
                     path: path.display().to_string(),

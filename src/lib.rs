@@ -11,6 +11,7 @@ pub mod central;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod doctor;
 pub mod domain;
 pub mod hal;
 pub mod logging;

@@ -3,6 +3,7 @@
 //! timestamps are masked, registration ids and key fingerprints are recomputed, never timed.
 
 mod devices;
+mod doctor;
 mod enroll;
 mod operators;
 mod review;

@@ -7,6 +7,7 @@ mod audit;
 mod batch;
 mod central;
 mod devices;
+mod doctor;
 mod enroll;
 mod export;
 mod init;
@@ -75,6 +76,8 @@ pub enum Command {
     Batch(batch::BatchCommand),
     /// Central: register stations, import and report batches.
     Central(central::CentralArgs),
+    /// Check the data directory, disk, clock, devices, database, records and audit chain; say what to fix.
+    Doctor(doctor::DoctorArgs),
 }
 
 /// Exit statuses, stable for scripts.
@@ -95,6 +98,8 @@ pub mod exit {
     pub const VERIFY: u8 = 7;
     /// No such record, operator or station.
     pub const NOT_FOUND: u8 = 8;
+    /// `kattoo doctor`: some checks warn, none fails (a failing check exits with [`VERIFY`]).
+    pub const DOCTOR_WARNINGS: u8 = 9;
     /// Batch: not an age file, truncated, not a valid tar or bag.
     pub const BATCH_DAMAGED: u8 = 10;
     /// Batch: encrypted to another recipient.
@@ -233,6 +238,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Some(Command::Batch(c)) => batch::run(&ctx, c),
         Some(Command::Central(args)) => central::run(args),
         Some(Command::SimSbi(args)) => sim_sbi::run(args),
+        Some(Command::Doctor(args)) => doctor::run(&ctx, args),
     }
 }
 
