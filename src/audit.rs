@@ -28,6 +28,12 @@ pub enum Action {
     OperatorPasswordReset,
     Export,
     Refusal,
+    /// Training mode switched on or off (`detail.on`).
+    TrainingMode,
+    /// The training records were deleted (`detail.records`, `detail.biometrics`).
+    TrainingReset,
+    /// The device backends used from the next start were changed (`detail.backends`).
+    DeviceBackends,
 }
 
 impl Action {
@@ -49,6 +55,9 @@ impl Action {
             Self::OperatorPasswordReset => "operator-password-reset",
             Self::Export => "export",
             Self::Refusal => "refusal",
+            Self::TrainingMode => "training-mode",
+            Self::TrainingReset => "training-reset",
+            Self::DeviceBackends => "device-backends",
         }
     }
 }

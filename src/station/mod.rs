@@ -5,14 +5,20 @@
 //! audit row in the same transaction as its effect.
 
 mod access;
+mod certificate;
 mod enroll;
 mod export;
 mod review;
+mod settings;
+mod stats;
+mod training;
 mod verify;
 
 pub use access::Session;
 pub use enroll::{DuplicateGrant, EnrollmentDraft};
 pub use export::{BATCH_DIR, ExportOutcome};
+pub use settings::KNOWN_BACKENDS;
+pub use stats::{Statistics, Tally};
 pub use verify::{RecordProblem, VerifyReport};
 
 use crate::audit::{Action, Event};
@@ -272,7 +278,13 @@ impl Station {
         Self::assemble(store, key, config, data_dir)
     }
 
-    fn assemble(store: Store, key: StationKey, config: Config, data_dir: &Path) -> Result<Station> {
+    fn assemble(
+        store: Store,
+        key: StationKey,
+        mut config: Config,
+        data_dir: &Path,
+    ) -> Result<Station> {
+        settings::apply(&store, &mut config)?;
         let row = store.db().station()?;
         let info = StationInfo {
             station_id: StationId::parse(&row.station_id).map_err(store::Error::Corrupt)?,

@@ -92,6 +92,16 @@ const MIGRATIONS: &[&str] = &[
         added_by TEXT NOT NULL
     );
     "#,
+    // 4: station settings a supervisor changes from the kiosk (training mode, device backends);
+    // each overrides the configuration file when the station is unlocked.
+    r#"
+    CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,                -- JSON
+        set_at TEXT NOT NULL,
+        set_by TEXT NOT NULL REFERENCES operators(login)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

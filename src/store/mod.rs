@@ -9,13 +9,16 @@ mod export;
 mod migrations;
 mod operators;
 mod records;
+mod settings;
 mod station;
+mod training;
 
 pub use export::BatchRow;
 pub use migrations::SCHEMA_VERSION;
 pub use operators::{OperatorRow, OperatorStatus};
 pub use records::{RecordFilter, RecordStatus, StatusCounts, StoredRecord};
 pub use station::StationRow;
+pub use training::TrainingDeletion;
 
 use crate::crypto::DatabaseKey;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};

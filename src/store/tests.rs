@@ -175,7 +175,7 @@ fn a_version_1_database_is_migrated_and_keeps_its_rows() {
 
     let store = Store::open(&path, &key("right")).unwrap();
     assert_eq!(user_version(&store).unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(SCHEMA_VERSION, 4);
 
     let db = store.db();
     let station = db.station().unwrap();

@@ -251,7 +251,8 @@ impl DemographicsForm {
             ] {
                 if ui
                     .add(
-                        Button::selectable(self.sex == Some(sex), i18n.tr(id))
+                        Button::new(i18n.tr(id))
+                            .selected(self.sex == Some(sex))
                             .min_size(Vec2::new(160.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
@@ -273,7 +274,8 @@ impl DemographicsForm {
             ] {
                 if ui
                     .add(
-                        Button::selectable(self.document_type == Some(kind), i18n.tr(id))
+                        Button::new(i18n.tr(id))
+                            .selected(self.document_type == Some(kind))
                             .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
@@ -354,7 +356,8 @@ impl DemographicsForm {
             for p in &self.precincts {
                 if ui
                     .add(
-                        Button::selectable(self.precinct.as_ref() == Some(p), p.as_str())
+                        Button::new(p.as_str())
+                            .selected(self.precinct.as_ref() == Some(p))
                             .min_size(Vec2::new(120.0, TOUCH_HEIGHT)),
                     )
                     .clicked()

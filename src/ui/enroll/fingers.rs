@@ -210,7 +210,8 @@ impl FingerStep {
                 if ui
                     .add_enabled(
                         !self.working(),
-                        Button::selectable(self.mode == mode, i18n.tr(id))
+                        Button::new(i18n.tr(id))
+                            .selected(self.mode == mode)
                             .min_size(Vec2::new(240.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
@@ -328,7 +329,8 @@ impl FingerStep {
                     matches!(self.slot(p), Slot::Missing { reason: r, .. } if *r == reason);
                 if ui
                     .add(
-                        Button::selectable(selected, i18n.tr(id))
+                        Button::new(i18n.tr(id))
+                            .selected(selected)
                             .min_size(Vec2::new(150.0, TOUCH_HEIGHT)),
                     )
                     .clicked()

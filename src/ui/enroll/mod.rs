@@ -249,7 +249,8 @@ impl Wizard {
         for language in Language::ALL {
             let id = format!("citizen-lang-{}", language.code());
             let selected = self.form.language == Some(language);
-            let button = Button::selectable(selected, RichText::new(i18n.tr(&id)).size(28.0))
+            let button = Button::new(RichText::new(i18n.tr(&id)).size(28.0))
+                .selected(selected)
                 .min_size(Vec2::new(360.0, TOUCH_HEIGHT * 1.4));
             if ui.add(button).clicked() {
                 self.form.language = Some(language);

@@ -1,0 +1,406 @@
+//! Export to USB: choose a mounted stick (or type a folder), write the next batch with a progress
+//! bar, and show the file, its record count and SHA-256 — or what went wrong and what to do. The
+//! station certificate and public key go to the same medium with one more button.
+
+use super::media::{MOUNT_TABLE, MountedMedium, read_removable_media};
+use super::{Load, Message, Task, big, button, error_message, heading, task};
+use crate::batch::{self, DirMedium, Progress, Stage};
+use crate::station::{self, ExportOutcome};
+use crate::ui::i18n::I18n;
+use crate::ui::screens::field;
+use egui::{Button, RichText, Ui, Vec2};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What the tab knows about the station's batches and the attached media.
+struct ExportInfo {
+    /// A central recipient is set (else an admin must set one first).
+    recipient: bool,
+    /// Approved records waiting for the next batch.
+    ready: u64,
+    /// The last batch written: sequence, file name, when.
+    last: Option<(u64, String, String)>,
+    media: Vec<MountedMedium>,
+}
+
+/// A finished export or certificate write.
+enum Done {
+    Batch(ExportOutcome),
+    Certificate {
+        paths: Vec<PathBuf>,
+        fingerprint: String,
+    },
+}
+
+/// Where an export stands, written by the worker and read by the UI each frame.
+#[derive(Default)]
+struct ExportProgress {
+    /// 0 not started, 1 packing, 2 copying, 3 reading back.
+    stage: AtomicU64,
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl ExportProgress {
+    fn report(&self, p: Progress) {
+        let stage = match p.stage {
+            Stage::Packing => 1,
+            Stage::Copying => 2,
+            Stage::ReadingBack => 3,
+        };
+        self.total.store(p.total, Ordering::Relaxed);
+        self.done.store(p.done, Ordering::Relaxed);
+        self.stage.store(stage, Ordering::Relaxed);
+    }
+
+    /// The message id of the stage and the share of the whole export done (0–1).
+    fn fraction(&self) -> (&'static str, f32) {
+        let total = self.total.load(Ordering::Relaxed).max(1) as f32;
+        let part = (self.done.load(Ordering::Relaxed) as f32 / total).clamp(0.0, 1.0);
+        match self.stage.load(Ordering::Relaxed) {
+            1 => ("sv-export-stage-packing", part * 0.5),
+            2 => ("sv-export-stage-copying", 0.5 + part * 0.3),
+            3 => ("sv-export-stage-checking", 0.8 + part * 0.2),
+            _ => ("sv-export-stage-starting", 0.0),
+        }
+    }
+}
+
+/// The export tab.
+pub(super) struct ExportTab {
+    info: Load<ExportInfo>,
+    mount_table: PathBuf,
+    /// The medium chosen from the list.
+    chosen: Option<PathBuf>,
+    /// A folder typed in instead (wins when not empty).
+    typed: String,
+    running: Option<Arc<ExportProgress>>,
+    outcome: Option<Result<Done, Message>>,
+}
+
+impl Default for ExportTab {
+    fn default() -> Self {
+        ExportTab {
+            info: Load::NotAsked,
+            mount_table: PathBuf::from(MOUNT_TABLE),
+            chosen: None,
+            typed: String::new(),
+            running: None,
+            outcome: None,
+        }
+    }
+}
+
+impl ExportTab {
+    /// Asks for the batch state and the media again.
+    pub(super) fn refresh(&mut self) {
+        self.info = Load::NotAsked;
+    }
+
+    /// Reads removable media from `path` instead of `/proc/mounts`.
+    pub(super) fn set_mount_table(&mut self, path: PathBuf) {
+        self.mount_table = path;
+        self.refresh();
+    }
+
+    pub(super) fn show(&mut self, ui: &mut Ui, i18n: &I18n, busy: bool) -> Option<Task> {
+        let table = self.mount_table.clone();
+        if let Some(t) = self.info.ask(busy, || load_info(table)) {
+            return Some(t);
+        }
+        if let Some(progress) = &self.running {
+            let (stage, fraction) = progress.fraction();
+            heading(ui, i18n.tr("sv-export-running"));
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_height(32.0)
+                    .text(i18n.tr(stage)),
+            );
+            return None;
+        }
+        match &self.outcome {
+            Some(Ok(Done::Batch(out))) => {
+                Message::ok("sv-export-done").show(ui, i18n);
+                egui::Grid::new("sv-export-result")
+                    .num_columns(2)
+                    .spacing([16.0, 6.0])
+                    .show(ui, |ui| {
+                        for (label, value) in [
+                            ("sv-export-file", out.path.display().to_string()),
+                            ("sv-export-records", out.records.to_string()),
+                            ("sv-export-sequence", out.sequence.to_string()),
+                        ] {
+                            ui.label(RichText::new(i18n.tr(label)).weak());
+                            ui.label(RichText::new(value).strong());
+                            ui.end_row();
+                        }
+                    });
+                ui.label(RichText::new(i18n.tr("sv-export-sha256")).weak());
+                ui.label(RichText::new(&out.sha256).monospace().size(16.0));
+            }
+            Some(Ok(Done::Certificate { paths, fingerprint })) => {
+                Message::ok("sv-export-certificate-done").show(ui, i18n);
+                for p in paths {
+                    ui.label(
+                        RichText::new(p.display().to_string())
+                            .monospace()
+                            .size(16.0),
+                    );
+                }
+                ui.label(i18n.tr_args(
+                    "sv-export-fingerprint",
+                    &[("fingerprint", fingerprint.as_str().into())],
+                ));
+            }
+            Some(Err(m)) => m.show(ui, i18n),
+            None => {}
+        }
+        let info = self.info.show(ui, i18n)?;
+        if !info.recipient {
+            Message::error("sv-export-no-recipient").show(ui, i18n);
+        }
+        ui.label(i18n.tr_args("sv-export-ready", &[("count", info.ready.into())]));
+        if let Some((sequence, name, at)) = &info.last {
+            ui.label(
+                RichText::new(i18n.tr_args(
+                    "sv-export-last",
+                    &[
+                        ("sequence", (*sequence).into()),
+                        ("file", name.as_str().into()),
+                        ("time", at.replace('T', " ").replace('Z', "").into()),
+                    ],
+                ))
+                .weak(),
+            );
+        }
+        heading(ui, i18n.tr("sv-export-choose"));
+        if info.media.is_empty() {
+            ui.label(i18n.tr("sv-export-no-media"));
+        }
+        for m in &info.media {
+            let mut text = i18n.tr_args(
+                "sv-export-medium",
+                &[
+                    ("path", m.path.display().to_string().into()),
+                    ("fs", m.fs.as_str().into()),
+                ],
+            );
+            if m.read_only {
+                text = format!("{text} — {}", i18n.tr("sv-export-read-only-medium"));
+            }
+            let selected =
+                self.chosen.as_deref() == Some(m.path.as_path()) && self.typed.is_empty();
+            let b = Button::selectable(selected, RichText::new(text).size(20.0))
+                .min_size(Vec2::new(ui.available_width().min(560.0), 48.0));
+            if ui.add_enabled(!m.read_only, b).clicked() {
+                self.chosen = Some(m.path.clone());
+                self.typed.clear();
+            }
+        }
+        let refresh = button(ui, i18n.tr("sv-export-look-again"), None, !busy).clicked();
+        ui.add_space(8.0);
+        field(ui, i18n.tr("sv-export-folder"), &mut self.typed, false);
+        let target = target(&self.typed, self.chosen.as_ref());
+        let can = target.is_some() && !busy;
+        let export = big(
+            ui,
+            i18n.tr("sv-export-button"),
+            can && info.recipient && info.ready > 0,
+        );
+        ui.add_space(8.0);
+        let certificate = big(ui, i18n.tr("sv-export-certificate"), can);
+        if refresh {
+            self.refresh();
+            return None;
+        }
+        let target = target?;
+        if export.clicked() {
+            let progress = Arc::new(ExportProgress::default());
+            self.running = Some(progress.clone());
+            self.outcome = None;
+            return Some(export_task(target, progress, self.mount_table.clone()));
+        }
+        if certificate.clicked() {
+            self.outcome = None;
+            return Some(certificate_task(target));
+        }
+        None
+    }
+}
+
+/// The folder to write to: the one typed in, else the medium chosen.
+fn target(typed: &str, chosen: Option<&PathBuf>) -> Option<PathBuf> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        chosen.cloned()
+    } else {
+        Some(PathBuf::from(typed))
+    }
+}
+
+fn info(st: &mut station::Station, table: &std::path::Path) -> Result<ExportInfo, Message> {
+    let fail = |e: station::Error| error_message(&e);
+    let recipient = !st.batch_recipients().map_err(fail)?.is_empty();
+    let ready = st
+        .store()
+        .db()
+        .exportable_record_ids()
+        .map_err(|e| fail(e.into()))?
+        .len() as u64;
+    let last = st
+        .batches()
+        .map_err(fail)?
+        .pop()
+        .map(|b| (b.sequence, b.file_name, b.created_at));
+    Ok(ExportInfo {
+        recipient,
+        ready,
+        last,
+        media: read_removable_media(table),
+    })
+}
+
+fn load_info(table: PathBuf) -> Task {
+    task(
+        move |st, _session, _now| info(st, &table),
+        |screen, result| screen.export.info = Load::from_result(result),
+    )
+}
+
+fn export_task(target: PathBuf, progress: Arc<ExportProgress>, table: PathBuf) -> Task {
+    task(
+        move |st, session, now| {
+            let outcome = (|| {
+                if st
+                    .batch_recipients()
+                    .map_err(|e| error_message(&e))?
+                    .is_empty()
+                {
+                    return Err(Message::error("sv-export-no-recipient"));
+                }
+                if !target.is_dir() {
+                    return Err(
+                        Message::error("sv-export-not-folder").with("path", target.display())
+                    );
+                }
+                let medium = DirMedium(target);
+                st.export(session, &medium, now, &mut |p| progress.report(p))
+                    .map_err(|e| export_error(&e))
+            })();
+            (outcome, info(st, &table))
+        },
+        |screen, (outcome, info)| {
+            let tab = &mut screen.export;
+            tab.running = None;
+            tab.outcome = Some(outcome.map(Done::Batch));
+            tab.info = Load::from_result(info);
+        },
+    )
+}
+
+fn certificate_task(target: PathBuf) -> Task {
+    task(
+        move |st, session, now| {
+            if !target.is_dir() {
+                return Err(Message::error("sv-export-not-folder").with("path", target.display()));
+            }
+            let paths = st
+                .write_certificate(session, &DirMedium(target), now)
+                .map_err(|e| export_error(&e))?;
+            Ok(Done::Certificate {
+                paths,
+                fingerprint: st.info().public_key.fingerprint(),
+            })
+        },
+        |screen, outcome| screen.export.outcome = Some(outcome),
+    )
+}
+
+/// What went wrong writing to the medium, in words a supervisor can act on.
+fn export_error(e: &station::Error) -> Message {
+    if let station::Error::Batch(batch::Error::ReadBack(_)) = e {
+        return Message::error("sv-export-error-faulty");
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            let id = match (io.kind(), io.raw_os_error()) {
+                (K::StorageFull, _) | (_, Some(28)) => Some("sv-export-error-full"),
+                (K::ReadOnlyFilesystem | K::PermissionDenied, _) | (_, Some(30)) => {
+                    Some("sv-export-error-read-only")
+                }
+                (K::NotFound, _) => Some("sv-export-error-gone"),
+                _ => None,
+            };
+            if let Some(id) = id {
+                return Message::error(id);
+            }
+        }
+        source = err.source();
+    }
+    if let station::Error::Invalid(detail) = e
+        && detail.starts_with("nothing to export")
+    {
+        return Message::error("sv-export-nothing");
+    }
+    error_message(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(kind: std::io::ErrorKind) -> station::Error {
+        station::Error::Batch(batch::Error::Io {
+            what: "create",
+            path: "/media/stick/x.age".into(),
+            source: std::io::Error::from(kind),
+        })
+    }
+
+    #[test]
+    fn medium_failures_say_what_to_do() {
+        assert_eq!(
+            export_error(&io(std::io::ErrorKind::StorageFull)).id,
+            "sv-export-error-full"
+        );
+        assert_eq!(
+            export_error(&io(std::io::ErrorKind::ReadOnlyFilesystem)).id,
+            "sv-export-error-read-only"
+        );
+        assert_eq!(
+            export_error(&station::Error::Batch(batch::Error::ReadBack(
+                "/m/x".into()
+            )))
+            .id,
+            "sv-export-error-faulty"
+        );
+        assert_eq!(
+            export_error(&station::Error::Invalid(
+                "nothing to export: no approved record since the last batch".into()
+            ))
+            .id,
+            "sv-export-nothing"
+        );
+    }
+
+    #[test]
+    fn progress_moves_through_the_stages() {
+        let p = ExportProgress::default();
+        assert_eq!(p.fraction(), ("sv-export-stage-starting", 0.0));
+        p.report(Progress {
+            stage: Stage::Packing,
+            done: 1,
+            total: 2,
+        });
+        assert_eq!(p.fraction(), ("sv-export-stage-packing", 0.25));
+        p.report(Progress {
+            stage: Stage::ReadingBack,
+            done: 10,
+            total: 10,
+        });
+        assert_eq!(p.fraction(), ("sv-export-stage-checking", 1.0));
+    }
+}
