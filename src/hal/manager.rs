@@ -156,6 +156,8 @@ enum Control {
 /// Cameras and scanners of the station, each on a worker thread of its own.
 pub struct DeviceManager {
     table: Arc<Table>,
+    /// Training mode: the simulated devices go first.
+    prefer_simulated: std::sync::atomic::AtomicBool,
     control: Sender<Control>,
     poller: Option<JoinHandle<()>>,
 }
@@ -174,6 +176,7 @@ impl DeviceManager {
         };
         Self {
             table,
+            prefer_simulated: std::sync::atomic::AtomicBool::new(false),
             control,
             poller: Some(poller),
         }
@@ -276,17 +279,32 @@ impl DeviceManager {
 
     /// The first attached device of `kind` (or the one named `only`) that can take a job,
     /// marked Busy; a Busy one too when `share_busy` (a still during the preview).
+    /// Training mode: use the simulated devices first (`false`: real devices first).
+    pub fn set_prefer_simulated(&self, prefer: bool) {
+        self.prefer_simulated
+            .store(prefer, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Sort key of a backend when choosing a device: lower goes first.
+    pub fn rank(&self, backend: Backend) -> bool {
+        let prefer = self
+            .prefer_simulated
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (backend == Backend::Sim) != prefer
+    }
+
     fn claim(&self, kind: DeviceKind, only: Option<&str>, share_busy: bool) -> Result<Sender<Job>> {
         let mut table = self.table.lock();
         let mut busy = None;
         let wanted = |id: &String, e: &Entry| e.status.kind == kind && only.is_none_or(|o| o == id);
-        // A simulated device stands in only while no real one of its kind can take the job.
+        // A simulated device stands in only while no real one of its kind can take the job;
+        // in training mode it is the other way round.
         let mut candidates: Vec<&mut Entry> = table
             .iter_mut()
             .filter(|(id, e)| wanted(id, e))
             .map(|(_, e)| e)
             .collect();
-        candidates.sort_by_key(|e| e.status.info.backend == Backend::Sim);
+        candidates.sort_by_key(|e| self.rank(e.status.info.backend));
         for entry in candidates {
             match (entry.status.state, &entry.jobs) {
                 (DeviceState::Ready, Some(jobs)) => {

@@ -239,6 +239,9 @@ impl App {
         }
         self.poll();
         self.poll_devices(ui.ctx());
+        if let Devices::Up(m) = &self.devices {
+            m.set_prefer_simulated(self.training());
+        }
         let now = (self.clock)();
         self.idle(ui, now);
         style(ui);
@@ -633,7 +636,10 @@ impl App {
                 of_kind.sort_by_key(|s| {
                     (
                         s.state == DeviceState::Missing,
-                        s.info.backend == crate::hal::Backend::Sim,
+                        match &self.devices {
+                            Devices::Up(m) => m.rank(s.info.backend),
+                            _ => false,
+                        },
                     )
                 });
                 let (state, simulated) =

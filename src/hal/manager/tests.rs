@@ -225,3 +225,46 @@ fn preview_and_still_then_unplug_ends_the_stream() {
         )
     );
 }
+
+/// A source that passes its simulated devices off as real (UVC) ones.
+struct PassedOffAsReal(SimSource);
+
+impl DeviceSource for PassedOffAsReal {
+    fn backend(&self) -> Backend {
+        Backend::Uvc
+    }
+    fn present(&mut self) -> Vec<Found> {
+        let mut found = self.0.present();
+        for f in &mut found {
+            f.info.backend = Backend::Uvc;
+        }
+        found
+    }
+    fn open(&mut self, found: &Found) -> Result<Opened> {
+        self.0.open(found)
+    }
+}
+
+#[test]
+fn a_real_device_goes_before_the_simulated_one_except_in_training() {
+    let mut marked = thumb();
+    marked[0].pixels = vec![200];
+    let real = SimScanner::new([ok(marked.clone()), ok(marked.clone())]).with_serial("REAL-1");
+    let simulated = SimScanner::new([ok(thumb())]);
+    let m = DeviceManager::with_sources(
+        vec![
+            Box::new(SimSource::new().with_scanner(simulated)),
+            Box::new(PassedOffAsReal(SimSource::new().with_scanner(real))),
+        ],
+        NEVER,
+    );
+    m.refresh().recv_timeout(LIVENESS).unwrap();
+    let capture = |m: &DeviceManager| {
+        let rx = m.capture_fingers(request());
+        rx.recv_timeout(LIVENESS).unwrap().unwrap()
+    };
+    assert_eq!(capture(&m), marked, "the real scanner");
+    assert_eq!(capture(&m), marked, "still the real scanner");
+    m.set_prefer_simulated(true);
+    assert_eq!(capture(&m), thumb(), "training: the simulated scanner");
+}

@@ -10,7 +10,7 @@ use super::{chip, rgb_image, wipe_capture};
 use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition};
 use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState};
 use crate::hal::policy::{CapturePolicy, Decision};
-use crate::hal::{Backend, DeviceError, ErrorKind, Frame};
+use crate::hal::{DeviceError, ErrorKind, Frame};
 use crate::quality::face::{FaceChecks, FaceDetector, Verdict, check_face};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
@@ -409,7 +409,7 @@ pub(crate) fn camera_id(devices: &DeviceManager) -> String {
         .into_iter()
         .filter(|s| s.kind == DeviceKind::Camera && s.state != DeviceState::Missing)
         .collect();
-    cameras.sort_by_key(|s| s.info.backend == Backend::Sim);
+    cameras.sort_by_key(|s| devices.rank(s.info.backend));
     cameras
         .first()
         .map_or_else(|| "unknown:unknown".to_owned(), |s| s.info.device_id())

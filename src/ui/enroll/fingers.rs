@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState};
 use crate::hal::policy::{CapturePolicy, Decision};
-use crate::hal::{Backend, DeviceError, FingerImage, FingerSet};
+use crate::hal::{DeviceError, FingerImage, FingerSet};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
 use egui::{Button, Color32, Pos2, Rect, RichText, Sense, Stroke, TextureHandle, Ui, Vec2};
@@ -745,7 +745,7 @@ fn scanner_id(devices: &DeviceManager) -> String {
         .into_iter()
         .filter(|s| s.kind == DeviceKind::FingerprintScanner && s.state == DeviceState::Ready)
         .collect();
-    scanners.sort_by_key(|s| s.info.backend == Backend::Sim);
+    scanners.sort_by_key(|s| devices.rank(s.info.backend));
     scanners
         .first()
         .map_or_else(|| "unknown:unknown".to_owned(), |s| s.info.device_id())
