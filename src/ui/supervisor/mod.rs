@@ -13,6 +13,7 @@ mod devices;
 mod export;
 pub mod media;
 mod operators;
+mod record;
 mod stats;
 mod training;
 
