@@ -16,6 +16,7 @@ mod verify;
 
 pub use access::Session;
 pub use enroll::{DuplicateGrant, EnrollmentDraft};
+pub use review::{FoundRecord, MAX_FOUND};
 pub use export::{BATCH_DIR, ExportOutcome};
 pub use settings::KNOWN_BACKENDS;
 pub use stats::{Statistics, Tally};

@@ -161,3 +161,74 @@ fn check_pending(r: &StoredRecord, wanted: &'static str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Most records a search returns.
+pub const MAX_FOUND: usize = 50;
+
+/// One record a search found: enough to recognise the citizen, with the PIN masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundRecord {
+    pub registration_id: String,
+    pub name: String,
+    pub masked_pin: String,
+    pub precinct: String,
+    pub status: RecordStatus,
+    pub created_at: String,
+}
+
+impl Station {
+    /// Finds citizens by registration number, by PIN (14 digits) or by name (every word of the
+    /// query in the surname, given name or patronymic, ignoring case); newest first, at most
+    /// [`MAX_FOUND`].
+    pub fn find(
+        &mut self,
+        session: &Session,
+        query: &str,
+        now: Timestamp,
+    ) -> Result<Vec<FoundRecord>> {
+        self.require(session, Role::Registrar, "find a citizen", None, now)?;
+        let query = query.trim();
+        let db = self.store.db();
+        let stored = if query.parse::<crate::domain::RegistrationId>().is_ok() {
+            db.record(query)?.into_iter().collect()
+        } else if query.len() == 14 && query.bytes().all(|b| b.is_ascii_digit()) {
+            db.records(&RecordFilter {
+                pin: Some(query.to_owned()),
+                ..RecordFilter::default()
+            })?
+        } else {
+            db.records(&RecordFilter::default())?
+        };
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let mut found = Vec::new();
+        for s in stored.into_iter().rev() {
+            let record: Record = serde_json::from_slice(&s.record_json).map_err(|e| {
+                crate::store::Error::Corrupt(format!("record {}: {e}", s.registration_id))
+            })?;
+            let c = &record.citizen;
+            let name = [Some(&c.surname), Some(&c.given_name), c.patronymic.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let haystack = name.to_lowercase();
+            let by_name = words.iter().all(|w| haystack.contains(w.as_str()));
+            let exact = s.registration_id == query || c.pin.as_str() == query;
+            if exact || (!words.is_empty() && by_name) {
+                found.push(FoundRecord {
+                    registration_id: s.registration_id.clone(),
+                    name,
+                    masked_pin: c.pin.masked(),
+                    precinct: c.precinct.as_str().to_owned(),
+                    status: s.status,
+                    created_at: s.created_at.clone(),
+                });
+            }
+            if found.len() == MAX_FOUND {
+                break;
+            }
+        }
+        Ok(found)
+    }
+}

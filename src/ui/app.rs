@@ -4,7 +4,7 @@
 use super::Clock;
 use super::enroll::{Saved, Wizard, WizardIntent};
 use super::i18n::{I18n, Language};
-use super::screens::home::{self, HomeIntent, TodayCounts};
+use super::screens::home::{self, HomeIntent, HomeState, TodayCounts};
 use super::screens::login::{LoginIntent, LoginScreen};
 use super::screens::setup::{SetupIntent, SetupScreen};
 use super::screens::unlock::{UnlockIntent, UnlockScreen};
@@ -82,6 +82,8 @@ pub struct App {
     first_frame_logged: bool,
     /// The on-screen keyboard, on touch-only stations.
     keyboard: Option<super::keyboard::OnScreenKeyboard>,
+    /// The home screen's citizen search.
+    home: HomeState,
 }
 
 /// Intents of the bar at the top of every screen.
@@ -113,6 +115,7 @@ impl App {
             last_activity: Timestamp::from_unix(0).expect("the epoch"),
             first_frame_logged: false,
             keyboard: None,
+            home: HomeState::default(),
         }
     }
 
@@ -371,6 +374,7 @@ impl App {
                     |app, result| match result {
                         Ok(session) => {
                             app.session = Some(session);
+                            app.home = HomeState::default();
                             app.screen = Screen::Home;
                         }
                         Err(e) => {
@@ -386,8 +390,22 @@ impl App {
                     self.screen = Screen::Login(LoginScreen::default());
                     return;
                 };
-                match home::show(ui, &self.i18n, session, today) {
+                match home::show(ui, &self.i18n, session, today, &mut self.home, busy) {
                     HomeIntent::None => {}
+                    HomeIntent::Find(query) => {
+                        let session = session.clone();
+                        self.run(
+                            &ctx,
+                            move |station| station.find(&session, &query, now),
+                            |app, result| match result {
+                                Ok(found) => app.home.results = Some(found),
+                                Err(e) => {
+                                    tracing::warn!("search failed: {e}");
+                                    app.home.results = Some(Vec::new());
+                                }
+                            },
+                        );
+                    }
                     HomeIntent::StartEnrollment => {
                         let precincts = self
                             .station
@@ -672,6 +690,7 @@ impl App {
         let Some((session, _)) = self.session.take() else {
             return;
         };
+        self.home = HomeState::default();
         let now = (self.clock)();
         self.run(
             ctx,
@@ -718,6 +737,14 @@ impl App {
     fn opened(&mut self, result: station::Result<Station>) {
         match result {
             Ok(station) => {
+                // Backends chosen on the supervisor's devices screen live in the station: start
+                // the devices again if they differ from the file's.
+                if station.config().devices != self.config.devices {
+                    self.config.devices = station.config().devices.clone();
+                    if !matches!(self.devices, Devices::Off) {
+                        self.devices = Devices::Pending;
+                    }
+                }
                 self.station = Some(station);
                 self.screen = Screen::Login(LoginScreen::default());
             }

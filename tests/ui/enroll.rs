@@ -171,6 +171,16 @@ fn a_full_enrollment_is_stored_signed_and_verifies() {
     click(&mut h, "Done: next citizen");
     assert_eq!(h.state().screen(), ScreenKind::Home);
     h.get_by_label("Saved: 1");
+    type_into(
+        &mut h,
+        "Find a citizen: registration number, PIN or name",
+        "айгүл",
+    );
+    click(&mut h, "Find");
+    settle(&mut h);
+    h.get_by_label(&id);
+    h.get_by_label("**********0123");
+    h.get_by_label("waiting for approval");
     drop(h);
 
     let records = stored(dir.path());

@@ -1,8 +1,8 @@
 //! Home: who is logged in, today's work, the device strip and the one next task.
 
-use super::{big_button, title};
+use super::{big_button, field, title};
 use crate::domain::Role;
-use crate::station::Session;
+use crate::station::{FoundRecord, Session};
 use crate::ui::i18n::I18n;
 use egui::{RichText, Ui};
 
@@ -21,7 +21,7 @@ pub struct TodayCounts {
 
 /// What the home screen asks for.
 #[must_use]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HomeIntent {
     /// Nothing this frame.
     None,
@@ -29,6 +29,16 @@ pub enum HomeIntent {
     StartEnrollment,
     /// Open the supervisor's station.
     Review,
+    /// Find citizens by registration number, PIN or name.
+    Find(String),
+}
+
+/// The citizen search on the home screen.
+#[derive(Default)]
+pub struct HomeState {
+    query: String,
+    /// The last search's results.
+    pub results: Option<Vec<FoundRecord>>,
 }
 
 /// Translated role name.
@@ -41,7 +51,14 @@ pub fn role_name(i18n: &I18n, role: Role) -> String {
 }
 
 /// Draws the home screen for `session`.
-pub fn show(ui: &mut Ui, i18n: &I18n, session: &Session, today: &TodayCounts) -> HomeIntent {
+pub fn show(
+    ui: &mut Ui,
+    i18n: &I18n,
+    session: &Session,
+    today: &TodayCounts,
+    state: &mut HomeState,
+    busy: bool,
+) -> HomeIntent {
     title(
         ui,
         i18n.tr_args(
@@ -72,6 +89,33 @@ pub fn show(ui: &mut Ui, i18n: &I18n, session: &Session, today: &TodayCounts) ->
         ("home-count-rejected", today.rejected),
     ] {
         ui.label(i18n.tr_args(id, &[("count", count.into())]));
+    }
+    ui.separator();
+    let response = field(ui, i18n.tr("home-find"), &mut state.query, false);
+    let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let ready = !busy && !state.query.trim().is_empty();
+    if (big_button(ui, i18n.tr("home-find-button"), ready).clicked() || enter) && ready {
+        intent = HomeIntent::Find(state.query.trim().to_owned());
+    }
+    match &state.results {
+        None => {}
+        Some(found) if found.is_empty() => {
+            ui.label(i18n.tr("home-find-none"));
+        }
+        Some(found) => {
+            egui::Grid::new("found")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    for r in found {
+                        ui.label(RichText::new(&r.registration_id).monospace());
+                        ui.label(&r.name);
+                        ui.label(&r.masked_pin);
+                        ui.label(i18n.tr(&format!("home-status-{}", r.status.name())));
+                        ui.end_row();
+                    }
+                });
+        }
     }
     intent
 }
