@@ -241,3 +241,27 @@ fn a_registrar_home_has_no_supervisor_button_and_a_wrong_password_is_refused() {
             .is_disabled()
     );
 }
+
+#[test]
+fn five_wrong_passwords_lock_the_account_out_with_the_time_left() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness(dir.path(), Language::En);
+    type_into(&mut h, "Station passphrase", PASSPHRASE);
+    click(&mut h, "Unlock");
+    settle(&mut h);
+    type_into(&mut h, "Login", "aibek");
+    for _ in 0..5 {
+        type_into(&mut h, "Password", "not-the-password");
+        click(&mut h, "Log in");
+        settle(&mut h);
+    }
+    let text = I18n::new(Language::En).tr_args("login-error-locked-out", &[("minutes", 5.into())]);
+    h.get_by_label(&text);
+    // Even the right password is refused now.
+    type_into(&mut h, "Password", REGISTRAR_PASSWORD);
+    click(&mut h, "Log in");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    h.get_by_label(&text);
+}
