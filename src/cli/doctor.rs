@@ -64,12 +64,12 @@ pub(super) fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitCode> {
         stale_days: args.stale_days,
     };
     let passphrase = passphrase(ctx)?;
-    let devices = (!args.no_devices).then(|| doctor::scan_devices(&ctx.config));
+    let scan: doctor::DeviceScanner<'_> = &doctor::scan_devices;
     let report = doctor::examine(
         &ctx.dir,
         &ctx.config,
         passphrase.as_deref().map(String::as_str),
-        devices,
+        (!args.no_devices).then_some(scan),
         &limits,
         Timestamp::now(),
     );

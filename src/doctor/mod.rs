@@ -135,26 +135,31 @@ pub fn scan_devices(config: &Config) -> DeviceScan {
     Ok(manager.status())
 }
 
+/// Looks for devices with the configuration in force ([`scan_devices`] outside tests).
+pub type DeviceScanner<'a> = &'a dyn Fn(&Config) -> DeviceScan;
+
 /// Runs every check on the station in `data_dir`. `passphrase` unlocks the database (without
-/// it the database checks are skipped); `devices` is what [`scan_devices`] found, or `None`
-/// when the devices were not looked at.
+/// it the database checks are skipped); `devices` looks for cameras and scanners through the
+/// backends in force (the station's stored choice once it is unlocked), or is `None` when the
+/// devices are not to be looked at.
 pub fn examine(
     data_dir: &Path,
     config: &Config,
     passphrase: Option<&str>,
-    devices: Option<DeviceScan>,
+    devices: Option<DeviceScanner<'_>>,
     limits: &Limits,
     now: Timestamp,
 ) -> Report {
+    let (station_checks, in_force) = station::checks(data_dir, config, passphrase, limits, now);
     let mut checks = vec![
         host::data_dir(data_dir),
         host::disk_space(data_dir, limits),
         match devices {
-            Some(scan) => devices_check(config, scan),
+            Some(scan) => devices_check(&in_force, scan(&in_force)),
             None => Check::new("devices", Status::Skip, "not looked at (--no-devices)"),
         },
     ];
-    checks.extend(station::checks(data_dir, config, passphrase, limits, now));
+    checks.extend(station_checks);
     Report::new(data_dir, checks)
 }
 

@@ -23,16 +23,18 @@ const NEEDS_STATION: [&str; 6] = [
 /// No clock on a working station reads earlier than this: kattoo did not exist before it.
 const EARLIEST_SANE: &str = "2025-01-01T00:00:00Z";
 
-/// The `station` check, the database checks and the clock check.
+/// The `station` check, the database checks and the clock check, and the configuration in force:
+/// once the station is unlocked, the settings a supervisor stored in it (training mode, device
+/// backends) override the file's.
 pub(super) fn checks(
     dir: &Path,
     config: &Config,
     passphrase: Option<&str>,
     limits: &Limits,
     now: Timestamp,
-) -> Vec<Check> {
+) -> (Vec<Check>, Config) {
     let db_path = dir.join(DB_FILE);
-    let skipped = |station: Check, why: &str| -> Vec<Check> {
+    let skipped = |station: Check, why: &str| -> (Vec<Check>, Config) {
         let mut out = vec![station];
         out.extend(
             NEEDS_STATION
@@ -40,7 +42,7 @@ pub(super) fn checks(
                 .map(|name| Check::new(name, Status::Skip, why)),
         );
         out.push(clock(now, file_time(&db_path), "the database file's time"));
-        out
+        (out, config.clone())
     };
     if !db_path.exists() {
         return skipped(
@@ -100,6 +102,7 @@ pub(super) fn checks(
         }
     };
     let info = station.info();
+    let config = station.config().clone();
     let mut out = vec![Check::new(
         "station",
         Status::Ok,
@@ -114,7 +117,7 @@ pub(super) fn checks(
         ),
     )];
     out.extend(unlocked(&station, limits, now));
-    out
+    (out, config)
 }
 
 /// The checks that read the unlocked station.

@@ -75,7 +75,7 @@ fn busy_station_examined(days_later: i64) -> Report {
         &data,
         &Config::default(),
         Some(PASSPHRASE),
-        Some(both_ready()),
+        Some(&|_: &Config| both_ready()),
         &limits(0),
         at(days_later * DAY),
     );
@@ -144,7 +144,7 @@ fn a_clock_before_kattoo_existed_is_a_warning_even_without_a_station() {
         dir.path(),
         &Config::default(),
         None,
-        Some(both_ready()),
+        Some(&|_: &Config| both_ready()),
         &limits(0),
         Timestamp::parse("2000-01-01T00:00:00Z").unwrap(),
     );
@@ -162,7 +162,7 @@ fn no_station_yet_is_a_warning_and_the_database_checks_are_skipped() {
         dir.path(),
         &Config::default(),
         Some(PASSPHRASE),
-        Some(both_ready()),
+        Some(&|_: &Config| both_ready()),
         &limits(0),
         now(),
     );
@@ -194,7 +194,7 @@ fn without_a_passphrase_the_rest_still_runs() {
         &data,
         &Config::default(),
         None,
-        Some(both_ready()),
+        Some(&|_: &Config| both_ready()),
         &limits(0),
         now(),
     );
@@ -406,4 +406,48 @@ fn another_users_data_directory_is_not_opened() {
         !data.join("kattoo.db-wal").exists(),
         "the database was not opened"
     );
+}
+
+#[test]
+fn devices_are_looked_for_with_the_backends_the_station_chose() {
+    let (_dir, mut st, admin) = setup();
+    st.set_device_backends(&admin, &["sim".to_owned()], now())
+        .unwrap();
+    st.set_training(&admin, true, now()).unwrap();
+    let data = st.data_dir().to_owned();
+    drop(st);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let scanner = |config: &Config| {
+        seen.borrow_mut().push(config.devices.backends.clone());
+        both_ready()
+    };
+    let report = examine(
+        &data,
+        &Config::default(),
+        Some(PASSPHRASE),
+        Some(&scanner),
+        &limits(0),
+        now(),
+    );
+    assert_eq!(
+        *seen.borrow(),
+        [["sim"]],
+        "the stored choice, not the file's uvc and sbi"
+    );
+    assert_eq!(
+        message_of(&report, "station"),
+        "station KG1101 unlocked (training mode: nothing is exported)"
+    );
+
+    // Without the passphrase the stored choice is unknown: the file's backends are used.
+    seen.borrow_mut().clear();
+    examine(
+        &data,
+        &Config::default(),
+        None,
+        Some(&scanner),
+        &limits(0),
+        now(),
+    );
+    assert_eq!(*seen.borrow(), [["uvc", "sbi"]]);
 }
