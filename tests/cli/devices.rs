@@ -21,7 +21,7 @@ fn list_shows_the_simulated_devices() {
 #[test]
 fn test_captures_on_every_device() {
     let kiosk = Kiosk::new();
-    let mut expected = String::from("sim:SIM-CAM-1: still 512x512\n");
+    let mut expected = String::from("sim:SIM-CAM-1: still 1280x720\n");
     for finger in ["right-index", "right-middle", "right-ring", "right-little"] {
         expected += &format!("sim:SIM-FP-1: {finger} 388x374 at 500 ppi, device quality 85\n");
     }
@@ -39,7 +39,7 @@ fn test_captures_on_every_device() {
         .assert()
         .success()
         .stdout(
-            "sim:SIM-CAM-1: still 512x512\n\
+            "sim:SIM-CAM-1: still 1280x720\n\
              sim:SIM-FP-1: right-thumb 388x374 at 500 ppi, device quality 85\n\
              sim:SIM-FP-1: left-thumb 388x374 at 500 ppi, device quality 85\n\
              2 tested, 0 failed\n",
