@@ -58,6 +58,18 @@ fn click(h: &mut Harness<'static, App>, label: &str) {
     h.step();
 }
 
+/// Unlocks the station and logs in as `login`: home is shown.
+fn unlock_and_login(h: &mut Harness<'static, App>, login: &str, password: &str) {
+    type_into(h, "Station passphrase", PASSPHRASE);
+    click(h, "Unlock");
+    settle(h);
+    type_into(h, "Login", login);
+    type_into(h, "Password", password);
+    click(h, "Log in");
+    settle(h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
+}
+
 /// A station made directly (not through the GUI), with one registrar.
 fn station_with_registrar(dir: &Path) {
     let setup = StationSetup {

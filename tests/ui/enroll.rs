@@ -48,17 +48,6 @@ fn step_of(h: &Harness<'static, App>) -> Option<Step> {
     h.state().wizard().map(|w| w.step())
 }
 
-fn unlock_and_login(h: &mut Harness<'static, App>, login: &str, password: &str) {
-    type_into(h, "Station passphrase", PASSPHRASE);
-    click(h, "Unlock");
-    settle(h);
-    type_into(h, "Login", login);
-    type_into(h, "Password", password);
-    click(h, "Log in");
-    settle(h);
-    assert_eq!(h.state().screen(), ScreenKind::Home);
-}
-
 /// Language and demographics for Aigül (fixtures/people/aigul.json), with `pin`.
 fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
     click(h, "Start enrollment");

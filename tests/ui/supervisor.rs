@@ -92,14 +92,7 @@ fn tall_harness(dir: &Path, devices: Option<DeviceManager>) -> Harness<'static, 
 
 /// Unlocks, logs in as `login` and opens the supervisor's screen (its first tab loads).
 fn supervisor_screen(h: &mut Harness<'static, App>, login: &str, password: &str) {
-    type_into(h, "Station passphrase", PASSPHRASE);
-    click(h, "Unlock");
-    settle(h);
-    type_into(h, "Login", login);
-    type_into(h, "Password", password);
-    click(h, "Log in");
-    settle(h);
-    assert_eq!(h.state().screen(), ScreenKind::Home);
+    unlock_and_login(h, login, password);
     click(h, "Review and approve records");
     settle(h);
     assert_eq!(h.state().screen(), ScreenKind::Supervisor);
