@@ -16,8 +16,8 @@ mod verify;
 
 pub use access::Session;
 pub use enroll::{DuplicateGrant, EnrollmentDraft};
-pub use review::{FoundRecord, MAX_FOUND};
 pub use export::{BATCH_DIR, ExportOutcome};
+pub use review::{FoundRecord, MAX_FOUND};
 pub use settings::KNOWN_BACKENDS;
 pub use stats::{Statistics, Tally};
 pub use verify::{RecordProblem, VerifyReport};
