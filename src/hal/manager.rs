@@ -293,6 +293,15 @@ impl DeviceManager {
         (backend == Backend::Sim) != prefer
     }
 
+    /// The attached device of `kind` that a capture goes to: ranked as [`Self::rank`] says,
+    /// ready before busy. `None` when none is attached.
+    pub fn in_use(&self, kind: DeviceKind) -> Option<DeviceStatus> {
+        self.status()
+            .into_iter()
+            .filter(|s| s.kind == kind && s.state != DeviceState::Missing)
+            .min_by_key(|s| (self.rank(s.info.backend), s.state != DeviceState::Ready))
+    }
+
     fn claim(&self, kind: DeviceKind, only: Option<&str>, share_busy: bool) -> Result<Sender<Job>> {
         let mut table = self.table.lock();
         let mut busy = None;

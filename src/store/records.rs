@@ -95,6 +95,19 @@ pub struct RecordFilter {
     pub since_date: Option<String>,
 }
 
+/// The `WHERE` condition of a [`RecordFilter`]; its parameters are [`filter_params`].
+const FILTER: &str = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR pin = ?2) \
+                      AND (?3 IS NULL OR operator = ?3) AND (?4 IS NULL OR created_at >= ?4)";
+
+fn filter_params(filter: &RecordFilter) -> impl rusqlite::Params + '_ {
+    (
+        filter.status.map(RecordStatus::name),
+        filter.pin.as_deref(),
+        filter.operator.as_deref(),
+        filter.since_date.as_deref(),
+    )
+}
+
 const COLUMNS: &str = "registration_id, sequence, created_at, operator, training, status, decided_by, decided_at, \
                        reason, supersedes, superseded_by, duplicate_of, record_json, signature";
 
@@ -185,43 +198,23 @@ impl Db<'_> {
     /// Records matching `filter`, in sequence order.
     pub fn records(&self, filter: &RecordFilter) -> Result<Vec<StoredRecord>> {
         let mut stmt = self.0.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM records
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR pin = ?2)
-               AND (?3 IS NULL OR operator = ?3) AND (?4 IS NULL OR created_at >= ?4)
-             ORDER BY sequence"
+            "SELECT {COLUMNS} FROM records WHERE {FILTER} ORDER BY sequence"
         ))?;
         let rows = stmt
-            .query_map(
-                params![
-                    filter.status.map(RecordStatus::name),
-                    filter.pin,
-                    filter.operator,
-                    filter.since_date
-                ],
-                from_row,
-            )?
+            .query_map(filter_params(filter), from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(finish).collect()
     }
 
     /// Records matching `filter`, counted by status without reading their content.
     pub fn status_counts(&self, filter: &RecordFilter) -> Result<StatusCounts> {
-        let mut stmt = self.0.prepare_cached(
-            "SELECT status, count(*) FROM records
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR pin = ?2)
-               AND (?3 IS NULL OR operator = ?3) AND (?4 IS NULL OR created_at >= ?4)
-             GROUP BY status",
-        )?;
+        let mut stmt = self.0.prepare_cached(&format!(
+            "SELECT status, count(*) FROM records WHERE {FILTER} GROUP BY status"
+        ))?;
         let rows = stmt
-            .query_map(
-                params![
-                    filter.status.map(RecordStatus::name),
-                    filter.pin,
-                    filter.operator,
-                    filter.since_date
-                ],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)),
-            )?
+            .query_map(filter_params(filter), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut counts = StatusCounts::default();
         for (status, n) in rows {

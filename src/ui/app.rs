@@ -634,8 +634,8 @@ impl App {
     fn device_strip(&self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
-            let statuses = match &self.devices {
-                Devices::Up(m) => m.status(),
+            let manager = match &self.devices {
+                Devices::Up(m) => Some(m),
                 Devices::Failed(detail) => {
                     ui.label(
                         RichText::new(
@@ -646,22 +646,13 @@ impl App {
                     );
                     return;
                 }
-                _ => Vec::new(),
+                _ => None,
             };
             for kind in [DeviceKind::Camera, DeviceKind::FingerprintScanner] {
-                let mut of_kind: Vec<_> = statuses.iter().filter(|s| s.kind == kind).collect();
-                // The device in use: a real one before the simulated stand-in, attached first.
-                of_kind.sort_by_key(|s| {
-                    (
-                        s.state == DeviceState::Missing,
-                        match &self.devices {
-                            Devices::Up(m) => m.rank(s.info.backend),
-                            _ => false,
-                        },
-                    )
-                });
-                let (state, simulated) =
-                    of_kind.first().map_or((DeviceState::Missing, false), |s| {
+                // The device a capture would go to, as the manager chooses it.
+                let (state, simulated) = manager
+                    .and_then(|m| m.in_use(kind))
+                    .map_or((DeviceState::Missing, false), |s| {
                         (s.state, s.info.backend == crate::hal::Backend::Sim)
                     });
                 let kind_id = match kind {

@@ -8,7 +8,7 @@
 
 use super::{chip, rgb_image, wipe_capture};
 use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition};
-use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState};
+use crate::hal::manager::{DeviceKind, DeviceManager};
 use crate::hal::policy::{CapturePolicy, Decision};
 use crate::hal::{DeviceError, ErrorKind, Frame};
 use crate::quality::face::{FaceChecks, FaceDetector, Verdict, check_face};
@@ -221,7 +221,7 @@ impl FaceStep {
                 retries,
             } => {
                 let (frame, checks) = self.attempts[attempt].clone();
-                let device = camera_id(devices);
+                let device = device_id(devices, DeviceKind::Camera);
                 let quality = mean_score(&checks);
                 self.pending = Some((frame.clone(), checks));
                 self.encoding = Some(encode_in_background(move || {
@@ -401,17 +401,10 @@ fn wipe_frame(frame: Arc<Frame>) {
     }
 }
 
-/// The camera the preview and stills come from, as `backend:serial` (a real one before the
-/// simulated stand-in, as the device manager chooses).
-pub(crate) fn camera_id(devices: &DeviceManager) -> String {
-    let mut cameras: Vec<_> = devices
-        .status()
-        .into_iter()
-        .filter(|s| s.kind == DeviceKind::Camera && s.state != DeviceState::Missing)
-        .collect();
-    cameras.sort_by_key(|s| devices.rank(s.info.backend));
-    cameras
-        .first()
+/// `backend:serial` of the device of `kind` a capture goes to, as recorded with it.
+pub(crate) fn device_id(devices: &DeviceManager, kind: DeviceKind) -> String {
+    devices
+        .in_use(kind)
         .map_or_else(|| "unknown:unknown".to_owned(), |s| s.info.device_id())
 }
 

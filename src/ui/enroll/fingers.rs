@@ -5,12 +5,12 @@
 //! A capture runs on a thread of its own that waits for the scanner, scores each finger and
 //! encodes it, so the screen keeps drawing while the citizen holds the fingers on the glass.
 
-use super::face::{camera_id, encode_in_background, frame_capture};
+use super::face::{device_id, encode_in_background, frame_capture};
 use super::{rgb_image, wipe_capture};
 use crate::domain::{
     BiometricFormat, BiometricKind, Capture, ExceptionReason, FingerException, FingerPosition,
 };
-use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState};
+use crate::hal::manager::{DeviceKind, DeviceManager};
 use crate::hal::policy::{CapturePolicy, Decision};
 use crate::hal::{DeviceError, FingerImage, FingerSet};
 use crate::ui::i18n::I18n;
@@ -361,7 +361,7 @@ impl FingerStep {
                     )
                     .clicked()
                 {
-                    let device = camera_id(devices);
+                    let device = device_id(devices, DeviceKind::Camera);
                     let still = devices.still();
                     self.photo = Some((
                         p,
@@ -670,7 +670,7 @@ fn start_capture(
     devices: &DeviceManager,
     request: crate::hal::CaptureRequest,
 ) -> Receiver<Result<Vec<Scored>, DeviceError>> {
-    let device = scanner_id(devices);
+    let device = device_id(devices, DeviceKind::FingerprintScanner);
     let rx = devices.capture_fingers(request);
     encode_in_background(move || {
         let images = rx.recv().map_err(|_| {
@@ -736,19 +736,6 @@ pub fn finger_capture(img: &FingerImage, quality: u8, device: &str) -> Result<Ca
         forced: false,
         device: device.to_owned(),
     })
-}
-
-/// The scanner captures go to, as `backend:serial` (a real one before the simulated stand-in).
-fn scanner_id(devices: &DeviceManager) -> String {
-    let mut scanners: Vec<_> = devices
-        .status()
-        .into_iter()
-        .filter(|s| s.kind == DeviceKind::FingerprintScanner && s.state == DeviceState::Ready)
-        .collect();
-    scanners.sort_by_key(|s| devices.rank(s.info.backend));
-    scanners
-        .first()
-        .map_or_else(|| "unknown:unknown".to_owned(), |s| s.info.device_id())
 }
 
 /// The button text of a set.
