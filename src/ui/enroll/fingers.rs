@@ -134,6 +134,17 @@ impl FingerStep {
         Some((captures, exceptions))
     }
 
+    /// Whether every finger is taken or missing with its photo (what [`Self::result`] needs,
+    /// without copying the prints).
+    pub fn complete(&self) -> bool {
+        FingerPosition::ALL.into_iter().all(|p| {
+            matches!(
+                self.slot(p),
+                Slot::Captured(_) | Slot::Missing { photo: Some(_), .. }
+            )
+        })
+    }
+
     /// Whether a capture or a photo is running.
     pub fn working(&self) -> bool {
         self.running.is_some() || self.photo.is_some()

@@ -254,7 +254,8 @@ pub(super) fn save(
     now: Timestamp,
 ) -> WizardIntent {
     let mut intent = WizardIntent::None;
-    let draft = wizard.draft();
+    let complete = wizard.complete();
+    let mut overriding = None;
     match &mut wizard.save {
         SaveState::NotYet | SaveState::Saving | SaveState::Saved(_) => working(ui, i18n),
         SaveState::Failed(notice) => {
@@ -307,23 +308,32 @@ pub(super) fn save(
                 }
                 if ui
                     .add_enabled(
-                        ready && draft.is_some(),
+                        ready && complete,
                         Button::new(i18n.tr("save-override-button"))
                             .min_size(Vec2::new(320.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
-                    && let Some(draft) = draft
                 {
                     d.notice = None;
-                    intent = WizardIntent::Override {
-                        draft: Box::new(draft),
-                        login: d.login.trim().to_owned(),
-                        password: std::mem::take(&mut d.password),
-                        reason: d.reason.trim().to_owned(),
-                    };
+                    overriding = Some((
+                        d.login.trim().to_owned(),
+                        std::mem::take(&mut d.password),
+                        d.reason.trim().to_owned(),
+                    ));
                 }
             });
         }
+    }
+    // The draft (every capture) is copied only when it is sent.
+    if let Some((login, password, reason)) = overriding
+        && let Some(draft) = wizard.draft()
+    {
+        intent = WizardIntent::Override {
+            draft: Box::new(draft),
+            login,
+            password,
+            reason,
+        };
     }
     intent
 }

@@ -165,6 +165,13 @@ impl Wizard {
         })
     }
 
+    /// Whether every step has what the draft needs (checked each frame, so nothing is copied).
+    pub fn complete(&self) -> bool {
+        self.face.capture().is_some()
+            && self.fingers.complete()
+            && self.signature.capture().is_some()
+    }
+
     /// The citizen input as typed.
     pub fn citizen(&self) -> CitizenInput {
         self.form.input()
@@ -210,9 +217,9 @@ impl Wizard {
             Step::Language => self.form.language.is_some(),
             Step::Demographics => true,
             Step::Face => self.face.capture().is_some(),
-            Step::Fingers => self.fingers.result().is_some() && !self.fingers.working(),
+            Step::Fingers => self.fingers.complete() && !self.fingers.working(),
             Step::Signature => self.signature.capture().is_some(),
-            Step::Review => self.draft().is_some(),
+            Step::Review => self.complete(),
             // Save and receipt have buttons of their own.
             Step::Save | Step::Receipt => return intent,
         };
