@@ -34,6 +34,8 @@ pub enum Action {
     TrainingReset,
     /// The device backends used from the next start were changed (`detail.backends`).
     DeviceBackends,
+    /// The age recipient(s) batches are encrypted to were set (`detail.recipients`).
+    BatchRecipients,
 }
 
 impl Action {
@@ -58,6 +60,7 @@ impl Action {
             Self::TrainingMode => "training-mode",
             Self::TrainingReset => "training-reset",
             Self::DeviceBackends => "device-backends",
+            Self::BatchRecipients => "batch-recipients",
         }
     }
 }

@@ -480,6 +480,118 @@ fn a_failing_medium_leaves_no_file_and_no_record_exported() {
     assert_eq!(f.export_to(&usb).unwrap().sequence, 1);
 }
 
+/// A stick during whose export the power goes off at `moment`: the export stops there, as if the
+/// process died (a panic unwinds past every clean-up, like a power cut skips them).
+struct PowerCut {
+    inner: DirMedium,
+    moment: &'static str,
+}
+
+impl Medium for PowerCut {
+    fn path(&self, name: &str) -> PathBuf {
+        self.inner.path(name)
+    }
+    fn create(&self, name: &str) -> io::Result<Box<dyn MediumFile + '_>> {
+        self.inner.create(name)
+    }
+    fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+        if self.moment == "before rename" {
+            panic!("power cut (simulated) before the rename on the stick");
+        }
+        self.inner.rename(from, to)
+    }
+    fn sync_dir(&self) -> io::Result<()> {
+        self.inner.sync_dir()
+    }
+    fn open(&self, name: &str) -> io::Result<Box<dyn Read + '_>> {
+        if self.moment == "before read-back" {
+            panic!("power cut (simulated) after the rename on the stick");
+        }
+        self.inner.open(name)
+    }
+    fn remove(&self, name: &str) -> io::Result<()> {
+        self.inner.remove(name)
+    }
+}
+
+#[test]
+fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
+    for moment in ["before rename", "before read-back"] {
+        let mut f = Fixture::new("KG1101");
+        let ids = f.enroll_approved(2, 0);
+        let usb = f.dir("usb");
+        let cut = PowerCut {
+            inner: DirMedium(usb.clone()),
+            moment,
+        };
+        let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            f.station.export(&f.session, &cut, now(), &mut |_| {})
+        }));
+        assert!(
+            died.is_err(),
+            "{moment}: the export should have been cut off"
+        );
+        // Nothing was recorded: the records are still approved and no batch is known.
+        assert!(f.statuses().iter().all(|s| *s == RecordStatus::Approved));
+        assert!(f.station.batches().unwrap().is_empty());
+        assert_eq!(f.station.interrupted_export().unwrap(), Some(1), "{moment}");
+        let on_stick = files_in(&usb);
+
+        // Records approved after the cut wait for the next batch.
+        let later = f.enroll_approved(1, 100);
+        let usb2 = f.dir("usb2");
+        let out = f.export_to(&usb2).unwrap();
+        assert!(out.resumed, "{moment}");
+        assert_eq!((out.sequence, out.records), (1, 2));
+        let kept =
+            std::fs::read(f.station.data_dir().join("batches").join(&out.file_name)).unwrap();
+        assert_eq!(std::fs::read(usb2.join(&out.file_name)).unwrap(), kept);
+        if moment == "before read-back" {
+            // The file that reached the first stick is the very same batch.
+            assert_eq!(on_stick, [out.file_name.clone()]);
+            assert_eq!(std::fs::read(usb.join(&out.file_name)).unwrap(), kept);
+        } else {
+            assert_eq!(on_stick, [format!("{}.partial", out.file_name)]);
+        }
+        assert_eq!(f.station.interrupted_export().unwrap(), None);
+        let db = f.station.store().db();
+        for id in &ids {
+            assert_eq!(
+                db.record(id).unwrap().unwrap().status,
+                RecordStatus::Exported
+            );
+        }
+        assert_eq!(
+            db.record(&later[0]).unwrap().unwrap().status,
+            RecordStatus::Approved
+        );
+        drop(db);
+        let next = f.export_to(&usb2).unwrap();
+        assert_eq!((next.sequence, next.records, next.resumed), (2, 1, false));
+
+        // Central takes batch 1 from either stick as one batch, then batch 2 after it.
+        let mut central = f.central();
+        central.add_station(&f.certificate(), "t").unwrap();
+        if moment == "before read-back" {
+            assert!(matches!(
+                central.import(&usb.join(&out.file_name), "t").unwrap(),
+                ImportOutcome::Imported { records: 2, .. }
+            ));
+        }
+        for file in [&out.file_name, &next.file_name] {
+            assert!(matches!(
+                central.import(&usb2.join(file), "t").unwrap(),
+                ImportOutcome::Imported { gap: None, .. } | ImportOutcome::AlreadyImported { .. }
+            ));
+        }
+        assert_eq!(
+            central.store().record_count("KG1101").unwrap(),
+            3,
+            "{moment}"
+        );
+    }
+}
+
 #[test]
 fn only_a_supervisor_exports() {
     let mut f = Fixture::new("KG1101");

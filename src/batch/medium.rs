@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// An open file on a medium.
-pub trait MediumFile: Write {
+pub trait MediumFile: Write + Send {
     /// Flushes the file's data and metadata to the device.
     fn sync(&mut self) -> io::Result<()>;
 }
@@ -55,16 +55,12 @@ impl Medium for DirMedium {
         std::fs::rename(self.0.join(from), self.0.join(to))
     }
     fn sync_dir(&self) -> io::Result<()> {
-        #[cfg(unix)]
-        match File::open(&self.0).and_then(|d| d.sync_all()) {
-            // Some file systems (vfat on older kernels) refuse fsync on a directory.
-            Err(e) if e.raw_os_error() == Some(22) => {}
-            other => other?,
-        }
-        Ok(())
+        sync_dir(&self.0)
     }
     fn open(&self, name: &str) -> io::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(File::open(self.0.join(name))?))
+        let file = File::open(self.0.join(name))?;
+        forget_cached(&file);
+        Ok(Box::new(file))
     }
     fn remove(&self, name: &str) -> io::Result<()> {
         match std::fs::remove_file(self.0.join(name)) {
@@ -72,6 +68,32 @@ impl Medium for DirMedium {
             other => other,
         }
     }
+}
+
+/// Makes renames in `dir` durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    match File::open(dir).and_then(|d| d.sync_all()) {
+        // Some file systems (vfat on older kernels) refuse fsync on a directory.
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {}
+        other => other?,
+    }
+    Ok(())
+}
+
+/// Asks the kernel to drop its cached pages of a synced file, so that reading it back reads
+/// the device rather than memory. Advice only: where it is not supported, nothing happens.
+fn forget_cached(file: &File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: posix_fadvise only reads its integer arguments; the descriptor is open.
+        unsafe {
+            libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
 }
 
 /// The temporary name a file is written under before it is renamed to `name`.
@@ -138,10 +160,22 @@ fn copy_inner(
         .map_err(io_err("rename into place", medium.path(name)))?;
     medium.sync_dir().map_err(io_err("sync", medium.path("")))?;
 
+    read_back(medium, name, sha256, total, progress)
+}
+
+/// Reads `name` back from `medium` and compares its SHA-256 and length with what was written.
+pub fn read_back(
+    medium: &dyn Medium,
+    name: &str,
+    sha256: &str,
+    total: u64,
+    progress: ProgressFn<'_>,
+) -> Result<()> {
     let final_path = medium.path(name);
     let mut back = medium
         .open(name)
         .map_err(io_err("read back", &final_path))?;
+    let mut buf = vec![0u8; CHUNK];
     let mut hasher = Sha256::new();
     let mut read = 0u64;
     loop {

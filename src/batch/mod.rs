@@ -9,13 +9,15 @@
 pub mod bag;
 pub mod certificate;
 pub mod medium;
+pub mod output;
 pub mod verify;
 pub mod write;
 
 pub use certificate::StationCertificate;
 pub use medium::{DirMedium, Medium, MediumFile};
+pub use output::{Destination, write_new_batch};
 pub use verify::{VerifiedBatch, VerifiedRecord, verify_batch};
-pub use write::{BatchHeader, BatchSource, RecordFiles, write_batch};
+pub use write::{BatchHeader, BatchSource, Contents, RecordFiles, write_batch};
 
 use crate::audit::ChainError;
 use std::path::PathBuf;

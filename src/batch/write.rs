@@ -8,6 +8,7 @@ use crate::domain::enrollment::Record;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
+use std::sync::mpsc;
 
 /// What `bag-info.txt` says that the caller decides.
 #[derive(Debug, Clone)]
@@ -21,6 +22,19 @@ pub struct BatchHeader {
     pub bagging_date: String,
     /// Modification time of every tar entry (unix seconds), so entries do not leak clock details.
     pub mtime: u64,
+}
+
+/// Everything a batch carries besides the records, and how it is signed and sealed.
+pub struct Contents<'a> {
+    pub header: &'a BatchHeader,
+    /// `data/audit.jsonl`.
+    pub audit_jsonl: &'a [u8],
+    /// `data/station-<id>.json`.
+    pub certificate: &'a [u8],
+    /// Signs the tag manifest.
+    pub key: &'a StationKey,
+    /// Central's age recipient(s).
+    pub recipients: &'a [age::x25519::Recipient],
 }
 
 /// One record's files.
@@ -80,7 +94,7 @@ fn append<W: Write>(tar: &mut tar::Builder<W>, path: &str, bytes: &[u8], mtime: 
     h.set_mtime(mtime);
     h.set_size(bytes.len() as u64);
     tar.append_data(&mut h, path, bytes)
-        .map_err(|e| Error::Encrypt(format!("{path}: {e}")))
+        .map_err(|e| sealing_error(path, e))
 }
 
 fn append_dir<W: Write>(tar: &mut tar::Builder<W>, path: &str, mtime: u64) -> Result<()> {
@@ -92,39 +106,47 @@ fn append_dir<W: Write>(tar: &mut tar::Builder<W>, path: &str, mtime: u64) -> Re
     h.set_mtime(mtime);
     h.set_size(0);
     tar.append_data(&mut h, path, io::empty())
-        .map_err(|e| Error::Encrypt(format!("{path}: {e}")))
+        .map_err(|e| sealing_error(path, e))
 }
 
-/// Payload files collected while streaming.
-struct Payload<'a, W: Write> {
-    tar: tar::Builder<W>,
-    digests: BTreeMap<String, String>,
-    octets: u64,
-    mtime: u64,
-    _p: std::marker::PhantomData<&'a ()>,
+/// A write to one of the batch's destinations failed; carried through tar and age inside an
+/// `io::Error` so that the caller learns which file and why (a full or pulled-out stick).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", path.display())]
+pub struct WriteFailure {
+    pub path: std::path::PathBuf,
+    pub source: io::Error,
 }
 
-impl<W: Write> Payload<'_, W> {
-    fn add(&mut self, path: String, bytes: &[u8]) -> Result<()> {
-        append(&mut self.tar, &path, bytes, self.mtime)?;
-        self.octets += bytes.len() as u64;
-        self.digests.insert(path, bag::sha256_hex(bytes));
-        Ok(())
+/// Turns an error from the tar/age stack into a batch error, unwrapping a [`WriteFailure`].
+fn sealing_error(what: &str, e: io::Error) -> Error {
+    let message = format!("{what}: {e}");
+    match e.into_inner().map(|inner| inner.downcast::<WriteFailure>()) {
+        Some(Ok(f)) => Error::Io {
+            what: "write",
+            path: f.path,
+            source: f.source,
+        },
+        _ => Error::Encrypt(message),
     }
 }
 
-/// Writes the batch to `out`: an age file (to `recipients`) of a tar of the signed bag. Returns
-/// `out` and the SHA-256 of what was written.
-#[allow(clippy::too_many_arguments)]
-pub fn write_batch<W: Write>(
+/// One tar entry on its way from the reader to the sealing thread.
+enum Entry {
+    Dir(&'static str),
+    File(String, Vec<u8>),
+}
+
+/// How many entries may wait between the reader and the sealing thread (a few MB).
+const QUEUE: usize = 32;
+
+/// The sealing side: tar framing, age encryption, hashing and writing, on its own thread so that
+/// reading and hashing the store's files (the caller's thread) overlaps with encryption.
+fn seal<W: Write>(
     out: W,
-    header: &BatchHeader,
-    source: &mut dyn BatchSource,
-    audit_jsonl: &[u8],
-    certificate: &[u8],
-    key: &StationKey,
     recipients: &[age::x25519::Recipient],
-    progress: ProgressFn<'_>,
+    mtime: u64,
+    entries: mpsc::Receiver<Entry>,
 ) -> Result<(W, String)> {
     let recips: Vec<&dyn age::Recipient> = recipients
         .iter()
@@ -134,20 +156,108 @@ pub fn write_batch<W: Write>(
         .map_err(|e| Error::Encrypt(e.to_string()))?;
     let hashing = HashingWriter::new(out);
     let stream = encryptor
-        .wrap_output(io::BufWriter::with_capacity(1 << 16, hashing))
+        .wrap_output(io::BufWriter::with_capacity(1 << 20, hashing))
         .map_err(|e| Error::Encrypt(e.to_string()))?;
     let mut tar = tar::Builder::new(stream);
     tar.mode(tar::HeaderMode::Deterministic);
-    for dir in ["data/", "data/biometrics/", "data/records/"] {
-        append_dir(&mut tar, dir, header.mtime)?;
+    for entry in entries {
+        match entry {
+            Entry::Dir(path) => append_dir(&mut tar, path, mtime)?,
+            Entry::File(path, bytes) => append(&mut tar, &path, &bytes, mtime)?,
+        }
     }
-    let mut p = Payload {
-        tar,
-        digests: BTreeMap::new(),
-        octets: 0,
-        mtime: header.mtime,
-        _p: Default::default(),
-    };
+    let stream = tar.into_inner().map_err(|e| sealing_error("tar", e))?;
+    let buffered = stream.finish().map_err(|e| sealing_error("age", e))?;
+    let hashing = buffered
+        .into_inner()
+        .map_err(|e| sealing_error("age", e.into_error()))?;
+    Ok(hashing.finish())
+}
+
+/// The reading side: payload files in order, their digests for the manifest.
+struct Payload {
+    queue: mpsc::SyncSender<Entry>,
+    digests: BTreeMap<String, String>,
+    octets: u64,
+}
+
+impl Payload {
+    /// Queues a file whose SHA-256 is already known. `Err(())` means the sealing thread stopped;
+    /// its own error says why.
+    fn add_hashed(&mut self, path: String, bytes: Vec<u8>, sha256: String) -> Result<(), ()> {
+        self.octets += bytes.len() as u64;
+        self.digests.insert(path.clone(), sha256);
+        self.queue.send(Entry::File(path, bytes)).map_err(|_| ())
+    }
+    fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<(), ()> {
+        let sha = bag::sha256_hex(&bytes);
+        self.add_hashed(path, bytes, sha)
+    }
+}
+
+/// Why the reading side stopped early.
+enum Stop {
+    /// The sealing thread failed; join it for its error.
+    Sealer,
+    Source(Error),
+}
+
+impl From<()> for Stop {
+    fn from((): ()) -> Self {
+        Stop::Sealer
+    }
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Source(e)
+    }
+}
+
+/// Writes the batch to `out`: an age file (to `recipients`) of a tar of the signed bag. Returns
+/// `out` and the SHA-256 of what was written. Records and files are read from `source` on this
+/// thread while another thread encrypts and writes, so the two cores work at once.
+pub fn write_batch<W: Write + Send>(
+    out: W,
+    contents: &Contents<'_>,
+    source: &mut dyn BatchSource,
+    progress: ProgressFn<'_>,
+) -> Result<(W, String)> {
+    let (recipients, mtime) = (contents.recipients, contents.header.mtime);
+    std::thread::scope(|scope| {
+        let (queue, entries) = mpsc::sync_channel(QUEUE);
+        let sealer = scope.spawn(move || seal(out, recipients, mtime, entries));
+        let mut payload = Payload {
+            queue,
+            digests: BTreeMap::new(),
+            octets: 0,
+        };
+        let read = read_bag(&mut payload, contents, source, progress);
+        drop(payload);
+        let sealed = sealer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Encrypt("the sealing thread panicked".into())));
+        match read {
+            Ok(()) => sealed,
+            Err(Stop::Source(e)) => Err(e),
+            Err(Stop::Sealer) => Err(sealed
+                .err()
+                .unwrap_or_else(|| Error::Encrypt("the sealing thread stopped early".into()))),
+        }
+    })
+}
+
+/// Reads every record and file from `source` in bag order and queues them, tag files last.
+fn read_bag(
+    p: &mut Payload,
+    contents: &Contents<'_>,
+    source: &mut dyn BatchSource,
+    progress: ProgressFn<'_>,
+) -> Result<(), Stop> {
+    let header = contents.header;
+    for dir in ["data/", "data/biometrics/", "data/records/"] {
+        p.queue.send(Entry::Dir(dir)).map_err(|_| Stop::Sealer)?;
+    }
     let total = source.record_count() as u64;
     let mut written = BTreeSet::new();
     for i in 0..source.record_count() {
@@ -158,19 +268,22 @@ pub fn write_batch<W: Write>(
                 reason: format!("stored record does not parse: {e}"),
             })?;
         let base = format!("data/records/{}.json", rec.registration_id);
-        p.add(format!("{base}.sig"), rec.signature.to_file().as_bytes())?;
-        p.add(base, &rec.json)?;
+        p.add(format!("{base}.sig"), rec.signature.to_file().into_bytes())?;
+        p.add(base, rec.json)?;
         for b in &parsed.biometrics {
             if !written.insert(b.sha256.clone()) {
                 continue;
             }
             let data = source.biometric(&b.sha256)?;
-            if bag::sha256_hex(&data) != b.sha256 {
-                return Err(Error::BiometricHash(b.sha256.clone()));
+            // The one hash of these bytes: it checks the store and is the manifest's digest.
+            let sha = bag::sha256_hex(&data);
+            if sha != b.sha256 {
+                return Err(Error::BiometricHash(b.sha256.clone()).into());
             }
-            p.add(
+            p.add_hashed(
                 format!("data/biometrics/{}.{}", b.sha256, b.format.extension()),
-                &data,
+                data,
+                sha,
             )?;
         }
         progress(Progress {
@@ -179,10 +292,10 @@ pub fn write_batch<W: Write>(
             total,
         });
     }
-    p.add("data/audit.jsonl".into(), audit_jsonl)?;
+    p.add("data/audit.jsonl".into(), contents.audit_jsonl.to_vec())?;
     p.add(
         format!("data/{}", super::certificate::file_name(&header.station_id)),
-        certificate,
+        contents.certificate.to_vec(),
     )?;
     let info = BagInfo {
         station_id: header.station_id.clone(),
@@ -195,18 +308,12 @@ pub fn write_batch<W: Write>(
         payload_files: p.digests.len() as u64,
         bagging_date: header.bagging_date.clone(),
     };
-    let mut tar = p.tar;
-    for (name, bytes) in bag::tag_files(&info, &p.digests, key) {
-        append(&mut tar, name, &bytes, header.mtime)?;
+    for (name, bytes) in bag::tag_files(&info, &p.digests, contents.key) {
+        p.queue
+            .send(Entry::File(name.to_owned(), bytes))
+            .map_err(|_| Stop::Sealer)?;
     }
-    let stream = tar
-        .into_inner()
-        .map_err(|e| Error::Encrypt(e.to_string()))?;
-    let buffered = stream.finish().map_err(|e| Error::Encrypt(e.to_string()))?;
-    let hashing = buffered
-        .into_inner()
-        .map_err(|e| Error::Encrypt(e.error().to_string()))?;
-    Ok(hashing.finish())
+    Ok(())
 }
 
 /// Writes already-built bag files (path → bytes, tag files included) as a batch: for test

@@ -80,6 +80,12 @@ pub(super) fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
         out.records,
         out.sha256
     );
+    if out.resumed {
+        println!(
+            "this completed batch {}, which an earlier export had not finished (power lost?); records approved since then go in the next batch: run `kattoo export` again",
+            out.sequence
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -51,7 +51,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable name (`data-dir`, `disk-space`, `devices`, `station`, `database`, `records`,
-    /// `audit-chain`, `clock`, `pending-approvals`, `unexported-records`, `batch-recipient`).
+    /// `audit-chain`, `clock`, `pending-approvals`, `unexported-records`, `interrupted-export`,
+    /// `batch-recipient`).
     pub name: &'static str,
     pub status: Status,
     /// What was found and, unless all is well, what to do.

@@ -11,12 +11,13 @@ use crate::store::{Error as StoreError, RecordFilter, RecordStatus, StoredRecord
 use std::path::Path;
 
 /// Checks that only run on an unlocked station, in report order (the clock check runs either way).
-const NEEDS_STATION: [&str; 6] = [
+const NEEDS_STATION: [&str; 7] = [
     "database",
     "records",
     "audit-chain",
     "pending-approvals",
     "unexported-records",
+    "interrupted-export",
     "batch-recipient",
 ];
 
@@ -208,6 +209,22 @@ fn unlocked(station: &Station, limits: &Limits, now: Timestamp) -> Vec<Check> {
             out.push(Check::new("unexported-records", Status::Fail, message));
         }
     }
+    out.push(match station.interrupted_export() {
+        Ok(None) => Check::new("interrupted-export", Status::Ok, "no export was cut off"),
+        Ok(Some(sequence)) => Check::new(
+            "interrupted-export",
+            Status::Warn,
+            format!(
+                "the export of batch {sequence} was cut off (power lost?) after the file was \
+                 written but before it was recorded: the next export completes it from the kept copy"
+            ),
+        ),
+        Err(e) => Check::new(
+            "interrupted-export",
+            Status::Fail,
+            format!("cannot check the kept batches: {}", error_chain(&e)),
+        ),
+    });
     out.push(match station.batch_recipients() {
         Ok(_) if station.config().station.training => Check::new(
             "batch-recipient",

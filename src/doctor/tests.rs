@@ -100,6 +100,7 @@ fn a_healthy_station_is_all_ok_and_every_check_has_a_name_in_order() {
             "clock",
             "pending-approvals",
             "unexported-records",
+            "interrupted-export",
             "batch-recipient"
         ]
     );
@@ -177,6 +178,7 @@ fn no_station_yet_is_a_warning_and_the_database_checks_are_skipped() {
         "audit-chain",
         "pending-approvals",
         "unexported-records",
+        "interrupted-export",
         "batch-recipient",
     ] {
         assert_eq!(status_of(&report, name), Status::Skip, "{name}");

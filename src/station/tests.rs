@@ -944,3 +944,31 @@ fn record_counts_follow_the_lifecycle_and_the_filter() {
     };
     assert_eq!(st.record_counts(&admin, &nobody, now()).unwrap().total(), 0);
 }
+
+#[test]
+fn setting_central_recipient_is_its_own_audited_action() {
+    let (_dir, mut st, admin) = setup();
+    let (_, recipient) = crate::batch::new_identity_file("2026-11-27T06:00:00Z");
+    st.set_batch_recipients(&admin, std::slice::from_ref(&recipient), now())
+        .unwrap();
+    assert_eq!(st.batch_recipients().unwrap(), [recipient.clone()]);
+    let event = last_event(&st);
+    assert_eq!(
+        (
+            event.action,
+            event.operator.as_deref(),
+            event.detail["recipients"].as_str()
+        ),
+        (
+            Action::BatchRecipients,
+            Some("admin"),
+            Some(recipient.as_str())
+        )
+    );
+    // A malformed key is refused and changes nothing.
+    assert!(
+        st.set_batch_recipients(&admin, &["age1notakey".into()], now())
+            .is_err()
+    );
+    assert_eq!(st.batch_recipients().unwrap(), [recipient]);
+}

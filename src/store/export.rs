@@ -5,7 +5,7 @@ use super::{Db, Error, Result};
 use rusqlite::{OptionalExtension, params};
 
 /// One batch the station wrote and read back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchRow {
     pub sequence: u64,
     pub file_name: String,

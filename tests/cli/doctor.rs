@@ -7,7 +7,7 @@ use kattoo::crypto::KdfParams;
 use serde_json::Value;
 
 /// Every check, in report order.
-const CHECKS: [&str; 11] = [
+const CHECKS: [&str; 12] = [
     "data-dir",
     "disk-space",
     "devices",
@@ -18,6 +18,7 @@ const CHECKS: [&str; 11] = [
     "clock",
     "pending-approvals",
     "unexported-records",
+    "interrupted-export",
     "batch-recipient",
 ];
 
@@ -252,6 +253,7 @@ fn without_the_passphrase_the_database_checks_are_skipped_with_a_warning() {
         "audit-chain",
         "pending-approvals",
         "unexported-records",
+        "interrupted-export",
         "batch-recipient",
     ] {
         assert_eq!(check(&report, name).0, "skip", "{name}");

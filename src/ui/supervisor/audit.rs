@@ -55,6 +55,7 @@ fn action_message(action: Action) -> &'static str {
         Action::TrainingMode => "sv-audit-training-mode",
         Action::TrainingReset => "sv-audit-training-reset",
         Action::DeviceBackends => "sv-audit-device-backends",
+        Action::BatchRecipients => "sv-audit-batch-recipients",
     }
 }
 

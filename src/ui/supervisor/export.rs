@@ -122,6 +122,11 @@ impl ExportTab {
         match &self.outcome {
             Some(Ok(Done::Batch(out))) => {
                 Message::ok("sv-export-done").show(ui, i18n);
+                if out.resumed {
+                    Message::ok("sv-export-resumed")
+                        .with("sequence", out.sequence)
+                        .show(ui, i18n);
+                }
                 egui::Grid::new("sv-export-result")
                     .num_columns(2)
                     .spacing([16.0, 6.0])
