@@ -1,75 +1,39 @@
-//! Batch benchmarks (issue 5):
-//! - `export/kattoo`: writing a batch of N approved enrollments (default 2,000; set
-//!   `KATTOO_BENCH_ENROLLMENTS`) from the station store: JCS records, tar, age, fsync, then the
-//!   copy to the "medium" with fsync, rename and read-back — against `export/tar+age-cli`: the same
-//!   bag files already on disk, `tar cf - | age -r` with the Debian `age` CLI, then `sync`-ed.
-//!   The CLI case is skipped when `age` is not installed.
-//! - `verify/batch`: `batch::verify_batch` of that batch (decrypt, every digest and signature).
-//! - `central/import`: `Central::import` of that batch into a fresh SQLite database.
+//! Batch benchmarks (issue 5), a bench command that prints its figures.
 //!
-//! Biometrics are small synthetic PNGs (ten ~8 KB fingers, a ~30 KB face, a ~2 KB signature, about
-//! 110 KB per enrollment), distinct per enrollment, so 2,000 enrollments make a ~220 MB batch.
+//! A station with N approved real-size enrollments (default 2,000; `KATTOO_BENCH_ENROLLMENTS`):
+//! ten ~110 KB fingerprint PNGs, the ~790 KB photo and a signature each, all distinct, so the
+//! batch is about 1.9 MB per enrollment. Then, `KATTOO_BENCH_ROUNDS` times (default 3), in turn:
+//!
+//! - `kattoo export`: what `Station::export` runs before it records the batch
+//!   (`batch::write_new_batch`): records and files read from the SQLCipher store, JCS records,
+//!   BagIt manifests and signature, tar, age; the kept copy and the "stick" written at once and
+//!   both fsynced; renamed; the stick's file read back past the page cache and its SHA-256
+//!   compared.
+//! - `tar | age -r`: the same bag files, already extracted on disk, through
+//!   `tar cf - | age -r` (Debian's `age`) into a file, then `sync FILE`. The issue's peer.
+//! - `tar | age -r | tee`, kept copy and read-back: the peer doing the same safety work as
+//!   kattoo: the output written to a kept copy and the "stick", both synced, then the stick's
+//!   file read back past the page cache (`dd iflag=nocache` then `sha256sum`).
+//!
+//! `KATTOO_BENCH_DIR` puts the kept copy, the stick and the bag elsewhere (a tmpfs such as
+//! /dev/shm compares the CPU work alone; a stick's mount point measures a real stick).
+//!
+//! Then `batch verify` of the batch (streamed from the file) and a central import.
+//! Both "disks" are the same device here; on a station the stick is a separate, slower device.
+//! The CLI cases are skipped when `age` is not installed (`apt-get install age`).
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use kattoo::batch::{self, BatchHeader, BatchSource, DirMedium, RecordFiles};
+mod common;
+
+use kattoo::batch::{
+    self, BatchHeader, BatchSource, Contents, Destination, DirMedium, RecordFiles,
+};
 use kattoo::central::{Central, CentralStore, SqliteCentral};
-use kattoo::config::Config;
 use kattoo::crypto::Signature;
-use kattoo::domain::address::Precinct;
-use kattoo::domain::{BiometricKind, Capture, CitizenInput, FingerPosition, StationId, Timestamp};
-use kattoo::station::{EnrollmentDraft, Station, StationSetup};
+use kattoo::domain::Timestamp;
+use kattoo::station::{EnrollmentDraft, Station};
 use std::path::Path;
-
-fn noise_png(seed: u32, w: u32, h: u32) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(2_654_435_761) | 1;
-    let px: Vec<u8> = (0..w * h)
-        .map(|i| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            ((i % w) as u8).wrapping_mul(3) ^ (state as u8 & 0x3f)
-        })
-        .collect();
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Grayscale);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.write_header().unwrap().write_image_data(&px).unwrap();
-    out
-}
-
-fn captures(serial: u32) -> Vec<Capture> {
-    let mut c = vec![
-        Capture::from_png(
-            BiometricKind::Face,
-            None,
-            noise_png(serial * 13, 200, 200),
-            "bench:1",
-        )
-        .unwrap(),
-    ];
-    for (i, pos) in FingerPosition::ALL.into_iter().enumerate() {
-        c.push(
-            Capture::from_png(
-                BiometricKind::Finger,
-                Some(pos),
-                noise_png(serial * 13 + 1 + i as u32, 96, 96),
-                "bench:1",
-            )
-            .unwrap(),
-        );
-    }
-    c.push(
-        Capture::from_png(
-            BiometricKind::Signature,
-            None,
-            noise_png(serial * 13 + 12, 48, 48),
-            "bench:1",
-        )
-        .unwrap(),
-    );
-    c
-}
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 struct Source<'a> {
     station: &'a Station,
@@ -105,181 +69,238 @@ impl BatchSource for Source<'_> {
     }
 }
 
-fn bench(c: &mut Criterion) {
-    let n: u32 = std::env::var("KATTOO_BENCH_ENROLLMENTS")
+fn env_number(name: &str, default: u32) -> u32 {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+        .unwrap_or(default)
+}
+
+fn sh(script: &str) {
+    let status = Command::new("sh").args(["-c", script]).status().unwrap();
+    assert!(status.success(), "{script}");
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn line(what: &str, times: &mut [Duration], bytes: u64) {
+    let each: Vec<String> = times
+        .iter()
+        .map(|t| format!("{:.2}", t.as_secs_f64()))
+        .collect();
+    let m = median(times);
+    println!(
+        "{what:<44} median {:>6.2} s  {:>6.0} MB/s   runs: {}",
+        m.as_secs_f64(),
+        bytes as f64 / 1e6 / m.as_secs_f64(),
+        each.join(", ")
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` and `cargo test --benches` ask; there is nothing to list.
+    }
+    let n = env_number("KATTOO_BENCH_ENROLLMENTS", 2000);
+    let rounds = env_number("KATTOO_BENCH_ROUNDS", 3).max(1);
     let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let setup = StationSetup {
-        station_id: StationId::parse("KG1101").unwrap(),
-        name: "Bench".into(),
-        region: "chui".into(),
-        precincts: vec![Precinct::parse("1101").unwrap()],
-        admin_login: "admin".into(),
-        admin_password: "admin-password".into(),
-    };
-    let mut st = Station::init(
-        &tmp.path().join("station"),
-        "bench passphrase",
-        &setup,
-        Config::default(),
-        now,
-    )
-    .unwrap();
-    let session = st.login("admin", "admin-password", now).unwrap();
-    let person: CitizenInput = serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/people/aigul.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let (mut st, session) = common::station(&tmp.path().join("station"));
+
+    let started = Instant::now();
+    let caps = common::captures();
     let mut ids = Vec::new();
-    for i in 0..n {
-        let mut citizen = person.clone();
-        citizen.pin = Some(format!("114031990{:05}", i));
+    for serial in 1..=u64::from(n) {
         let draft = EnrollmentDraft {
-            citizen,
-            captures: captures(i),
+            citizen: common::citizen(serial),
+            captures: common::unique(&caps, serial),
             ..Default::default()
         };
         ids.push(st.enroll(&session, draft, None, now).unwrap().to_string());
     }
+    st.approve(&session, &ids, now).unwrap();
+    eprintln!(
+        "set-up: {n} enrollments stored and approved in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
     let (identity_text, recipient) = batch::new_identity_file("bench");
     let identities = batch::parse_identities(&identity_text).unwrap();
-    let recipients = batch::parse_recipients(&[recipient.clone()]).unwrap();
-    let (_, cert) = st.certificate().unwrap();
+    let recipients = batch::parse_recipients(std::slice::from_ref(&recipient)).unwrap();
+    let (_, certificate) = st.certificate().unwrap();
+    let db = st.store().db();
+    let (head_seq, head_hash) = db.audit_head().unwrap();
+    let audit = batch::verify::audit_jsonl(&db.audit_rows(1, head_seq).unwrap()).unwrap();
+    drop(db);
     let header = BatchHeader {
         station_id: "KG1101".into(),
         sequence: 1,
         previous_sha256: batch::NO_PREVIOUS.into(),
-        audit_head_seq: 1,
-        audit_head_hash: "00".repeat(32),
+        audit_head_seq: head_seq,
+        audit_head_hash: hex::encode(head_hash),
         bagging_date: "2026-11-27".into(),
         mtime: now.unix() as u64,
     };
     let key_seed = st.store().db().station().unwrap().signing_seed;
     let key = kattoo::crypto::StationKey::from_seed(&key_seed).unwrap();
-    let audit = {
-        let rows = st.store().db().audit_rows(1, 1).unwrap();
-        batch::verify::audit_jsonl(&rows).unwrap()
-    };
-    let header = BatchHeader {
-        audit_head_hash: hex::encode(st.store().db().audit_rows(1, 1).unwrap()[0].hash),
-        ..header
+    let contents = Contents {
+        header: &header,
+        audit_jsonl: &audit,
+        certificate: &certificate,
+        key: &key,
+        recipients: &recipients,
     };
 
-    let work = tmp.path().join("work");
-    std::fs::create_dir_all(&work).unwrap();
-    let usb = tmp.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap();
-    let local = work.join("kattoo-KG1101-00001.age");
-    let export = |local: &Path| {
-        let file = std::fs::File::create(local).unwrap();
+    // Where the kept copy, the "stick" and the extracted bag go: `KATTOO_BENCH_DIR`, e.g. a tmpfs
+    // to take the disk out and compare the CPU work alone, or a real stick's mount point.
+    let work = std::env::var_os("KATTOO_BENCH_DIR")
+        .map(|d| tempfile::tempdir_in(d).unwrap())
+        .unwrap_or_else(|| tempfile::tempdir().unwrap());
+    let dir = |name: &str| {
+        let d = work.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    };
+    let (kept, usb, bag) = (dir("kept"), dir("usb"), dir("bag"));
+    let name = "kattoo-KG1101-00001.age";
+    let export = || {
+        let started = Instant::now();
         let mut source = Source {
             station: &st,
             ids: &ids,
         };
-        let (file, sha) = batch::write_batch(
-            file,
-            &header,
+        batch::write_new_batch(
+            &Destination {
+                kept_dir: &kept,
+                medium: &DirMedium(usb.clone()),
+                name,
+            },
+            &contents,
             &mut source,
-            &audit,
-            &cert,
-            &key,
-            &recipients,
+            &mut |_| Ok(()),
             &mut |_| {},
         )
         .unwrap();
-        file.sync_all().unwrap();
-        batch::medium::copy_to_medium(
-            &DirMedium(usb.clone()),
-            local,
-            "kattoo-KG1101-00001.age",
-            &sha,
-            &mut |_| {},
-        )
-        .unwrap();
+        started.elapsed()
     };
-    export(&local);
-    let size = std::fs::metadata(&local).unwrap().len();
-    eprintln!("batch of {n} enrollments: {size} bytes");
+    let clear = |d: &Path| {
+        for e in std::fs::read_dir(d).unwrap() {
+            std::fs::remove_file(e.unwrap().path()).unwrap();
+        }
+    };
 
-    let mut g = c.benchmark_group("export");
-    g.sample_size(10);
-    g.throughput(Throughput::Bytes(size));
-    g.bench_function(format!("kattoo/{n}"), |b| b.iter(|| export(&local)));
-    let have_age = std::process::Command::new("age")
+    // Once to have the batch, and its files extracted for the CLI peers.
+    export();
+    let size = std::fs::metadata(usb.join(name)).unwrap().len();
+    println!(
+        "batch of {n} enrollments: {size} bytes ({:.2} MB per enrollment)",
+        size as f64 / 1e6 / f64::from(n)
+    );
+    let have_age = Command::new("age")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
+    let key_file = tmp.path().join("central.key");
+    std::fs::write(&key_file, &identity_text).unwrap();
     if have_age {
-        // The same bag files on disk, then tar | age -r, synced.
-        let bag = tmp.path().join("bag");
-        std::fs::create_dir_all(&bag).unwrap();
-        let files =
-            batch::verify::read_raw(std::fs::File::open(&local).unwrap(), &identities).unwrap();
-        for (p, bytes) in &files {
-            let path = bag.join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, bytes).unwrap();
-        }
-        let out = tmp.path().join("cli.age");
-        let script = format!(
-            "tar cf - -C '{}' . | age -r {recipient} > '{}' && sync '{}'",
-            bag.display(),
-            out.display(),
-            out.display()
-        );
-        g.bench_function(format!("tar+age-cli/{n}"), |b| {
-            b.iter(|| {
-                assert!(
-                    std::process::Command::new("sh")
-                        .args(["-c", &script])
-                        .status()
-                        .unwrap()
-                        .success()
-                )
-            })
-        });
+        sh(&format!(
+            "age -d -i '{}' '{}' | tar xf - -C '{}'",
+            key_file.display(),
+            usb.join(name).display(),
+            bag.display()
+        ));
     } else {
-        eprintln!("export/tar+age-cli skipped: apt-get install age");
+        eprintln!("the tar | age cases are skipped: apt-get install age");
     }
-    g.finish();
+    let peer = format!(
+        "tar cf - -C '{bag}' . | age -r {recipient} > '{usb}/cli.age' && sync '{usb}/cli.age'",
+        bag = bag.display(),
+        usb = usb.display()
+    );
+    let peer_same_work = format!(
+        "tar cf - -C '{bag}' . | age -r {recipient} | tee '{kept}/cli.age' > '{usb}/cli.age' \
+         && sync '{kept}/cli.age' '{usb}/cli.age' \
+         && dd if='{usb}/cli.age' iflag=nocache count=0 status=none \
+         && sha256sum '{usb}/cli.age' > /dev/null",
+        bag = bag.display(),
+        kept = kept.display(),
+        usb = usb.display()
+    );
+    let timed = |script: &str| {
+        let started = Instant::now();
+        sh(script);
+        started.elapsed()
+    };
 
-    let bytes = std::fs::read(&local).unwrap();
-    let mut g = c.benchmark_group("verify");
-    g.sample_size(10);
-    g.throughput(Throughput::Bytes(size));
-    g.bench_function(format!("batch/{n}"), |b| {
-        b.iter(|| batch::verify_batch(&bytes[..], &identities, None, &mut |_, _| Ok(())).unwrap())
-    });
-    g.finish();
+    let (mut ours, mut plain, mut same) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        clear(&kept);
+        clear(&usb);
+        ours.push(export());
+        if have_age {
+            clear(&kept);
+            clear(&usb);
+            plain.push(timed(&peer));
+            clear(&usb);
+            same.push(timed(&peer_same_work));
+        }
+    }
+    println!("export of {n} enrollments, {rounds} rounds, on this machine in this run:");
+    line(
+        "kattoo export (kept copy + stick, read-back)",
+        &mut ours,
+        size,
+    );
+    if have_age {
+        line("tar | age -r, sync", &mut plain, size);
+        line("tar | age -r | tee, sync both, read-back", &mut same, size);
+        println!(
+            "ratio kattoo / (tar | age -r): {:.2}; kattoo / (same work): {:.2}",
+            median(&mut ours).as_secs_f64() / median(&mut plain).as_secs_f64(),
+            median(&mut ours).as_secs_f64() / median(&mut same).as_secs_f64()
+        );
+    }
 
-    let mut g = c.benchmark_group("central");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(n as u64));
-    g.bench_function(format!("import/{n}"), |b| {
-        b.iter_batched(
-            || {
-                let dir = tempfile::tempdir().unwrap();
-                let mut store = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
-                store
-                    .set_identity(&identity_text, &recipient, "bench")
-                    .unwrap();
-                let mut central = Central::new(store);
-                central.add_station(&cert, "bench").unwrap();
-                (dir, central)
-            },
-            |(_dir, mut central)| central.import_bytes(&bytes, "bench").unwrap(),
-            BatchSize::PerIteration,
+    // Make sure the stick holds kattoo's batch for what follows.
+    clear(&kept);
+    clear(&usb);
+    export();
+    let file = usb.join(name);
+    let mut verify = Vec::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let v = batch::verify_batch(
+            std::io::BufReader::new(std::fs::File::open(&file).unwrap()),
+            &identities,
+            None,
+            &mut |_, _| Ok(()),
         )
-    });
-    g.finish();
-}
+        .unwrap();
+        assert_eq!(v.records.len(), ids.len());
+        verify.push(started.elapsed());
+    }
+    line("batch verify", &mut verify, size);
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+    let mut import = Vec::new();
+    for _ in 0..rounds {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
+        store
+            .set_identity(&identity_text, &recipient, "bench")
+            .unwrap();
+        let mut central = Central::new(store);
+        central.add_station(&certificate, "bench").unwrap();
+        let started = Instant::now();
+        central.import(&file, "bench").unwrap();
+        import.push(started.elapsed());
+    }
+    let m = median(&mut import);
+    line("central import", &mut import, size);
+    println!(
+        "central import: {:.0} records/s",
+        f64::from(n) / m.as_secs_f64()
+    );
+}

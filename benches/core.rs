@@ -23,134 +23,8 @@ use kattoo::station::{EnrollmentDraft, Session, Station, StationSetup};
 use std::hint::black_box;
 use std::path::Path;
 
-const PASSPHRASE: &str = "benchmark station passphrase";
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
-}
-
-/// A deterministic ~110 KB fingerprint-like PNG (ridges plus noise), 400×400, 8-bit gray.
-fn synthetic_finger(seed: u32) -> Vec<u8> {
-    let (w, h) = (400u32, 400u32);
-    let mut state = seed.wrapping_mul(2_654_435_761) | 1;
-    let mut pixels = Vec::with_capacity((w * h) as usize);
-    for y in 0..h {
-        for x in 0..w {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            let (fx, fy) = (x as f32 - 200.0, y as f32 - 200.0);
-            let r = (fx * fx + fy * fy).sqrt() + seed as f32;
-            let ridge = ((r / 4.5).sin() * 90.0 + 128.0) as i32;
-            let noise = (state % 10) as i32 - 5;
-            pixels.push((ridge + noise).clamp(0, 255) as u8);
-        }
-    }
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Grayscale);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_pixel_dims(Some(png::PixelDimensions {
-        xppu: 19685,
-        yppu: 19685,
-        unit: png::Unit::Meter,
-    }));
-    let mut writer = enc.write_header().unwrap();
-    writer.write_image_data(&pixels).unwrap();
-    writer.finish().unwrap();
-    out
-}
-
-fn captures() -> Vec<Capture> {
-    let read = |p: &str| std::fs::read(fixtures().join(p)).unwrap();
-    let mut c = vec![
-        Capture::from_png(
-            BiometricKind::Face,
-            None,
-            read("faces/astronaut.png"),
-            "bench:1",
-        )
-        .unwrap(),
-    ];
-    for (i, pos) in FingerPosition::ALL.into_iter().enumerate() {
-        c.push(
-            Capture::from_png(
-                BiometricKind::Finger,
-                Some(pos),
-                synthetic_finger(i as u32 + 1),
-                "bench:1",
-            )
-            .unwrap(),
-        );
-    }
-    c.push(
-        Capture::from_png(
-            BiometricKind::Signature,
-            None,
-            read("signature.png"),
-            "bench:1",
-        )
-        .unwrap(),
-    );
-    c
-}
-
-/// The captures with a distinct private PNG chunk (`kaTt`, carrying `serial`) before `IEND`, so
-/// every enrollment stores all of its files anew, as a real citizen's would (no deduplication).
-fn unique(caps: &[Capture], serial: u64) -> Vec<Capture> {
-    caps.iter()
-        .map(|c| {
-            let mut c = c.clone();
-            let iend = c.data.len() - 12;
-            let body = serial.to_be_bytes();
-            let mut chunk = (body.len() as u32).to_be_bytes().to_vec();
-            chunk.extend_from_slice(b"kaTt");
-            chunk.extend_from_slice(&body);
-            let crc = crc32(&chunk[4..]);
-            chunk.extend_from_slice(&crc.to_be_bytes());
-            c.data.splice(iend..iend, chunk);
-            c
-        })
-        .collect()
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn citizen(serial: u64) -> CitizenInput {
-    let mut c: CitizenInput =
-        serde_json::from_slice(&std::fs::read(fixtures().join("people/aigul.json")).unwrap())
-            .unwrap();
-    c.pin = Some(format!("114031990{:05}", serial % 100_000));
-    c
-}
-
-fn station(dir: &Path) -> (Station, Session) {
-    let setup = StationSetup {
-        station_id: StationId::parse("KG1101").unwrap(),
-        name: "Bench".into(),
-        region: "chui".into(),
-        precincts: vec![Precinct::parse("1101").unwrap()],
-        admin_login: "admin".into(),
-        admin_password: "admin-password".into(),
-    };
-    let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
-    let mut st = Station::init(dir, PASSPHRASE, &setup, Config::default(), now).unwrap();
-    let session = st.login("admin", "admin-password", now).unwrap();
-    (st, session)
-}
+mod common;
+use common::{PASSPHRASE, captures, citizen, station, unique};
 
 fn bench_commit(c: &mut Criterion) {
     let caps = captures();
@@ -197,6 +71,10 @@ fn bench_commit(c: &mut Criterion) {
     let mut conn = rusqlite::Connection::open(bare_dir.path().join("bare.db")).unwrap();
     conn.pragma_update(None, "key", &*key.pragma_value())
         .unwrap();
+    if let Some(hmac) = key.page_hmac() {
+        conn.pragma_update(None, "cipher_hmac_algorithm", hmac)
+            .unwrap();
+    }
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     conn.execute_batch(

@@ -67,6 +67,17 @@ pub struct Store {
 /// Access to the tables inside a transaction (or for plain reads).
 pub struct Db<'a>(&'a Connection);
 
+/// Gives SQLCipher the key and its page HMAC, before anything is read.
+fn unlock(conn: &Connection, key: &DatabaseKey) -> Result<()> {
+    // A wrong key is reported as our own error; keep SQLCipher from printing its own.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
+    conn.pragma_update(None, "key", &*key.pragma_value())?;
+    if let Some(hmac) = key.page_hmac() {
+        conn.pragma_update(None, "cipher_hmac_algorithm", hmac)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Creates a new encrypted database at `path` with the current schema.
     pub fn create(path: &Path, key: &DatabaseKey) -> Result<Store> {
@@ -83,9 +94,7 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        // A wrong key is reported as our own error; keep SQLCipher from printing its own.
-        conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
-        conn.pragma_update(None, "key", &*key.pragma_value())?;
+        unlock(&conn, key)?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
@@ -109,9 +118,7 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        // A wrong key is reported as our own error; keep SQLCipher from printing its own.
-        conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
-        conn.pragma_update(None, "key", &*key.pragma_value())?;
+        unlock(&conn, key)?;
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         }) {

@@ -16,6 +16,21 @@ fn key(passphrase: &str) -> DatabaseKey {
         t: 1,
         p: 1,
         salt: "00".repeat(16),
+        page_hmac: Some(crate::crypto::PAGE_HMAC.into()),
+    }
+    .derive(passphrase)
+    .unwrap()
+}
+
+/// The key of a station made before kdf.json recorded the page HMAC (SQLCipher's default).
+fn key_of_an_older_station(passphrase: &str) -> DatabaseKey {
+    KdfParams {
+        kdf: "argon2id".into(),
+        m_kib: 8,
+        t: 1,
+        p: 1,
+        salt: "00".repeat(16),
+        page_hmac: None,
     }
     .derive(passphrase)
     .unwrap()
@@ -166,14 +181,18 @@ fn a_version_1_database_is_migrated_and_keeps_its_rows() {
     let path = dir.path().join("kattoo.db");
     {
         let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "key", &*key("right").pragma_value())
-            .unwrap();
+        conn.pragma_update(
+            None,
+            "key",
+            &*key_of_an_older_station("right").pragma_value(),
+        )
+        .unwrap();
         conn.execute_batch(include_str!("../../fixtures/store/schema-v1.sql"))
             .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
     }
 
-    let store = Store::open(&path, &key("right")).unwrap();
+    let store = Store::open(&path, &key_of_an_older_station("right")).unwrap();
     assert_eq!(user_version(&store).unwrap(), SCHEMA_VERSION);
     assert_eq!(SCHEMA_VERSION, 4);
 
@@ -324,4 +343,38 @@ fn a_fresh_store_passes_the_integrity_check() {
     let store = fresh(dir.path());
     assert_eq!(store.integrity_check(), Ok(()));
     assert_eq!(store.db().audit_head().unwrap(), (0, [0; 32]));
+}
+
+#[test]
+fn a_station_made_before_the_page_hmac_was_recorded_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = |page_hmac: &str| {
+        KdfParams {
+            page_hmac: Some(page_hmac.into()),
+            ..serde_json::from_str(r#"{"kdf":"argon2id","m_kib":8,"t":1,"p":1,"salt":"00000000000000000000000000000000"}"#).unwrap()
+        }
+        .derive("right")
+        .unwrap()
+    };
+    // An older station's kdf.json names no page HMAC: SQLCipher's default (SHA-512) applies.
+    let old: KdfParams = serde_json::from_str(
+        r#"{"kdf":"argon2id","m_kib":8,"t":1,"p":1,"salt":"00000000000000000000000000000000"}"#,
+    )
+    .unwrap();
+    assert_eq!(old.page_hmac, None);
+    let path = dir.path().join("old.db");
+    drop(Store::create(&path, &old.derive("right").unwrap()).unwrap());
+    Store::open(&path, &key_of_an_older_station("right")).unwrap();
+    Store::open(&path, &key("HMAC_SHA512")).unwrap();
+    // The setting is real: the same key with the other HMAC does not open that file.
+    assert!(matches!(
+        Store::open(&path, &key("HMAC_SHA256")),
+        Err(Error::WrongPassphrase(_))
+    ));
+    // A value SQLCipher would not know is refused before any file is touched.
+    let bad = KdfParams {
+        page_hmac: Some("HMAC_MD5".into()),
+        ..old
+    };
+    assert!(bad.derive("right").is_err());
 }

@@ -86,6 +86,10 @@ fn tamper(kiosk: &Kiosk, sql: &str, params: impl rusqlite::Params) {
     let conn = rusqlite::Connection::open(kiosk.data.join("kattoo.db")).unwrap();
     conn.pragma_update(None, "key", &*key.pragma_value())
         .unwrap();
+    if let Some(hmac) = key.page_hmac() {
+        conn.pragma_update(None, "cipher_hmac_algorithm", hmac)
+            .unwrap();
+    }
     assert_eq!(conn.execute(sql, params).unwrap(), 1, "{sql}");
 }
 
