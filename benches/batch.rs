@@ -13,7 +13,7 @@
 //!   `tar cf - | age -r` (Debian's `age`) into a file, then `sync FILE`. The issue's peer.
 //! - `tar | age -r | tee`, kept copy and read-back: the peer doing the same safety work as
 //!   kattoo: the output written to a kept copy and the "stick", both synced, then the stick's
-//!   file read back past the page cache (`dd iflag=nocache` then `sha256sum`).
+//!   file read back past the page cache (`dd iflag=nocache`, then `openssl dgst -sha256`, which uses the SHA extensions as kattoo does).
 //!
 //! `KATTOO_BENCH_DIR` puts the kept copy, the stick and the bag elsewhere (a tmpfs such as
 //! /dev/shm compares the CPU work alone; a stick's mount point measures a real stick).
@@ -224,7 +224,7 @@ fn main() {
         "tar cf - -C '{bag}' . | age -r {recipient} | tee '{kept}/cli.age' > '{usb}/cli.age' \
          && sync '{kept}/cli.age' '{usb}/cli.age' \
          && dd if='{usb}/cli.age' iflag=nocache count=0 status=none \
-         && sha256sum '{usb}/cli.age' > /dev/null",
+         && openssl dgst -sha256 '{usb}/cli.age' > /dev/null",
         bag = bag.display(),
         kept = kept.display(),
         usb = usb.display()
