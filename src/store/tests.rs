@@ -8,29 +8,25 @@ use crate::domain::{Enrollment, RegistrationId, Role, Signed, StationId, Timesta
 use crate::station::tests::{draft, now};
 use sha2::{Digest, Sha256};
 
-/// A database key from a cheap KDF (the real parameters are slow, and not what is tested here).
+/// A database key from a cheap KDF (the real parameters are slow, and not what is tested here),
+/// with the page HMAC new stations use.
 fn key(passphrase: &str) -> DatabaseKey {
-    KdfParams {
-        kdf: "argon2id".into(),
-        m_kib: 8,
-        t: 1,
-        p: 1,
-        salt: "00".repeat(16),
-        page_hmac: Some(crate::crypto::PAGE_HMAC.into()),
-    }
-    .derive(passphrase)
-    .unwrap()
+    cheap_key(passphrase, Some(crate::crypto::PAGE_HMAC))
 }
 
 /// The key of a station made before kdf.json recorded the page HMAC (SQLCipher's default).
 fn key_of_an_older_station(passphrase: &str) -> DatabaseKey {
+    cheap_key(passphrase, None)
+}
+
+fn cheap_key(passphrase: &str, page_hmac: Option<&str>) -> DatabaseKey {
     KdfParams {
         kdf: "argon2id".into(),
         m_kib: 8,
         t: 1,
         p: 1,
         salt: "00".repeat(16),
-        page_hmac: None,
+        page_hmac: page_hmac.map(Into::into),
     }
     .derive(passphrase)
     .unwrap()
@@ -348,14 +344,7 @@ fn a_fresh_store_passes_the_integrity_check() {
 #[test]
 fn a_station_made_before_the_page_hmac_was_recorded_still_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let key = |page_hmac: &str| {
-        KdfParams {
-            page_hmac: Some(page_hmac.into()),
-            ..serde_json::from_str(r#"{"kdf":"argon2id","m_kib":8,"t":1,"p":1,"salt":"00000000000000000000000000000000"}"#).unwrap()
-        }
-        .derive("right")
-        .unwrap()
-    };
+    let key = |page_hmac: &str| cheap_key("right", Some(page_hmac));
     // An older station's kdf.json names no page HMAC: SQLCipher's default (SHA-512) applies.
     let old: KdfParams = serde_json::from_str(
         r#"{"kdf":"argon2id","m_kib":8,"t":1,"p":1,"salt":"00000000000000000000000000000000"}"#,
