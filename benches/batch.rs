@@ -12,7 +12,7 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use kattoo::batch::{self, BatchHeader, BatchSource, DirMedium, RecordFiles};
-use kattoo::central::{Central, CentralStore, SqliteCentral};
+use kattoo::central::{Central, CentralKey, SqliteCentral};
 use kattoo::config::Config;
 use kattoo::crypto::Signature;
 use kattoo::domain::address::Precinct;
@@ -150,7 +150,7 @@ fn bench(c: &mut Criterion) {
     }
     let (identity_text, recipient) = batch::new_identity_file("bench");
     let identities = batch::parse_identities(&identity_text).unwrap();
-    let recipients = batch::parse_recipients(&[recipient.clone()]).unwrap();
+    let recipients = batch::parse_recipients(std::slice::from_ref(&recipient)).unwrap();
     let (_, cert) = st.certificate().unwrap();
     let header = BatchHeader {
         station_id: "KG1101".into(),
@@ -259,6 +259,7 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    let key = CentralKey::new(identities.clone());
     let mut g = c.benchmark_group("central");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
@@ -266,15 +267,12 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let dir = tempfile::tempdir().unwrap();
-                let mut store = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
-                store
-                    .set_identity(&identity_text, &recipient, "bench")
-                    .unwrap();
+                let store = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
                 let mut central = Central::new(store);
                 central.add_station(&cert, "bench").unwrap();
                 (dir, central)
             },
-            |(_dir, mut central)| central.import_bytes(&bytes, "bench").unwrap(),
+            |(_dir, mut central)| central.import_reader(&bytes[..], &key, "bench").unwrap(),
             BatchSize::PerIteration,
         )
     });
