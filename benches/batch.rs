@@ -27,7 +27,7 @@ mod common;
 use kattoo::batch::{
     self, BatchHeader, BatchSource, Contents, Destination, DirMedium, RecordFiles,
 };
-use kattoo::central::{Central, CentralStore, SqliteCentral};
+use kattoo::central::{Central, CentralKey, SqliteCentral};
 use kattoo::crypto::Signature;
 use kattoo::domain::Timestamp;
 use kattoo::station::{EnrollmentDraft, Station};
@@ -284,6 +284,7 @@ fn main() {
     }
     line("batch verify", &mut verify, size);
 
+    let central_key = CentralKey::new(identities.clone());
     let mut import = Vec::new();
     for _ in 0..rounds {
         let dir = tempfile::tempdir().unwrap();
@@ -294,7 +295,7 @@ fn main() {
         let mut central = Central::new(store);
         central.add_station(&certificate, "bench").unwrap();
         let started = Instant::now();
-        central.import(&file, "bench").unwrap();
+        central.import(&file, &central_key, "bench").unwrap();
         import.push(started.elapsed());
     }
     let m = median(&mut import);

@@ -7,7 +7,10 @@
 
 use kattoo::batch::bag::{self, BagInfo};
 use kattoo::batch::{self, DirMedium, Medium, MediumFile};
-use kattoo::central::{Central, CentralStore, Error as CentralError, ImportOutcome, SqliteCentral};
+use kattoo::central::{
+    AcceptedBatch, Central, CentralKey, CentralStore, Error as CentralError, ImportOutcome,
+    ImportTransaction, SqliteCentral, StationEntry, StoredIdentity,
+};
 use kattoo::config::Config;
 use kattoo::crypto::{PublicKey, StationKey};
 use kattoo::domain::address::Precinct;
@@ -15,9 +18,11 @@ use kattoo::domain::enrollment::verify_record;
 use kattoo::domain::{BiometricKind, Capture, CitizenInput, FingerPosition, StationId, Timestamp};
 use kattoo::station::{EnrollmentDraft, Session, Station, StationSetup};
 use kattoo::store::RecordStatus;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use tempfile::TempDir;
 
 const PASSPHRASE: &str = "batch test passphrase";
@@ -160,7 +165,7 @@ impl Fixture {
         )
     }
 
-    fn central(&self) -> Central<SqliteCentral> {
+    fn central(&self) -> (Central<SqliteCentral>, CentralKey) {
         central_with(&self.tmp.path().join("central.sqlite"), &self.identity)
     }
 
@@ -178,19 +183,19 @@ impl Fixture {
     }
 }
 
-fn central_with(db: &Path, identity: &str) -> Central<SqliteCentral> {
-    let mut store = SqliteCentral::open(db).unwrap();
-    if store.identity().unwrap().is_none() {
-        let recipient = identity
-            .lines()
-            .find_map(|l| l.strip_prefix("# public key: "))
-            .unwrap()
-            .to_owned();
-        store
-            .set_identity(identity, &recipient, "2026-11-27T06:00:00Z")
-            .unwrap();
-    }
-    Central::new(store)
+/// Central over a database at `db`, with the key of the plain identity file `identity` at hand
+/// (the passphrase-protected identity is tested in `src/central` and by the CLI tests below).
+fn central_with(db: &Path, identity: &str) -> (Central<SqliteCentral>, CentralKey) {
+    let key = CentralKey::new(batch::parse_identities(identity).unwrap());
+    (Central::new(SqliteCentral::open(db).unwrap()), key)
+}
+
+/// Biometric files committed to the central database at `db` (read by a connection of its own).
+fn biometric_rows(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM biometrics", [], |r| r.get(0))
+        .unwrap()
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -222,10 +227,10 @@ fn round_trip_kiosk_export_central_import() {
         Err(kattoo::station::Error::Invalid(_))
     ));
 
-    let mut central = f.central();
+    let (mut central, key) = f.central();
     central.add_station(&f.certificate(), "t").unwrap();
     let file = usb.join(&out.file_name);
-    match central.import(&file, "t").unwrap() {
+    match central.import(&file, &key, "t").unwrap() {
         ImportOutcome::Imported {
             records,
             gap,
@@ -260,7 +265,7 @@ fn round_trip_kiosk_export_central_import() {
     assert_eq!(verified.biometric_files, 36);
     // The same file again is a no-op.
     assert_eq!(
-        central.import(&file, "t").unwrap(),
+        central.import(&file, &key, "t").unwrap(),
         ImportOutcome::AlreadyImported {
             station_id: "KG1101".into(),
             sequence: 1
@@ -284,7 +289,9 @@ fn round_trip_kiosk_export_central_import() {
         verified.info.audit_head_seq + 1
     );
     assert!(matches!(
-        central.import(&usb.join(&out2.file_name), "t").unwrap(),
+        central
+            .import(&usb.join(&out2.file_name), &key, "t")
+            .unwrap(),
         ImportOutcome::Imported {
             records: 1,
             gap: None,
@@ -300,6 +307,138 @@ fn round_trip_kiosk_export_central_import() {
         ),
         (4, 2, 0)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Central streams a batch: biometrics reach its store while the file is still being read, and a
+// refusal rolls them back.
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    read: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Central's SQLite store, noting how many bytes of the batch had been read at each staged
+/// biometric.
+struct Spy {
+    inner: SqliteCentral,
+    read: Rc<Cell<u64>>,
+    staged_at: Rc<RefCell<Vec<u64>>>,
+}
+
+struct SpyImport<'a> {
+    inner: kattoo::central::SqliteImport<'a>,
+    read: Rc<Cell<u64>>,
+    staged_at: Rc<RefCell<Vec<u64>>>,
+}
+
+type CentralResult<T> = Result<T, CentralError>;
+
+impl ImportTransaction for SpyImport<'_> {
+    fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> CentralResult<()> {
+        self.staged_at.borrow_mut().push(self.read.get());
+        self.inner.put_biometric(sha256, data)
+    }
+    fn commit(self, b: &AcceptedBatch, v: &batch::VerifiedBatch) -> CentralResult<()> {
+        self.inner.commit(b, v)
+    }
+}
+
+impl CentralStore for Spy {
+    type Import<'a> = SpyImport<'a>;
+    fn identity(&self) -> CentralResult<Option<StoredIdentity>> {
+        self.inner.identity()
+    }
+    fn set_identity(&mut self, p: &[u8], r: &str, at: &str) -> CentralResult<()> {
+        self.inner.set_identity(p, r, at)
+    }
+    fn add_station(&mut self, s: &StationEntry, c: &[u8]) -> CentralResult<()> {
+        self.inner.add_station(s, c)
+    }
+    fn station(&self, id: &str) -> CentralResult<Option<StationEntry>> {
+        self.inner.station(id)
+    }
+    fn stations(&self) -> CentralResult<Vec<StationEntry>> {
+        self.inner.stations()
+    }
+    fn batch_by_sha(&self, sha256: &str) -> CentralResult<Option<(String, u64)>> {
+        self.inner.batch_by_sha(sha256)
+    }
+    fn batches(&self, id: &str) -> CentralResult<Vec<AcceptedBatch>> {
+        self.inner.batches(id)
+    }
+    fn record_count(&self, id: &str) -> CentralResult<u64> {
+        self.inner.record_count(id)
+    }
+    fn pin_elsewhere(&self, pin: &str, id: &str) -> CentralResult<Vec<(String, String)>> {
+        self.inner.pin_elsewhere(pin, id)
+    }
+    fn begin_import(&self) -> CentralResult<SpyImport<'_>> {
+        Ok(SpyImport {
+            inner: self.inner.begin_import()?,
+            read: self.read.clone(),
+            staged_at: self.staged_at.clone(),
+        })
+    }
+}
+
+#[test]
+fn central_streams_a_batch_into_its_store_and_a_refusal_rolls_it_back() {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(8, 0);
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    let file = usb.join(&out.file_name);
+    let size = std::fs::metadata(&file).unwrap().len();
+    let db = f.tmp.path().join("central.sqlite");
+
+    // Unknown station: refused once the bag was read, its biometrics already staged: none stays.
+    let (mut central, key) = f.central();
+    let err = central.import(&file, &key, "t").unwrap_err();
+    assert!(matches!(err, CentralError::UnknownStation(_)), "{err}");
+    assert_eq!(biometric_rows(&db), 0);
+    drop(central);
+
+    // Each biometric reaches the store as it streams past, long before the batch is read whole.
+    let read = Rc::new(Cell::new(0));
+    let staged_at = Rc::new(RefCell::new(Vec::new()));
+    let mut central = Central::new(Spy {
+        inner: SqliteCentral::open(&db).unwrap(),
+        read: read.clone(),
+        staged_at: staged_at.clone(),
+    });
+    central.add_station(&f.certificate(), "t").unwrap();
+    let input = Counting {
+        inner: io::BufReader::new(std::fs::File::open(&file).unwrap()),
+        read: read.clone(),
+    };
+    assert!(matches!(
+        central.import_reader(input, &key, "t").unwrap(),
+        ImportOutcome::Imported { records: 8, .. }
+    ));
+    assert_eq!(read.get(), size);
+    let staged_at = staged_at.borrow().clone();
+    // Every biometric file once (tiny PNGs repeat across citizens; a batch carries each once).
+    assert_eq!(staged_at.len() as i64, biometric_rows(&db));
+    let (first, last) = (staged_at[0], *staged_at.last().unwrap());
+    assert!(
+        first < last && first < size,
+        "biometrics staged after {first}..{last} of {size} bytes"
+    );
+    // Read again whole, the same batch is the same no-op as from its file.
+    assert!(matches!(
+        central.import_reader(&std::fs::read(&file).unwrap()[..], &key, "t"),
+        Ok(ImportOutcome::AlreadyImported { sequence: 1, .. })
+    ));
 }
 
 #[test]
@@ -570,17 +709,17 @@ fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
         assert_eq!((next.sequence, next.records, next.resumed), (2, 1, false));
 
         // Central takes batch 1 from either stick as one batch, then batch 2 after it.
-        let mut central = f.central();
+        let (mut central, key) = f.central();
         central.add_station(&f.certificate(), "t").unwrap();
         if moment == "before read-back" {
             assert!(matches!(
-                central.import(&usb.join(&out.file_name), "t").unwrap(),
+                central.import(&usb.join(&out.file_name), &key, "t").unwrap(),
                 ImportOutcome::Imported { records: 2, .. }
             ));
         }
         for file in [&out.file_name, &next.file_name] {
             assert!(matches!(
-                central.import(&usb2.join(file), "t").unwrap(),
+                central.import(&usb2.join(file), &key, "t").unwrap(),
                 ImportOutcome::Imported { gap: None, .. } | ImportOutcome::AlreadyImported { .. }
             ));
         }
@@ -799,18 +938,24 @@ fn vectors() {
     let mut seen_failures = std::collections::BTreeSet::new();
     for case in &cases {
         let tmp = tempfile::tempdir().unwrap();
-        let mut central = central_with(&tmp.path().join("c.sqlite"), &identity);
+        let db = tmp.path().join("c.sqlite");
+        let (mut central, key) = central_with(&db, &identity);
         if case.register {
             central.add_station(&cert, "t").unwrap();
         }
         for b in &case.before {
-            let r = central.import(&dir.join(b), "t");
+            let r = central.import(&dir.join(b), &key, "t");
             assert!(r.is_ok(), "{}: importing {b} first: {r:?}", case.name);
         }
-        let got = outcome(&central.import(&dir.join(&case.file), "t"));
+        let before = biometric_rows(&db);
+        let got = outcome(&central.import(&dir.join(&case.file), &key, "t"));
         assert_eq!(got, case.expect, "case {}", case.name);
         if case.expect != "success" {
             seen_failures.insert(case.expect.clone());
+        }
+        if !case.expect.starts_with("success") {
+            // Biometrics staged while the batch streamed past were rolled back with the refusal.
+            assert_eq!(biometric_rows(&db), before, "case {}", case.name);
         }
         if let Some(code) = case.verify_exit {
             crate::util::bare_cmd()
@@ -965,22 +1110,51 @@ fn cli_export_verify_import_report() {
     );
     kiosk.admin(&["approve", &id]).assert().success();
     let db = kiosk.path("central.sqlite");
-    let key = kiosk.path("central-key.txt");
-    let central = |args: &[&str]| {
+    let key = kiosk.path("central-key.age");
+    let central_without_passphrase = |args: &[&str]| {
         let mut cmd = bare_cmd();
         cmd.arg("central").arg("--db").arg(&db).args(args);
         cmd
     };
+    let central = |args: &[&str]| {
+        let mut cmd = central_without_passphrase(args);
+        cmd.env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE);
+        cmd
+    };
+    // No passphrase to be had (no variable, no file, no terminal): nothing is created.
+    central_without_passphrase(&["init", "--identity", key.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot prompt for a secret"));
+    assert!(!key.exists());
     let init = central(&["init", "--identity", key.to_str().unwrap()])
         .assert()
-        .success();
+        .success()
+        .stderr(format!(
+            "central's identity is in {k}, encrypted with the central passphrase: `age -d -i {k}` asks for it\n",
+            k = key.display()
+        ));
     let recipient = stdout(&init).trim().to_owned();
     assert!(
         recipient.starts_with("age1") && recipient.len() == 62,
         "{recipient}"
     );
-    // A second init is refused.
-    central(&["init"]).assert().code(5);
+    // The identity file is what `age -p` writes (scrypt), readable by its owner only; neither it
+    // nor the database holds the secret key in the clear.
+    let protected = std::fs::read(&key).unwrap();
+    assert!(protected.starts_with(b"age-encryption.org/v1\n-> scrypt "));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    for f in [&key, &db] {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(!bytes.windows(15).any(|w| w == b"AGE-SECRET-KEY-"), "{f:?}");
+    }
+    // A second init is refused before any passphrase is asked for.
+    central_without_passphrase(&["init"]).assert().code(5);
 
     let usb = kiosk.path("usb");
     std::fs::create_dir(&usb).unwrap();
@@ -1023,13 +1197,23 @@ fn cli_export_verify_import_report() {
     let cert = certs.join("station-KG1101.json");
     let pubkey = certs.join("station-KG1101.pub");
 
-    bare_cmd()
-        .args(["batch", "verify"])
-        .arg(&file)
-        .arg("--identity")
-        .arg(&key)
-        .arg("--station-key")
-        .arg(&cert)
+    // `batch verify` opens the passphrase-protected identity file too, given the passphrase.
+    let verify = || {
+        let mut cmd = bare_cmd();
+        cmd.args(["batch", "verify"])
+            .arg(&file)
+            .arg("--identity")
+            .arg(&key)
+            .arg("--station-key")
+            .arg(&cert);
+        cmd
+    };
+    verify()
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot prompt for a secret"));
+    verify()
+        .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE)
         .assert()
         .success()
         .stdout(predicates::str::starts_with(
@@ -1045,6 +1229,25 @@ fn cli_export_verify_import_report() {
     central(&["add-station", cert.to_str().unwrap()])
         .assert()
         .success();
+    // A wrong passphrase (from --passphrase-file, which wins over the variable): refused with
+    // exit 3, nothing imported.
+    let wrong = kiosk.path("wrong-passphrase.txt");
+    std::fs::write(&wrong, "not the central passphrase\n").unwrap();
+    central(&[
+        "--passphrase-file",
+        wrong.to_str().unwrap(),
+        "import",
+        file.to_str().unwrap(),
+    ])
+    .assert()
+    .code(3)
+    .stdout("")
+    .stderr(
+        "kattoo: wrong central passphrase: central's identity does not open with it; type it again (or correct KATTOO_CENTRAL_PASSPHRASE or the --passphrase-file)\n",
+    );
+    central(&["report"]).assert().success().stdout(
+        "station       records  batches   last  gaps\nKG1101              0        0      0  -\n",
+    );
     central(&["import", file.to_str().unwrap()])
         .assert()
         .success()
@@ -1062,4 +1265,162 @@ fn cli_export_verify_import_report() {
     central(&["report"]).assert().success().stdout(
         "station       records  batches   last  gaps\nKG1101              1        1      1  -\n",
     );
+
+    // The Debian `age` CLI opens the identity file with the passphrase, without kattoo: as an
+    // encrypted identity file (`age -d -i`) and as a passphrase-encrypted file (`age -d`). It
+    // reads passphrases from a terminal only, so a pseudo-terminal types it.
+    if !have("age", &["--version"]) || !have("python3", &["-c", "import pty"]) {
+        eprintln!("age CLI part skipped: apt-get install age (and python3 for its terminal)");
+        return;
+    }
+    let bag = kiosk.path("bag.tar");
+    let opened = age_with_passphrase(
+        CENTRAL_PASSPHRASE,
+        &[
+            "-d",
+            "-i",
+            key.to_str().unwrap(),
+            "-o",
+            bag.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stdout)
+    );
+    let listing = std::process::Command::new("tar")
+        .arg("tf")
+        .arg(&bag)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listing.stdout).contains("bagit.txt"));
+    let plain = kiosk.path("central-key.txt");
+    let opened = age_with_passphrase(
+        CENTRAL_PASSPHRASE,
+        &["-d", "-o", plain.to_str().unwrap(), key.to_str().unwrap()],
+    );
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stdout)
+    );
+    let text = std::fs::read_to_string(&plain).unwrap();
+    assert!(
+        text.contains(&format!("# public key: {recipient}\n")),
+        "{recipient}"
+    );
+    assert!(text.contains("\nAGE-SECRET-KEY-1"));
+    let refused = age_with_passphrase(
+        "not the central passphrase",
+        &[
+            "-d",
+            "-i",
+            key.to_str().unwrap(),
+            "-o",
+            kiosk.path("no.tar").to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+}
+
+/// The central passphrase of the CLI tests.
+const CENTRAL_PASSPHRASE: &str = "central passphrase for tests";
+
+/// Runs `age args…` on a pseudo-terminal (Python's `pty`), typing `passphrase` at every prompt.
+/// Its terminal output is in `stdout`.
+fn age_with_passphrase(passphrase: &str, args: &[&str]) -> std::process::Output {
+    const DRIVER: &str = r#"
+import os, pty, signal, sys, time
+signal.alarm(120)
+answer = sys.argv[1].encode() + b"\n"
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("age", ["age"] + sys.argv[2:])
+seen = b""
+while True:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    if b"passphrase" in chunk.lower():
+        time.sleep(0.05)
+        os.write(fd, answer)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    std::process::Command::new("python3")
+        .args(["-c", DRIVER, passphrase])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
+    use crate::util::{bare_cmd, stdout};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("central.sqlite");
+    // A central database from before passphrases, its identity (the vectors' key) in plain text.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            &std::fs::read_to_string(crate::util::fixture("central/schema-0.sql")).unwrap(),
+        )
+        .unwrap();
+    let central = |args: &[&str]| {
+        let mut cmd = bare_cmd();
+        cmd.arg("central")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE);
+        cmd
+    };
+    let batch1 = vectors_dir().join("valid-1.age");
+    // It opens (migrated) and reports, but import refuses it and says what to run.
+    central(&["report"]).assert().success().stdout(
+        "station       records  batches   last  gaps\nKG1101              0        0      0  -\n",
+    );
+    central(&["import", batch1.to_str().unwrap()])
+        .assert()
+        .code(5)
+        .stdout("")
+        .stderr(
+            "kattoo: central's identity in this database is stored without a passphrase (by an older kattoo): run `kattoo central protect-identity` once to encrypt it; the key and the recipient stay the same\n",
+        );
+    let key = tmp.path().join("central-key.age");
+    let done = central(&["protect-identity", "--identity", key.to_str().unwrap()])
+        .assert()
+        .success();
+    let recipient = "age1jcla6dckfquxcgemttp4h0mxw6ea33xvj7asvuhlsmx6ck3wt58qeywegf";
+    assert_eq!(
+        stdout(&done),
+        format!(
+            "central's identity ({recipient}) is now encrypted with the central passphrase; copies of {} made before still hold it in plain text: destroy them\n",
+            db.display()
+        )
+    );
+    assert!(
+        std::fs::read(&key)
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(15).any(|w| w == b"AGE-SECRET-KEY-"));
+    central(&["protect-identity"]).assert().code(5);
+    // The same key, now behind the passphrase, opens the batches encrypted to it.
+    central(&["import", batch1.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(format!(
+            "{}: batch 1 of KG1101 imported, 2 records\n",
+            batch1.display()
+        ));
 }

@@ -17,6 +17,9 @@ use std::io::{self, Read};
 
 /// The largest non-biometric file accepted (records, audit, tag files).
 const MAX_SMALL_FILE: u64 = 64 << 20;
+/// The largest biometric file accepted. Each is held in memory once, on its way to the sink, so
+/// this bounds the verifier's memory whatever the batch size; real ones are well under 10 MiB.
+const MAX_BIOMETRIC_FILE: u64 = 64 << 20;
 
 /// One verified record.
 #[derive(Debug, Clone)]
@@ -121,14 +124,12 @@ pub fn verify_batch<R: Read>(
             return Err(Error::ExtraFile(format!("{path} (twice in the archive)")));
         }
         let mut bytes = Vec::new();
-        if path.starts_with("data/biometrics/") {
+        if let Some(name) = path.strip_prefix("data/biometrics/") {
+            if size > MAX_BIOMETRIC_FILE {
+                return Err(Error::Malformed(format!("{path} is {size} bytes")));
+            }
             r.read_to_end(&mut bytes).map_err(damaged)?;
-            let name_hash = path["data/biometrics/".len()..]
-                .split('.')
-                .next()
-                .unwrap_or("")
-                .to_owned();
-            biometric(&name_hash, &bytes)?;
+            biometric(name.split('.').next().unwrap_or(""), &bytes)?;
         } else {
             if size > MAX_SMALL_FILE {
                 return Err(Error::Malformed(format!("{path} is {size} bytes")));

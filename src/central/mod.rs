@@ -4,15 +4,23 @@
 //! the SQLite store ([`SqliteCentral`], plain unencrypted SQLite) can be joined by a PostgreSQL one.
 //! Per station, batch sequences strictly increase: the same file twice is a no-op, a sequence at
 //! or below the last accepted one is refused, a jump is accepted and the gap reported.
+//!
+//! A batch is never held in memory whole ([`Central::import`]): its biometrics go into the store inside
+//! an open import transaction as they stream past, and a refusal rolls them back. Central's age
+//! identity is kept encrypted to a passphrase ([`identity`]); [`Central::unlock`] opens it.
 
+pub mod identity;
+mod import;
 mod sqlite;
+#[cfg(test)]
+mod tests;
 
-pub use sqlite::SqliteCentral;
+pub use identity::CentralKey;
+pub use sqlite::{SqliteCentral, SqliteImport};
 
 use crate::batch::{self, StationCertificate, VerifiedBatch};
 use crate::crypto::PublicKey;
-use std::collections::BTreeMap;
-use std::path::Path;
+use zeroize::Zeroizing;
 
 /// Central errors; each refusal has its own variant (and CLI exit code).
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +76,26 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "batch file {0} changed while it was being read: copy it off the medium and import the copy"
+    )]
+    Changed(String),
+    #[error(
+        "wrong central passphrase: central's identity does not open with it; type it again (or correct KATTOO_CENTRAL_PASSPHRASE or the --passphrase-file)"
+    )]
+    WrongPassphrase,
+    #[error(
+        "the central passphrase is empty: choose one and keep it safe; without it no batch opens"
+    )]
+    EmptyPassphrase,
+    #[error(
+        "central's identity in this database is stored without a passphrase (by an older kattoo): run `kattoo central protect-identity` once to encrypt it; the key and the recipient stay the same"
+    )]
+    UnprotectedIdentity,
+    #[error("central's identity is already protected by a passphrase: nothing to do")]
+    AlreadyProtected,
+    #[error("central identity file {0}")]
+    IdentityFile(String),
 }
 
 /// Result alias for central.
@@ -132,11 +160,35 @@ pub struct StationSummary {
     pub gaps: Vec<u64>,
 }
 
-/// Where central keeps its state. One method per question the rules ask.
+/// Central's identity as its store holds it.
+pub struct StoredIdentity {
+    pub secret: IdentitySecret,
+    /// Its recipient (`age1…`), which stations encrypt to.
+    pub recipient: String,
+    pub created_at: String,
+}
+
+/// The secret half of central's identity, as stored.
+pub enum IdentitySecret {
+    /// The identity file encrypted to central's passphrase (age scrypt), as `age -p` writes it.
+    Protected(Vec<u8>),
+    /// The identity file in plain text, as kattoo kept it before passphrases. Import refuses it
+    /// until [`Central::protect_identity`] has encrypted it.
+    Plain(Zeroizing<String>),
+}
+
+/// Where central keeps its state. One method per question the rules ask, and an import
+/// transaction ([`CentralStore::begin_import`]) that a batch streams into.
 pub trait CentralStore {
-    /// Central's age identity (secret) and recipient, once initialised.
-    fn identity(&self) -> Result<Option<(String, String)>>;
-    fn set_identity(&mut self, secret: &str, recipient: &str, at: &str) -> Result<()>;
+    /// The open import of one batch.
+    type Import<'a>: ImportTransaction
+    where
+        Self: 'a;
+    /// Central's identity, once initialised.
+    fn identity(&self) -> Result<Option<StoredIdentity>>;
+    /// Stores central's passphrase-protected identity file, replacing a plain one (whose bytes
+    /// the store must not leave behind).
+    fn set_identity(&mut self, protected: &[u8], recipient: &str, created_at: &str) -> Result<()>;
     fn add_station(&mut self, s: &StationEntry, certificate: &[u8]) -> Result<()>;
     fn station(&self, id: &str) -> Result<Option<StationEntry>>;
     fn stations(&self) -> Result<Vec<StationEntry>>;
@@ -147,13 +199,30 @@ pub trait CentralStore {
     fn record_count(&self, station_id: &str) -> Result<u64>;
     /// Records at stations other than `station_id` that hold `pin`: (station, registration id).
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>>;
-    /// Stores a verified batch, its records, biometrics and audit rows, all or nothing.
-    fn import(
-        &mut self,
-        batch: &AcceptedBatch,
-        verified: &VerifiedBatch,
-        biometrics: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<()>;
+    /// Opens the import of one batch. The rules read the store (`&self`) while it is open; the
+    /// reads may or may not see what the import staged, and a concurrent import of the same
+    /// batch is refused at commit by the keys of batches: (station, sequence) and the file's
+    /// SHA-256 are each unique.
+    fn begin_import(&self) -> Result<Self::Import<'_>>;
+}
+
+/// One batch being imported: everything written through it is kept at [`commit`] or not at all.
+/// Dropping it without `commit` (a refusal, an error, a panic) rolls everything back.
+///
+/// [`commit`]: ImportTransaction::commit
+pub trait ImportTransaction {
+    /// Stages one biometric file under the SHA-256 its name gives (once: a file central already
+    /// holds is skipped). Called as the file streams past, before the batch is verified.
+    fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()>;
+    /// Writes the accepted batch, its records and audit rows, and commits with the biometrics.
+    fn commit(self, batch: &AcceptedBatch, verified: &VerifiedBatch) -> Result<()>;
+}
+
+/// A new or newly protected identity: the passphrase-protected identity file, byte for byte
+/// what `age -p` would write, and its recipient.
+pub struct ProtectedIdentity {
+    pub file: Vec<u8>,
+    pub recipient: String,
 }
 
 /// Central over a store.
@@ -161,12 +230,8 @@ pub struct Central<S: CentralStore> {
     store: S,
 }
 
-fn mask(pin: &str) -> String {
-    let keep = pin.len().saturating_sub(4);
-    format!("{}{}", "*".repeat(keep), &pin[keep..])
-}
-
 impl<S: CentralStore> Central<S> {
+    /// Central over `store`.
     pub fn new(store: S) -> Self {
         Self { store }
     }
@@ -176,19 +241,57 @@ impl<S: CentralStore> Central<S> {
         &self.store
     }
 
-    /// Creates central's age identity; returns the identity file text and the recipient.
-    pub fn init(&mut self, now: &str) -> Result<(String, String)> {
+    /// Creates central's age identity and stores it encrypted to `passphrase` (age scrypt at
+    /// age's default work factor, about a second).
+    pub fn init(&mut self, passphrase: &str, now: &str) -> Result<ProtectedIdentity> {
         if self.store.identity()?.is_some() {
             return Err(Error::AlreadyInitialised("this database".into()));
         }
         let (text, recipient) = batch::new_identity_file(now);
-        self.store.set_identity(&text, &recipient, now)?;
-        Ok((text, recipient))
+        let text = Zeroizing::new(text);
+        let file = identity::protect(&text, passphrase)?;
+        self.store.set_identity(&file, &recipient, now)?;
+        tracing::info!(%recipient, "central identity created");
+        Ok(ProtectedIdentity { file, recipient })
     }
 
-    fn identities(&self) -> Result<Vec<age::x25519::Identity>> {
-        let (text, _) = self.store.identity()?.ok_or(Error::NotInitialised)?;
-        Ok(batch::parse_identities(&text)?)
+    /// Encrypts an identity that an older kattoo stored in plain text; the key stays the same.
+    pub fn protect_identity(&mut self, passphrase: &str) -> Result<ProtectedIdentity> {
+        let stored = self.store.identity()?.ok_or(Error::NotInitialised)?;
+        let IdentitySecret::Plain(text) = &stored.secret else {
+            return Err(Error::AlreadyProtected);
+        };
+        let key = CentralKey::new(batch::parse_identities(text)?);
+        if key.recipients() != [stored.recipient.as_str()] {
+            return Err(Error::Db(format!(
+                "the stored identity does not match the stored recipient {}",
+                stored.recipient
+            )));
+        }
+        let file = identity::protect(text, passphrase)?;
+        self.store
+            .set_identity(&file, &stored.recipient, &stored.created_at)?;
+        tracing::info!(recipient = %stored.recipient, "central identity protected by a passphrase");
+        Ok(ProtectedIdentity {
+            file,
+            recipient: stored.recipient,
+        })
+    }
+
+    /// Opens central's stored identity with its passphrase.
+    pub fn unlock(&self, passphrase: &str) -> Result<CentralKey> {
+        let stored = self.store.identity()?.ok_or(Error::NotInitialised)?;
+        let IdentitySecret::Protected(file) = &stored.secret else {
+            return Err(Error::UnprotectedIdentity);
+        };
+        let key = identity::unlock(file, passphrase)?;
+        if key.recipients() != [stored.recipient.as_str()] {
+            return Err(Error::Db(format!(
+                "the stored identity does not match the stored recipient {}",
+                stored.recipient
+            )));
+        }
+        Ok(key)
     }
 
     /// Registers a station from its certificate (self-signature checked). Registering the same
@@ -242,116 +345,6 @@ impl<S: CentralStore> Central<S> {
         };
         self.store.add_station(&entry, pem.as_bytes())?;
         Ok(entry)
-    }
-
-    /// Verifies and imports one batch file.
-    pub fn import(&mut self, path: &Path, now: &str) -> Result<ImportOutcome> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        self.import_bytes(&bytes, now)
-    }
-
-    /// Verifies and imports one batch from its bytes.
-    pub fn import_bytes(&mut self, bytes: &[u8], now: &str) -> Result<ImportOutcome> {
-        let sha256 = batch::bag::sha256_hex(bytes);
-        if let Some((station_id, sequence)) = self.store.batch_by_sha(&sha256)? {
-            return Ok(ImportOutcome::AlreadyImported {
-                station_id,
-                sequence,
-            });
-        }
-        let identities = self.identities()?;
-        let mut biometrics = BTreeMap::new();
-        let verified = batch::verify_batch(bytes, &identities, None, &mut |sha, data| {
-            biometrics.insert(sha.to_owned(), data.to_vec());
-            Ok(())
-        })?;
-        let station_id = verified.info.station_id.clone();
-        let station = self
-            .store
-            .station(&station_id)?
-            .ok_or_else(|| Error::UnknownStation(station_id.clone()))?;
-        if station.public_key != verified.station_key {
-            return Err(Error::WrongStationKey {
-                station: station_id,
-                found: verified.station_key.fingerprint(),
-                registered: station.public_key.fingerprint(),
-            });
-        }
-        let sequence = verified.info.sequence;
-        let accepted = self.store.batches(&station_id)?;
-        let last = accepted.last();
-        if let Some(last) = last {
-            if accepted.iter().any(|b| b.sequence == sequence) {
-                return Err(Error::Replay {
-                    station: station_id,
-                    sequence,
-                });
-            }
-            if sequence <= last.sequence {
-                return Err(Error::LowerSequence {
-                    station: station_id,
-                    sequence,
-                    last: last.sequence,
-                });
-            }
-        }
-        let last_seq = last.map_or(0, |b| b.sequence);
-        let gap = (sequence > last_seq + 1).then_some((last_seq + 1, sequence - 1));
-        let chain = |what| Error::ChainMismatch {
-            station: station_id.clone(),
-            sequence,
-            previous: sequence - 1,
-            what,
-        };
-        if sequence == 1 && verified.info.previous_sha256 != batch::NO_PREVIOUS {
-            return Err(chain("Previous-Batch-SHA256"));
-        }
-        if let Some(prev) = last.filter(|b| b.sequence + 1 == sequence) {
-            if verified.info.previous_sha256 != prev.sha256 {
-                return Err(chain("Previous-Batch-SHA256"));
-            }
-            if let Some(first) = verified.audit.first() {
-                if hex::encode(first.prev) != prev.audit_head_hash
-                    || first.seq != prev.audit_head_seq + 1
-                {
-                    return Err(chain("the audit chain"));
-                }
-            }
-        }
-        let mut cross = Vec::new();
-        for r in &verified.records {
-            let pin = r.record.citizen.pin.as_str();
-            for (other_station, other_id) in self.store.pin_elsewhere(pin, &station_id)? {
-                cross.push(CrossStationPin {
-                    masked_pin: mask(pin),
-                    registration_id: r.registration_id.clone(),
-                    other_station,
-                    other_registration_id: other_id,
-                });
-            }
-        }
-        let row = AcceptedBatch {
-            station_id: station_id.clone(),
-            sequence,
-            sha256,
-            previous_sha256: verified.info.previous_sha256.clone(),
-            record_count: verified.records.len() as u64,
-            audit_head_seq: verified.info.audit_head_seq,
-            audit_head_hash: verified.info.audit_head_hash.clone(),
-            imported_at: now.to_owned(),
-        };
-        self.store.import(&row, &verified, &biometrics)?;
-        tracing::info!(station = %station_id, sequence, records = row.record_count, "batch imported");
-        Ok(ImportOutcome::Imported {
-            station_id,
-            sequence,
-            records: row.record_count,
-            gap,
-            cross_station_pins: cross,
-        })
     }
 
     /// Per-station counts, last sequence and open gaps.

@@ -1,14 +1,25 @@
 //! Central's SQLite store: one plain (unencrypted) SQLite file. Central's SQL lives here, not in
-//! `store/`, which is the station's.
+//! `store/`, which is the station's. Nothing in it opens a batch without the passphrase: central's
+//! identity is stored encrypted to it (see [`super::identity`]).
+//!
+//! The schema is migrated by `PRAGMA user_version`, each step in one transaction with its version
+//! bump; a database from a newer build is refused.
 
-use super::{AcceptedBatch, CentralStore, Error, Result, StationEntry};
+use super::{
+    AcceptedBatch, CentralStore, Error, IdentitySecret, ImportTransaction, Result, StationEntry,
+    StoredIdentity,
+};
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
-use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::BTreeMap;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
+use zeroize::Zeroizing;
 
-const SCHEMA: &str = r#"
+/// Each step takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first layout. Databases made before schema versions have it at version 0, hence
+    // `IF NOT EXISTS`. The identity was stored in plain text.
+    r#"
 CREATE TABLE IF NOT EXISTS identity (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     secret TEXT NOT NULL,
@@ -55,7 +66,27 @@ CREATE TABLE IF NOT EXISTS audit (
     hash BLOB NOT NULL,
     PRIMARY KEY (station_id, seq)
 );
-"#;
+"#,
+    // 2: the identity is kept encrypted to central's passphrase (age scrypt, as `age -p` writes
+    // it). One stored in plain text before moves to `plain` until `protect-identity`.
+    r#"
+CREATE TABLE identity_2 (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    protected BLOB,
+    plain TEXT,
+    recipient TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK ((protected IS NULL) <> (plain IS NULL))
+);
+INSERT INTO identity_2 (id, plain, recipient, created_at)
+    SELECT id, secret, recipient, created_at FROM identity;
+DROP TABLE identity;
+ALTER TABLE identity_2 RENAME TO identity;
+"#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Central's SQLite database.
 pub struct SqliteCentral {
@@ -66,17 +97,97 @@ fn db(e: rusqlite::Error) -> Error {
     Error::Db(e.to_string())
 }
 
+fn version(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)
+}
+
+/// Applies every missing migration; refuses a database from a newer build.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found = version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::Db(format!(
+            "{} has schema {found}, newer than this kattoo knows ({SCHEMA_VERSION}): use a newer kattoo",
+            path.display()
+        )));
+    }
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Exclusive)
+            .map_err(db)?;
+        let current = version(&tx)?;
+        if current >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        tx.execute_batch(MIGRATIONS[current as usize]).map_err(db)?;
+        tx.pragma_update(None, "user_version", current + 1)
+            .map_err(db)?;
+        tx.commit().map_err(db)?;
+        tracing::info!(
+            from = current,
+            to = current + 1,
+            "migrated central database"
+        );
+    }
+}
+
 impl SqliteCentral {
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating if needed) the database at `path`, migrating it to this build's schema.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path).map_err(db)?;
+        let mut conn = Connection::open(path).map_err(db)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
-        conn.execute_batch(SCHEMA).map_err(db)?;
+        // Deleted content (a plain identity that was replaced) is overwritten, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(db)?;
+        migrate(&mut conn, path)?;
         Ok(Self { conn })
+    }
+}
+
+/// The open import of one batch into [`SqliteCentral`]: an `IMMEDIATE` transaction, so a second
+/// importer waits at its start (up to SQLite's busy timeout) instead of failing at commit.
+/// Dropped uncommitted, it rolls back.
+pub struct SqliteImport<'a> {
+    tx: Transaction<'a>,
+}
+
+impl ImportTransaction for SqliteImport<'_> {
+    fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO biometrics (sha256, data) VALUES (?1, ?2)")
+            .map_err(db)?
+            .execute(params![sha256, data])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn commit(self, b: &AcceptedBatch, v: &VerifiedBatch) -> Result<()> {
+        let tx = self.tx;
+        tx.execute(
+            "INSERT INTO batches (station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![b.station_id, b.sequence as i64, b.sha256, b.previous_sha256, b.record_count as i64, b.audit_head_seq as i64, b.audit_head_hash, b.imported_at],
+        )
+        .map_err(db)?;
+        for r in &v.records {
+            tx.execute(
+                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.json, &r.signature.to_bytes()[..]],
+            )
+            .map_err(db)?;
+        }
+        for row in &v.audit {
+            tx.execute(
+                "INSERT INTO audit (station_id, seq, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![b.station_id, row.seq as i64, row.event, &row.prev[..], &row.hash[..]],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)
     }
 }
 
@@ -113,24 +224,53 @@ fn batch_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AcceptedBatch> {
 }
 
 impl CentralStore for SqliteCentral {
-    fn identity(&self) -> Result<Option<(String, String)>> {
-        self.conn
+    type Import<'a> = SqliteImport<'a>;
+
+    fn identity(&self) -> Result<Option<StoredIdentity>> {
+        let row = self
+            .conn
             .query_row(
-                "SELECT secret, recipient FROM identity WHERE id = 1",
+                "SELECT protected, plain, recipient, created_at FROM identity WHERE id = 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, Option<Vec<u8>>>(0)?,
+                        r.get::<_, Option<String>>(1)?.map(Zeroizing::new),
+                        r.get(2)?,
+                        r.get(3)?,
+                    ))
+                },
             )
             .optional()
-            .map_err(db)
+            .map_err(db)?;
+        let Some((protected, plain, recipient, created_at)) = row else {
+            return Ok(None);
+        };
+        let secret = match (protected, plain) {
+            (Some(file), _) => IdentitySecret::Protected(file),
+            (None, Some(text)) => IdentitySecret::Plain(text),
+            (None, None) => return Err(Error::Db("the identity row holds no identity".into())),
+        };
+        Ok(Some(StoredIdentity {
+            secret,
+            recipient,
+            created_at,
+        }))
     }
 
-    fn set_identity(&mut self, secret: &str, recipient: &str, at: &str) -> Result<()> {
+    fn set_identity(&mut self, protected: &[u8], recipient: &str, created_at: &str) -> Result<()> {
         self.conn
             .execute(
-                "INSERT INTO identity (id, secret, recipient, created_at) VALUES (1, ?1, ?2, ?3)",
-                params![secret, recipient, at],
+                "INSERT INTO identity (id, protected, plain, recipient, created_at) VALUES (1, ?1, NULL, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET protected = excluded.protected, plain = NULL,
+                     recipient = excluded.recipient, created_at = excluded.created_at",
+                params![protected, recipient, created_at],
             )
             .map_err(db)?;
+        // With secure_delete, the replaced page is zeroed in the main file once the WAL is
+        // checkpointed; do it now so no plain identity is left on disk. Busy readers can only
+        // delay it (to the next checkpoint), so its result is not an error.
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         Ok(())
     }
 
@@ -217,40 +357,10 @@ impl CentralStore for SqliteCentral {
         Ok(rows)
     }
 
-    fn import(
-        &mut self,
-        b: &AcceptedBatch,
-        v: &VerifiedBatch,
-        biometrics: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<()> {
-        let tx = self.conn.transaction().map_err(db)?;
-        tx.execute(
-            "INSERT INTO batches (station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![b.station_id, b.sequence as i64, b.sha256, b.previous_sha256, b.record_count as i64, b.audit_head_seq as i64, b.audit_head_hash, b.imported_at],
-        )
-        .map_err(db)?;
-        for r in &v.records {
-            tx.execute(
-                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.json, &r.signature.to_bytes()[..]],
-            )
-            .map_err(db)?;
-        }
-        for (sha, data) in biometrics {
-            tx.execute(
-                "INSERT OR IGNORE INTO biometrics (sha256, data) VALUES (?1, ?2)",
-                params![sha, data],
-            )
-            .map_err(db)?;
-        }
-        for row in &v.audit {
-            tx.execute(
-                "INSERT INTO audit (station_id, seq, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![b.station_id, row.seq as i64, row.event, &row.prev[..], &row.hash[..]],
-            )
-            .map_err(db)?;
-        }
-        tx.commit().map_err(db)
+    fn begin_import(&self) -> Result<SqliteImport<'_>> {
+        Ok(SqliteImport {
+            tx: Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+                .map_err(db)?,
+        })
     }
 }

@@ -4,11 +4,14 @@
 use super::operator::Actor;
 use super::{Context, exit};
 use crate::batch::{self, Error};
+use crate::central::identity;
 use crate::crypto::PublicKey;
 use crate::domain::Timestamp;
+use anyhow::Context as _;
 use clap::Subcommand;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use zeroize::Zeroizing;
 
 /// Batch subcommands.
 #[derive(Debug, Subcommand)]
@@ -16,7 +19,9 @@ pub enum BatchCommand {
     /// Decrypt and check a batch: completeness, digests, signatures, biometric hashes, audit chain.
     Verify {
         file: PathBuf,
-        /// Central's age identity file (AGE-SECRET-KEY-1…).
+        /// Central's age identity file: plain (AGE-SECRET-KEY-1…) or encrypted with the central
+        /// passphrase (as `kattoo central init --identity` writes it; the passphrase then comes
+        /// from --passphrase-file, KATTOO_CENTRAL_PASSPHRASE or a prompt).
         #[arg(long, value_name = "FILE")]
         identity: PathBuf,
         /// The station's public key (PEM) or certificate; without it the batch's own certificate is used.
@@ -50,6 +55,28 @@ pub fn exit_code(e: &Error) -> u8 {
     }
 }
 
+/// Reads central's identity file, plain or passphrase-protected (asking for the passphrase only
+/// then).
+fn read_identity(ctx: &Context, path: &Path) -> anyhow::Result<Vec<age::x25519::Identity>> {
+    let bytes = Zeroizing::new(
+        std::fs::read(path)
+            .map_err(|e| super::UsageError(format!("cannot read {}: {e}", path.display())))?,
+    );
+    if identity::is_protected(&bytes) {
+        let passphrase = super::central::passphrase(ctx, false)?;
+        let key =
+            identity::unlock(&bytes, &passphrase).with_context(|| path.display().to_string())?;
+        return Ok(key.identities().to_vec());
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        super::UsageError(format!(
+            "{} is neither an age identity file nor one encrypted with a passphrase: give central's identity file",
+            path.display()
+        ))
+    })?;
+    Ok(batch::parse_identities(text)?)
+}
+
 /// Reads a station key from a PEM file or a station certificate.
 pub(super) fn read_station_key(path: &std::path::Path) -> anyhow::Result<PublicKey> {
     let bytes = std::fs::read(path)
@@ -69,10 +96,7 @@ pub(super) fn run(ctx: &Context, cmd: BatchCommand) -> anyhow::Result<ExitCode> 
             identity,
             station_key,
         } => {
-            let id_text = std::fs::read_to_string(&identity).map_err(|e| {
-                super::UsageError(format!("cannot read {}: {e}", identity.display()))
-            })?;
-            let ids = batch::parse_identities(&id_text)?;
+            let ids = read_identity(ctx, &identity)?;
             let key = station_key.as_deref().map(read_station_key).transpose()?;
             let input = std::fs::File::open(&file)
                 .map_err(|e| super::UsageError(format!("cannot read {}: {e}", file.display())))?;

@@ -1,11 +1,22 @@
-//! `kattoo central --db FILE init | add-station | import | report`.
+//! `kattoo central --db FILE init | protect-identity | add-station | import | report`.
+//!
+//! Central's identity is kept encrypted to the central passphrase, which comes from
+//! `--passphrase-file`, `KATTOO_CENTRAL_PASSPHRASE` or a prompt (twice when new), read the same
+//! way as the station's ([`super::secrets`]).
 
-use super::exit;
-use crate::central::{Central, Error, ImportOutcome, SqliteCentral};
+use super::{Context, UsageError, exit, secrets};
+use crate::central::{
+    Central, CentralKey, CentralStore, Error, IdentitySecret, ImportOutcome, ProtectedIdentity,
+    SqliteCentral,
+};
 use crate::domain::Timestamp;
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use zeroize::Zeroizing;
+
+/// The environment variable that may hold the central passphrase.
+pub const PASSPHRASE_ENV: &str = "KATTOO_CENTRAL_PASSPHRASE";
 
 /// Central arguments.
 #[derive(Debug, Args)]
@@ -26,9 +37,19 @@ pub struct CentralArgs {
 /// Central subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CentralCommand {
-    /// Create central's age identity; print its recipient (give it to every station).
+    /// Create central's age identity, encrypted with a new central passphrase; print its
+    /// recipient (give it to every station).
     Init {
-        /// Also write the identity file here (for `age -d -i` and `kattoo batch verify`).
+        /// Also write the identity file here, encrypted with the passphrase as `age -p` does
+        /// (for `age -d -i FILE` and `kattoo batch verify --identity FILE`). No plain copy is
+        /// ever written; `age -d FILE` makes one if you must.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+    /// Encrypt an identity that an older kattoo stored in plain text, with a new central
+    /// passphrase (the key and recipient stay the same).
+    ProtectIdentity {
+        /// Also write the encrypted identity file here.
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
     },
@@ -60,36 +81,120 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::WrongStationKey { .. }
         | Error::StationKeyConflict { .. } => exit::BATCH_SIGNATURE,
         Error::NotInitialised => exit::NOT_FOUND,
-        Error::AlreadyInitialised(_) => exit::INVALID,
-        Error::Io { .. } => exit::USAGE,
-        Error::Db(_) => exit::FAILURE,
+        Error::AlreadyInitialised(_) | Error::UnprotectedIdentity | Error::AlreadyProtected => {
+            exit::INVALID
+        }
+        Error::WrongPassphrase => exit::AUTH,
+        Error::Io { .. } | Error::EmptyPassphrase | Error::IdentityFile(_) => exit::USAGE,
+        Error::Db(_) | Error::Changed(_) => exit::FAILURE,
     }
 }
 
-fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
+/// The central passphrase: `--passphrase-file`, [`PASSPHRASE_ENV`], or a prompt (twice when new).
+pub(super) fn passphrase(ctx: &Context, new: bool) -> anyhow::Result<Zeroizing<String>> {
+    let file = ctx.passphrase_file.as_deref();
+    if new {
+        secrets::new_password(file, PASSPHRASE_ENV, "central passphrase")
+    } else {
+        secrets::password(file, PASSPHRASE_ENV, "Central passphrase: ")
+    }
+}
+
+/// Creates `path` for an identity file: new (never overwritten), readable by its owner only.
+fn create_private(path: &Path) -> anyhow::Result<(PathBuf, std::fs::File)> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts
-        .open(path)
-        .map_err(|e| super::UsageError(format!("cannot create {}: {e}", path.display())))?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()?;
-    Ok(())
+    let f = opts.open(path).map_err(|e| {
+        UsageError(format!(
+            "cannot create {}: {e}; give a new file name (an existing file is never overwritten)",
+            path.display()
+        ))
+    })?;
+    Ok((path.to_owned(), f))
 }
 
-pub(super) fn run(args: CentralArgs) -> anyhow::Result<ExitCode> {
+/// Makes or protects central's identity with a new passphrase, writing the encrypted identity
+/// file to `out` (created before anything changes, removed again if nothing did).
+fn with_new_identity(
+    ctx: &Context,
+    db: &Path,
+    out: Option<&Path>,
+    make: impl FnOnce(&str) -> crate::central::Result<ProtectedIdentity>,
+) -> anyhow::Result<ProtectedIdentity> {
+    use std::io::Write;
+    let passphrase = passphrase(ctx, true)?;
+    let out = out.map(create_private).transpose()?;
+    let made = match make(&passphrase) {
+        Ok(made) => made,
+        Err(e) => {
+            if let Some((path, _)) = &out {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
+    if let Some((path, mut f)) = out {
+        f.write_all(&made.file)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot write {path}: {e}; central's identity is stored all the same, encrypted, in {db}: copy it out with `sqlite3 {db} \"SELECT writefile('{path}', protected) FROM identity\"`",
+                    path = path.display(),
+                    db = db.display(),
+                )
+            })?;
+        eprintln!(
+            "central's identity is in {}, encrypted with the central passphrase: `age -d -i {}` asks for it",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(made)
+}
+
+/// Opens central's identity, asking for the passphrase only when there is one to ask for.
+fn unlock(ctx: &Context, central: &Central<SqliteCentral>) -> anyhow::Result<CentralKey> {
+    match central.store().identity()? {
+        None => return Err(Error::NotInitialised.into()),
+        Some(s) if matches!(s.secret, IdentitySecret::Plain(_)) => {
+            return Err(Error::UnprotectedIdentity.into());
+        }
+        Some(_) => {}
+    }
+    Ok(central.unlock(&passphrase(ctx, false)?)?)
+}
+
+pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now().to_string();
     let mut central = Central::new(SqliteCentral::open(&args.db)?);
     match args.command {
         CentralCommand::Init { identity } => {
-            let (text, recipient) = central.init(&now)?;
-            if let Some(path) = identity {
-                write_private(&path, &text)?;
+            if central.store().identity()?.is_some() {
+                return Err(Error::AlreadyInitialised(args.db.display().to_string()).into());
             }
-            println!("{recipient}");
+            let made = with_new_identity(ctx, &args.db, identity.as_deref(), |p| {
+                central.init(p, &now)
+            })?;
+            println!("{}", made.recipient);
+        }
+        CentralCommand::ProtectIdentity { identity } => {
+            match central.store().identity()? {
+                None => return Err(Error::NotInitialised.into()),
+                Some(s) if matches!(s.secret, IdentitySecret::Protected(_)) => {
+                    return Err(Error::AlreadyProtected.into());
+                }
+                Some(_) => {}
+            }
+            let made = with_new_identity(ctx, &args.db, identity.as_deref(), |p| {
+                central.protect_identity(p)
+            })?;
+            println!(
+                "central's identity ({}) is now encrypted with the central passphrase; copies of {} made before still hold it in plain text: destroy them",
+                made.recipient,
+                args.db.display()
+            );
         }
         CentralCommand::AddStation { file, station_id } => {
             let bytes = std::fs::read(&file)
@@ -112,9 +217,10 @@ pub(super) fn run(args: CentralArgs) -> anyhow::Result<ExitCode> {
             );
         }
         CentralCommand::Import { files } => {
+            let key = unlock(ctx, &central)?;
             let mut first_code: Option<u8> = None;
             for file in files {
-                match central.import(&file, &now) {
+                match central.import(&file, &key, &now) {
                     Ok(ImportOutcome::AlreadyImported {
                         station_id,
                         sequence,

@@ -31,7 +31,8 @@ pub struct Cli {
     /// Station data directory (default: the platform data directory).
     #[arg(long, global = true, env = "KATTOO_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Read the station passphrase from this file (first line) instead of KATTOO_PASSPHRASE or a prompt.
+    /// Read the passphrase from this file (first line) instead of KATTOO_PASSPHRASE or a prompt; under
+    /// `central` and `batch verify`, central's passphrase, instead of KATTOO_CENTRAL_PASSPHRASE.
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
     /// With no subcommand: open the window fullscreen, without decorations (kiosk session).
@@ -236,7 +237,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Some(Command::Devices(c)) => devices::run(&ctx, c),
         Some(Command::Export(args)) => export::run(&ctx, args),
         Some(Command::Batch(c)) => batch::run(&ctx, c),
-        Some(Command::Central(args)) => central::run(args),
+        Some(Command::Central(args)) => central::run(&ctx, args),
         Some(Command::SimSbi(args)) => sim_sbi::run(args),
         Some(Command::Doctor(args)) => doctor::run(&ctx, args),
     }

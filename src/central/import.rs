@@ -1,0 +1,264 @@
+//! Importing one batch without holding it in memory.
+//!
+//! A batch file can be gigabytes. [`Central::import`] reads it twice, streaming both times: once
+//! for its SHA-256 (the same file twice is a no-op, decided before any decryption), then through
+//! [`batch::verify_batch`], whose biometric sink writes each file into an open import
+//! transaction as it streams past. The station and sequence rules can only be checked once the
+//! bag has been read; a refusal, like any verification or I/O error, drops the transaction and
+//! rolls back every staged biometric. The second pass is hashed as well, so a file that changed
+//! between the passes is refused rather than recorded under the wrong SHA-256.
+
+use super::{
+    AcceptedBatch, Central, CentralKey, CentralStore, CrossStationPin, Error, ImportOutcome,
+    ImportTransaction, Result,
+};
+use crate::batch::{self, VerifiedBatch};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Reads to the end and returns the SHA-256 (lowercase hex) of everything read.
+    fn finish(mut self) -> io::Result<String> {
+        io::copy(&mut self, &mut io::sink())?;
+        Ok(hex::encode(self.hasher.finalize()))
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+fn mask(pin: &str) -> String {
+    let keep = pin.len().saturating_sub(4);
+    format!("{}{}", "*".repeat(keep), &pin[keep..])
+}
+
+impl<S: CentralStore> Central<S> {
+    /// Verifies and imports one batch file, streaming it twice (see the module documentation);
+    /// memory stays flat whatever the batch size.
+    pub fn import(&mut self, path: &Path, key: &CentralKey, now: &str) -> Result<ImportOutcome> {
+        let name = path.display().to_string();
+        let open = || {
+            File::open(path)
+                .map(BufReader::new)
+                .map_err(|source| Error::Io {
+                    path: name.clone(),
+                    source,
+                })
+        };
+        let sha256 = Hashing::new(open()?).finish().map_err(|source| Error::Io {
+            path: name.clone(),
+            source,
+        })?;
+        if let Some(done) = self.already_imported(&sha256)? {
+            return Ok(done);
+        }
+        match self.import_stream(open()?, key, now, &name)? {
+            Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => accepted.commit(),
+            // Nothing is committed: the transaction rolls back when `accepted` drops.
+            Streamed::Accepted(_) | Streamed::Known(_) => Err(Error::Changed(name)),
+        }
+    }
+
+    /// Verifies and imports one batch from any reader, in one streaming pass. Unlike
+    /// [`Central::import`], it finds a batch imported before only after decrypting and
+    /// verifying it again (the outcome is the same no-op).
+    pub fn import_reader<R: Read>(
+        &mut self,
+        input: R,
+        key: &CentralKey,
+        now: &str,
+    ) -> Result<ImportOutcome> {
+        match self.import_stream(input, key, now, "the batch")? {
+            Streamed::Accepted(accepted) => accepted.commit(),
+            Streamed::Known(done) => Ok(done),
+        }
+    }
+
+    fn already_imported(&self, sha256: &str) -> Result<Option<ImportOutcome>> {
+        Ok(self
+            .store
+            .batch_by_sha(sha256)?
+            .map(|(station_id, sequence)| ImportOutcome::AlreadyImported {
+                station_id,
+                sequence,
+            }))
+    }
+
+    /// Streams `input` through the verifier into an import transaction, then checks the rules.
+    fn import_stream<R: Read>(
+        &self,
+        input: R,
+        key: &CentralKey,
+        now: &str,
+        name: &str,
+    ) -> Result<Streamed<'_, S>> {
+        let mut input = Hashing::new(input);
+        let mut tx = self.store.begin_import()?;
+        let mut store_error = None;
+        let verified = batch::verify_batch(&mut input, key.identities(), None, &mut |sha, data| {
+            tx.put_biometric(sha, data).map_err(|e| {
+                store_error = Some(e);
+                // Never shown: the store's own error is returned below instead.
+                batch::Error::Damaged("the central database refused a biometric".into())
+            })
+        });
+        if let Some(e) = store_error {
+            return Err(e);
+        }
+        let verified = verified?;
+        let sha256 = input.finish().map_err(|source| Error::Io {
+            path: name.to_owned(),
+            source,
+        })?;
+        if let Some(done) = self.already_imported(&sha256)? {
+            return Ok(Streamed::Known(done));
+        }
+        let (row, outcome) = self.check_rules(&verified, sha256, now)?;
+        Ok(Streamed::Accepted(Box::new(Accepted {
+            tx,
+            row,
+            verified,
+            outcome,
+        })))
+    }
+
+    /// The central rules for a verified batch: the accepted row and what the import reports.
+    fn check_rules(
+        &self,
+        verified: &VerifiedBatch,
+        sha256: String,
+        now: &str,
+    ) -> Result<(AcceptedBatch, ImportOutcome)> {
+        let station_id = verified.info.station_id.clone();
+        let station = self
+            .store
+            .station(&station_id)?
+            .ok_or_else(|| Error::UnknownStation(station_id.clone()))?;
+        if station.public_key != verified.station_key {
+            return Err(Error::WrongStationKey {
+                station: station_id,
+                found: verified.station_key.fingerprint(),
+                registered: station.public_key.fingerprint(),
+            });
+        }
+        let sequence = verified.info.sequence;
+        let accepted = self.store.batches(&station_id)?;
+        let last = accepted.last();
+        if let Some(last) = last {
+            if accepted.iter().any(|b| b.sequence == sequence) {
+                return Err(Error::Replay {
+                    station: station_id,
+                    sequence,
+                });
+            }
+            if sequence <= last.sequence {
+                return Err(Error::LowerSequence {
+                    station: station_id,
+                    sequence,
+                    last: last.sequence,
+                });
+            }
+        }
+        let last_seq = last.map_or(0, |b| b.sequence);
+        let gap = (sequence > last_seq + 1).then_some((last_seq + 1, sequence - 1));
+        let chain = |what| Error::ChainMismatch {
+            station: station_id.clone(),
+            sequence,
+            previous: sequence - 1,
+            what,
+        };
+        if sequence == 1 && verified.info.previous_sha256 != batch::NO_PREVIOUS {
+            return Err(chain("Previous-Batch-SHA256"));
+        }
+        if let Some(prev) = last.filter(|b| b.sequence + 1 == sequence) {
+            if verified.info.previous_sha256 != prev.sha256 {
+                return Err(chain("Previous-Batch-SHA256"));
+            }
+            if let Some(first) = verified.audit.first()
+                && (hex::encode(first.prev) != prev.audit_head_hash
+                    || first.seq != prev.audit_head_seq + 1)
+            {
+                return Err(chain("the audit chain"));
+            }
+        }
+        let mut cross = Vec::new();
+        for r in &verified.records {
+            let pin = r.record.citizen.pin.as_str();
+            for (other_station, other_id) in self.store.pin_elsewhere(pin, &station_id)? {
+                cross.push(CrossStationPin {
+                    masked_pin: mask(pin),
+                    registration_id: r.registration_id.clone(),
+                    other_station,
+                    other_registration_id: other_id,
+                });
+            }
+        }
+        let row = AcceptedBatch {
+            station_id: station_id.clone(),
+            sequence,
+            sha256,
+            previous_sha256: verified.info.previous_sha256.clone(),
+            record_count: verified.records.len() as u64,
+            audit_head_seq: verified.info.audit_head_seq,
+            audit_head_hash: verified.info.audit_head_hash.clone(),
+            imported_at: now.to_owned(),
+        };
+        let outcome = ImportOutcome::Imported {
+            station_id,
+            sequence,
+            records: row.record_count,
+            gap,
+            cross_station_pins: cross,
+        };
+        Ok((row, outcome))
+    }
+}
+
+/// What streaming a batch found.
+enum Streamed<'a, S: CentralStore + 'a> {
+    /// The very same file was imported before; the transaction is already rolled back.
+    Known(ImportOutcome),
+    /// It passed every check; its biometrics are staged, the rest is written at commit.
+    Accepted(Box<Accepted<'a, S>>),
+}
+
+/// A batch that passed every check, its biometrics staged in the open transaction.
+struct Accepted<'a, S: CentralStore + 'a> {
+    tx: S::Import<'a>,
+    row: AcceptedBatch,
+    verified: VerifiedBatch,
+    outcome: ImportOutcome,
+}
+
+impl<S: CentralStore> Accepted<'_, S> {
+    fn commit(self) -> Result<ImportOutcome> {
+        self.tx.commit(&self.row, &self.verified)?;
+        tracing::info!(
+            station = %self.row.station_id,
+            sequence = self.row.sequence,
+            records = self.row.record_count,
+            "batch imported"
+        );
+        Ok(self.outcome)
+    }
+}

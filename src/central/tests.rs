@@ -1,0 +1,156 @@
+//! Central's identity over the SQLite store: init, unlock, the schema migration from a database
+//! made before passphrases, and protecting the plain identity it holds. Scrypt runs at the cheap
+//! work factor of unit tests here (see `identity::work_factor`).
+
+use super::*;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// A dump of a central database from before schema versions, its identity in plain text.
+const SCHEMA_0_DUMP: &str = include_str!("../../fixtures/central/schema-0.sql");
+
+/// An old central database at `path`; returns the plain identity file it holds and its recipient.
+fn old_database(path: &Path) -> (String, String) {
+    let conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.execute_batch(SCHEMA_0_DUMP).unwrap();
+    conn.query_row("SELECT secret, recipient FROM identity", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .unwrap()
+}
+
+/// Every byte of the database's files on disk.
+fn on_disk(path: &Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap();
+    for suffix in ["-wal", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        all.extend(std::fs::read(p).unwrap_or_default());
+    }
+    all
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn init_stores_the_identity_encrypted_and_only_its_passphrase_unlocks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    let mut central = Central::new(SqliteCentral::open(&db).unwrap());
+    assert!(matches!(central.unlock("x"), Err(Error::NotInitialised)));
+    let made = central
+        .init("central pass", "2026-11-27T06:00:00Z")
+        .unwrap();
+    assert!(made.file.starts_with(b"age-encryption.org/v1\n-> scrypt "));
+
+    let key = central.unlock("central pass").unwrap();
+    assert_eq!(key.recipients(), [made.recipient.as_str()]);
+    assert!(matches!(
+        central.unlock("central pasS"),
+        Err(Error::WrongPassphrase)
+    ));
+    assert!(matches!(
+        central.init("again", "t"),
+        Err(Error::AlreadyInitialised(_))
+    ));
+    assert!(matches!(
+        central.protect_identity("other"),
+        Err(Error::AlreadyProtected)
+    ));
+    drop(central);
+    assert!(!holds(&on_disk(&db), b"AGE-SECRET-KEY-1"));
+    // The stored file is the one init returned.
+    let store = SqliteCentral::open(&db).unwrap();
+    let Some(StoredIdentity {
+        secret: IdentitySecret::Protected(file),
+        ..
+    }) = store.identity().unwrap()
+    else {
+        panic!("not stored protected")
+    };
+    assert_eq!(file, made.file);
+}
+
+#[test]
+fn an_old_database_keeps_its_data_and_is_refused_until_its_identity_is_protected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.sqlite");
+    let (key_text, recipient) = old_database(&db);
+    assert!(holds(&on_disk(&db), b"AGE-SECRET-KEY-1"));
+
+    let mut central = Central::new(SqliteCentral::open(&db).unwrap());
+    let version: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, sqlite::SCHEMA_VERSION);
+    let stations = central.store().stations().unwrap();
+    assert_eq!(
+        (stations.len(), stations[0].station_id.as_str()),
+        (1, "KG1101")
+    );
+    let err = central.unlock("anything").unwrap_err();
+    assert!(matches!(err, Error::UnprotectedIdentity), "{err}");
+    assert!(err.to_string().contains("kattoo central protect-identity"));
+
+    let made = central.protect_identity("new central pass").unwrap();
+    assert_eq!(made.recipient, recipient);
+    let key = central.unlock("new central pass").unwrap();
+    assert_eq!(
+        key.identities()[0].to_public().to_string(),
+        crate::batch::parse_identities(&key_text).unwrap()[0]
+            .to_public()
+            .to_string()
+    );
+    assert!(matches!(central.unlock("old"), Err(Error::WrongPassphrase)));
+    drop(central);
+    // The plain identity is gone from every file of the database, not just from the table.
+    let disk = on_disk(&db);
+    assert!(!holds(&disk, b"AGE-SECRET-KEY-1"));
+    let secret_line = key_text.lines().find(|l| l.starts_with("AGE-")).unwrap();
+    assert!(!holds(&disk, &secret_line.as_bytes()[15..40]));
+
+    // Opening again migrates nothing and keeps the protected identity.
+    let central = Central::new(SqliteCentral::open(&db).unwrap());
+    assert!(central.unlock("new central pass").is_ok());
+}
+
+#[test]
+fn a_database_from_a_newer_kattoo_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.sqlite");
+    {
+        let conn = Connection::open(&db).unwrap();
+        conn.pragma_update(None, "user_version", sqlite::SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let err = SqliteCentral::open(&db).err().unwrap();
+    assert!(err.to_string().contains("use a newer kattoo"), "{err}");
+}
+
+#[test]
+fn a_dropped_import_leaves_no_biometric_and_the_next_one_can_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    let store = SqliteCentral::open(&db).unwrap();
+    let other = Connection::open(&db).unwrap();
+    let count = || -> i64 {
+        other
+            .query_row("SELECT count(*) FROM biometrics", [], |r| r.get(0))
+            .unwrap()
+    };
+    {
+        let mut tx = store.begin_import().unwrap();
+        tx.put_biometric("aa", b"one").unwrap();
+        tx.put_biometric("bb", b"two").unwrap();
+        assert_eq!(count(), 0);
+    }
+    assert_eq!(count(), 0);
+    let mut tx = store.begin_import().unwrap();
+    tx.put_biometric("aa", b"one").unwrap();
+    drop(tx);
+    assert_eq!(count(), 0);
+}
