@@ -288,10 +288,7 @@ fn main() {
     let mut import = Vec::new();
     for _ in 0..rounds {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
-        store
-            .set_identity(&identity_text, &recipient, "bench")
-            .unwrap();
+        let store = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
         let mut central = Central::new(store);
         central.add_station(&certificate, "bench").unwrap();
         let started = Instant::now();

@@ -11,17 +11,11 @@
 //! small PNG. Sizes are printed at start.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use kattoo::config::Config;
 use kattoo::crypto::{DOMAIN_ENROLLMENT, KdfParams, StationKey, canonical_json};
-use kattoo::domain::address::Precinct;
 use kattoo::domain::enrollment::{OperatorRef, RecordHeader, verify_record};
-use kattoo::domain::{
-    BiometricKind, Capture, CitizenInput, Enrollment, FingerPosition, RegistrationId, Role,
-    StationId, Timestamp,
-};
-use kattoo::station::{EnrollmentDraft, Session, Station, StationSetup};
+use kattoo::domain::{BiometricKind, Enrollment, RegistrationId, Role, StationId, Timestamp};
+use kattoo::station::EnrollmentDraft;
 use std::hint::black_box;
-use std::path::Path;
 
 mod common;
 use common::{PASSPHRASE, captures, citizen, station, unique};

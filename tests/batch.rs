@@ -713,7 +713,9 @@ fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
         central.add_station(&f.certificate(), "t").unwrap();
         if moment == "before read-back" {
             assert!(matches!(
-                central.import(&usb.join(&out.file_name), &key, "t").unwrap(),
+                central
+                    .import(&usb.join(&out.file_name), &key, "t")
+                    .unwrap(),
                 ImportOutcome::Imported { records: 2, .. }
             ));
         }
