@@ -134,7 +134,6 @@ fn main() {
     let db = st.store().db();
     let (head_seq, head_hash) = db.audit_head().unwrap();
     let audit = batch::verify::audit_jsonl(&db.audit_rows(1, head_seq).unwrap()).unwrap();
-    drop(db);
     let header = BatchHeader {
         station_id: "KG1101".into(),
         sequence: 1,

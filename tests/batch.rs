@@ -687,7 +687,7 @@ fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
         assert_eq!(std::fs::read(usb2.join(&out.file_name)).unwrap(), kept);
         if moment == "before read-back" {
             // The file that reached the first stick is the very same batch.
-            assert_eq!(on_stick, [out.file_name.clone()]);
+            assert_eq!(on_stick, std::slice::from_ref(&out.file_name));
             assert_eq!(std::fs::read(usb.join(&out.file_name)).unwrap(), kept);
         } else {
             assert_eq!(on_stick, [format!("{}.partial", out.file_name)]);
@@ -704,7 +704,7 @@ fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
             db.record(&later[0]).unwrap().unwrap().status,
             RecordStatus::Approved
         );
-        drop(db);
+
         let next = f.export_to(&usb2).unwrap();
         assert_eq!((next.sequence, next.records, next.resumed), (2, 1, false));
 
