@@ -151,6 +151,40 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// A reader that hashes what passes through it (SHA-256), for streaming a large file once.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: std::io::Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Reads to the end and returns the SHA-256 (lowercase hex) of everything read.
+    pub fn finish(mut self) -> std::io::Result<String> {
+        std::io::copy(&mut self, &mut std::io::sink())?;
+        Ok(hex::encode(self.hasher.finalize()))
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Lowercase hex SHA-256 of a file's bytes, streamed.
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
+    HashingReader::new(std::fs::File::open(path)?).finish()
+}
+
 /// The four signed-over tag files and the signature file, from the payload digests.
 pub fn tag_files(
     info: &BagInfo,

@@ -12,40 +12,11 @@ use super::{
     AcceptedBatch, Central, CentralKey, CentralStore, CrossStationPin, Error, ImportOutcome,
     ImportTransaction, Result,
 };
+use crate::batch::bag::HashingReader;
 use crate::batch::{self, VerifiedBatch};
-use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
-
-/// A reader that hashes what passes through it.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> Hashing<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            hasher: Sha256::new(),
-        }
-    }
-
-    /// Reads to the end and returns the SHA-256 (lowercase hex) of everything read.
-    fn finish(mut self) -> io::Result<String> {
-        io::copy(&mut self, &mut io::sink())?;
-        Ok(hex::encode(self.hasher.finalize()))
-    }
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
 
 fn mask(pin: &str) -> String {
     let keep = pin.len().saturating_sub(4);
@@ -65,10 +36,12 @@ impl<S: CentralStore> Central<S> {
                     source,
                 })
         };
-        let sha256 = Hashing::new(open()?).finish().map_err(|source| Error::Io {
-            path: name.clone(),
-            source,
-        })?;
+        let sha256 = HashingReader::new(open()?)
+            .finish()
+            .map_err(|source| Error::Io {
+                path: name.clone(),
+                source,
+            })?;
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(done);
         }
@@ -112,7 +85,7 @@ impl<S: CentralStore> Central<S> {
         now: &str,
         name: &str,
     ) -> Result<Streamed<'_, S>> {
-        let mut input = Hashing::new(input);
+        let mut input = HashingReader::new(input);
         let mut tx = self.store.begin_import()?;
         let mut store_error = None;
         let verified = batch::verify_batch(&mut input, key.identities(), None, &mut |sha, data| {

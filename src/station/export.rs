@@ -103,11 +103,7 @@ impl Pending {
 }
 
 fn sha256_file(path: &Path) -> Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path).map_err(super::io(path))?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(super::io(path))?;
-    Ok(hex::encode(h.finalize()))
+    batch::bag::sha256_file(path).map_err(super::io(path))
 }
 
 struct StoreSource<'a> {
