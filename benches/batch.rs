@@ -35,8 +35,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The station's records, read as the station's export reads them (the bench opens the file
+/// with the passphrase, as a technician could; a `Station` itself gives no raw access).
 struct Source<'a> {
-    station: &'a Station,
+    store: &'a kattoo::store::Store,
     ids: &'a [String],
 }
 
@@ -45,13 +47,7 @@ impl BatchSource for Source<'_> {
         self.ids.len()
     }
     fn record(&mut self, i: usize) -> batch::Result<RecordFiles> {
-        let r = self
-            .station
-            .store()
-            .db()
-            .record(&self.ids[i])
-            .unwrap()
-            .unwrap();
+        let r = self.store.db().record(&self.ids[i]).unwrap().unwrap();
         Ok(RecordFiles {
             registration_id: r.registration_id,
             json: r.record_json,
@@ -59,13 +55,7 @@ impl BatchSource for Source<'_> {
         })
     }
     fn biometric(&mut self, sha256: &str) -> batch::Result<Vec<u8>> {
-        Ok(self
-            .station
-            .store()
-            .db()
-            .biometric(sha256)
-            .unwrap()
-            .unwrap())
+        Ok(self.store.db().biometric(sha256).unwrap().unwrap())
     }
 }
 
@@ -119,7 +109,7 @@ fn main() {
             captures: common::unique(&caps, serial),
             ..Default::default()
         };
-        ids.push(st.enroll(&session, draft, None, now).unwrap().to_string());
+        ids.push(st.enroll(&session, draft, now).unwrap().to_string());
     }
     st.approve(&session, &ids, now).unwrap();
     eprintln!(
@@ -131,7 +121,8 @@ fn main() {
     let identities = batch::parse_identities(&identity_text).unwrap();
     let recipients = batch::parse_recipients(std::slice::from_ref(&recipient)).unwrap();
     let (_, certificate) = st.certificate().unwrap();
-    let db = st.store().db();
+    let raw = common::raw_store(st.data_dir());
+    let db = raw.db();
     let (head_seq, head_hash) = db.audit_head().unwrap();
     let audit = batch::verify::audit_jsonl(&db.audit_rows(1, head_seq).unwrap()).unwrap();
     let header = BatchHeader {
@@ -143,7 +134,7 @@ fn main() {
         bagging_date: "2026-11-27".into(),
         mtime: now.unix() as u64,
     };
-    let key_seed = st.store().db().station().unwrap().signing_seed;
+    let key_seed = db.station().unwrap().signing_seed;
     let key = kattoo::crypto::StationKey::from_seed(&key_seed).unwrap();
     let contents = Contents {
         header: &header,
@@ -168,7 +159,7 @@ fn main() {
     let export = || {
         let started = Instant::now();
         let mut source = Source {
-            station: &st,
+            store: &raw,
             ids: &ids,
         };
         batch::write_new_batch(

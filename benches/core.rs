@@ -54,7 +54,7 @@ fn bench_commit(c: &mut Criterion) {
                     ..Default::default()
                 }
             },
-            |draft| st.enroll(&session, draft, None, now).unwrap(),
+            |draft| st.enroll(&session, draft, now).unwrap(),
             BatchSize::SmallInput,
         )
     });
@@ -157,7 +157,7 @@ fn bench_verify_all(c: &mut Criterion) {
             captures: unique(&caps, serial),
             ..Default::default()
         };
-        st.enroll(&session, draft, None, now).unwrap();
+        st.enroll(&session, draft, now).unwrap();
     }
     let mut group = c.benchmark_group("verify");
     group.sample_size(10);

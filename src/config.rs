@@ -18,7 +18,8 @@ pub struct Config {
     pub security: SecurityConfig,
     pub station: StationConfig,
     pub devices: DevicesConfig,
-    pub capture: CaptureConfig,
+    /// Capture quality rules: the enrollment workflow's policy.
+    pub capture: crate::workflow::CapturePolicy,
 }
 
 /// Logging.
@@ -77,22 +78,6 @@ pub struct DevicesConfig {
     pub on_screen_keyboard: bool,
 }
 
-/// Capture quality rules (see `hal::policy`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct CaptureConfig {
-    /// Requested quality (0–100) of a four-finger slap, the two thumbs and a single finger.
-    pub slap_quality: u8,
-    pub thumbs_quality: u8,
-    pub single_quality: u8,
-    /// Share of the face checks, in percent, that must pass (100: all).
-    pub face_checks_percent: u8,
-    /// Attempts before the best one is kept and marked forced.
-    pub max_tries: u32,
-    /// How long a scanner waits for fingers in one attempt.
-    pub finger_timeout_seconds: u32,
-}
-
 impl Default for DevicesConfig {
     fn default() -> Self {
         Self {
@@ -104,19 +89,6 @@ impl Default for DevicesConfig {
             sim_fixtures: String::new(),
             simulate_when_absent: true,
             on_screen_keyboard: false,
-        }
-    }
-}
-
-impl Default for CaptureConfig {
-    fn default() -> Self {
-        Self {
-            slap_quality: 40,
-            thumbs_quality: 40,
-            single_quality: 40,
-            face_checks_percent: 100,
-            max_tries: 3,
-            finger_timeout_seconds: 30,
         }
     }
 }
@@ -149,7 +121,7 @@ impl Default for Config {
             security: SecurityConfig::default(),
             station: StationConfig { training: false },
             devices: DevicesConfig::default(),
-            capture: CaptureConfig::default(),
+            capture: crate::workflow::CapturePolicy::default(),
         }
     }
 }

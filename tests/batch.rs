@@ -5,6 +5,7 @@
 //! Regenerate the vectors (then review and commit them):
 //! `KATTOO_REGENERATE_BATCH_VECTORS=1 cargo test --test tests batch::vectors`
 
+use crate::util::raw_store;
 use kattoo::batch::bag::{self, BagInfo};
 use kattoo::batch::{self, DirMedium, Medium, MediumFile};
 use kattoo::central::{
@@ -138,7 +139,7 @@ impl Fixture {
             };
             ids.push(
                 self.station
-                    .enroll(&self.session, draft, None, now())
+                    .enroll(&self.session, draft, now())
                     .unwrap()
                     .to_string(),
             );
@@ -174,8 +175,10 @@ impl Fixture {
     }
 
     fn statuses(&self) -> Vec<RecordStatus> {
-        let db = self.station.store().db();
-        db.records(&Default::default())
+        let store = raw_store(self.station.data_dir(), PASSPHRASE);
+        store
+            .db()
+            .records(&Default::default())
             .unwrap()
             .into_iter()
             .map(|r| r.status)
@@ -250,9 +253,7 @@ fn round_trip_kiosk_export_central_import() {
     )
     .unwrap();
     for r in &verified.records {
-        let stored = f
-            .station
-            .store()
+        let stored = raw_store(f.station.data_dir(), PASSPHRASE)
             .db()
             .record(&r.registration_id)
             .unwrap()
@@ -546,7 +547,7 @@ fn a_failing_medium_leaves_no_file_and_no_record_exported() {
     let mut f = Fixture::new("KG1101");
     f.enroll_approved(2, 0);
     let usb = f.dir("usb");
-    let audit_before = f.station.store().db().audit_head().unwrap();
+    let audit_before = f.station.audit_head().unwrap();
     let faults = [
         FaultyMedium {
             inner: DirMedium(usb.clone()),
@@ -609,11 +610,7 @@ fn a_failing_medium_leaves_no_file_and_no_record_exported() {
             Vec::<String>::new(),
             "case {i}"
         );
-        assert_eq!(
-            f.station.store().db().audit_head().unwrap(),
-            audit_before,
-            "case {i}"
-        );
+        assert_eq!(f.station.audit_head().unwrap(), audit_before, "case {i}");
     }
     // A sound stick then takes batch 1.
     assert_eq!(f.export_to(&usb).unwrap().sequence, 1);
@@ -693,7 +690,8 @@ fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
             assert_eq!(on_stick, [format!("{}.partial", out.file_name)]);
         }
         assert_eq!(f.station.interrupted_export().unwrap(), None);
-        let db = f.station.store().db();
+        let store = raw_store(f.station.data_dir(), PASSPHRASE);
+        let db = store.db();
         for id in &ids {
             assert_eq!(
                 db.record(id).unwrap().unwrap().status,
@@ -792,7 +790,11 @@ fn generate_vectors(out: &Path) {
         let o = f.export_to(&usb).unwrap();
         valid.push(std::fs::read(usb.join(&o.file_name)).unwrap());
     }
-    let seed = f.station.store().db().station().unwrap().signing_seed;
+    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
+        .db()
+        .station()
+        .unwrap()
+        .signing_seed;
     let key = StationKey::from_seed(&seed).unwrap();
     let ids = batch::parse_identities(&f.identity).unwrap();
     let recipients = vec![ids[0].to_public()];

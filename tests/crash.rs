@@ -3,6 +3,7 @@
 //! the store, the database must pass `PRAGMA integrity_check`, and at the end every record and the
 //! audit chain must verify.
 
+use crate::util::raw_store;
 use kattoo::config::Config;
 use kattoo::station::Station;
 use std::io::{BufRead, BufReader};
@@ -185,13 +186,17 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
             panic!("cycle {cycle}: the station does not open after SIGKILL: {e}")
         });
         assert_eq!(
-            station.store().integrity_check(),
+            station.integrity_check(),
             Ok(()),
             "cycle {cycle}: integrity_check"
         );
         for id in &ids {
             assert!(
-                station.store().db().record(id).unwrap().is_some(),
+                raw_store(&data, PASSPHRASE)
+                    .db()
+                    .record(id)
+                    .unwrap()
+                    .is_some(),
                 "cycle {cycle}: {id} was reported committed but is gone"
             );
         }
@@ -203,7 +208,11 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
     assert!(report.ok(), "after the crash cycles: {report:?}");
     for id in &committed {
         assert!(
-            station.store().db().record(id).unwrap().is_some(),
+            raw_store(&data, PASSPHRASE)
+                .db()
+                .record(id)
+                .unwrap()
+                .is_some(),
             "{id} lost"
         );
     }

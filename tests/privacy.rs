@@ -69,8 +69,12 @@ fn logs_hold_no_names_pins_or_biometrics() {
                     .display()
             ));
         }
-        c.args(["--missing", "left-little=amputated", "--signature"])
-            .arg(fixtures.join("signature.png"));
+        c.args(["--missing", "left-little=amputated", "--exception-photo"])
+            .arg(format!(
+                "left-little={}",
+                fixtures.join("faces/astronaut.png").display()
+            ));
+        c.arg("--signature").arg(fixtures.join("signature.png"));
         c.args(extra);
         c
     };

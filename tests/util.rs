@@ -39,13 +39,19 @@ pub fn fixture(relative: &str) -> PathBuf {
         .join(relative)
 }
 
+/// What the kiosk and `kattoo enroll` both say (message id `workflow-error-exception-photo`, in
+/// English) when a missing left little finger has no photo of the hand.
+pub const EXCEPTION_PHOTO_REFUSAL: &str =
+    "Left little is marked missing — take the photo of the hand before going on.";
+
 /// `--demographics`, `--photo`, ten `--finger` and `--signature` for `person`, from `fixtures/`.
 pub fn enroll_args(person: &Path) -> Vec<OsString> {
     enroll_args_with(person, &[], &[])
 }
 
 /// Like [`enroll_args`], but the fingers in `missing` (`(position, reason)`) are left out and
-/// given as `--missing`, and `replaced` (`(position, file)`) swaps a finger's image.
+/// given as `--missing` with an `--exception-photo`, and `replaced` (`(position, file)`) swaps a
+/// finger's image.
 pub fn enroll_args_with(
     person: &Path,
     missing: &[(&str, &str)],
@@ -68,6 +74,10 @@ pub fn enroll_args_with(
     }
     for (position, reason) in missing {
         args.extend(["--missing".into(), format!("{position}={reason}").into()]);
+        // The photo of the hand a missing finger needs (any PNG stands in here).
+        let mut photo = OsString::from(format!("{position}="));
+        photo.push(fixture("faces/astronaut.png"));
+        args.extend(["--exception-photo".into(), photo]);
     }
     args.extend(["--signature".into(), fixture("signature.png").into()]);
     args
@@ -277,4 +287,16 @@ pub fn stdout(assert: &assert_cmd::assert::Assert) -> String {
 /// Stderr of a finished command as text.
 pub fn stderr(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(assert.get_output().stderr.clone()).expect("utf-8 stderr")
+}
+
+/// The station's database opened directly with the passphrase, as anyone holding the passphrase
+/// could: the tests' look at what is stored, beside the station's own door (a [`Station`] has
+/// no raw access). A second connection to the same file, read in WAL mode.
+///
+/// [`Station`]: kattoo::station::Station
+pub fn raw_store(data_dir: &Path, passphrase: &str) -> kattoo::store::Store {
+    let text = std::fs::read_to_string(data_dir.join(kattoo::station::KDF_FILE)).unwrap();
+    let kdf: kattoo::crypto::KdfParams = serde_json::from_str(&text).unwrap();
+    let key = kdf.derive(passphrase).unwrap();
+    kattoo::store::Store::open(&data_dir.join(kattoo::station::DB_FILE), &key).unwrap()
 }

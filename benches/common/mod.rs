@@ -136,3 +136,11 @@ pub fn station(dir: &Path) -> (Station, Session) {
     let session = st.login("admin", "admin-password", now).unwrap();
     (st, session)
 }
+
+/// The station's database opened directly with [`PASSPHRASE`], beside the station's own door.
+pub fn raw_store(data_dir: &Path) -> kattoo::store::Store {
+    let text = std::fs::read_to_string(data_dir.join(kattoo::station::KDF_FILE)).unwrap();
+    let kdf: kattoo::crypto::KdfParams = serde_json::from_str(&text).unwrap();
+    let key = kdf.derive(PASSPHRASE).unwrap();
+    kattoo::store::Store::open(&data_dir.join(kattoo::station::DB_FILE), &key).unwrap()
+}

@@ -146,10 +146,7 @@ pub fn parse_manifest(name: &str, bytes: &[u8]) -> Result<BTreeMap<String, Strin
     Ok(out)
 }
 
-/// Lowercase hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use crate::domain::biometric::sha256_hex;
 
 /// A reader that hashes what passes through it (SHA-256), for streaming a large file once.
 pub struct HashingReader<R> {

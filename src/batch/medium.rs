@@ -70,16 +70,8 @@ impl Medium for DirMedium {
     }
 }
 
-/// Makes renames in `dir` durable.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    match File::open(dir).and_then(|d| d.sync_all()) {
-        // Some file systems (vfat on older kernels) refuse fsync on a directory.
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {}
-        other => other?,
-    }
-    Ok(())
-}
+/// Makes a directory's entries durable (see [`crate::durable::sync_dir`]).
+pub use crate::durable::sync_dir;
 
 /// Asks the kernel to drop its cached pages of a synced file, so that reading it back reads
 /// the device rather than memory. Advice only: where it is not supported, nothing happens.

@@ -14,14 +14,10 @@ use super::{
 };
 use crate::batch::bag::HashingReader;
 use crate::batch::{self, VerifiedBatch};
+use crate::domain::pin::mask;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
-
-fn mask(pin: &str) -> String {
-    let keep = pin.len().saturating_sub(4);
-    format!("{}{}", "*".repeat(keep), &pin[keep..])
-}
 
 impl<S: CentralStore> Central<S> {
     /// Verifies and imports one batch file, streaming it twice (see the module documentation);

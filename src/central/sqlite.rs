@@ -111,24 +111,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             path.display()
         )));
     }
-    loop {
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Exclusive)
-            .map_err(db)?;
-        let current = version(&tx)?;
-        if current >= SCHEMA_VERSION {
-            return Ok(());
-        }
-        tx.execute_batch(MIGRATIONS[current as usize]).map_err(db)?;
-        tx.pragma_update(None, "user_version", current + 1)
-            .map_err(db)?;
-        tx.commit().map_err(db)?;
-        tracing::info!(
-            from = current,
-            to = current + 1,
-            "migrated central database"
-        );
-    }
+    crate::store::migrations::apply(conn, MIGRATIONS, "central").map_err(db)
 }
 
 impl SqliteCentral {

@@ -30,7 +30,7 @@ pub(super) fn run(ctx: &Context, cmd: AuditCommand) -> anyhow::Result<ExitCode> 
             let st = ctx.open()?;
             match st.verify_audit()? {
                 Ok(rows) => {
-                    let (_, head) = st.store().db().audit_head()?;
+                    let (_, head) = st.audit_head()?;
                     println!("audit chain OK: {rows} rows, head {}", hex::encode(head));
                 }
                 Err(e) => return Err(VerificationFailed(e.to_string()).into()),

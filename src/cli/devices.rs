@@ -5,7 +5,6 @@ use super::{Context, UsageError, exit};
 use crate::config::Config;
 use crate::hal::FingerSet;
 use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState, DeviceStatus, sources_for};
-use crate::hal::policy::CapturePolicy;
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -131,7 +130,7 @@ fn table(status: &[DeviceStatus]) -> String {
 
 fn test(config: &Config, args: TestArgs) -> anyhow::Result<ExitCode> {
     let manager = start(config, args.backend.backend)?;
-    let policy = CapturePolicy::from_config(&config.capture);
+    let policy = config.capture;
     let status = manager.status();
     if status.is_empty() {
         println!("no devices found");

@@ -1,6 +1,7 @@
 //! `kattoo enroll`: save enrollments from files, one from flags or many from a manifest.
 //!
-//! This goes through [`Station::enroll`], the very path the GUI uses.
+//! Each enrollment runs the kiosk's own workflow headless ([`workflow::files`]) and saves through
+//! the same station call, so the command line and the kiosk refuse the same drafts.
 
 use super::{Context, UsageError, secrets};
 use crate::domain::biometric::ImageError;
@@ -8,13 +9,18 @@ use crate::domain::{
     BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition,
     RegistrationId, Timestamp,
 };
-use crate::station::{DuplicateGrant, EnrollmentDraft, Session, Station};
+use crate::station::{Session, Station};
+use crate::workflow::{
+    self, WorkflowError,
+    files::{FileEnrollment, FilesError, OverrideGrant},
+};
 use clap::Args;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use zeroize::Zeroizing;
 
 /// Device name recorded for files given on the command line.
 const DEVICE: &str = "file:cli";
@@ -151,7 +157,7 @@ impl FileSet {
     }
 
     /// Reads and checks every file; relative paths are taken from `base`.
-    fn load(&self, base: &Path) -> anyhow::Result<EnrollmentDraft> {
+    fn load(&self, base: &Path) -> anyhow::Result<FileEnrollment> {
         let at = |p: &Path| base.join(p);
         let text = read(&at(&self.demographics))?;
         let citizen: CitizenInput = serde_json::from_slice(&text).map_err(|e| {
@@ -160,34 +166,30 @@ impl FileSet {
                 self.demographics.display()
             ))
         })?;
-        let mut captures = vec![capture(BiometricKind::Face, None, &at(&self.photo))?];
+        let mut fingers = Vec::new();
         for (name, path) in &self.fingers {
-            captures.push(capture(
+            fingers.push(capture(
                 BiometricKind::Finger,
                 Some(position(name)?),
                 &at(path),
             )?);
         }
-        let mut exceptions = Vec::new();
+        let mut missing = Vec::new();
         for (name, reason) in &self.missing {
             let reason: ExceptionReason = reason.parse().map_err(UsageError)?;
-            exceptions.push(FingerException {
+            missing.push(FingerException {
                 position: position(name)?,
                 reason,
             });
         }
+        let mut exception_photos = Vec::new();
         for (name, path) in &self.exception_photos {
-            captures.push(capture(
+            exception_photos.push(capture(
                 BiometricKind::ExceptionPhoto,
                 Some(position(name)?),
                 &at(path),
             )?);
         }
-        captures.push(capture(
-            BiometricKind::Signature,
-            None,
-            &at(&self.signature),
-        )?);
         let supersedes = self
             .supersedes
             .as_deref()
@@ -196,44 +198,71 @@ impl FileSet {
                     .map_err(|e| UsageError(e.to_string()))
             })
             .transpose()?;
-        Ok(EnrollmentDraft {
+        Ok(FileEnrollment {
             citizen,
-            captures,
-            exceptions,
+            photo: Some(capture(BiometricKind::Face, None, &at(&self.photo))?),
+            fingers,
+            missing,
+            exception_photos,
+            signature: Some(capture(
+                BiometricKind::Signature,
+                None,
+                &at(&self.signature),
+            )?),
             supersedes,
         })
     }
 }
 
+/// The kiosk's translations, in English (the command line's language).
+fn english() -> crate::ui::i18n::I18n {
+    let mut i18n = crate::ui::i18n::I18n::default();
+    i18n.set_language(crate::domain::Language::En);
+    i18n
+}
+
+/// Runs the enrollment workflow over the files and saves the record.
 fn save(
     station: &mut Station,
     session: &Session,
-    draft: EnrollmentDraft,
-    grant: Option<(&Session, &str)>,
+    files: FileEnrollment,
+    grant: Option<&(String, Zeroizing<String>, String)>,
 ) -> anyhow::Result<RegistrationId> {
-    let grant = grant.map(|(supervisor, reason)| DuplicateGrant {
-        supervisor,
-        reason: reason.to_owned(),
+    let grant = grant.map(|(supervisor, password, reason)| OverrideGrant {
+        supervisor: supervisor.clone(),
+        password: password.clone(),
+        reason: reason.clone(),
     });
-    Ok(station.enroll(session, draft, grant, Timestamp::now())?)
+    workflow::files::enroll(station, session, files, grant, Timestamp::now()).map_err(|e| match e {
+        // The kiosk's own words for the refusal, in its English; invalid details list each rule.
+        FilesError::Workflow(e @ WorkflowError::CitizenInvalid(_)) => {
+            super::Refused(e.to_string()).into()
+        }
+        FilesError::Workflow(e) => {
+            super::Refused(crate::ui::enroll::workflow_message(&english(), &e)).into()
+        }
+        FilesError::Station(e) => anyhow::Error::new(e),
+        FilesError::File(detail) => UsageError(detail).into(),
+    })
 }
 
 pub(super) fn run(ctx: &Context, args: EnrollArgs) -> anyhow::Result<ExitCode> {
     let (mut station, session) = ctx.open_as(&args.operator, args.password_file.as_deref())?;
-    let supervisor = match &args.override_duplicate_by {
+    // The supervisor's password is asked now; it is checked (and the supervisor's part audited)
+    // only if the PIN turns out to be enrolled already.
+    let grant = match &args.override_duplicate_by {
         None => None,
         Some(login) => {
-            let pw = secrets::password(
+            let password = secrets::password(
                 args.supervisor_password_file.as_deref(),
                 "KATTOO_SUPERVISOR_PASSWORD",
                 &format!("Password for supervisor {login}: "),
             )?;
-            Some(station.login(login, &pw, Timestamp::now())?)
+            let reason = args.reason.clone().unwrap_or_default();
+            Some((login.clone(), password, reason))
         }
     };
-    let grant = supervisor
-        .as_ref()
-        .map(|s| (s, args.reason.as_deref().unwrap_or("")));
+    let grant = grant.as_ref();
     let Some(manifest) = &args.manifest else {
         let draft = FileSet::from_args(&args)?.load(Path::new(""))?;
         println!("{}", save(&mut station, &session, draft, grant)?);

@@ -139,6 +139,12 @@ pub struct VerificationFailed(pub String);
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A rule refused what was asked (the same refusal the kiosk shows); exits with
+/// [`exit::INVALID`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
 /// The exit status for an error chain.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     use crate::store::Error as StoreError;
@@ -155,13 +161,19 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<crate::central::Error>() {
             return central::exit_code(e);
         }
+        if cause.is::<Refused>() || cause.is::<crate::workflow::WorkflowError>() {
+            return exit::INVALID;
+        }
         if let Some(e) = cause.downcast_ref::<StationError>() {
             return match e {
                 StationError::BadCredentials
                 | StationError::LockedOut { .. }
                 | StationError::AccountLocked(_)
-                | StationError::AccountDisabled(_) => exit::AUTH,
-                StationError::PermissionDenied { .. } => exit::DENIED,
+                | StationError::AccountDisabled(_)
+                | StationError::MalformedLogin => exit::AUTH,
+                StationError::PermissionDenied { .. } | StationError::PasswordChangeRequired(_) => {
+                    exit::DENIED
+                }
                 StationError::Validation(_)
                 | StationError::Incomplete(_)
                 | StationError::Invalid(_)
@@ -169,6 +181,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 | StationError::NotPending { .. }
                 | StationError::Superseded { .. }
                 | StationError::OperatorExists(_)
+                | StationError::OverrideReason
+                | StationError::StationExists(..)
                 | StationError::Password(crate::crypto::PasswordError::TooShort) => exit::INVALID,
                 StationError::DuplicatePin { .. } => exit::DUPLICATE,
                 StationError::UnknownRecord(_) | StationError::UnknownOperator(_) => {

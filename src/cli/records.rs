@@ -71,19 +71,6 @@ fn parse(stored: &StoredRecord) -> anyhow::Result<Record> {
         .map_err(|e| anyhow::anyhow!("record {} is damaged: {e}", stored.registration_id))
 }
 
-fn full_name(r: &Record) -> String {
-    let c = &r.citizen;
-    [
-        Some(c.surname.as_str()),
-        Some(c.given_name.as_str()),
-        c.patronymic.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
-}
-
 fn status_line(s: &StoredRecord) -> String {
     let mut line = s.status.to_string();
     if let (Some(by), Some(at)) = (&s.decided_by, &s.decided_at) {
@@ -125,7 +112,7 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
                     status,
                     stored.created_at,
                     r.citizen.precinct.as_str(),
-                    full_name(&r)
+                    r.citizen.full_name()
                 );
             }
             println!(
@@ -163,11 +150,11 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
                     d.of, d.supervisor, d.reason
                 );
             }
-            let duplicates = st.store().db().duplicates_of(&stored.registration_id)?;
+            let duplicates = st.duplicates_of(&s, &stored.registration_id, Timestamp::now())?;
             if !duplicates.is_empty() {
                 println!("Duplicated by:   {}", duplicates.join(", "));
             }
-            println!("Name:            {}", full_name(&r));
+            println!("Name:            {}", r.citizen.full_name());
             println!(
                 "Sex, born:       {}, {}",
                 c.sex.code(),

@@ -1,7 +1,6 @@
 //! `kattoo station show | public-key`.
 
 use super::Context;
-use crate::store::RecordFilter;
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -26,10 +25,7 @@ pub(super) fn run(ctx: &Context, cmd: StationCommand) -> anyhow::Result<ExitCode
         StationCommand::PublicKey => print!("{}", info.public_key.to_pem()),
         StationCommand::Certificate { to } => return super::export::certificate(&station, &to),
         StationCommand::Show => {
-            let counts = station
-                .store()
-                .db()
-                .status_counts(&RecordFilter::default())?;
+            let counts = station.status_counts()?;
             println!("Station:    {}", info.station_id);
             println!("Name:       {}", info.name);
             println!("Region:     {}", info.region);

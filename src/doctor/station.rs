@@ -3,11 +3,11 @@
 //! no central recipient to export to).
 
 use super::{Check, Limits, Status, host};
-use crate::audit::Event;
 use crate::config::Config;
 use crate::domain::Timestamp;
+use crate::station::RecordState;
 use crate::station::{DB_FILE, Error as StationError, Station};
-use crate::store::{Error as StoreError, RecordFilter, RecordStatus, StoredRecord};
+use crate::store::{Error as StoreError, RecordStatus};
 use std::path::Path;
 
 /// Checks that only run on an unlocked station, in report order (the clock check runs either way).
@@ -124,7 +124,7 @@ pub(super) fn checks(
 /// The checks that read the unlocked station.
 fn unlocked(station: &Station, limits: &Limits, now: Timestamp) -> Vec<Check> {
     let mut out = Vec::new();
-    out.push(match station.store().integrity_check() {
+    out.push(match station.integrity_check() {
         Ok(()) => Check::new("database", Status::Ok, "SQLite integrity check passed"),
         Err(problems) => Check::new(
             "database",
@@ -188,7 +188,7 @@ fn unlocked(station: &Station, limits: &Limits, now: Timestamp) -> Vec<Check> {
             out.push(Check::new("audit-chain", Status::Skip, message));
         }
     }
-    let records = station.store().db().records(&RecordFilter::default());
+    let records = station.record_states();
     out.push(clock(
         now,
         newest_event(station, records.as_deref().ok()),
@@ -281,15 +281,8 @@ fn clock(now: Timestamp, newest: Option<Timestamp>, what: &str) -> Check {
 }
 
 /// The time of the last audit event or the newest record, whichever is later.
-fn newest_event(station: &Station, records: Option<&[StoredRecord]>) -> Option<Timestamp> {
-    let db = station.store().db();
-    let last_audit = db
-        .audit_head()
-        .ok()
-        .and_then(|(seq, _)| db.audit_rows(seq, seq).ok())
-        .and_then(|rows| rows.into_iter().next())
-        .and_then(|row| serde_json::from_slice::<Event>(&row.event).ok())
-        .map(|event| event.at);
+fn newest_event(station: &Station, records: Option<&[RecordState]>) -> Option<Timestamp> {
+    let last_audit = station.last_audit_time();
     let last_record = records
         .unwrap_or_default()
         .iter()
@@ -311,14 +304,14 @@ fn file_time(path: &Path) -> Option<Timestamp> {
 /// Records in `status` whose `since` time is more than `limits.stale_days` before `now`, oldest
 /// first, with that time.
 fn stale<'a>(
-    records: &'a [StoredRecord],
+    records: &'a [RecordState],
     status: RecordStatus,
-    since: fn(&StoredRecord) -> &str,
+    since: fn(&RecordState) -> &str,
     limits: &Limits,
     now: Timestamp,
-) -> Vec<(&'a StoredRecord, Timestamp)> {
+) -> Vec<(&'a RecordState, Timestamp)> {
     let cutoff = now.plus_seconds(-i64::from(limits.stale_days) * 86_400);
-    let mut old: Vec<(&StoredRecord, Timestamp)> = records
+    let mut old: Vec<(&RecordState, Timestamp)> = records
         .iter()
         .filter(|r| r.status == status && !r.training)
         .filter_map(|r| Timestamp::parse(since(r)).ok().map(|t| (r, t)))
@@ -329,13 +322,13 @@ fn stale<'a>(
 }
 
 /// The `pending-approvals` check.
-fn pending(records: &[StoredRecord], limits: &Limits, now: Timestamp) -> Check {
+fn pending(records: &[RecordState], limits: &Limits, now: Timestamp) -> Check {
     let days = limits.stale_days;
     let waiting = records
         .iter()
         .filter(|r| r.status == RecordStatus::Pending)
         .count();
-    fn created_at(r: &StoredRecord) -> &str {
+    fn created_at(r: &RecordState) -> &str {
         &r.created_at
     }
     let old = stale(records, RecordStatus::Pending, created_at, limits, now);
@@ -359,13 +352,13 @@ fn pending(records: &[StoredRecord], limits: &Limits, now: Timestamp) -> Check {
 }
 
 /// The `unexported-records` check: approved (not training) records that no batch carried yet.
-fn unexported(records: &[StoredRecord], limits: &Limits, now: Timestamp) -> Check {
+fn unexported(records: &[RecordState], limits: &Limits, now: Timestamp) -> Check {
     let days = limits.stale_days;
     let approved = records
         .iter()
         .filter(|r| r.status == RecordStatus::Approved && !r.training)
         .count();
-    fn approved_at(r: &StoredRecord) -> &str {
+    fn approved_at(r: &RecordState) -> &str {
         r.decided_at.as_deref().unwrap_or(r.created_at.as_str())
     }
     let old = stale(records, RecordStatus::Approved, approved_at, limits, now);

@@ -63,8 +63,8 @@ fn busy_station_examined(days_later: i64) -> Report {
     let (dir, mut st, admin) = setup();
     let reg = add_operator(&mut st, &admin, "reg1", Role::Registrar);
     let sup = add_operator(&mut st, &admin, "sup1", Role::Supervisor);
-    st.enroll(&reg, draft(1), None, now()).unwrap();
-    let approved = st.enroll(&reg, draft(2), None, now()).unwrap();
+    st.enroll(&reg, draft(1), now()).unwrap();
+    let approved = st.enroll(&reg, draft(2), now()).unwrap();
     st.approve(&sup, &[approved.to_string()], now()).unwrap();
     let recipient = age::x25519::Identity::generate().to_public().to_string();
     st.set_batch_recipients(&admin, &[recipient], now())

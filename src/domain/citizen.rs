@@ -48,8 +48,8 @@ impl FromStr for Sex {
     }
 }
 
-/// The language the citizen chose for the session and the receipt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// The language the citizen chose for the session and the receipt, and the kiosk's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// Kyrgyz.
@@ -61,6 +61,9 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language, in the order the switcher shows them (Kyrgyz first, the default).
+    pub const ALL: [Language; 3] = [Language::Ky, Language::Ru, Language::En];
+
     /// The code used in the record and for locale files: `ky`, `ru` or `en`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -128,7 +131,39 @@ pub struct CitizenInput {
     pub language: Option<String>,
 }
 
+/// "Surname Given Patronymic", the parts that are there, trimmed, one space apart: how a name is
+/// written on a receipt, in a list and in a search.
+pub fn full_name<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Citizen {
+    /// The citizen's full name (see [`full_name`]).
+    pub fn full_name(&self) -> String {
+        full_name([
+            Some(self.surname.as_str()),
+            Some(self.given_name.as_str()),
+            self.patronymic.as_deref(),
+        ])
+    }
+}
+
 impl CitizenInput {
+    /// The name as typed (see [`full_name`]).
+    pub fn full_name(&self) -> String {
+        full_name([
+            self.surname.as_deref(),
+            self.given_name.as_deref(),
+            self.patronymic.as_deref(),
+        ])
+    }
+
     /// Checks every field and returns all errors (not just the first), in field order.
     ///
     /// `today` is the enrollment date (injected; the domain never reads the clock). When sex, birth

@@ -84,6 +84,8 @@ pub enum CompletenessError {
     SignatureCount(usize),
     #[error("{0}: an exception photo is only for a finger marked missing")]
     ExceptionPhotoWithoutException(FingerPosition),
+    #[error("{0}: a missing finger needs a photo of the hand; take the exception photo")]
+    ExceptionPhotoMissing(FingerPosition),
     #[error("quality {0} is above 100")]
     QualityRange(u8),
 }
@@ -107,7 +109,8 @@ pub struct Enrollment<S> {
     state: S,
 }
 
-/// Checks that ten fingers are each captured or excused, one face, one signature.
+/// Checks that ten fingers are each captured or excused with the photo of the hand, one face,
+/// one signature.
 pub fn check_complete(
     captures: &[Capture],
     exceptions: &[FingerException],
@@ -153,6 +156,18 @@ pub fn check_complete(
         let p = c.position.expect("checked above");
         if seen[p.code() as usize] != Some(false) {
             return Err(E::ExceptionPhotoWithoutException(p));
+        }
+    }
+    // Every missing finger is shown by a photo of the hand (as MOSIP asks), once.
+    for e in exceptions {
+        let photos = captures
+            .iter()
+            .filter(|c| c.kind == BiometricKind::ExceptionPhoto && c.position == Some(e.position))
+            .count();
+        match photos {
+            0 => return Err(E::ExceptionPhotoMissing(e.position)),
+            1 => {}
+            _ => return Err(E::FingerTwice(e.position)),
         }
     }
     let count = |k| captures.iter().filter(|c| c.kind == k).count();
@@ -331,10 +346,19 @@ mod tests {
             ),
             Ok(())
         );
-        // An exception photo is optional.
+        // The photo of the hand is not optional, whoever builds the record.
         assert_eq!(
             check_complete(&without(F::LeftLittle), &[missing(F::LeftLittle)]),
-            Ok(())
+            Err(E::ExceptionPhotoMissing(F::LeftLittle))
+        );
+        let photo = cap(BiometricKind::ExceptionPhoto, Some(F::LeftLittle));
+        assert_eq!(
+            check_complete(
+                &with(with(without(F::LeftLittle), photo.clone()), photo),
+                &[missing(F::LeftLittle)]
+            ),
+            Err(E::FingerTwice(F::LeftLittle)),
+            "one photo per missing finger"
         );
         let mut best = full();
         best[0].quality = Some(100);

@@ -11,6 +11,7 @@ pub mod enrollment;
 pub mod finger;
 pub mod operator;
 pub mod pin;
+pub mod regions;
 pub mod registration_id;
 pub mod timestamp;
 pub mod validation;

@@ -64,8 +64,16 @@ impl Pin {
 
     /// The PIN with all but the last 4 digits hidden, for messages: `**********1234`.
     pub fn masked(&self) -> String {
-        format!("{}{}", "*".repeat(PIN_LEN - 4), &self.0[PIN_LEN - 4..])
+        mask(&self.0)
     }
+}
+
+/// Any PIN-like text with all but its last 4 characters hidden, for messages and logs: the one
+/// masking rule, also for PINs read from a batch that were never parsed here.
+pub fn mask(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let keep = chars.len().saturating_sub(4);
+    "*".repeat(keep) + &chars[keep..].iter().collect::<String>()
 }
 
 /// The date DDMMYYYY in digits 2–9 of an all-ASCII-digit, 14-character PIN.

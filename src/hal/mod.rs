@@ -8,11 +8,9 @@ use crate::domain::FingerPosition;
 use std::fmt;
 use std::time::Duration;
 
-pub mod iso19794;
 #[cfg(all(feature = "libfprint", target_os = "linux"))]
 pub mod libfprint;
 pub mod manager;
-pub mod policy;
 pub mod sbi;
 pub mod sim;
 pub mod uvc;
@@ -222,4 +220,14 @@ pub trait FingerprintScanner: Send {
 
     /// Captures the fingers of `request.set` (less its exceptions), blocking up to its timeout.
     fn capture(&mut self, request: &CaptureRequest) -> Result<Vec<FingerImage>>;
+}
+
+impl From<crate::iso19794::IsoError> for DeviceError {
+    fn from(e: crate::iso19794::IsoError) -> Self {
+        let kind = match e {
+            crate::iso19794::IsoError::NotSupported(_) => ErrorKind::NotSupported,
+            _ => ErrorKind::Other,
+        };
+        DeviceError::new(kind, e.to_string())
+    }
 }

@@ -194,25 +194,11 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), (PathBuf
             .map_err(|e| (partial.clone(), e))?;
         drop(file);
         std::fs::rename(&partial, &target).map_err(|e| (target.clone(), e))?;
-        sync_dir(dir).map_err(|e| (dir.to_path_buf(), e))
+        crate::durable::sync_dir(dir).map_err(|e| (dir.to_path_buf(), e))
     })();
     if written.is_err() {
         // Best effort: the error that matters is the one being returned.
         let _ = std::fs::remove_file(&partial);
     }
     written
-}
-
-/// Makes a rename in `dir` durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    match File::open(dir).and_then(|d| d.sync_all()) {
-        // Some file systems (vfat on older kernels, for a receipt saved to a USB stick) refuse
-        // fsync on a directory.
-        Err(e) if e.raw_os_error() == Some(22) => {}
-        other => other?,
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }

@@ -48,13 +48,21 @@ impl Station {
     /// doubles with each lockout. Success, failure and lockout are audited.
     pub fn login(&mut self, login: &str, password: &str, now: Timestamp) -> Result<Session> {
         let security = self.config.security.clone();
+        // People type passwords into login boxes: what was typed is written to the audit chain
+        // only when it is a login that exists.
+        if crate::domain::operator::validate_login(login).is_err() {
+            let _ = hash_password("kattoo-unknown-login");
+            self.audit(
+                Event::new(Action::LoginFailed, now, None, None).with("why", "malformed-login"),
+            )?;
+            return Err(Error::MalformedLogin);
+        }
         let row = self.store.db().operator(login)?;
         let Some(row) = row else {
             // Spend the same time as a real check, so timing does not reveal which logins exist.
             let _ = hash_password("kattoo-unknown-login");
             self.audit(
-                Event::new(Action::LoginFailed, now, None, Some(login))
-                    .with("why", "unknown-login"),
+                Event::new(Action::LoginFailed, now, None, None).with("why", "unknown-login"),
             )?;
             return Err(Error::BadCredentials);
         };
@@ -154,8 +162,8 @@ impl Station {
         Ok(())
     }
 
-    /// Refuses (and audits the refusal) unless the session's operator is still active and has at
-    /// least role `needed`.
+    /// Refuses (and audits the refusal) unless the session's operator is still active, has no
+    /// reset password to change, and has at least role `needed`.
     pub(super) fn require(
         &mut self,
         session: &Session,
@@ -172,6 +180,10 @@ impl Station {
             }
             Some(op) if op.status == OperatorStatus::Locked => {
                 Some(Error::AccountLocked(op.login.clone()))
+            }
+            // A password a supervisor reset must be changed before anything else.
+            Some(op) if op.must_change_password => {
+                Some(Error::PasswordChangeRequired(op.login.clone()))
             }
             Some(op) if op.role < needed => Some(Error::PermissionDenied {
                 login: op.login.clone(),

@@ -18,17 +18,56 @@ pub struct EnrollmentDraft {
 }
 
 /// A supervisor's permission to enrol a PIN that is already enrolled.
-pub struct DuplicateGrant<'a> {
-    /// The supervisor's own session (they authenticate at the registrar's station).
-    pub supervisor: &'a Session,
-    pub reason: String,
+struct DuplicateGrant<'a> {
+    /// The supervisor's own session, opened for this one save.
+    supervisor: &'a Session,
+    reason: &'a str,
 }
 
 impl Station {
     /// Saves an enrollment and returns its registration id. The same path serves the GUI and
-    /// `kattoo enroll`: every rule is checked here, then one transaction takes the sequence number,
-    /// signs the record and stores it with its biometrics and its audit row.
+    /// `kattoo enroll` (both through [`crate::workflow::perform`]): every rule is checked here,
+    /// then one transaction takes the sequence number, signs the record and stores it with its
+    /// biometrics and its audit row. A PIN that is already enrolled is refused
+    /// ([`Error::DuplicatePin`]); see [`Station::enroll_with_override`].
     pub fn enroll(
+        &mut self,
+        session: &Session,
+        draft: EnrollmentDraft,
+        now: Timestamp,
+    ) -> Result<RegistrationId> {
+        self.enroll_checked(session, draft, None, now)
+    }
+
+    /// Saves an enrollment whose PIN is already enrolled, allowed by a supervisor who types
+    /// their login and password at the registrar's station, with a reason. The supervisor's
+    /// login and logout are audited around the save, and the supervisor is never left logged
+    /// in, whatever the outcome.
+    pub fn enroll_with_override(
+        &mut self,
+        session: &Session,
+        draft: EnrollmentDraft,
+        supervisor: &str,
+        password: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<RegistrationId> {
+        if reason.trim().is_empty() {
+            return Err(Error::OverrideReason);
+        }
+        let supervisor = self.login(supervisor, password, now)?;
+        let grant = DuplicateGrant {
+            supervisor: &supervisor,
+            reason,
+        };
+        let result = self.enroll_checked(session, draft, Some(grant), now);
+        let logout = self.logout(supervisor, now);
+        let id = result?;
+        logout?;
+        Ok(id)
+    }
+
+    fn enroll_checked(
         &mut self,
         session: &Session,
         draft: EnrollmentDraft,
@@ -97,7 +136,7 @@ impl Station {
                 )?;
                 let reason = grant.reason.trim();
                 if reason.is_empty() {
-                    return Err(Error::Invalid("a duplicate override needs a reason".into()));
+                    return Err(Error::OverrideReason);
                 }
                 Some(DuplicateOverride {
                     of: first

@@ -8,6 +8,7 @@ mod access;
 mod certificate;
 mod enroll;
 mod export;
+mod health;
 mod review;
 mod settings;
 mod stats;
@@ -15,8 +16,9 @@ mod training;
 mod verify;
 
 pub use access::Session;
-pub use enroll::{DuplicateGrant, EnrollmentDraft};
+pub use enroll::EnrollmentDraft;
 pub use export::{BATCH_DIR, ExportOutcome};
+pub use health::RecordState;
 pub use review::{FoundRecord, MAX_FOUND};
 pub use settings::KNOWN_BACKENDS;
 pub use stats::{Statistics, Tally};
@@ -81,6 +83,16 @@ pub enum Error {
         masked: String,
         existing: Vec<String>,
     },
+    #[error("a duplicate override needs a reason")]
+    OverrideReason,
+    #[error("{0} must change the password a supervisor reset before doing anything else")]
+    PasswordChangeRequired(String),
+    #[error(
+        "a station already exists in {0} ({1} is there): refusing to overwrite it; choose another data directory"
+    )]
+    StationExists(PathBuf, &'static str),
+    #[error("the login typed is not a valid login name")]
+    MalformedLogin,
     #[error("precinct {0} is not served by this station")]
     PrecinctNotServed(String),
     #[error("record {0} does not exist")]
@@ -103,6 +115,65 @@ pub enum Error {
     Config(#[from] crate::config::Error),
     #[error(transparent)]
     Batch(#[from] crate::batch::Error),
+}
+
+impl Error {
+    /// The Fluent message id that tells the operator, in their language, what happened and what
+    /// to do. The message takes [`Error::detail`] as `$detail`.
+    pub fn message_id(&self) -> &'static str {
+        use store::Error as S;
+        match self {
+            Error::Store(S::WrongPassphrase(_)) => "unlock-error-wrong-passphrase",
+            Error::Store(S::NewerSchema { .. }) => "station-error-newer-schema",
+            Error::Store(S::Missing(_)) => "station-error-missing",
+            Error::Store(S::Exists(_)) | Error::StationExists(..) => "station-error-exists",
+            Error::Store(_) => "station-error-store",
+            Error::Crypto(_) => "station-error-crypto",
+            Error::Io { .. } => "station-error-io",
+            Error::Invalid(_) => "station-error-invalid",
+            Error::Validation(_) => "station-error-validation",
+            Error::Incomplete(_) => "station-error-incomplete",
+            Error::BadCredentials => "login-error-bad-credentials",
+            Error::LockedOut { .. } => "station-error-locked-out",
+            Error::AccountLocked(_) => "login-error-account-locked",
+            Error::AccountDisabled(_) => "login-error-account-disabled",
+            Error::PermissionDenied { .. } => "error-needs-supervisor",
+            Error::DuplicatePin { .. } => "station-error-duplicate-pin",
+            Error::OverrideReason => "station-error-override-reason",
+            Error::PasswordChangeRequired(_) => "station-error-password-change",
+            Error::MalformedLogin => "login-error-bad-credentials",
+            Error::PrecinctNotServed(_) => "station-error-precinct",
+            Error::UnknownRecord(_) => "station-error-unknown-record",
+            Error::NotPending { .. } => "station-error-not-pending",
+            Error::Superseded { .. } => "station-error-superseded",
+            Error::UnknownOperator(_) => "station-error-unknown-operator",
+            Error::OperatorExists(_) => "station-error-operator-exists",
+            Error::Password(_) => "station-error-password",
+            Error::Config(_) => "station-error-config",
+            Error::Batch(_) => "station-error-batch",
+        }
+    }
+
+    /// What the message names as `$detail`: an identifier (record id, login, precinct, path) or
+    /// the technical cause, never a citizen's name, a PIN or a secret.
+    pub fn detail(&self) -> String {
+        match self {
+            Error::UnknownRecord(id) | Error::NotPending { id, .. } => id.clone(),
+            Error::Superseded { by, .. } => by.clone(),
+            Error::PrecinctNotServed(p) => p.clone(),
+            Error::UnknownOperator(l)
+            | Error::OperatorExists(l)
+            | Error::AccountLocked(l)
+            | Error::AccountDisabled(l)
+            | Error::PasswordChangeRequired(l) => l.clone(),
+            Error::LockedOut { remaining_secs, .. } => ((remaining_secs + 59) / 60).to_string(),
+            Error::DuplicatePin { existing, .. } => existing.join(", "),
+            Error::Validation(errors) => list(errors),
+            Error::StationExists(dir, _) => dir.display().to_string(),
+            Error::BadCredentials | Error::MalformedLogin | Error::OverrideReason => String::new(),
+            other => format!("{other:#}"),
+        }
+    }
 }
 
 fn list(errors: &[ValidationError]) -> String {
@@ -139,7 +210,21 @@ pub struct StationInfo {
     pub public_key: PublicKey,
 }
 
-/// An unlocked station.
+/// An unlocked station. Its database is reached only through its methods, each of which checks
+/// an operator's session, or tells nothing about a citizen (the health checks of
+/// `kattoo doctor`). There is no raw access, and it cannot be written:
+///
+/// ```compile_fail
+/// fn raw(station: &kattoo::station::Station) {
+///     let _ = station.store();
+/// }
+/// ```
+///
+/// ```compile_fail
+/// fn raw(station: &kattoo::station::Station) {
+///     let _ = &station.store;
+/// }
+/// ```
 pub struct Station {
     store: Store,
     key: StationKey,
@@ -188,23 +273,29 @@ impl Station {
         crate::domain::operator::validate_login(&setup.admin_login).map_err(Error::Invalid)?;
         let password_hash = crate::crypto::hash_password(&setup.admin_password)?;
 
-        let db_path = data_dir.join(DB_FILE);
-        if db_path.exists() {
-            return Err(store::Error::Exists(db_path).into());
+        // Setup never destroys a station: any of its files refuses, and nothing is touched.
+        for name in [DB_FILE, KDF_FILE, export::BATCH_DIR] {
+            if data_dir.join(name).exists() {
+                return Err(Error::StationExists(data_dir.to_owned(), name));
+            }
         }
+        let db_path = data_dir.join(DB_FILE);
         std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
         restrict_permissions(data_dir)?;
         let kdf = KdfParams::generate()?;
         let db_key = kdf.derive(passphrase)?;
         let config_path = data_dir.join(crate::config::FILE_NAME);
         if !config_path.exists() {
-            write_synced(&config_path, crate::config::DEFAULT_TOML.as_bytes())?;
+            write_new(&config_path, crate::config::DEFAULT_TOML.as_bytes())?;
         }
 
-        // Build the database under a temporary name and rename it into place last, so an
-        // interrupted init leaves no half-made station behind and can simply be run again.
+        // Build the database and the key parameters under temporary names and move them into
+        // place last, the database first: an interrupted init leaves no station behind and can
+        // simply be run again, and one interrupted between the two moves is completed by `open`.
         let partial = data_dir.join(format!("{DB_FILE}.partial"));
+        let kdf_partial = data_dir.join(format!("{KDF_FILE}.partial"));
         for leftover in [
+            kdf_partial.clone(),
             partial.clone(),
             partial.with_extension("partial-wal"),
             partial.with_extension("partial-shm"),
@@ -250,14 +341,18 @@ impl Station {
             Ok(())
         })?;
         drop(store); // the last connection closes: the WAL is checkpointed into the file
-        write_synced(
-            &data_dir.join(KDF_FILE),
+        write_new(
+            &kdf_partial,
             serde_json::to_string_pretty(&kdf)
                 .expect("serialises")
                 .as_bytes(),
         )?;
-        std::fs::rename(&partial, &db_path).map_err(io(&db_path))?;
         sync_dir(data_dir)?;
+        // `hard_link` refuses an existing name: a station appearing meanwhile is never replaced.
+        std::fs::hard_link(&partial, &db_path).map_err(io(&db_path))?;
+        std::fs::remove_file(&partial).map_err(io(&partial))?;
+        sync_dir(data_dir)?;
+        promote_kdf(data_dir)?;
         let store = Store::open(&db_path, &db_key)?;
         tracing::info!(station = %setup.station_id, "station initialised");
         Self::assemble(store, key, config, data_dir)
@@ -269,6 +364,9 @@ impl Station {
         let kdf_path = data_dir.join(KDF_FILE);
         if !db_path.exists() {
             return Err(store::Error::Missing(db_path).into());
+        }
+        if !kdf_path.exists() {
+            promote_kdf(data_dir)?;
         }
         let text = std::fs::read_to_string(&kdf_path).map_err(io(&kdf_path))?;
         let kdf: KdfParams = serde_json::from_str(&text)
@@ -319,11 +417,6 @@ impl Station {
         &self.data_dir
     }
 
-    /// The underlying store (read access for reports and tests).
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Parses a registration id typed by a person, as a station error.
     pub fn parse_id(id: &str) -> Result<RegistrationId> {
         id.trim()
@@ -334,22 +427,33 @@ impl Station {
     }
 }
 
-/// Writes a file (replacing it) and syncs it to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a new file (refusing an existing one) and syncs it to disk.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    let mut f = std::fs::File::create_new(path).map_err(io(path))?;
     f.write_all(bytes)
         .and_then(|_| f.sync_all())
         .map_err(io(path))
 }
 
+/// Moves `kdf.json.partial` to `kdf.json` (never over an existing one): the last step of init,
+/// or its completion when init was interrupted after the database was in place.
+fn promote_kdf(data_dir: &Path) -> Result<()> {
+    let (partial, kdf) = (
+        data_dir.join(format!("{KDF_FILE}.partial")),
+        data_dir.join(KDF_FILE),
+    );
+    if !partial.exists() {
+        return Ok(());
+    }
+    std::fs::hard_link(&partial, &kdf).map_err(io(&kdf))?;
+    std::fs::remove_file(&partial).map_err(io(&partial))?;
+    sync_dir(data_dir)
+}
+
 /// Makes a rename in `dir` durable.
 fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io(dir))?;
-    Ok(())
+    crate::durable::sync_dir(dir).map_err(io(dir))
 }
 
 #[cfg(unix)]

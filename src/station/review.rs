@@ -50,6 +50,29 @@ impl Station {
         Ok((stored, record))
     }
 
+    /// The records saved as duplicates of `id` under a supervisor's override.
+    pub fn duplicates_of(
+        &mut self,
+        session: &Session,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        self.require(session, Role::Registrar, "view a record", Some(id), now)?;
+        Ok(self.store.db().duplicates_of(id)?)
+    }
+
+    /// How many approved records the next batch would carry (supervisors).
+    pub fn exportable_count(&mut self, session: &Session, now: Timestamp) -> Result<u64> {
+        self.require(
+            session,
+            Role::Supervisor,
+            "list exportable records",
+            None,
+            now,
+        )?;
+        Ok(self.store.db().exportable_record_ids()?.len() as u64)
+    }
+
     /// The bytes of one stored biometric file.
     pub fn biometric(
         &mut self,
@@ -206,12 +229,7 @@ impl Station {
                 crate::store::Error::Corrupt(format!("record {}: {e}", s.registration_id))
             })?;
             let c = &record.citizen;
-            let name = [Some(&c.surname), Some(&c.given_name), c.patronymic.as_ref()]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let name = c.full_name();
             let haystack = name.to_lowercase();
             let by_name = words.iter().all(|w| haystack.contains(w.as_str()));
             let exact = s.registration_id == query || c.pin.as_str() == query;

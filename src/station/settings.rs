@@ -144,14 +144,8 @@ mod tests {
         );
         // The devices running now keep the configuration they were started with.
         assert_eq!(st.config().devices.backends, ["uvc", "sbi"]);
-        let head = st.store().db().audit_head().unwrap().0;
-        let row = st
-            .store()
-            .db()
-            .audit_rows(head, head)
-            .unwrap()
-            .pop()
-            .unwrap();
+        let head = st.store.db().audit_head().unwrap().0;
+        let row = st.store.db().audit_rows(head, head).unwrap().pop().unwrap();
         let event: crate::audit::Event = serde_json::from_slice(&row.event).unwrap();
         assert_eq!(event.action, Action::DeviceBackends);
         assert_eq!(event.detail["backends"], "sbi sim");

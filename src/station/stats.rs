@@ -144,15 +144,15 @@ mod tests {
             c.quality = Some(if i % 2 == 0 { 60 } else { 80 });
             c.forced = i == 0;
         }
-        let a = st.enroll(&aibek, first, None, now()).unwrap();
+        let a = st.enroll(&aibek, first, now()).unwrap();
         let mut other_precinct = draft(2);
         other_precinct.citizen.precinct = Some("1102".into());
-        let b = st.enroll(&aibek, other_precinct, None, at(86_400)).unwrap();
-        let c = st.enroll(&admin, draft(3), None, at(86_400)).unwrap();
+        let b = st.enroll(&aibek, other_precinct, at(86_400)).unwrap();
+        let c = st.enroll(&admin, draft(3), at(86_400)).unwrap();
         st.reject(&admin, b.as_str(), "blurred face", at(86_400))
             .unwrap();
         st.set_training(&admin, true, at(86_400)).unwrap();
-        st.enroll(&admin, draft(4), None, at(86_400)).unwrap();
+        st.enroll(&admin, draft(4), at(86_400)).unwrap();
         let _ = (a, c);
 
         let stats = st.statistics(&admin, at(86_400)).unwrap();

@@ -66,7 +66,7 @@ mod tests {
     use crate::store::{RecordFilter, RecordStatus, TrainingDeletion};
 
     fn last_action(st: &Station) -> (Action, serde_json::Map<String, serde_json::Value>) {
-        let db = st.store().db();
+        let db = st.store.db();
         let (head, _) = db.audit_head().unwrap();
         let row = db.audit_rows(head, head).unwrap().pop().unwrap();
         let event: crate::audit::Event = serde_json::from_slice(&row.event).unwrap();
@@ -83,15 +83,8 @@ mod tests {
         let (action, detail) = last_action(&st);
         assert_eq!(action, Action::TrainingMode);
         assert_eq!(detail["on"], true);
-        let id = st.enroll(&admin, draft(1), None, now()).unwrap();
-        assert!(
-            st.store()
-                .db()
-                .record(id.as_str())
-                .unwrap()
-                .unwrap()
-                .training
-        );
+        let id = st.enroll(&admin, draft(1), now()).unwrap();
+        assert!(st.store.db().record(id.as_str()).unwrap().unwrap().training);
         drop(st);
 
         // The stored choice wins over the configuration file, both ways.
@@ -131,12 +124,12 @@ mod tests {
     #[test]
     fn reset_deletes_training_records_and_their_own_biometrics_only() {
         let (_dir, mut st, admin) = setup();
-        let real = st.enroll(&admin, draft(1), None, now()).unwrap();
+        let real = st.enroll(&admin, draft(1), now()).unwrap();
         st.set_training(&admin, true, now()).unwrap();
         // The same PIN again is no duplicate in training; its exception photo is its own file.
         let practice = [
-            st.enroll(&admin, draft(1), None, now()).unwrap(),
-            st.enroll(&admin, draft_left_little_amputated(2), None, now())
+            st.enroll(&admin, draft(1), now()).unwrap(),
+            st.enroll(&admin, draft_left_little_amputated(2), now())
                 .unwrap(),
         ];
         st.approve(&admin, &[real.to_string(), practice[0].to_string()], now())
@@ -144,10 +137,10 @@ mod tests {
         assert_eq!(st.training_record_count(&admin, now()).unwrap(), 2);
         // Training records are never exportable.
         assert_eq!(
-            st.store().db().exportable_record_ids().unwrap(),
+            st.store.db().exportable_record_ids().unwrap(),
             [real.to_string()]
         );
-        let files_before = st.store().db().biometric_count().unwrap();
+        let files_before = st.store.db().biometric_count().unwrap();
 
         let deleted = st.reset_training(&admin, now()).unwrap();
         assert_eq!(
@@ -163,7 +156,7 @@ mod tests {
             (detail["records"].clone(), detail["biometrics"].clone()),
             (2.into(), 1.into())
         );
-        assert_eq!(st.store().db().biometric_count().unwrap(), files_before - 1);
+        assert_eq!(st.store.db().biometric_count().unwrap(), files_before - 1);
         assert_eq!(st.training_record_count(&admin, now()).unwrap(), 0);
         let left = st.records(&admin, &RecordFilter::default(), now()).unwrap();
         assert_eq!(left.len(), 1);
@@ -185,15 +178,15 @@ mod tests {
     fn a_real_record_correcting_a_training_record_loses_only_the_link() {
         let (_dir, mut st, admin) = setup();
         st.set_training(&admin, true, now()).unwrap();
-        let practice = st.enroll(&admin, draft(1), None, now()).unwrap();
+        let practice = st.enroll(&admin, draft(1), now()).unwrap();
         st.set_training(&admin, false, now()).unwrap();
         let mut correction = draft(1);
         correction.supersedes = Some(practice.clone());
-        let real = st.enroll(&admin, correction, None, now()).unwrap();
+        let real = st.enroll(&admin, correction, now()).unwrap();
         st.reset_training(&admin, now()).unwrap();
-        let stored = st.store().db().record(real.as_str()).unwrap().unwrap();
+        let stored = st.store.db().record(real.as_str()).unwrap().unwrap();
         assert_eq!(stored.supersedes, None);
-        assert!(st.store().db().record(practice.as_str()).unwrap().is_none());
+        assert!(st.store.db().record(practice.as_str()).unwrap().is_none());
         assert!(st.verify_all().unwrap().ok());
     }
 }

@@ -127,19 +127,29 @@ pub(super) fn check_not_newer(conn: &Connection, path: &Path) -> Result<()> {
 /// Applies every missing migration; each step and its version bump commit together.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     check_not_newer(conn, path)?;
+    Ok(apply(conn, MIGRATIONS, "station")?)
+}
+
+/// The one migration runner (the station's store and central's): applies `steps[v..]` to a
+/// database at `PRAGMA user_version` v, each step and its version bump in one exclusive
+/// transaction, so an interrupted run resumes where it stopped. The caller has refused a newer
+/// database first.
+pub(crate) fn apply(conn: &mut Connection, steps: &[&str], what: &str) -> rusqlite::Result<()> {
+    let known = steps.len() as i64;
     loop {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-        let current = version(&tx)?;
-        if current >= SCHEMA_VERSION {
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current >= known {
             return Ok(());
         }
-        tx.execute_batch(MIGRATIONS[current as usize])?;
+        tx.execute_batch(steps[current as usize])?;
         tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
         tracing::info!(
             from = current,
             to = current + 1,
-            "migrated station database"
+            database = what,
+            "migrated database"
         );
     }
 }

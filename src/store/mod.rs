@@ -6,7 +6,7 @@
 
 mod audit;
 mod export;
-mod migrations;
+pub(crate) mod migrations;
 mod operators;
 mod records;
 mod settings;

@@ -2,7 +2,7 @@
 //! call in flight. Screens return intents; [`App::apply_*`] turn them into station calls.
 
 use super::Clock;
-use super::enroll::{Saved, Wizard, WizardIntent};
+use super::enroll::{Wizard, WizardIntent};
 use super::i18n::{I18n, Language};
 use super::screens::home::{self, HomeIntent, HomeState, TodayCounts};
 use super::screens::login::{LoginIntent, LoginScreen};
@@ -14,13 +14,12 @@ use super::worker::Job;
 use crate::config::Config;
 use crate::domain::Timestamp;
 use crate::hal::manager::{DeviceKind, DeviceManager, DeviceState};
-use crate::hal::policy::CapturePolicy;
-use crate::station::{self, DuplicateGrant, EnrollmentDraft, Session, Station};
+use crate::station::{self, Session, Station};
 use crate::store::RecordFilter;
+use crate::workflow::perform::{self, SaveRequest};
 use egui::{Button, Color32, RichText, Ui, Vec2};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
-use zeroize::Zeroizing;
 
 /// The screen shown.
 pub enum Screen {
@@ -412,7 +411,10 @@ impl App {
                             .as_ref()
                             .map(|s| s.info().precincts.clone())
                             .unwrap_or_default();
-                        let policy = CapturePolicy::from_config(&self.config.capture);
+                        let policy = self
+                            .station
+                            .as_ref()
+                            .map_or(self.config.capture, |s| s.config().capture);
                         self.screen = Screen::Enroll(Box::new(Wizard::new(precincts, policy)));
                     }
                     HomeIntent::Review => {
@@ -464,55 +466,21 @@ impl App {
             WizardIntent::None => {}
             WizardIntent::Cancel | WizardIntent::Finish => self.screen = Screen::Home,
             WizardIntent::Language(language) => self.i18n.set_language(language),
-            WizardIntent::Save(draft) => self.run(
+            WizardIntent::Save(request) => self.run(
                 ctx,
-                move |station| save(station, &session, *draft, None, now),
-                |app, result| app.saved(result),
-            ),
-            WizardIntent::Override {
-                draft,
-                login,
-                password,
-                reason,
-            } => self.run(
-                ctx,
-                move |station| {
-                    save(
-                        station,
-                        &session,
-                        *draft,
-                        Some((login, password, reason)),
-                        now,
-                    )
+                move |station| save(station, &session, request, now),
+                move |app, (event, today)| {
+                    if let Some(today) = today
+                        && let Some((_, counts)) = &mut app.session
+                    {
+                        *counts = today;
+                    }
+                    if let Screen::Enroll(wizard) = &mut app.screen {
+                        wizard.answer(event, now);
+                    }
                 },
-                |app, result| app.saved(result),
             ),
             WizardIntent::Receipt { print } => self.receipt(ctx, print),
-        }
-    }
-
-    /// The outcome of a save: the receipt, the duplicate stop, the form again, or the reason.
-    fn saved(&mut self, result: Result<(Saved, TodayCounts), SaveError>) {
-        let Screen::Enroll(wizard) = &mut self.screen else {
-            return;
-        };
-        match result {
-            Ok((saved, today)) => {
-                wizard.saved(saved);
-                if let Some((_, counts)) = &mut self.session {
-                    *counts = today;
-                }
-            }
-            Err(SaveError::Supervisor(e)) => {
-                if let super::enroll::SaveState::Duplicate(d) = &mut wizard.save {
-                    d.notice = Some(notice_for(&e));
-                }
-            }
-            Err(SaveError::Station(station::Error::DuplicatePin { masked, existing })) => {
-                wizard.duplicate(masked, existing);
-            }
-            Err(SaveError::Station(station::Error::Validation(_))) => wizard.invalid(),
-            Err(SaveError::Station(e)) => wizard.save_failed(notice_for(&e)),
         }
     }
 
@@ -522,7 +490,7 @@ impl App {
         let Screen::Enroll(wizard) = &mut self.screen else {
             return;
         };
-        let super::enroll::SaveState::Saved(saved) = &mut wizard.save else {
+        let Some(saved) = wizard.receipt() else {
             return;
         };
         let Some(info) = self.station.as_ref().map(|s| s.info().clone()) else {
@@ -571,7 +539,7 @@ impl App {
                 });
             Box::new(move |app: &mut App| {
                 if let Screen::Enroll(wizard) = &mut app.screen
-                    && let super::enroll::SaveState::Saved(saved) = &mut wizard.save
+                    && let Some(saved) = wizard.receipt_mut()
                 {
                     match result {
                         Ok(path) => {
@@ -674,7 +642,10 @@ impl App {
     }
 
     fn logout(&mut self, ctx: &egui::Context) {
-        // Dropping the wizard wipes the draft's biometrics.
+        // The workflow wipes the draft; dropping the wizard wipes what its screens held.
+        if let Screen::Enroll(wizard) = &mut self.screen {
+            wizard.cancel((self.clock)());
+        }
         if matches!(self.screen, Screen::Enroll(_) | Screen::Supervisor(_)) {
             self.screen = Screen::Home;
         }
@@ -698,15 +669,9 @@ impl App {
         match &self.devices {
             Devices::Pending => {
                 let config = self.config.clone();
-                let (tx, rx) = std::sync::mpsc::channel();
-                let ctx = ctx.clone();
-                std::thread::Builder::new()
-                    .name("kattoo-devices-start".into())
-                    .spawn(move || {
-                        let _ = tx.send(DeviceManager::start_kiosk(&config));
-                        ctx.request_repaint();
-                    })
-                    .expect("spawn the device start thread");
+                let rx = super::worker::background("kattoo-devices-start", Some(ctx), move || {
+                    DeviceManager::start_kiosk(&config)
+                });
                 self.devices = Devices::Starting(rx);
             }
             Devices::Starting(rx) => match rx.try_recv() {
@@ -772,73 +737,19 @@ impl App {
     }
 }
 
-/// Why a save did not go through.
-enum SaveError {
-    /// The supervisor of an override could not log in.
-    Supervisor(station::Error),
-    /// The station refused the record.
-    Station(station::Error),
-}
-
-/// Signs and stores `draft` (with a supervisor's override when given) and counts the
-/// operator's day again.
+/// Carries out a save through the workflow's one path and, once stored, counts the operator's
+/// day again.
 fn save(
     station: &mut Station,
     session: &Session,
-    draft: EnrollmentDraft,
-    grant: Option<(String, Zeroizing<String>, String)>,
+    request: SaveRequest,
     now: Timestamp,
-) -> Result<(Saved, TodayCounts), SaveError> {
-    let name = [
-        draft.citizen.surname.as_deref(),
-        draft.citizen.given_name.as_deref(),
-        draft.citizen.patronymic.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(str::trim)
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
-    let precinct = draft.citizen.precinct.clone().unwrap_or_default();
-    let id = match grant {
-        None => station
-            .enroll(session, draft, None, now)
-            .map_err(SaveError::Station)?,
-        Some((login, password, reason)) => {
-            let supervisor = station
-                .login(&login, &password, now)
-                .map_err(SaveError::Supervisor)?;
-            let grant = DuplicateGrant {
-                supervisor: &supervisor,
-                reason,
-            };
-            let result = station.enroll(session, draft, Some(grant), now);
-            if let Err(e) = station.logout(supervisor, now) {
-                tracing::error!("supervisor logout could not be audited: {e}");
-            }
-            // A refusal of the supervisor (not one) or of the reason goes back to the override form.
-            result.map_err(|e| match e {
-                station::Error::PermissionDenied { .. } | station::Error::Invalid(_) => {
-                    SaveError::Supervisor(e)
-                }
-                e => SaveError::Station(e),
-            })?
-        }
-    };
-    let today = today_counts(station, session, now).map_err(SaveError::Station)?;
-    Ok((
-        Saved {
-            registration_id: id.to_string(),
-            name,
-            precinct,
-            date: now.date().to_string(),
-            qr: None,
-            notice: None,
-            pdf: None,
-        },
-        today,
-    ))
+) -> (crate::workflow::Event, Option<TodayCounts>) {
+    let (result, event) = perform::save(station, session, request, now);
+    let today = result
+        .ok()
+        .and_then(|_| today_counts(station, session, now).ok());
+    (event, today)
 }
 
 /// The operator's records since midnight (UTC, as records are timestamped).
@@ -861,19 +772,11 @@ fn today_counts(
     })
 }
 
-/// What the operator is told about a station error.
+/// What the operator is told about a station error, in their language.
 fn notice_for(e: &station::Error) -> Notice {
-    use crate::store::Error as StoreError;
     match e {
-        station::Error::Store(StoreError::WrongPassphrase(_)) => {
-            Notice::Message("unlock-error-wrong-passphrase")
-        }
-        station::Error::BadCredentials => Notice::Message("login-error-bad-credentials"),
         station::Error::LockedOut { until, .. } => Notice::LockedOut { until: *until },
-        station::Error::AccountLocked(_) => Notice::Message("login-error-account-locked"),
-        station::Error::AccountDisabled(_) => Notice::Message("login-error-account-disabled"),
-        station::Error::PermissionDenied { .. } => Notice::Message("error-needs-supervisor"),
-        other => Notice::Generic(format!("{other:#}")),
+        other => Notice::Detail(other.message_id(), other.detail()),
     }
 }
 

@@ -8,45 +8,23 @@ use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use std::collections::BTreeSet;
 use unic_langid::LanguageIdentifier;
 
-/// A language the kiosk can be shown in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Language {
-    /// Kyrgyz (the default).
-    Ky,
-    /// Russian.
-    Ru,
-    /// English.
-    En,
+/// A language the kiosk can be shown in: the citizen's languages (one enum for both).
+pub use crate::domain::Language;
+
+/// The Fluent source of `language`, as compiled in.
+pub fn source(language: Language) -> &'static str {
+    match language {
+        Language::Ky => include_str!("../../assets/locales/ky/kattoo.ftl"),
+        Language::Ru => include_str!("../../assets/locales/ru/kattoo.ftl"),
+        Language::En => include_str!("../../assets/locales/en/kattoo.ftl"),
+    }
 }
 
-impl Language {
-    /// Every language, in the order the switcher shows them.
-    pub const ALL: [Language; 3] = [Language::Ky, Language::Ru, Language::En];
-
-    /// The ISO 639-1 code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Ky => "ky",
-            Language::Ru => "ru",
-            Language::En => "en",
-        }
-    }
-
-    /// The Fluent source for this language, as compiled in.
-    pub fn source(self) -> &'static str {
-        match self {
-            Language::Ky => include_str!("../../assets/locales/ky/kattoo.ftl"),
-            Language::Ru => include_str!("../../assets/locales/ru/kattoo.ftl"),
-            Language::En => include_str!("../../assets/locales/en/kattoo.ftl"),
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Language::Ky => 0,
-            Language::Ru => 1,
-            Language::En => 2,
-        }
+fn index(language: Language) -> usize {
+    match language {
+        Language::Ky => 0,
+        Language::Ru => 1,
+        Language::En => 2,
     }
 }
 
@@ -95,7 +73,7 @@ fn bundle(language: Language) -> FluentBundle<FluentResource> {
     // the egui fonts draw them as boxes; every argument here is left-to-right anyway.
     bundle.set_use_isolating(false);
     let resource =
-        FluentResource::try_new(language.source().to_owned()).unwrap_or_else(|(_, errors)| {
+        FluentResource::try_new(source(language).to_owned()).unwrap_or_else(|(_, errors)| {
             panic!("locale {} does not parse: {errors:?}", language.code())
         });
     bundle
@@ -144,11 +122,11 @@ impl I18n {
 
     /// Whether `id` exists in `language`.
     pub fn has(&self, language: Language, id: &str) -> bool {
-        self.bundles[language.index()].has_message(id)
+        self.bundles[index(language)].has_message(id)
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        let bundle = &self.bundles[self.language.index()];
+        let bundle = &self.bundles[index(self.language)];
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             tracing::warn!(id, language = self.language.code(), "missing translation");
             return id.to_owned();

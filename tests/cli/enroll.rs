@@ -161,7 +161,24 @@ fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
         .code(i32::from(exit::INVALID))
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "kattoo: enrollment is not complete: left-ring: no fingerprint and no missing-finger reason; capture it or mark it missing",
+            "kattoo: Left ring: capture it, or mark it missing with a reason.",
+        ));
+
+    // A missing finger without the photo of its hand: the kiosk's refusal, word for word
+    // (tests/ui/enroll.rs shows the same sentence for the same draft).
+    let mut no_photo = enroll_args_with(&person, &[("left-little", "amputated")], &[]);
+    let at = no_photo
+        .iter()
+        .position(|a| a == "--exception-photo")
+        .unwrap();
+    no_photo.drain(at..=at + 1);
+    enroll(no_photo)
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stdout("")
+        .stderr(format!(
+            "kattoo: {}\n",
+            crate::util::EXCEPTION_PHOTO_REFUSAL
         ));
 
     let truncated = kiosk.path("truncated.png");
@@ -233,7 +250,7 @@ fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
             "Records:    0 (pending 0, approved 0, rejected 0, exported 0)\n",
         ));
 
-    // A missing finger with a reason is complete.
+    // A missing finger with a reason and the photo of the hand is complete.
     let id = stdout(
         &enroll(enroll_args_with(
             &person,

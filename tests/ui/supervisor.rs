@@ -69,12 +69,7 @@ fn enroll(station: &mut Station, serials: &[u32]) -> Vec<String> {
     let aibek = station.login("aibek", REGISTRAR_PASSWORD, now).unwrap();
     serials
         .iter()
-        .map(|s| {
-            station
-                .enroll(&aibek, draft(*s), None, now)
-                .unwrap()
-                .to_string()
-        })
+        .map(|s| station.enroll(&aibek, draft(*s), now).unwrap().to_string())
         .collect()
 }
 
@@ -105,10 +100,8 @@ fn tab(h: &mut Harness<'static, App>, name: &str) {
 }
 
 fn records(h: &Harness<'static, App>) -> Vec<StoredRecord> {
-    h.state()
-        .station()
-        .expect("no call running")
-        .store()
+    let station = h.state().station().expect("no call running");
+    crate::util::raw_store(station.data_dir(), PASSPHRASE)
         .db()
         .records(&RecordFilter::default())
         .unwrap()
@@ -339,7 +332,11 @@ fn operators_are_added_locked_and_unlocked_and_a_supervisor_sees_only_registrars
     settle(&mut h);
     h.get_by_label("cholpon — registrar — active");
     let station = h.state().station().unwrap();
-    let cholpon = station.store().db().operator("cholpon").unwrap().unwrap();
+    let cholpon = crate::util::raw_store(station.data_dir(), PASSPHRASE)
+        .db()
+        .operator("cholpon")
+        .unwrap()
+        .unwrap();
     assert_eq!(cholpon.role, Role::Registrar);
     assert_eq!(cholpon.status, kattoo::store::OperatorStatus::Active);
 }
@@ -368,15 +365,7 @@ fn devices_audit_and_statistics_tabs_show_what_the_station_knows() {
     h.get_by_label("1101");
 
     tab(&mut h, "Audit log");
-    let rows = h
-        .state()
-        .station()
-        .unwrap()
-        .store()
-        .db()
-        .audit_head()
-        .unwrap()
-        .0;
+    let rows = h.state().station().unwrap().audit_head().unwrap().0;
     h.get_by_label(&format!("Audit chain intact: {rows} rows checked."));
     assert!(
         h.query_by_label_contains(&format!("#{rows} · 2025-06-02 09:30:00 · Record approved"))

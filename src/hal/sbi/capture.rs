@@ -6,8 +6,8 @@ use super::client::{decode_digital_id, parse_json};
 use super::jws::{self, Trust, TrustPolicy};
 use super::protocol::*;
 use crate::domain::FingerPosition;
-use crate::hal::iso19794::{FaceRecord, FingerRecord};
 use crate::hal::{CaptureRequest, DeviceError, ErrorKind, FingerImage, Frame, Result};
+use crate::iso19794::{FaceRecord, FingerRecord};
 
 /// A verified capture and how far it can be trusted.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@
 use super::jws::{JwsSigner, b64url};
 use super::protocol::*;
 use crate::domain::FingerPosition;
-use crate::hal::iso19794::{
+use crate::iso19794::{
     FaceImageData, FaceRecord, FaceRepresentation, FingerCompression, FingerRecord,
     FingerRepresentation,
 };

@@ -109,8 +109,7 @@ fn right_slap_with_one_exception() {
         assert_eq!(img.pixels.len(), 388 * 374);
         assert_eq!(img.device_quality, Some(70 + img.position.code()));
         // the record is kept exactly as sent, and it holds the fixture PNG
-        let rec =
-            crate::hal::iso19794::FingerRecord::decode(img.iso_record.as_ref().unwrap()).unwrap();
+        let rec = crate::iso19794::FingerRecord::decode(img.iso_record.as_ref().unwrap()).unwrap();
         let png = std::fs::read(sim::default_fixtures().join(format!(
             "fingers/{}_1.png",
             100 + img.position.code() as u32

@@ -10,6 +10,12 @@ use std::path::Path;
 /// File name of the detector model inside the assets folder (`assets/models/` in the source tree).
 pub const MODEL_FILE_NAME: &str = "seeta_fd_frontal_v1.0.bin";
 
+/// The face model, built into the binary.
+const BUILTIN_MODEL: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/models/seeta_fd_frontal_v1.0.bin"
+));
+
 /// SHA-256 of the only model the thresholds were chosen for.
 const MODEL_SHA256: &str = "c4619d066ed35e84d9a8e842860b0dff567aba0cbb139881075538761db3ff5d";
 
@@ -79,6 +85,11 @@ impl FaceDetector {
             },
             other => other,
         })
+    }
+
+    /// The detector over the model built into the binary, so no file is needed at run time.
+    pub fn builtin() -> Result<Self, Error> {
+        Self::from_model_bytes(BUILTIN_MODEL)
     }
 
     /// Builds a detector from the model's bytes (for a caller that embeds them with `include_bytes!`).

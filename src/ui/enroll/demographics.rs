@@ -97,12 +97,11 @@ impl DemographicsForm {
 
     /// The citizen's full name as typed (for the review and the receipt).
     pub fn full_name(&self) -> String {
-        [&self.surname, &self.given_name, &self.patronymic]
-            .into_iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        crate::domain::citizen::full_name([
+            Some(self.surname.as_str()),
+            Some(self.given_name.as_str()),
+            Some(self.patronymic.as_str()),
+        ])
     }
 
     /// Overwrites the personal details.

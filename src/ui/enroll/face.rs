@@ -6,39 +6,31 @@
 //! the camera's rate and the chips at the checker's). Capturing keeps the very frame the chips
 //! describe, encoded as PNG on a thread of its own.
 
-use super::{chip, rgb_image, wipe_capture};
-use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition};
+use super::{capture_image, capture_key, chip, rgb_image};
+use crate::domain::{BiometricKind, Capture};
 use crate::hal::manager::{DeviceKind, DeviceManager};
-use crate::hal::policy::{CapturePolicy, Decision};
 use crate::hal::{DeviceError, ErrorKind, Frame};
 use crate::quality::face::{FaceChecks, FaceDetector, Verdict, check_face};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
+use crate::workflow::capture::{face_attempt, frame_capture};
+use crate::workflow::{Event, State};
 use egui::{Button, Color32, Rect, RichText, Stroke, TextureHandle, Ui, Vec2};
-use image::ImageEncoder;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::time::Duration;
 use zeroize::Zeroize;
 
-/// The face model, built into the binary so the kiosk needs no file at run time.
-const FACE_MODEL: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/models/seeta_fd_frontal_v1.0.bin"
-));
-
 /// Width of the preview on screen.
 const PREVIEW_WIDTH: f32 = 640.0;
 
-/// A photo kept for the record.
-pub struct Captured {
-    pub capture: Capture,
-    pub checks: FaceChecks,
+/// The kept photo as shown: its texture and the checks of the frame it was.
+struct Kept {
+    key: (usize, u64),
     texture: Option<TextureHandle>,
-    frame: Arc<Frame>,
 }
 
-/// The face step's state.
+/// What the face screen holds beside the workflow's state: the preview and the checks.
 #[derive(Default)]
 pub struct FaceStep {
     preview: Option<Receiver<crate::hal::Result<Frame>>>,
@@ -46,11 +38,10 @@ pub struct FaceStep {
     texture: Option<TextureHandle>,
     shown: Option<Arc<Frame>>,
     checked: Option<(Arc<Frame>, FaceChecks)>,
-    attempts: Vec<(Arc<Frame>, FaceChecks)>,
-    tries_left: Option<u32>,
-    encoding: Option<Receiver<Result<Capture, String>>>,
-    pending: Option<(Arc<Frame>, FaceChecks)>,
-    captured: Option<Captured>,
+    encoding: Option<Receiver<Result<(Capture, FaceChecks), String>>>,
+    /// The checks of each attempt sent, by the photo's key, to show beside the kept photo.
+    attempt_checks: Vec<((usize, u64), FaceChecks)>,
+    kept: Option<Kept>,
     /// Take the photo by itself once every check passes.
     pub manual_only: bool,
     error: Option<DeviceError>,
@@ -59,86 +50,59 @@ pub struct FaceStep {
 }
 
 impl FaceStep {
-    /// The photo, once taken.
-    pub fn capture(&self) -> Option<&Capture> {
-        self.captured.as_ref().map(|c| &c.capture)
-    }
-
-    /// The photo with its checks and texture.
-    pub fn captured(&self) -> Option<&Captured> {
-        self.captured.as_ref()
-    }
-
     /// Stops the preview (leaving the step): the camera goes back to Ready.
     pub fn stop_preview(&mut self) {
         self.preview = None;
         self.checker = None;
     }
 
-    /// Overwrites the photo and every frame held.
+    /// Starts the preview again (a retake, or the step entered again).
+    pub fn restart(&mut self) {
+        self.error = None;
+        self.checked = None;
+        self.kept = None;
+    }
+
+    /// Whether an attempt is being encoded.
+    pub fn working(&self) -> bool {
+        self.encoding.is_some()
+    }
+
+    /// Overwrites every frame held.
     pub fn wipe(&mut self) {
         self.stop_preview();
-        if let Some(mut c) = self.captured.take() {
-            wipe_capture(&mut c.capture);
-        }
-        for (frame, _) in self.attempts.drain(..) {
-            wipe_frame(frame);
-        }
         for frame in [self.shown.take(), self.checked.take().map(|c| c.0)]
             .into_iter()
             .flatten()
         {
             wipe_frame(frame);
         }
-        self.pending = None;
+        self.encoding = None;
+        self.attempt_checks.clear();
+        self.kept = None;
         self.texture = None;
     }
 
-    /// Draws the step.
+    /// Draws the step; returns the attempt to send when a photo was taken.
     pub fn show(
         &mut self,
         ui: &mut Ui,
         i18n: &I18n,
         devices: Option<&DeviceManager>,
-        policy: &CapturePolicy,
-    ) {
-        self.poll_encoding();
-        if let Some(captured) = &mut self.captured {
-            ui.label(RichText::new(i18n.tr("face-captured")).strong());
-            let texture = captured.texture.get_or_insert_with(|| {
-                let f = &captured.frame;
-                ui.ctx().load_texture(
-                    "face-photo",
-                    rgb_image(f.width, f.height, &f.rgb),
-                    Default::default(),
-                )
-            });
-            let size = fit(texture.size_vec2(), PREVIEW_WIDTH);
-            ui.add(egui::Image::new((texture.id(), size)));
-            if captured.capture.forced {
-                ui.label(
-                    RichText::new(i18n.tr("face-forced"))
-                        .color(Color32::from_rgb(0xb0, 0x60, 0x00)),
-                );
-            }
-            check_chips(ui, i18n, &captured.checks);
-            if ui
-                .add(
-                    Button::new(RichText::new(i18n.tr("face-retake")).size(22.0))
-                        .min_size(Vec2::new(240.0, TOUCH_HEIGHT)),
-                )
-                .clicked()
-            {
-                self.retake();
-            }
-            return;
+        state: &State,
+    ) -> Option<Event> {
+        if let Some(photo) = state.face() {
+            self.stop_preview();
+            return self.show_kept(ui, i18n, photo);
         }
+        let event = self.poll_encoding();
         let Some(devices) = devices else {
             ui.label(i18n.tr("device-disconnected"));
-            return;
+            return event;
         };
         self.poll_preview(ui.ctx(), devices);
         ui.label(i18n.tr("face-instructions"));
+        let mut take = false;
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| self.preview_image(ui, i18n));
             ui.vertical(|ui| {
@@ -148,117 +112,96 @@ impl FaceStep {
                 ui.add_space(12.0);
                 ui.checkbox(&mut self.manual_only, i18n.tr("face-manual-only"));
                 ui.add_space(12.0);
-                if let Some(left) = self.tries_left {
+                if let Some(left) = state.face_tries_left() {
                     ui.label(
                         RichText::new(i18n.tr_args("face-try-again", &[("left", left.into())]))
                             .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
                     );
                 }
                 let can = self.checked.is_some() && self.encoding.is_none();
-                if ui
+                take = ui
                     .add_enabled(
                         can,
                         Button::new(RichText::new(i18n.tr("face-capture")).size(24.0))
                             .min_size(Vec2::new(260.0, TOUCH_HEIGHT * 1.3)),
                     )
-                    .clicked()
-                    && let Some(checked) = self.checked.clone()
-                {
-                    self.attempt(checked, policy, devices);
-                }
+                    .clicked();
                 if self.encoding.is_some() {
                     ui.add(egui::Spinner::new().size(28.0));
                 }
             });
         });
         // Auto-capture on the first frame that passes every check.
-        if !self.manual_only
+        let auto = !self.manual_only && self.checked.as_ref().is_some_and(|(_, c)| c.all_passed());
+        if (take || auto)
             && self.encoding.is_none()
-            && let Some(checked) = self.checked.clone().filter(|(_, c)| c.all_passed())
+            && let Some(checked) = self.checked.take()
         {
-            self.attempt(checked, policy, devices);
+            self.encode(checked, devices);
         }
         ui.ctx().request_repaint_after(Duration::from_millis(15));
+        event
     }
 
-    fn retake(&mut self) {
-        if let Some(mut c) = self.captured.take() {
-            wipe_capture(&mut c.capture);
+    /// The kept photo with its checks, and Retake.
+    fn show_kept(&mut self, ui: &mut Ui, i18n: &I18n, photo: &Capture) -> Option<Event> {
+        ui.label(RichText::new(i18n.tr("face-captured")).strong());
+        let key = capture_key(photo);
+        if self.kept.as_ref().is_none_or(|k| k.key != key) {
+            let texture = capture_image(photo, (1280, 720)).map(|image| {
+                ui.ctx()
+                    .load_texture("face-photo", image, Default::default())
+            });
+            self.kept = Some(Kept { key, texture });
         }
-        self.attempts.clear();
-        self.tries_left = None;
-        self.checked = None;
-    }
-
-    /// One capture attempt: keep it, or ask for another (the best is kept after the last try).
-    fn attempt(
-        &mut self,
-        checked: (Arc<Frame>, FaceChecks),
-        policy: &CapturePolicy,
-        devices: &DeviceManager,
-    ) {
-        self.attempts.push(checked);
-        let scores: Vec<(usize, usize)> = self
-            .attempts
-            .iter()
-            .map(|(_, c)| {
-                let run = c
-                    .checks
-                    .iter()
-                    .filter(|k| k.verdict != Verdict::NotAvailable);
-                (run.clone().filter(|k| k.passed()).count(), run.count())
-            })
-            .collect();
-        match policy.decide_face(&scores) {
-            Decision::Retry { tries_left } => {
-                self.tries_left = Some(tries_left);
-                // Wait for a fresh frame before judging again.
-                self.checked = None;
-            }
-            Decision::Accept {
-                attempt,
-                forced,
-                retries,
-            } => {
-                let (frame, checks) = self.attempts[attempt].clone();
-                let device = device_id(devices, DeviceKind::Camera);
-                let quality = mean_score(&checks);
-                self.pending = Some((frame.clone(), checks));
-                self.encoding = Some(encode_in_background(move || {
-                    let mut c = frame_capture(BiometricKind::Face, None, &frame, &device)?;
-                    c.quality = quality;
-                    c.forced = forced;
-                    c.retries = retries;
-                    Ok(c)
-                }));
-                self.stop_preview();
-            }
+        if let Some(texture) = self.kept.as_ref().and_then(|k| k.texture.as_ref()) {
+            let size = fit(texture.size_vec2(), PREVIEW_WIDTH);
+            ui.add(egui::Image::new((texture.id(), size)));
         }
+        if photo.forced {
+            ui.label(
+                RichText::new(i18n.tr("face-forced")).color(Color32::from_rgb(0xb0, 0x60, 0x00)),
+            );
+        }
+        if let Some((_, checks)) = self.attempt_checks.iter().find(|(k, _)| *k == key) {
+            check_chips(ui, i18n, checks);
+        }
+        ui.add(
+            Button::new(RichText::new(i18n.tr("face-retake")).size(22.0))
+                .min_size(Vec2::new(240.0, TOUCH_HEIGHT)),
+        )
+        .clicked()
+        .then_some(Event::RetakeFace)
     }
 
-    fn poll_encoding(&mut self) {
-        let Some(rx) = &self.encoding else { return };
+    /// Encodes the checked frame as the attempt's photo, on a thread of its own.
+    fn encode(&mut self, (frame, checks): (Arc<Frame>, FaceChecks), devices: &DeviceManager) {
+        let device = device_id(devices, DeviceKind::Camera);
+        self.encoding = Some(encode_in_background(move || {
+            let photo = frame_capture(BiometricKind::Face, None, &frame, &device)?;
+            Ok((photo, checks))
+        }));
+    }
+
+    /// An encoded attempt becomes the event the workflow judges.
+    fn poll_encoding(&mut self) -> Option<Event> {
+        let rx = self.encoding.as_ref()?;
         match rx.try_recv() {
-            Err(TryRecvError::Empty) => {}
-            Ok(Ok(capture)) => {
+            Err(TryRecvError::Empty) => None,
+            Ok(Ok((photo, checks))) => {
                 self.encoding = None;
-                if let Some((frame, checks)) = self.pending.take() {
-                    self.captured = Some(Captured {
-                        capture,
-                        checks,
-                        texture: None,
-                        frame,
-                    });
-                }
-                self.tries_left = None;
+                let attempt = face_attempt(photo, &checks);
+                self.attempt_checks
+                    .push((capture_key(&attempt.photo), checks));
+                Some(Event::FaceAttempt(attempt))
             }
             Ok(Err(_)) | Err(TryRecvError::Disconnected) => {
                 self.encoding = None;
-                self.pending = None;
                 self.error = Some(DeviceError::new(
                     ErrorKind::Other,
                     "the photo could not be encoded",
                 ));
+                None
             }
         }
     }
@@ -379,16 +322,6 @@ fn check_chips(ui: &mut Ui, i18n: &I18n, checks: &FaceChecks) {
     }
 }
 
-fn mean_score(checks: &FaceChecks) -> Option<u8> {
-    let scores: Vec<u32> = checks
-        .checks
-        .iter()
-        .filter_map(|c| c.score)
-        .map(u32::from)
-        .collect();
-    (!scores.is_empty()).then(|| (scores.iter().sum::<u32>() / scores.len() as u32).min(100) as u8)
-}
-
 /// `size` scaled to `width`.
 fn fit(size: Vec2, width: f32) -> Vec2 {
     size * (width / size.x.max(1.0))
@@ -408,53 +341,11 @@ pub(crate) fn device_id(devices: &DeviceManager, kind: DeviceKind) -> String {
         .map_or_else(|| "unknown:unknown".to_owned(), |s| s.info.device_id())
 }
 
-/// A PNG capture of an RGB frame.
-pub(crate) fn frame_capture(
-    kind: BiometricKind,
-    position: Option<FingerPosition>,
-    frame: &Frame,
-    device: &str,
-) -> Result<Capture, String> {
-    let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new_with_quality(
-        &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Adaptive,
-    )
-    .write_image(
-        &frame.rgb,
-        frame.width,
-        frame.height,
-        image::ExtendedColorType::Rgb8,
-    )
-    .map_err(|e| format!("PNG encoding failed: {e}"))?;
-    Ok(Capture {
-        kind,
-        position,
-        format: BiometricFormat::Png,
-        data: png,
-        width: frame.width,
-        height: frame.height,
-        ppi: None,
-        quality: None,
-        retries: 0,
-        forced: false,
-        device: device.to_owned(),
-    })
-}
-
 /// Runs `work` on a thread of its own; the receiver hears its result.
 pub(crate) fn encode_in_background<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Receiver<T> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("kattoo-encode".into())
-        .spawn(move || {
-            let _ = tx.send(work());
-        })
-        .expect("spawn an encoder thread");
-    rx
+    crate::ui::worker::background("kattoo-encode", None, work)
 }
 
 /// The face-check thread: one frame at a time, the newest offered while it is idle.
@@ -469,10 +360,10 @@ impl Checker {
         let (tx, frames) = mpsc::sync_channel::<Arc<Frame>>(1);
         let (results, rx) = mpsc::channel();
         let ctx = ctx.clone();
-        std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("kattoo-face-checks".into())
             .spawn(move || {
-                let mut detector = match FaceDetector::from_model_bytes(FACE_MODEL) {
+                let mut detector = match FaceDetector::builtin() {
                     Ok(d) => d,
                     Err(e) => {
                         tracing::error!("face model: {e}");
@@ -488,8 +379,11 @@ impl Checker {
                     }
                     ctx.request_repaint();
                 }
-            })
-            .expect("spawn the face-check thread");
+            });
+        if let Err(e) = spawned {
+            // No checks then: the chips stay empty and the photo can still be taken by hand.
+            tracing::error!("cannot start the face-check thread: {e}");
+        }
         Checker {
             tx,
             rx,

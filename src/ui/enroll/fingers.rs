@@ -1,20 +1,21 @@
 //! Ten fingerprints: a two-hand diagram, slaps (4-4-2) or single fingers, a quality bar per
-//! finger, the tries left, "missing" with a reason and an exception photo, and the best attempt
-//! kept as forced after the last try (see [`crate::hal::policy`]).
+//! finger, the tries left, "missing" with a reason and an exception photo. The rules (which
+//! attempt is kept, when it is forced, what a missing finger needs) are the workflow's
+//! ([`crate::workflow`]); this screen draws its state and sends the operator's taps and the
+//! scanner's attempts as events.
 //!
 //! A capture runs on a thread of its own that waits for the scanner, scores each finger and
 //! encodes it, so the screen keeps drawing while the citizen holds the fingers on the glass.
 
-use super::face::{device_id, encode_in_background, frame_capture};
-use super::{rgb_image, wipe_capture};
-use crate::domain::{
-    BiometricFormat, BiometricKind, Capture, ExceptionReason, FingerException, FingerPosition,
-};
+use super::face::{device_id, encode_in_background};
+use super::{capture_image, capture_key};
+use crate::domain::{BiometricKind, Capture, ExceptionReason, FingerPosition};
 use crate::hal::manager::{DeviceKind, DeviceManager};
-use crate::hal::policy::{CapturePolicy, Decision};
-use crate::hal::{DeviceError, FingerImage, FingerSet};
+use crate::hal::{CaptureRequest, DeviceError, ErrorKind, FingerSet};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
+use crate::workflow::capture::{frame_capture, score_finger};
+use crate::workflow::{Event, FingerBar, FingerSlot, ScoredFinger, State};
 use egui::{Button, Color32, Pos2, Rect, RichText, Sense, Stroke, TextureHandle, Ui, Vec2};
 use std::sync::mpsc::{Receiver, TryRecvError};
 
@@ -27,70 +28,52 @@ pub enum Mode {
     Singles,
 }
 
-/// One finger of an attempt: its capture and score.
-#[derive(Clone)]
-pub struct Scored {
-    pub position: FingerPosition,
-    pub score: u8,
-    /// The message id of the quick check that failed, if any.
-    pub gate: Option<&'static str>,
-    pub capture: Capture,
-}
-
-/// One finger's score in the last attempt.
-#[derive(Clone, Copy)]
-struct Bar {
-    position: FingerPosition,
-    score: u8,
-    gate: Option<&'static str>,
-}
-
-/// Where one finger stands.
-#[derive(Clone, Default)]
-pub enum Slot {
-    /// Not taken yet.
-    #[default]
+/// How a finger is drawn on the diagram and in the legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shade {
     Empty,
-    /// Taken (possibly forced after the last try).
-    Captured(Box<Capture>),
-    /// Recorded as missing; the photo is needed before moving on.
-    Missing {
-        reason: ExceptionReason,
-        photo: Option<Box<Capture>>,
-    },
+    Captured,
+    Forced,
+    Missing,
 }
 
-/// The fingerprint step's state.
+impl Shade {
+    fn of(slot: &FingerSlot) -> Shade {
+        match slot {
+            FingerSlot::Empty => Shade::Empty,
+            FingerSlot::Captured(c) if c.forced => Shade::Forced,
+            FingerSlot::Captured(_) => Shade::Captured,
+            FingerSlot::Missing { .. } => Shade::Missing,
+        }
+    }
+
+    fn color(self) -> Color32 {
+        match self {
+            Shade::Empty => Color32::from_gray(170),
+            Shade::Forced => Color32::from_rgb(0xe6, 0x7e, 0x22),
+            Shade::Captured => Color32::from_rgb(0x2e, 0x8b, 0x57),
+            Shade::Missing => Color32::from_rgb(0x7f, 0x8c, 0x8d),
+        }
+    }
+}
+
+/// What the fingerprint screen holds beside the workflow's state.
 pub struct FingerStep {
     /// Slaps or single fingers.
     pub mode: Mode,
-    slots: [Slot; 10],
     /// The finger picked on the diagram.
     pub selected: Option<FingerPosition>,
-    /// The set being captured and its attempts so far.
-    attempts: Vec<Vec<Scored>>,
-    attempt_set: Option<FingerSet>,
-    /// The last attempt's scores, for the quality bars, and the quality asked of its set.
-    bars: Vec<Bar>,
-    bars_requested: u8,
-    tries_left: Option<u32>,
-    running: Option<(FingerSet, Receiver<Result<Vec<Scored>, DeviceError>>)>,
+    running: Option<(FingerSet, Receiver<Result<Vec<ScoredFinger>, DeviceError>>)>,
     photo: Option<(FingerPosition, Receiver<Result<Capture, String>>)>,
     error: Option<DeviceError>,
-    thumbs: Vec<(FingerPosition, TextureHandle)>,
+    thumbs: Vec<(FingerPosition, (usize, u64), TextureHandle)>,
 }
 
 impl Default for FingerStep {
     fn default() -> Self {
         FingerStep {
             mode: Mode::Slaps,
-            slots: Default::default(),
             selected: None,
-            attempts: Vec::new(),
-            attempt_set: None,
-            bars: Vec::new(),
-            bars_requested: 0,
-            tries_left: None,
             running: None,
             photo: None,
             error: None,
@@ -99,116 +82,83 @@ impl Default for FingerStep {
     }
 }
 
-fn index(p: FingerPosition) -> usize {
-    usize::from(p.code() - 1)
-}
-
 impl FingerStep {
-    /// The slot of one finger.
-    pub fn slot(&self, p: FingerPosition) -> &Slot {
-        &self.slots[index(p)]
-    }
-
-    /// The captures (fingers and exception photos) and missing fingers, once every finger is
-    /// taken or missing with its photo.
-    pub fn result(&self) -> Option<(Vec<Capture>, Vec<FingerException>)> {
-        let mut captures = Vec::new();
-        let mut exceptions = Vec::new();
-        for p in FingerPosition::ALL {
-            match self.slot(p) {
-                Slot::Empty => return None,
-                Slot::Captured(c) => captures.push((**c).clone()),
-                Slot::Missing { photo: None, .. } => return None,
-                Slot::Missing {
-                    reason,
-                    photo: Some(photo),
-                } => {
-                    exceptions.push(FingerException {
-                        position: p,
-                        reason: *reason,
-                    });
-                    captures.push((**photo).clone());
-                }
-            }
-        }
-        Some((captures, exceptions))
-    }
-
-    /// Whether every finger is taken or missing with its photo (what [`Self::result`] needs,
-    /// without copying the prints).
-    pub fn complete(&self) -> bool {
-        FingerPosition::ALL.into_iter().all(|p| {
-            matches!(
-                self.slot(p),
-                Slot::Captured(_) | Slot::Missing { photo: Some(_), .. }
-            )
-        })
-    }
-
     /// Whether a capture or a photo is running.
     pub fn working(&self) -> bool {
         self.running.is_some() || self.photo.is_some()
     }
 
-    /// Overwrites every print and photo.
+    /// Drops the device threads' receivers and the thumbnails.
     pub fn wipe(&mut self) {
-        for slot in &mut self.slots {
-            match std::mem::take(slot) {
-                Slot::Captured(mut c) => wipe_capture(&mut c),
-                Slot::Missing {
-                    photo: Some(mut c), ..
-                } => wipe_capture(&mut c),
-                _ => {}
-            }
-        }
-        for attempt in self.attempts.drain(..) {
-            for mut s in attempt {
-                wipe_capture(&mut s.capture);
-            }
-        }
         self.running = None;
         self.photo = None;
         self.thumbs.clear();
     }
 
-    /// Records `p` as missing for `reason` (dropping a print already taken).
-    pub fn mark_missing(&mut self, p: FingerPosition, reason: ExceptionReason) {
-        if let Slot::Captured(mut c) = std::mem::take(&mut self.slots[index(p)]) {
-            wipe_capture(&mut c);
-        }
-        self.slots[index(p)] = Slot::Missing {
-            reason,
-            photo: None,
+    /// Starts the scanner on `request` (the workflow's effect); without a scanner, the event
+    /// that ends the capture.
+    pub fn start_capture(
+        &mut self,
+        devices: Option<&DeviceManager>,
+        request: CaptureRequest,
+    ) -> Result<(), Event> {
+        let Some(devices) = devices else {
+            self.error = Some(DeviceError::new(ErrorKind::Disconnected, "no scanner"));
+            return Err(Event::DeviceFailed);
         };
-        self.thumbs.retain(|(q, _)| *q != p);
+        self.error = None;
+        let set = request.set;
+        let device = device_id(devices, DeviceKind::FingerprintScanner);
+        let rx = devices.capture_fingers(request);
+        self.running = Some((
+            set,
+            encode_in_background(move || {
+                let images = rx.recv().map_err(|_| {
+                    DeviceError::new(ErrorKind::Disconnected, "the scanner stopped")
+                })??;
+                images
+                    .iter()
+                    .map(|img| score_finger(img, &device))
+                    .collect()
+            }),
+        ));
+        Ok(())
     }
 
-    /// Takes `p` off the missing list.
-    pub fn unmark_missing(&mut self, p: FingerPosition) {
-        if let Slot::Missing {
-            photo: Some(mut c), ..
-        } = std::mem::take(&mut self.slots[index(p)])
-        {
-            wipe_capture(&mut c);
-        }
+    /// Takes the photo of a missing finger's hand (the workflow's effect).
+    pub fn start_photo(
+        &mut self,
+        devices: Option<&DeviceManager>,
+        p: FingerPosition,
+    ) -> Result<(), Event> {
+        let Some(devices) = devices else {
+            self.error = Some(DeviceError::new(ErrorKind::Disconnected, "no camera"));
+            return Err(Event::DeviceFailed);
+        };
+        let device = device_id(devices, DeviceKind::Camera);
+        let still = devices.still();
+        self.photo = Some((
+            p,
+            encode_in_background(move || {
+                let frame = still
+                    .recv()
+                    .map_err(|_| "the camera stopped".to_owned())?
+                    .map_err(|e| e.to_string())?;
+                frame_capture(BiometricKind::ExceptionPhoto, Some(p), &frame, &device)
+            }),
+        ));
+        Ok(())
     }
 
-    fn missing(&self) -> Vec<FingerPosition> {
-        FingerPosition::ALL
-            .into_iter()
-            .filter(|p| matches!(self.slot(*p), Slot::Missing { .. }))
-            .collect()
-    }
-
-    /// Draws the step.
+    /// Draws the step; returns the events of this frame.
     pub fn show(
         &mut self,
         ui: &mut Ui,
         i18n: &I18n,
         devices: Option<&DeviceManager>,
-        policy: &CapturePolicy,
-    ) {
-        self.poll(policy);
+        state: &State,
+    ) -> Vec<Event> {
+        let mut events: Vec<Event> = self.poll().into_iter().collect();
         if self.working() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
@@ -234,65 +184,61 @@ impl FingerStep {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(560.0);
-                if let Some(p) = self.hands(ui, i18n) {
+                if let Some(p) = self.hands(ui, i18n, state) {
                     self.selected = Some(p);
                 }
-                self.legend(ui, i18n);
+                self.legend(ui, i18n, state);
             });
             ui.vertical(|ui| {
                 ui.set_width(560.0);
-                self.actions(ui, i18n, devices, policy);
+                events.extend(self.actions(ui, i18n, devices.is_some(), state));
             });
         });
+        events
     }
 
-    fn actions(
-        &mut self,
-        ui: &mut Ui,
-        i18n: &I18n,
-        devices: Option<&DeviceManager>,
-        policy: &CapturePolicy,
-    ) {
+    fn actions(&mut self, ui: &mut Ui, i18n: &I18n, devices: bool, state: &State) -> Vec<Event> {
+        let mut events = Vec::new();
         if let Some(e) = &self.error {
             ui.label(
                 RichText::new(i18n.tr(e.kind().message_id()))
                     .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
             );
         }
-        if let Some((set, _)) = &self.running {
+        if let Some(set) = state.capturing() {
             ui.horizontal(|ui| {
                 ui.add(egui::Spinner::new().size(32.0));
-                ui.label(RichText::new(i18n.tr(set_message(*set))).strong());
+                ui.label(RichText::new(i18n.tr(set_message(set))).strong());
             });
             ui.label(i18n.tr("fingers-place"));
-            return;
+            return events;
         }
-        if let Some(left) = self.tries_left {
+        if let Some(left) = state.finger_tries_left() {
             ui.label(
                 RichText::new(i18n.tr_args("fingers-try-again", &[("left", left.into())]))
                     .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
             );
         }
-        if !self.bars.is_empty() {
-            quality_bars(ui, i18n, &self.bars, self.bars_requested);
+        if let Some((set, bars)) = state.finger_bars() {
+            quality_bars(ui, i18n, bars, state.policy().requested_quality(set));
         }
-        let Some(devices) = devices else {
+        if !devices {
             ui.label(i18n.tr("device-disconnected"));
-            return;
-        };
-        let missing = self.missing();
+            return events;
+        }
+        let missing = state.missing_fingers();
         let sets: Vec<FingerSet> = match self.mode {
             Mode::Slaps => vec![FingerSet::LeftSlap, FingerSet::RightSlap, FingerSet::Thumbs],
             Mode::Singles => self.selected.map(FingerSet::Single).into_iter().collect(),
         };
         for set in sets {
-            let Some(request) = policy.finger_request(set, &missing) else {
+            if set.positions().iter().all(|p| missing.contains(p)) {
                 continue;
-            };
+            }
             let done = set
                 .positions()
                 .iter()
-                .all(|p| !matches!(self.slot(*p), Slot::Empty));
+                .all(|p| !matches!(state.finger(*p), FingerSlot::Empty));
             let text = i18n.tr(set_message(set));
             let text = if done {
                 format!("{text} · {}", i18n.tr("fingers-legend-captured"))
@@ -300,18 +246,14 @@ impl FingerStep {
                 text
             };
             if ui
-                .add(
+                .add_enabled(
+                    !self.working(),
                     Button::new(RichText::new(text).size(22.0))
                         .min_size(Vec2::new(520.0, TOUCH_HEIGHT)),
                 )
                 .clicked()
             {
-                if self.attempt_set != Some(set) {
-                    self.discard_attempts();
-                    self.attempt_set = Some(set);
-                }
-                self.error = None;
-                self.running = Some((set, start_capture(devices, request)));
+                events.push(Event::CaptureFingers(set));
             }
         }
         if self.mode == Mode::Singles && self.selected.is_none() {
@@ -319,25 +261,27 @@ impl FingerStep {
         }
         ui.separator();
         if let Some(p) = self.selected {
-            self.missing_panel(ui, i18n, devices, p);
+            events.extend(self.missing_panel(ui, i18n, state, p));
         } else {
             ui.label(i18n.tr("fingers-pick-missing"));
         }
+        events
     }
 
     fn missing_panel(
         &mut self,
         ui: &mut Ui,
         i18n: &I18n,
-        devices: &DeviceManager,
+        state: &State,
         p: FingerPosition,
-    ) {
+    ) -> Option<Event> {
+        let mut event = None;
         ui.label(RichText::new(i18n.tr(finger_message(p))).strong());
         ui.label(i18n.tr("fingers-missing-reason"));
         ui.horizontal_wrapped(|ui| {
             for (reason, id) in REASONS {
                 let selected =
-                    matches!(self.slot(p), Slot::Missing { reason: r, .. } if *r == reason);
+                    matches!(state.finger(p), FingerSlot::Missing { reason: r, .. } if *r == reason);
                 if ui
                     .add(
                         Button::new(i18n.tr(id))
@@ -346,16 +290,16 @@ impl FingerStep {
                     )
                     .clicked()
                 {
-                    match &mut self.slots[index(p)] {
-                        Slot::Missing { reason: r, .. } => *r = reason,
-                        _ => self.mark_missing(p, reason),
-                    }
+                    event = Some(Event::MarkMissing {
+                        position: p,
+                        reason,
+                    });
                 }
             }
         });
-        if let Slot::Missing { photo, .. } = self.slot(p) {
+        if let FingerSlot::Missing { photo, .. } = state.finger(p) {
             let has_photo = photo.is_some();
-            if let Some((_, texture)) = self.thumbs.iter().find(|(q, _)| *q == p) {
+            if let Some((_, _, texture)) = self.thumbs.iter().find(|(q, _, _)| *q == p) {
                 ui.add(egui::Image::new((texture.id(), Vec2::new(160.0, 90.0))));
             }
             ui.horizontal(|ui| {
@@ -366,24 +310,13 @@ impl FingerStep {
                 };
                 if ui
                     .add_enabled(
-                        self.photo.is_none(),
+                        !self.working(),
                         Button::new(RichText::new(i18n.tr(text)).size(20.0))
                             .min_size(Vec2::new(260.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {
-                    let device = device_id(devices, DeviceKind::Camera);
-                    let still = devices.still();
-                    self.photo = Some((
-                        p,
-                        encode_in_background(move || {
-                            let frame = still
-                                .recv()
-                                .map_err(|_| "the camera stopped".to_owned())?
-                                .map_err(|e| e.to_string())?;
-                            frame_capture(BiometricKind::ExceptionPhoto, Some(p), &frame, &device)
-                        }),
-                    ));
+                    event = Some(Event::TakeExceptionPhoto(p));
                 }
                 if ui
                     .add(
@@ -392,8 +325,7 @@ impl FingerStep {
                     )
                     .clicked()
                 {
-                    self.unmark_missing(p);
-                    self.thumbs.retain(|(q, _)| *q != p);
+                    event = Some(Event::NotMissing(p));
                 }
             });
             if !has_photo {
@@ -403,103 +335,51 @@ impl FingerStep {
                 );
             }
         }
+        event
     }
 
-    /// Takes finished captures and photos.
-    fn poll(&mut self, policy: &CapturePolicy) {
-        if let Some((p, rx)) = &self.photo {
-            let p = *p;
+    /// Finished captures and photos, as the events the workflow takes.
+    fn poll(&mut self) -> Option<Event> {
+        if let Some((position, rx)) = &self.photo {
+            let position = *position;
             match rx.try_recv() {
                 Err(TryRecvError::Empty) => {}
-                Ok(Ok(capture)) => {
+                Ok(Ok(photo)) => {
                     self.photo = None;
-                    if let Slot::Missing { photo, .. } = &mut self.slots[index(p)] {
-                        *photo = Some(Box::new(capture));
-                        self.thumbs.retain(|(q, _)| *q != p);
-                    }
+                    return Some(Event::ExceptionPhoto { position, photo });
                 }
                 Ok(Err(_)) | Err(TryRecvError::Disconnected) => {
                     self.photo = None;
                     self.error = Some(DeviceError::new(
-                        crate::hal::ErrorKind::Other,
+                        ErrorKind::Other,
                         "the exception photo failed",
                     ));
+                    return Some(Event::DeviceFailed);
                 }
             }
         }
-        let Some((set, rx)) = &self.running else {
-            return;
-        };
+        let (set, rx) = self.running.as_ref()?;
         let set = *set;
         let result = match rx.try_recv() {
-            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Empty) => return None,
             Ok(result) => result,
             Err(TryRecvError::Disconnected) => Err(DeviceError::new(
-                crate::hal::ErrorKind::Other,
+                ErrorKind::Other,
                 "the capture thread stopped",
             )),
         };
         self.running = None;
-        match result {
-            Err(e) => self.error = Some(e),
-            Ok(scored) => self.attempted(set, scored, policy),
-        }
-    }
-
-    /// One attempt at `set` came back: keep one or ask for another.
-    fn attempted(&mut self, set: FingerSet, scored: Vec<Scored>, policy: &CapturePolicy) {
-        if self.attempt_set != Some(set) {
-            self.discard_attempts();
-            self.attempt_set = Some(set);
-        }
-        let requested = policy.requested_quality(set);
-        self.bars = scored
-            .iter()
-            .map(|s| Bar {
-                position: s.position,
-                score: s.score,
-                gate: s.gate,
-            })
-            .collect();
-        self.bars_requested = requested;
-        self.attempts.push(scored);
-        let scores: Vec<Vec<u8>> = self
-            .attempts
-            .iter()
-            .map(|a| a.iter().map(|s| s.score).collect())
-            .collect();
-        match policy.decide_fingers(set, &scores) {
-            Decision::Retry { tries_left } => self.tries_left = Some(tries_left),
-            Decision::Accept {
-                attempt,
-                forced,
-                retries,
-            } => {
-                self.tries_left = None;
-                for s in &self.attempts[attempt] {
-                    let mut capture = s.capture.clone();
-                    capture.forced = forced;
-                    capture.retries = retries;
-                    self.slots[index(s.position)] = Slot::Captured(Box::new(capture));
-                }
-                self.discard_attempts();
-                self.attempt_set = None;
+        Some(match result {
+            Err(e) => {
+                self.error = Some(e);
+                Event::DeviceFailed
             }
-        }
-    }
-
-    /// Drops (and wipes) the attempts at the current set.
-    fn discard_attempts(&mut self) {
-        for attempt in self.attempts.drain(..) {
-            for mut s in attempt {
-                wipe_capture(&mut s.capture);
-            }
-        }
-        self.tries_left = None;
+            Ok(fingers) => Event::FingerAttempt { set, fingers },
+        })
     }
 
     /// The two hands, each finger coloured by its state; returns the finger tapped.
-    fn hands(&mut self, ui: &mut Ui, i18n: &I18n) -> Option<FingerPosition> {
+    fn hands(&mut self, ui: &mut Ui, i18n: &I18n, state: &State) -> Option<FingerPosition> {
         let (rect, _) = ui.allocate_exact_size(Vec2::new(540.0, 260.0), Sense::hover());
         let mut tapped = None;
         // Left hand on the left as the registrar faces the citizen's palms: little … thumb.
@@ -531,7 +411,7 @@ impl FingerStep {
                 if response.clicked() {
                     tapped = Some(p);
                 }
-                let fill = slot_color(self.slot(p));
+                let fill = Shade::of(state.finger(p)).color();
                 ui.painter().rect_filled(finger, 18.0, fill);
                 if self.selected == Some(p) {
                     ui.painter().rect_stroke(
@@ -541,7 +421,7 @@ impl FingerStep {
                         egui::StrokeKind::Outside,
                     );
                 }
-                if let Slot::Missing { .. } = self.slot(p) {
+                if let FingerSlot::Missing { .. } = state.finger(p) {
                     ui.painter().line_segment(
                         [finger.left_top(), finger.right_bottom()],
                         Stroke::new(3.0, Color32::WHITE),
@@ -564,28 +444,16 @@ impl FingerStep {
         tapped
     }
 
-    fn legend(&mut self, ui: &mut Ui, i18n: &I18n) {
+    fn legend(&mut self, ui: &mut Ui, i18n: &I18n, state: &State) {
         ui.horizontal_wrapped(|ui| {
-            for (slot, id) in [
-                (Slot::Empty, "fingers-legend-empty"),
-                (
-                    Slot::Captured(Box::new(dummy_capture(false))),
-                    "fingers-legend-captured",
-                ),
-                (
-                    Slot::Captured(Box::new(dummy_capture(true))),
-                    "fingers-legend-forced",
-                ),
-                (
-                    Slot::Missing {
-                        reason: ExceptionReason::Unable,
-                        photo: None,
-                    },
-                    "fingers-legend-missing",
-                ),
+            for (shade, id) in [
+                (Shade::Empty, "fingers-legend-empty"),
+                (Shade::Captured, "fingers-legend-captured"),
+                (Shade::Forced, "fingers-legend-forced"),
+                (Shade::Missing, "fingers-legend-missing"),
             ] {
                 let (r, _) = ui.allocate_exact_size(Vec2::splat(18.0), Sense::hover());
-                ui.painter().rect_filled(r, 4.0, slot_color(&slot));
+                ui.painter().rect_filled(r, 4.0, shade.color());
                 ui.label(i18n.tr(id));
             }
         });
@@ -593,27 +461,35 @@ impl FingerStep {
             .iter()
             .filter(|p| {
                 !matches!(
-                    self.slot(**p),
-                    Slot::Empty | Slot::Missing { photo: None, .. }
+                    state.finger(**p),
+                    FingerSlot::Empty | FingerSlot::Missing { photo: None, .. }
                 )
             })
             .count();
         ui.label(RichText::new(i18n.tr_args("fingers-done", &[("count", done.into())])).strong());
-        // Thumbnails of exception photos, made once.
+        // Thumbnails of exception photos, made again only when a photo changes.
         for p in FingerPosition::ALL {
-            if let Slot::Missing {
-                photo: Some(photo), ..
-            } = &self.slots[index(p)]
-                && !self.thumbs.iter().any(|(q, _)| *q == p)
-                && let Ok(img) = image::load_from_memory(&photo.data)
-            {
-                let img = img.thumbnail(320, 180).to_rgb8();
+            let photo = match state.finger(p) {
+                FingerSlot::Missing {
+                    photo: Some(photo), ..
+                } => photo,
+                _ => {
+                    self.thumbs.retain(|(q, _, _)| *q != p);
+                    continue;
+                }
+            };
+            let key = capture_key(photo);
+            if self.thumbs.iter().any(|(q, k, _)| *q == p && *k == key) {
+                continue;
+            }
+            self.thumbs.retain(|(q, _, _)| *q != p);
+            if let Some(image) = capture_image(photo, (320, 180)) {
                 let texture = ui.ctx().load_texture(
                     format!("exception-{}", p.code()),
-                    rgb_image(img.width(), img.height(), img.as_raw()),
+                    image,
                     Default::default(),
                 );
-                self.thumbs.push((p, texture));
+                self.thumbs.push((p, key, texture));
             }
         }
     }
@@ -626,33 +502,8 @@ const REASONS: [(ExceptionReason, &str); 4] = [
     (ExceptionReason::Unable, "fingers-reason-unable"),
 ];
 
-fn dummy_capture(forced: bool) -> Capture {
-    Capture {
-        kind: BiometricKind::Finger,
-        position: None,
-        format: BiometricFormat::Png,
-        data: Vec::new(),
-        width: 0,
-        height: 0,
-        ppi: None,
-        quality: None,
-        retries: 0,
-        forced,
-        device: String::new(),
-    }
-}
-
-fn slot_color(slot: &Slot) -> Color32 {
-    match slot {
-        Slot::Empty => Color32::from_gray(170),
-        Slot::Captured(c) if c.forced => Color32::from_rgb(0xe6, 0x7e, 0x22),
-        Slot::Captured(_) => Color32::from_rgb(0x2e, 0x8b, 0x57),
-        Slot::Missing { .. } => Color32::from_rgb(0x7f, 0x8c, 0x8d),
-    }
-}
-
 /// The quality bar of each finger of the last attempt, against the requested quality.
-fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[Bar], requested: u8) {
+fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[FingerBar], requested: u8) {
     for s in bars {
         ui.horizontal(|ui| {
             ui.add_sized(
@@ -674,79 +525,6 @@ fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[Bar], requested: u8) {
             ui.label(RichText::new(i18n.tr(gate)).small());
         }
     }
-}
-
-/// Starts a capture: the thread waits for the scanner, then scores and encodes each finger.
-fn start_capture(
-    devices: &DeviceManager,
-    request: crate::hal::CaptureRequest,
-) -> Receiver<Result<Vec<Scored>, DeviceError>> {
-    let device = device_id(devices, DeviceKind::FingerprintScanner);
-    let rx = devices.capture_fingers(request);
-    encode_in_background(move || {
-        let images = rx.recv().map_err(|_| {
-            DeviceError::new(crate::hal::ErrorKind::Disconnected, "the scanner stopped")
-        })??;
-        images.iter().map(|img| score(img, &device)).collect()
-    })
-}
-
-/// One finger image scored and encoded.
-fn score(img: &FingerImage, device: &str) -> Result<Scored, DeviceError> {
-    let assessed = crate::quality::finger::assess(&img.pixels, img.width, img.height);
-    let (ours, gate) = match &assessed {
-        Ok(q) => (q.score, q.gate.map(|g| g.message_id())),
-        Err(_) => (0, None),
-    };
-    let score = img.device_quality.unwrap_or(ours).min(100);
-    let capture = finger_capture(img, score, device)
-        .map_err(|e| DeviceError::new(crate::hal::ErrorKind::Other, e))?;
-    Ok(Scored {
-        position: img.position,
-        score,
-        gate,
-        capture,
-    })
-}
-
-/// The record's file for one finger: the device's ISO 19794-4 record when it sent one, else a
-/// grayscale PNG with its resolution.
-pub fn finger_capture(img: &FingerImage, quality: u8, device: &str) -> Result<Capture, String> {
-    let (format, data) = match &img.iso_record {
-        Some(iso) => (BiometricFormat::Iso19794_4, iso.clone()),
-        None => {
-            let mut png = Vec::new();
-            let mut encoder = png::Encoder::new(&mut png, img.width, img.height);
-            encoder.set_color(png::ColorType::Grayscale);
-            encoder.set_depth(png::BitDepth::Eight);
-            encoder.set_compression(png::Compression::Fast);
-            let ppm = (f64::from(img.ppi) / 0.0254).round() as u32;
-            encoder.set_pixel_dims(Some(png::PixelDimensions {
-                xppu: ppm,
-                yppu: ppm,
-                unit: png::Unit::Meter,
-            }));
-            let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-            writer
-                .write_image_data(&img.pixels)
-                .map_err(|e| e.to_string())?;
-            writer.finish().map_err(|e| e.to_string())?;
-            (BiometricFormat::Png, png)
-        }
-    };
-    Ok(Capture {
-        kind: BiometricKind::Finger,
-        position: Some(img.position),
-        format,
-        data,
-        width: img.width,
-        height: img.height,
-        ppi: Some(img.ppi),
-        quality: Some(quality),
-        retries: 0,
-        forced: false,
-        device: device.to_owned(),
-    })
 }
 
 /// The button text of a set.
@@ -779,119 +557,5 @@ pub fn finger_message(p: FingerPosition) -> &'static str {
 impl Drop for FingerStep {
     fn drop(&mut self) {
         self.wipe();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn image(p: FingerPosition) -> FingerImage {
-        FingerImage {
-            position: p,
-            width: 4,
-            height: 2,
-            ppi: 500,
-            pixels: vec![0, 50, 100, 150, 200, 250, 255, 1],
-            device_quality: Some(55),
-            iso_record: None,
-        }
-    }
-
-    #[test]
-    fn a_finger_without_an_iso_record_is_a_grey_png_with_its_resolution() {
-        let c = finger_capture(&image(FingerPosition::LeftIndex), 55, "sim:SIM-FP-1").unwrap();
-        let info = crate::domain::biometric::inspect_png(&c.data).unwrap();
-        assert_eq!(
-            (info.width, info.height, info.ppi, info.gray8),
-            (4, 2, Some(500), true)
-        );
-        assert_eq!(
-            (c.format, c.quality, c.position),
-            (
-                BiometricFormat::Png,
-                Some(55),
-                Some(FingerPosition::LeftIndex)
-            )
-        );
-    }
-
-    #[test]
-    fn every_finger_taken_or_missing_with_a_photo_completes_the_step() {
-        let mut step = FingerStep::default();
-        let policy = CapturePolicy::default();
-        for set in [FingerSet::LeftSlap, FingerSet::RightSlap] {
-            let scored = set
-                .positions()
-                .into_iter()
-                .map(|p| score(&image(p), "sim:1").unwrap())
-                .collect();
-            step.attempted(set, scored, &policy);
-        }
-        step.attempted(
-            FingerSet::Thumbs,
-            vec![score(&image(FingerPosition::RightThumb), "sim:1").unwrap()],
-            &policy,
-        );
-        assert!(
-            step.result().is_none(),
-            "left thumb is neither taken nor missing"
-        );
-        step.mark_missing(FingerPosition::LeftThumb, ExceptionReason::Bandaged);
-        assert!(step.result().is_none(), "a missing finger needs its photo");
-        if let Slot::Missing { photo, .. } = &mut step.slots[index(FingerPosition::LeftThumb)] {
-            let mut c = dummy_capture(false);
-            c.kind = BiometricKind::ExceptionPhoto;
-            c.position = Some(FingerPosition::LeftThumb);
-            *photo = Some(Box::new(c));
-        }
-        let (captures, exceptions) = step.result().unwrap();
-        assert_eq!(captures.len(), 10);
-        assert_eq!(
-            exceptions,
-            vec![FingerException {
-                position: FingerPosition::LeftThumb,
-                reason: ExceptionReason::Bandaged
-            }]
-        );
-        let mut all = captures.clone();
-        all.push(dummy_face());
-        all.push(dummy_signature());
-        crate::domain::enrollment::check_complete(&all, &exceptions).unwrap();
-    }
-
-    fn dummy_face() -> Capture {
-        Capture {
-            kind: BiometricKind::Face,
-            ..dummy_capture(false)
-        }
-    }
-
-    fn dummy_signature() -> Capture {
-        Capture {
-            kind: BiometricKind::Signature,
-            ..dummy_capture(false)
-        }
-    }
-
-    #[test]
-    fn low_scores_ask_again_then_keep_the_best_as_forced() {
-        let mut step = FingerStep::default();
-        let policy = CapturePolicy::default();
-        let low = |q: u8| {
-            let mut img = image(FingerPosition::RightThumb);
-            img.device_quality = Some(q);
-            vec![score(&img, "sim:1").unwrap()]
-        };
-        let set = FingerSet::Single(FingerPosition::RightThumb);
-        step.attempted(set, low(10), &policy);
-        assert_eq!(step.tries_left, Some(2));
-        step.attempted(set, low(30), &policy);
-        assert_eq!(step.tries_left, Some(1));
-        step.attempted(set, low(20), &policy);
-        match step.slot(FingerPosition::RightThumb) {
-            Slot::Captured(c) => assert_eq!((c.quality, c.forced, c.retries), (Some(30), true, 1)),
-            _ => panic!("the best attempt is kept"),
-        }
     }
 }

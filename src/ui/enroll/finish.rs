@@ -1,39 +1,33 @@
-//! The last three steps: review everything on one page, save (with the duplicate-PIN override),
-//! and the receipt.
+//! The last three steps: review everything on one page with the explicit "Save record", the
+//! save (with the duplicate-PIN stop and a supervisor's override), and the receipt.
 
-use super::fingers::{Slot, finger_message};
-use super::{Step, Wizard, WizardIntent, rgb_image};
+use super::fingers::finger_message;
+use super::{Step, Wizard, WizardIntent, capture_image, capture_key};
 use crate::domain::address::region;
 use crate::domain::{BiometricFormat, Capture, FingerPosition, Timestamp};
 use crate::ui::i18n::{I18n, Language};
 use crate::ui::screens::{Notice, TOUCH_HEIGHT, field, show_notice, working};
+use crate::workflow::{Event, FingerSlot, SaveState};
 use egui::{Button, Color32, RichText, TextureHandle, Ui, Vec2};
 use std::path::PathBuf;
 use zeroize::Zeroizing;
 
-/// Saving and its outcome.
-pub enum SaveState {
-    /// Not asked yet.
-    NotYet,
-    /// The station is signing and storing.
-    Saving,
-    /// Refused for a reason the operator can read.
-    Failed(Notice),
-    /// The PIN is enrolled already: a supervisor may override.
-    Duplicate(Box<Duplicate>),
-    /// Stored.
-    Saved(Saved),
-}
-
-/// The duplicate-PIN stop: the existing records and the supervisor's override form.
-pub struct Duplicate {
-    pub masked_pin: String,
-    pub existing: Vec<String>,
+/// The supervisor's override as typed on the duplicate stop.
+#[derive(Default)]
+pub(super) struct OverrideForm {
     login: String,
     password: Zeroizing<String>,
     reason: String,
-    /// The supervisor's login was refused.
-    pub notice: Option<Notice>,
+}
+
+impl OverrideForm {
+    /// After the station's answer: the password is never kept; the rest stays for a retry.
+    pub(super) fn after_answer(&mut self, save: &SaveState) {
+        self.password = Zeroizing::default();
+        if !matches!(save, SaveState::DuplicatePin { .. }) {
+            *self = OverrideForm::default();
+        }
+    }
 }
 
 /// A stored record, as the receipt shows it.
@@ -50,41 +44,25 @@ pub struct Saved {
     pub pdf: Option<PathBuf>,
 }
 
-impl SaveState {
-    pub(super) fn duplicate(masked_pin: String, existing: Vec<String>) -> Self {
-        SaveState::Duplicate(Box::new(Duplicate {
-            masked_pin,
-            existing,
-            login: String::new(),
-            password: Zeroizing::default(),
-            reason: String::new(),
-            notice: None,
-        }))
-    }
-}
-
 /// Textures of the review page, made once per capture.
 #[derive(Default)]
 pub struct ReviewCache {
-    textures: Vec<(String, TextureHandle)>,
+    textures: Vec<((usize, u64), TextureHandle)>,
 }
 
 impl ReviewCache {
     fn texture(&mut self, ui: &Ui, capture: &Capture) -> Option<TextureHandle> {
-        let key = crate::domain::biometric::sha256_hex(&capture.data);
+        let key = capture_key(capture);
         if let Some((_, t)) = self.textures.iter().find(|(k, _)| *k == key) {
             return Some(t.clone());
         }
         if capture.format != BiometricFormat::Png {
             return None;
         }
-        let img = image::load_from_memory(&capture.data)
-            .ok()?
-            .thumbnail(480, 270)
-            .to_rgb8();
+        let image = capture_image(capture, (480, 270))?;
         let t = ui.ctx().load_texture(
-            format!("review-{key}"),
-            rgb_image(img.width(), img.height(), img.as_raw()),
+            format!("review-{}-{}", key.0, key.1),
+            image,
             Default::default(),
         );
         self.textures.push((key, t.clone()));
@@ -92,13 +70,13 @@ impl ReviewCache {
     }
 }
 
-/// The review page; returns the step an edit link asks for.
+/// The review page; returns the edit an edit link asks for.
 pub(super) fn review(
     ui: &mut Ui,
     i18n: &I18n,
     wizard: &mut Wizard,
     now: Timestamp,
-) -> Option<Step> {
+) -> Option<Event> {
     let mut go = None;
     let form = &wizard.form;
     let mut section = |ui: &mut Ui, title: &str, step: Step| {
@@ -152,7 +130,9 @@ pub(super) fn review(
         ("field-precinct", form.precinct.clone().unwrap_or_default()),
         (
             "field-language",
-            form.language
+            wizard
+                .state
+                .language()
                 .map(|l| i18n.tr(&format!("lang-{}", l.code())))
                 .unwrap_or_default(),
         ),
@@ -182,7 +162,7 @@ pub(super) fn review(
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
                     section(ui, "enroll-step-face", Step::Face);
-                    if let Some(face) = wizard.face.capture().cloned()
+                    if let Some(face) = wizard.state.face().cloned()
                         && let Some(t) = wizard.review.texture(ui, &face)
                     {
                         ui.add(egui::Image::new((t.id(), Vec2::new(240.0, 135.0))));
@@ -190,7 +170,7 @@ pub(super) fn review(
                 });
                 ui.vertical(|ui| {
                     section(ui, "enroll-step-signature", Step::Signature);
-                    if let Some(sig) = wizard.signature.capture().cloned()
+                    if let Some(sig) = wizard.state.signature().cloned()
                         && let Some(t) = wizard.review.texture(ui, &sig)
                     {
                         ui.add(egui::Image::new((t.id(), Vec2::new(300.0, 100.0))));
@@ -214,16 +194,14 @@ pub(super) fn review(
                 });
         });
     });
-    ui.add_space(8.0);
-    ui.label(RichText::new(i18n.tr("review-save-hint")).italics());
-    go
+    go.map(Event::Edit)
 }
 
 /// One finger on the review page: thumbnail and quality, or why it is missing.
 fn finger_cell(ui: &mut Ui, i18n: &I18n, wizard: &mut Wizard, p: FingerPosition) {
     ui.label(RichText::new(i18n.tr(finger_message(p))).size(14.0));
-    match wizard.fingers.slot(p).clone() {
-        Slot::Captured(c) => {
+    match wizard.state.finger(p).clone() {
+        FingerSlot::Captured(c) => {
             if let Some(t) = wizard.review.texture(ui, &c) {
                 ui.add(egui::Image::new((t.id(), Vec2::new(64.0, 64.0))));
             }
@@ -236,10 +214,10 @@ fn finger_cell(ui: &mut Ui, i18n: &I18n, wizard: &mut Wizard, p: FingerPosition)
             };
             ui.label(RichText::new(text).size(14.0).color(color));
         }
-        Slot::Missing { reason, .. } => {
+        FingerSlot::Missing { reason, .. } => {
             ui.label(i18n.tr(&format!("fingers-reason-{}", reason.name())));
         }
-        Slot::Empty => {
+        FingerSlot::Empty => {
             ui.label("—");
         }
     }
@@ -252,31 +230,41 @@ pub(super) fn save(
     wizard: &mut Wizard,
     busy: bool,
     now: Timestamp,
-) -> WizardIntent {
-    let mut intent = WizardIntent::None;
-    let complete = wizard.complete();
-    let mut overriding = None;
-    match &mut wizard.save {
-        SaveState::NotYet | SaveState::Saving | SaveState::Saved(_) => working(ui, i18n),
-        SaveState::Failed(notice) => {
-            show_notice(ui, i18n, Some(notice), now);
-            if ui
-                .add(Button::new(i18n.tr("common-back")).min_size(Vec2::new(220.0, TOUCH_HEIGHT)))
-                .clicked()
-            {
-                wizard.save = SaveState::NotYet;
-                wizard.step = Step::Review;
-            }
+) -> Option<Event> {
+    let mut event = None;
+    let size = Vec2::new(260.0, TOUCH_HEIGHT);
+    match wizard.state.save().clone() {
+        SaveState::NotYet | SaveState::Saving { .. } | SaveState::Saved { .. } => working(ui, i18n),
+        SaveState::Failed { message_id, detail } => {
+            show_notice(ui, i18n, Some(&Notice::Detail(message_id, detail)), now);
+            ui.horizontal(|ui| {
+                if ui
+                    .add(Button::new(i18n.tr("common-back")).min_size(size))
+                    .clicked()
+                {
+                    event = Some(Event::Back);
+                }
+                if ui
+                    .add(Button::new(i18n.tr("save-retry")).min_size(size))
+                    .clicked()
+                {
+                    event = Some(Event::Save);
+                }
+            });
         }
-        SaveState::Duplicate(d) => {
+        SaveState::DuplicatePin {
+            masked_pin,
+            existing,
+            refused,
+        } => {
             ui.label(
                 RichText::new(
-                    i18n.tr_args("save-duplicate", &[("pin", d.masked_pin.as_str().into())]),
+                    i18n.tr_args("save-duplicate", &[("pin", masked_pin.as_str().into())]),
                 )
                 .color(Color32::from_rgb(0xc0, 0x30, 0x30))
                 .size(22.0),
             );
-            for id in &d.existing {
+            for id in &existing {
                 ui.label(
                     RichText::new(
                         i18n.tr_args("save-duplicate-record", &[("id", id.as_str().into())]),
@@ -286,56 +274,54 @@ pub(super) fn save(
             }
             ui.add_space(8.0);
             ui.label(RichText::new(i18n.tr("save-override-title")).strong());
-            field(ui, i18n.tr("save-override-login"), &mut d.login, false);
-            field(ui, i18n.tr("save-override-password"), &mut d.password, true);
-            field(ui, i18n.tr("save-override-reason"), &mut d.reason, false);
-            show_notice(ui, i18n, d.notice.as_ref(), now);
+            let form = &mut wizard.override_form;
+            field(ui, i18n.tr("save-override-login"), &mut form.login, false);
+            field(
+                ui,
+                i18n.tr("save-override-password"),
+                &mut form.password,
+                true,
+            );
+            field(ui, i18n.tr("save-override-reason"), &mut form.reason, false);
+            show_notice(ui, i18n, refused.map(Notice::Message).as_ref(), now);
             if busy {
                 working(ui, i18n);
-                return intent;
+                return None;
             }
-            let ready =
-                !d.login.trim().is_empty() && !d.password.is_empty() && !d.reason.trim().is_empty();
+            let ready = !form.login.trim().is_empty()
+                && !form.password.is_empty()
+                && !form.reason.trim().is_empty();
             ui.horizontal(|ui| {
                 if ui
-                    .add(
-                        Button::new(i18n.tr("save-cancel"))
-                            .min_size(Vec2::new(220.0, TOUCH_HEIGHT)),
-                    )
+                    .add(Button::new(i18n.tr("common-back")).min_size(size))
                     .clicked()
                 {
-                    intent = WizardIntent::Cancel;
+                    event = Some(Event::Back);
+                }
+                if ui
+                    .add(Button::new(i18n.tr("save-cancel")).min_size(size))
+                    .clicked()
+                {
+                    event = Some(Event::Cancel);
                 }
                 if ui
                     .add_enabled(
-                        ready && complete,
+                        ready,
                         Button::new(i18n.tr("save-override-button"))
                             .min_size(Vec2::new(320.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {
-                    d.notice = None;
-                    overriding = Some((
-                        d.login.trim().to_owned(),
-                        std::mem::take(&mut d.password),
-                        d.reason.trim().to_owned(),
-                    ));
+                    event = Some(Event::Override {
+                        supervisor: form.login.trim().to_owned(),
+                        password: std::mem::take(&mut form.password),
+                        reason: form.reason.trim().to_owned(),
+                    });
                 }
             });
         }
     }
-    // The draft (every capture) is copied only when it is sent.
-    if let Some((login, password, reason)) = overriding
-        && let Some(draft) = wizard.draft()
-    {
-        intent = WizardIntent::Override {
-            draft: Box::new(draft),
-            login,
-            password,
-            reason,
-        };
-    }
-    intent
+    event
 }
 
 /// The receipt: registration id, name, precinct, date and the QR code; PDF and print.
@@ -346,7 +332,7 @@ pub(super) fn receipt(
     busy: bool,
     now: Timestamp,
 ) -> WizardIntent {
-    let SaveState::Saved(saved) = &mut wizard.save else {
+    let Some(saved) = wizard.receipt.as_mut() else {
         return WizardIntent::None;
     };
     let mut intent = WizardIntent::None;

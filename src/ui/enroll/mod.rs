@@ -1,10 +1,13 @@
-//! The enrollment wizard: one step per screen, a progress header, Back and Next.
+//! The enrollment wizard: the screens of [`crate::workflow`], one step per screen, with a
+//! progress header, Back and the step's primary action in a fixed bar at the bottom.
 //!
-//! The wizard holds the draft (typed text, photo, fingerprints, signature) and nothing else; it
-//! never touches the station. Devices are driven through [`DeviceManager`] receivers polled each
-//! frame, and the slow work (face checks, fingerprint scoring, PNG encoding) runs on threads of
-//! its own, so no frame waits. Saving is an intent the app runs on its worker. Dropping the
-//! wizard (cancel, logout, idle logout) wipes every biometric buffer it holds.
+//! The wizard holds what only a screen needs (typed text, preview frames, textures, the signature
+//! strokes, receivers of device threads) and the workflow's [`State`], which holds the draft and
+//! every rule. Each screen draws the state and returns events; the wizard sends them through
+//! [`workflow::next`] and carries out the effects that come back: devices through the
+//! [`DeviceManager`], a save as an intent the app runs on its worker. A refused event leaves the
+//! draft as it was and its reason is shown in space reserved above the bar. Dropping the wizard
+//! (cancel, logout, idle logout) wipes every biometric buffer it holds.
 
 pub mod demographics;
 pub mod face;
@@ -13,101 +16,42 @@ pub mod signature;
 
 mod finish;
 
-pub use finish::{SaveState, Saved};
+pub use crate::workflow::Step;
+pub use finish::Saved;
 
 use super::i18n::{I18n, Language};
-use super::screens::{Notice, TOUCH_HEIGHT};
-use crate::domain::{Capture, CitizenInput, Timestamp};
+use super::screens::TOUCH_HEIGHT;
+use crate::domain::{Capture, Timestamp};
 use crate::hal::manager::DeviceManager;
-use crate::hal::policy::CapturePolicy;
-use crate::station::EnrollmentDraft;
+use crate::workflow::perform::SaveRequest;
+use crate::workflow::{self, CapturePolicy, Effect, Event, State, WorkflowError};
 use demographics::DemographicsForm;
 use egui::{Button, Color32, RichText, Ui, Vec2};
 use face::FaceStep;
 use fingers::FingerStep;
 use signature::SignaturePad;
-use zeroize::{Zeroize, Zeroizing};
-
-/// The wizard's steps, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// The citizen's language; switches the whole UI.
-    Language,
-    /// Name, PIN, address, precinct, document.
-    Demographics,
-    /// Face photo.
-    Face,
-    /// Ten fingerprints (or missing fingers with a photo).
-    Fingers,
-    /// Signature on the screen.
-    Signature,
-    /// Everything on one page.
-    Review,
-    /// Signing and storing; a duplicate PIN stops here.
-    Save,
-    /// The registration id, the QR code, PDF and print.
-    Receipt,
-}
-
-impl Step {
-    /// Every step, in order.
-    pub const ALL: [Step; 8] = [
-        Step::Language,
-        Step::Demographics,
-        Step::Face,
-        Step::Fingers,
-        Step::Signature,
-        Step::Review,
-        Step::Save,
-        Step::Receipt,
-    ];
-
-    fn index(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).expect("listed")
-    }
-
-    /// The message id of the step's name.
-    pub fn message_id(self) -> &'static str {
-        match self {
-            Step::Language => "enroll-step-language",
-            Step::Demographics => "enroll-step-demographics",
-            Step::Face => "enroll-step-face",
-            Step::Fingers => "enroll-step-fingers",
-            Step::Signature => "enroll-step-signature",
-            Step::Review => "enroll-step-review",
-            Step::Save => "enroll-step-save",
-            Step::Receipt => "enroll-step-receipt",
-        }
-    }
-}
+use zeroize::Zeroize;
 
 /// What the wizard asks the app for.
 #[must_use]
 pub enum WizardIntent {
     /// Nothing this frame.
     None,
-    /// Leave the wizard and drop the draft.
+    /// Leave the wizard (the draft is wiped).
     Cancel,
     /// The citizen chose a language: switch the UI.
     Language(Language),
-    /// Sign and store the draft.
-    Save(Box<EnrollmentDraft>),
-    /// Store it although the PIN is enrolled: a supervisor authenticates here.
-    Override {
-        draft: Box<EnrollmentDraft>,
-        login: String,
-        password: Zeroizing<String>,
-        reason: String,
-    },
+    /// Sign and store the draft (with a supervisor's override when the request says so).
+    Save(SaveRequest),
     /// Write the receipt as a PDF (and print it when `print`).
     Receipt { print: bool },
     /// The receipt was handed over: back home.
     Finish,
 }
 
-/// The wizard's state: the step shown and the draft.
+/// The wizard: the workflow's state and what its screens hold.
 pub struct Wizard {
-    step: Step,
+    state: State,
     /// Demographics as typed.
     pub form: DemographicsForm,
     /// The face photo step.
@@ -116,69 +60,155 @@ pub struct Wizard {
     pub fingers: FingerStep,
     /// The signature pad.
     pub signature: SignaturePad,
-    /// Saving and its outcome.
-    pub save: SaveState,
-    policy: CapturePolicy,
+    /// Why the last event was refused, shown above the action bar.
+    error: Option<WorkflowError>,
     review: finish::ReviewCache,
+    override_form: finish::OverrideForm,
+    receipt: Option<Saved>,
 }
 
 impl Wizard {
     /// A new, empty draft for a station serving `precincts`.
     pub fn new(precincts: Vec<String>, policy: CapturePolicy) -> Self {
         Wizard {
-            step: Step::Language,
+            state: State::new(policy),
             form: DemographicsForm::new(precincts),
             face: FaceStep::default(),
             fingers: FingerStep::default(),
             signature: SignaturePad::default(),
-            save: SaveState::NotYet,
-            policy,
+            error: None,
             review: finish::ReviewCache::default(),
+            override_form: finish::OverrideForm::default(),
+            receipt: None,
         }
     }
 
     /// The step shown.
     pub fn step(&self) -> Step {
-        self.step
+        self.state.step()
     }
 
-    /// Goes to `step` (tests and the review's edit links).
+    /// The workflow's state: the draft and where it stands.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Why the last event was refused.
+    pub fn error(&self) -> Option<&WorkflowError> {
+        self.error.as_ref()
+    }
+
+    /// Shows `step` without its rules (benches and screenshots); saving still checks them all.
     pub fn go(&mut self, step: Step) {
-        if step != Step::Face {
-            self.face.stop_preview();
+        self.state = self.state.clone().shown_at(step);
+    }
+
+    /// The stored record, once saved (the receipt).
+    pub fn receipt(&self) -> Option<&Saved> {
+        self.receipt.as_ref()
+    }
+
+    /// The stored record, for the app to note the PDF and print outcome.
+    pub fn receipt_mut(&mut self) -> Option<&mut Saved> {
+        self.receipt.as_mut()
+    }
+
+    /// Sends one event through the workflow and carries out its effects; a refusal is kept to
+    /// be shown.
+    pub fn send(
+        &mut self,
+        event: Event,
+        devices: Option<&DeviceManager>,
+        now: Timestamp,
+    ) -> WizardIntent {
+        match workflow::next(&self.state, event, now) {
+            Ok((state, effects)) => {
+                self.state = state;
+                self.error = None;
+                let mut intent = WizardIntent::None;
+                for effect in effects {
+                    if let Some(i) = self.carry_out(effect, devices, now) {
+                        intent = i;
+                    }
+                }
+                intent
+            }
+            Err(e) => {
+                match e {
+                    WorkflowError::CitizenInvalid(_) => self.form.show_all_errors(),
+                    // The scanner answered with other fingers than asked: that capture is over.
+                    WorkflowError::AttemptMismatch => {
+                        let _ = self.send(Event::DeviceFailed, devices, now);
+                    }
+                    _ => {}
+                }
+                self.error = Some(e);
+                WizardIntent::None
+            }
         }
-        self.step = step;
     }
 
-    /// The draft as the station takes it; `None` until every step is complete.
-    pub fn draft(&self) -> Option<EnrollmentDraft> {
-        let mut captures: Vec<Capture> = Vec::new();
-        captures.push(self.face.capture()?.clone());
-        let (fingers, exceptions) = self.fingers.result()?;
-        captures.extend(fingers);
-        captures.push(self.signature.capture()?.clone());
-        Some(EnrollmentDraft {
-            citizen: self.form.input(),
-            captures,
-            exceptions,
-            supersedes: None,
-        })
+    /// One effect: devices here, the rest as an intent for the app.
+    fn carry_out(
+        &mut self,
+        effect: Effect,
+        devices: Option<&DeviceManager>,
+        now: Timestamp,
+    ) -> Option<WizardIntent> {
+        match effect {
+            Effect::SwitchLanguage(language) => return Some(WizardIntent::Language(language)),
+            Effect::StartPreview => self.face.restart(),
+            Effect::StopPreview => self.face.stop_preview(),
+            Effect::CaptureFingers(request) => {
+                if let Err(event) = self.fingers.start_capture(devices, request) {
+                    return Some(self.send(event, devices, now));
+                }
+            }
+            Effect::TakeExceptionPhoto(position) => {
+                if let Err(event) = self.fingers.start_photo(devices, position) {
+                    return Some(self.send(event, devices, now));
+                }
+            }
+            Effect::Save(_) | Effect::SaveWithOverride { .. } => {
+                let request = SaveRequest::from_effect(effect).expect("a save effect");
+                return Some(WizardIntent::Save(request));
+            }
+            Effect::Wipe => self.wipe_screens(),
+            Effect::Done => {
+                return Some(if self.receipt.is_some() {
+                    WizardIntent::Finish
+                } else {
+                    WizardIntent::Cancel
+                });
+            }
+        }
+        None
     }
 
-    /// Whether every step has what the draft needs (checked each frame, so nothing is copied).
-    pub fn complete(&self) -> bool {
-        self.face.capture().is_some()
-            && self.fingers.complete()
-            && self.signature.capture().is_some()
+    /// The station answered a save.
+    pub fn answer(&mut self, event: Event, now: Timestamp) {
+        if let Event::Saved { registration_id } = &event {
+            self.receipt = Some(Saved {
+                registration_id: registration_id.clone(),
+                name: self.form.full_name(),
+                precinct: self.form.precinct.clone().unwrap_or_default(),
+                date: now.date().to_string(),
+                qr: None,
+                notice: None,
+                pdf: None,
+            });
+        }
+        let _ = self.send(event, None, now);
+        self.override_form.after_answer(self.state.save());
     }
 
-    /// The citizen input as typed.
-    pub fn citizen(&self) -> CitizenInput {
-        self.form.input()
+    /// Leaves the wizard: the workflow wipes the draft.
+    pub fn cancel(&mut self, now: Timestamp) {
+        let _ = self.send(Event::Cancel, None, now);
     }
 
-    /// Draws the current step: the header, the step's page (scrolling if it must) and Back /
-    /// Next fixed at the bottom.
+    /// Draws the current step: the header, the step's page (scrolling if it must), the reason
+    /// of the last refusal, and the action bar fixed at the bottom.
     pub fn show(
         &mut self,
         ui: &mut Ui,
@@ -187,141 +217,126 @@ impl Wizard {
         busy: bool,
         now: Timestamp,
     ) -> WizardIntent {
-        progress_header(ui, i18n, self.step);
+        let step = self.state.step();
+        progress_header(ui, i18n, step);
+        let mut events: Vec<Event> = Vec::new();
         let mut intent = WizardIntent::None;
-        let mut edit = None;
-        let body_height = (ui.available_height() - TOUCH_HEIGHT - 32.0).max(240.0);
+        let body_height = (ui.available_height() - TOUCH_HEIGHT - 80.0).max(240.0);
         egui::ScrollArea::vertical()
-            .id_salt(("wizard", self.step.index()))
+            .id_salt(("wizard", step.index()))
             .max_height(body_height)
             .auto_shrink([false, true])
-            .show(ui, |ui| match self.step {
-                Step::Language => {
-                    if let Some(language) = self.language_page(ui, i18n) {
-                        intent = WizardIntent::Language(language);
-                    }
-                }
+            .show(ui, |ui| match step {
+                Step::Language => events.extend(self.language_page(ui, i18n)),
                 Step::Demographics => self.form.show(ui, i18n, now),
-                Step::Face => self.face.show(ui, i18n, devices, &self.policy),
-                Step::Fingers => self.fingers.show(ui, i18n, devices, &self.policy),
-                Step::Signature => self.signature.show(ui, i18n),
-                Step::Review => edit = finish::review(ui, i18n, self, now),
-                Step::Save => intent = finish::save(ui, i18n, self, busy, now),
-                Step::Receipt => intent = finish::receipt(ui, i18n, self, busy, now),
+                Step::Face => events.extend(self.face.show(ui, i18n, devices, &self.state)),
+                Step::Fingers => events.extend(self.fingers.show(ui, i18n, devices, &self.state)),
+                Step::Signature => events.extend(self.signature.show(ui, i18n)),
+                Step::Review => events.extend(finish::review(ui, i18n, self, now)),
+                Step::Save => events.extend(finish::save(ui, i18n, self, busy, now)),
+                Step::Receipt => {
+                    intent = finish::receipt(ui, i18n, self, busy, now);
+                    if matches!(intent, WizardIntent::Finish) {
+                        events.push(Event::Finish);
+                    }
+                }
             });
-        if let Some(step) = edit {
-            self.go(step);
-            return intent;
+        self.error_line(ui, i18n);
+        match step {
+            Step::Save | Step::Receipt => {}
+            _ => {
+                if let Some(nav) = nav_bar(ui, i18n, step, busy) {
+                    if nav == Nav::Next && step == Step::Demographics {
+                        events.push(Event::Citizen(self.form.input()));
+                    }
+                    events.push(match nav {
+                        Nav::Back => Event::Back,
+                        Nav::Next if step == Step::Review => Event::Save,
+                        Nav::Next => Event::Next,
+                    });
+                }
+            }
         }
-        let next_ok = match self.step {
-            Step::Language => self.form.language.is_some(),
-            Step::Demographics => true,
-            Step::Face => self.face.capture().is_some(),
-            Step::Fingers => self.fingers.complete() && !self.fingers.working(),
-            Step::Signature => self.signature.capture().is_some(),
-            Step::Review => self.complete(),
-            // Save and receipt have buttons of their own.
-            Step::Save | Step::Receipt => return intent,
-        };
-        match nav_bar(ui, i18n, next_ok) {
-            None => {}
-            Some(Nav::Back) => match self.step {
-                Step::Language => return WizardIntent::Cancel,
-                step => self.go(Step::ALL[step.index() - 1]),
-            },
-            Some(Nav::Next) => match self.step {
-                Step::Demographics => {
-                    if self.form.finish(now) {
-                        self.go(Step::Face);
-                    }
-                }
-                Step::Review => {
-                    if let Some(draft) = self.draft() {
-                        self.save = SaveState::Saving;
-                        self.step = Step::Save;
-                        intent = WizardIntent::Save(Box::new(draft));
-                    }
-                }
-                step => self.go(Step::ALL[step.index() + 1]),
-            },
+        for event in events {
+            match self.send(event, devices, now) {
+                WizardIntent::None => {}
+                other => intent = other,
+            }
         }
         intent
     }
 
-    /// The citizen's language: three big buttons; returns the one tapped.
-    fn language_page(&mut self, ui: &mut Ui, i18n: &I18n) -> Option<Language> {
+    /// The citizen's language: three big buttons.
+    fn language_page(&mut self, ui: &mut Ui, i18n: &I18n) -> Option<Event> {
         ui.heading(i18n.tr("enroll-language-title"));
         ui.add_space(12.0);
         let mut chosen = None;
         for language in Language::ALL {
             let id = format!("citizen-lang-{}", language.code());
-            let selected = self.form.language == Some(language);
+            let selected = self.state.language() == Some(language);
             let button = Button::new(RichText::new(i18n.tr(&id)).size(28.0))
                 .selected(selected)
                 .min_size(Vec2::new(360.0, TOUCH_HEIGHT * 1.4));
             if ui.add(button).clicked() {
                 self.form.language = Some(language);
-                chosen = Some(language);
+                chosen = Some(Event::Language(language));
             }
             ui.add_space(8.0);
         }
         chosen
     }
 
-    /// The station saved the record: show the receipt.
-    pub fn saved(&mut self, saved: Saved) {
-        self.save = SaveState::Saved(saved);
-        self.step = Step::Receipt;
-        self.wipe_biometrics();
+    /// The reason the last event was refused, in a line that is always there (so nothing jumps).
+    fn error_line(&self, ui: &mut Ui, i18n: &I18n) {
+        let text = self
+            .error
+            .as_ref()
+            .map(|e| workflow_message(i18n, e))
+            .unwrap_or_default();
+        ui.add_sized(
+            Vec2::new(ui.available_width(), 28.0),
+            egui::Label::new(
+                RichText::new(text)
+                    .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                    .size(20.0),
+            ),
+        );
     }
 
-    /// The station refused the draft.
-    pub fn save_failed(&mut self, notice: Notice) {
-        self.save = SaveState::Failed(notice);
-        self.step = Step::Save;
-    }
-
-    /// The station refused the PIN as already enrolled.
-    pub fn duplicate(&mut self, masked_pin: String, existing: Vec<String>) {
-        self.save = SaveState::duplicate(masked_pin, existing);
-        self.step = Step::Save;
-    }
-
-    /// The station found problems in the typed details: back to the form, errors shown.
-    pub fn invalid(&mut self) {
-        self.save = SaveState::NotYet;
-        self.form.show_all_errors();
-        self.go(Step::Demographics);
-    }
-
-    /// Overwrites and drops every photo, fingerprint and signature held.
-    pub fn wipe_biometrics(&mut self) {
+    /// Overwrites what the screens hold beside the state: frames, textures, strokes.
+    fn wipe_screens(&mut self) {
         self.face.wipe();
         self.fingers.wipe();
-        self.signature.wipe();
+        self.signature.clear();
+        self.review = finish::ReviewCache::default();
     }
 }
 
 impl Drop for Wizard {
     fn drop(&mut self) {
-        self.wipe_biometrics();
+        self.wipe_screens();
         self.form.wipe();
     }
 }
 
-/// Overwrites a capture's bytes.
-pub(crate) fn wipe_capture(capture: &mut Capture) {
-    capture.data.zeroize();
+/// A workflow refusal in the operator's language.
+pub fn workflow_message(i18n: &I18n, e: &WorkflowError) -> String {
+    match e.finger() {
+        Some(p) => i18n.tr_args(
+            e.message_id(),
+            &[("finger", i18n.tr(fingers::finger_message(p)).into())],
+        ),
+        None => i18n.tr(e.message_id()),
+    }
 }
 
 /// "Step 3 of 8: Face photo", with a bar of the steps.
 fn progress_header(ui: &mut Ui, i18n: &I18n, step: Step) {
     ui.horizontal(|ui| {
         for s in Step::ALL {
-            let done = s.index() < step.index();
             let color = if s == step {
                 Color32::from_rgb(0x1e, 0x6f, 0xd9)
-            } else if done {
+            } else if s < step {
                 Color32::from_rgb(0x2e, 0x8b, 0x57)
             } else {
                 Color32::from_gray(160)
@@ -345,34 +360,46 @@ fn progress_header(ui: &mut Ui, i18n: &I18n, step: Step) {
     ui.add_space(8.0);
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Nav {
     Back,
     Next,
 }
 
-/// Back and Next at the bottom of a step.
-fn nav_bar(ui: &mut Ui, i18n: &I18n, next: bool) -> Option<Nav> {
+/// Back and the step's primary action at the bottom: Next, or "Save record" on the review,
+/// emphasised, with its consequence stated beside it. Both stay enabled: when the step is not
+/// complete, the workflow's refusal says what is missing.
+fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
     let mut nav = None;
     ui.separator();
     ui.horizontal(|ui| {
         let size = Vec2::new(220.0, TOUCH_HEIGHT);
         if ui
-            .add_sized(
-                size,
-                Button::new(RichText::new(i18n.tr("common-back")).size(22.0)),
+            .add_enabled(
+                !busy,
+                Button::new(RichText::new(i18n.tr("common-back")).size(22.0)).min_size(size),
             )
             .clicked()
         {
             nav = Some(Nav::Back);
         }
-        if ui
-            .add_enabled(
-                next,
-                Button::new(RichText::new(i18n.tr("common-next")).size(22.0)).min_size(size),
+        let primary = if step == Step::Review {
+            Button::new(
+                RichText::new(i18n.tr("review-save-record"))
+                    .size(24.0)
+                    .strong()
+                    .color(Color32::WHITE),
             )
-            .clicked()
-        {
+            .fill(Color32::from_rgb(0x1e, 0x6f, 0xd9))
+            .min_size(Vec2::new(320.0, TOUCH_HEIGHT))
+        } else {
+            Button::new(RichText::new(i18n.tr("common-next")).size(22.0)).min_size(size)
+        };
+        if ui.add_enabled(!busy, primary).clicked() {
             nav = Some(Nav::Next);
+        }
+        if step == Step::Review {
+            ui.label(RichText::new(i18n.tr("review-save-consequence")).size(18.0));
         }
     });
     nav
@@ -397,4 +424,25 @@ pub(crate) fn chip(ui: &mut Ui, ok: Option<bool>, text: String) {
 /// An egui texture from an RGB8 buffer.
 pub(crate) fn rgb_image(width: u32, height: u32, rgb: &[u8]) -> egui::ColorImage {
     egui::ColorImage::from_rgb([width as usize, height as usize], rgb)
+}
+
+/// A texture of a PNG capture, scaled down to fit `max` (None when it does not decode).
+pub(crate) fn capture_image(capture: &Capture, max: (u32, u32)) -> Option<egui::ColorImage> {
+    let img = image::load_from_memory(&capture.data)
+        .ok()?
+        .thumbnail(max.0, max.1)
+        .to_rgb8();
+    Some(rgb_image(img.width(), img.height(), img.as_raw()))
+}
+
+/// A cheap fingerprint of a capture's bytes, to know when a cached texture is stale (the state
+/// is copied on every event, so the buffer's address says nothing).
+pub(crate) fn capture_key(capture: &Capture) -> (usize, u64) {
+    let data = &capture.data;
+    let step = (data.len() / 64).max(1);
+    let sample = data
+        .iter()
+        .step_by(step)
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)));
+    (data.len(), sample)
 }

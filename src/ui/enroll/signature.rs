@@ -1,11 +1,11 @@
 //! The citizen signs on the screen with a mouse, a pen or a finger; "Clear" starts again. Each
 //! finished stroke re-draws the signature into a grayscale PNG (black ink on white), which is
-//! the record's signature file.
+//! the record's signature file, sent to the workflow.
 
-use super::wipe_capture;
 use crate::domain::{BiometricFormat, BiometricKind, Capture};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
+use crate::workflow::Event;
 use egui::{Button, Color32, Pos2, RichText, Sense, Stroke, Ui, Vec2};
 
 /// Size of the pad on screen and of the PNG, in pixels.
@@ -20,39 +20,25 @@ const DEVICE: &str = "screen:signature-pad";
 pub struct SignaturePad {
     strokes: Vec<Vec<Pos2>>,
     current: Vec<Pos2>,
-    capture: Option<Capture>,
 }
 
 impl SignaturePad {
-    /// The signature file, once something is drawn.
-    pub fn capture(&self) -> Option<&Capture> {
-        self.capture.as_ref()
-    }
-
-    /// Adds a finished stroke (pad pixel coordinates) and re-draws the PNG.
-    pub fn add_stroke(&mut self, stroke: Vec<Pos2>) {
+    /// Adds a finished stroke (pad pixel coordinates) and returns the signature re-drawn.
+    pub fn add_stroke(&mut self, stroke: Vec<Pos2>) -> Option<Capture> {
         if stroke.is_empty() {
-            return;
+            return None;
         }
         self.strokes.push(stroke);
-        self.render();
+        self.render()
     }
 
     /// Clears the pad.
     pub fn clear(&mut self) {
         self.strokes.clear();
         self.current.clear();
-        if let Some(mut c) = self.capture.take() {
-            wipe_capture(&mut c);
-        }
     }
 
-    /// Overwrites the signature.
-    pub fn wipe(&mut self) {
-        self.clear();
-    }
-
-    fn render(&mut self) {
+    fn render(&self) -> Option<Capture> {
         let [w, h] = PAD_SIZE;
         let mut pixels = vec![255u8; (w * h) as usize];
         for stroke in &self.strokes {
@@ -72,13 +58,10 @@ impl SignaturePad {
                 .and_then(|mut writer| writer.write_image_data(&pixels));
             if let Err(e) = written {
                 tracing::error!("signature PNG: {e}");
-                return;
+                return None;
             }
         }
-        if let Some(mut old) = self.capture.take() {
-            wipe_capture(&mut old);
-        }
-        self.capture = Some(Capture {
+        Some(Capture {
             kind: BiometricKind::Signature,
             position: None,
             format: BiometricFormat::Png,
@@ -90,11 +73,12 @@ impl SignaturePad {
             retries: 0,
             forced: false,
             device: DEVICE.to_owned(),
-        });
+        })
     }
 
-    /// Draws the pad and takes strokes.
-    pub fn show(&mut self, ui: &mut Ui, i18n: &I18n) {
+    /// Draws the pad and takes strokes; returns the signature when a stroke ends, or the clear.
+    pub fn show(&mut self, ui: &mut Ui, i18n: &I18n) -> Option<Event> {
+        let mut event = None;
         ui.label(i18n.tr("signature-instructions"));
         let size = Vec2::new(PAD_SIZE[0] as f32, PAD_SIZE[1] as f32);
         let (response, painter) = ui.allocate_painter(size, Sense::drag());
@@ -118,7 +102,7 @@ impl SignaturePad {
         }
         if response.drag_stopped() || (!response.dragged() && !self.current.is_empty()) {
             let stroke = std::mem::take(&mut self.current);
-            self.add_stroke(stroke);
+            event = self.add_stroke(stroke).map(Event::Signature);
         }
         let ink = Stroke::new(INK_RADIUS * 2.0, Color32::BLACK);
         for stroke in self.strokes.iter().chain(std::iter::once(&self.current)) {
@@ -139,7 +123,9 @@ impl SignaturePad {
             .clicked()
         {
             self.clear();
+            event = Some(Event::ClearSignature);
         }
+        event
     }
 }
 
@@ -170,15 +156,16 @@ mod tests {
     #[test]
     fn a_stroke_becomes_black_ink_in_a_grey_png_and_clear_forgets_it() {
         let mut pad = SignaturePad::default();
-        assert!(pad.capture().is_none());
-        pad.add_stroke(vec![Pos2::new(100.0, 150.0), Pos2::new(300.0, 150.0)]);
-        let c = pad.capture().expect("a signature");
+        assert!(pad.add_stroke(Vec::new()).is_none(), "nothing drawn");
+        let c = pad
+            .add_stroke(vec![Pos2::new(100.0, 150.0), Pos2::new(300.0, 150.0)])
+            .expect("a signature");
         let img = image::load_from_memory(&c.data).unwrap().to_luma8();
         assert_eq!(img.dimensions(), (PAD_SIZE[0], PAD_SIZE[1]));
         assert_eq!(img.get_pixel(200, 150).0, [0], "ink on the line");
         assert_eq!(img.get_pixel(200, 100).0, [255], "paper elsewhere");
         assert_eq!(c.kind, BiometricKind::Signature);
         pad.clear();
-        assert!(pad.capture().is_none());
+        assert!(pad.strokes.is_empty());
     }
 }

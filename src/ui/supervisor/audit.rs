@@ -153,7 +153,7 @@ fn load(page: u64) -> Task {
     task(
         move |st, session, now| -> Result<AuditPage, Message> {
             let fail = |e: crate::station::Error| error_message(&e);
-            let head = st.store().db().audit_head().map_err(|e| fail(e.into()))?.0;
+            let head = st.audit_head().map_err(fail)?.0;
             let newest = head.saturating_sub(page * PAGE);
             let from = newest.saturating_sub(PAGE - 1).max(1);
             let mut rows = if newest == 0 {

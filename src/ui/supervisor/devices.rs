@@ -403,8 +403,5 @@ fn gone() -> DeviceError {
 }
 
 fn spawn(work: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new()
-        .name("kattoo-device-test".into())
-        .spawn(work)
-        .expect("spawn the device test thread");
+    let _ = crate::ui::worker::background("kattoo-device-test", None, work);
 }

@@ -244,15 +244,15 @@ fn target(typed: &str, chosen: Option<&PathBuf>) -> Option<PathBuf> {
     }
 }
 
-fn info(st: &mut station::Station, table: &std::path::Path) -> Result<ExportInfo, Message> {
+fn info(
+    st: &mut station::Station,
+    session: &station::Session,
+    now: crate::domain::Timestamp,
+    table: &std::path::Path,
+) -> Result<ExportInfo, Message> {
     let fail = |e: station::Error| error_message(&e);
     let recipient = !st.batch_recipients().map_err(fail)?.is_empty();
-    let ready = st
-        .store()
-        .db()
-        .exportable_record_ids()
-        .map_err(|e| fail(e.into()))?
-        .len() as u64;
+    let ready = st.exportable_count(session, now).map_err(fail)?;
     let last = st
         .batches()
         .map_err(fail)?
@@ -268,7 +268,7 @@ fn info(st: &mut station::Station, table: &std::path::Path) -> Result<ExportInfo
 
 fn load_info(table: PathBuf) -> Task {
     task(
-        move |st, _session, _now| info(st, &table),
+        move |st, session, now| info(st, session, now, &table),
         |screen, result| screen.export.info = Load::from_result(result),
     )
 }
@@ -293,7 +293,7 @@ fn export_task(target: PathBuf, progress: Arc<ExportProgress>, table: PathBuf) -
                 st.export(session, &medium, now, &mut |p| progress.report(p))
                     .map_err(|e| export_error(&e))
             })();
-            (outcome, info(st, &table))
+            (outcome, info(st, session, now, &table))
         },
         |screen, (outcome, info)| {
             let tab = &mut screen.export;

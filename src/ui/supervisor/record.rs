@@ -6,7 +6,7 @@
 use super::{Message, Picture, error_message, heading};
 use crate::domain::enrollment::Record;
 use crate::domain::{BiometricFormat, BiometricKind, ExceptionReason, FingerPosition, Timestamp};
-use crate::hal::iso19794::{FaceRecord, FingerRecord};
+use crate::iso19794::{FaceRecord, FingerRecord};
 use crate::station::{self, Session, Station};
 use crate::store::RecordStatus;
 use crate::ui::enroll::fingers::finger_message;

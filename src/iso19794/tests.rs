@@ -1,9 +1,11 @@
-//! Test vectors for `hal::iso19794`: successes and failures, and random bytes that must never panic.
+//! Test vectors for `iso19794`: successes and failures, and random bytes that must never panic.
 
 use super::*;
+use crate::domain::FingerPosition;
+use crate::hal::{DeviceError, ErrorKind};
 use proptest::prelude::*;
 
-const FINGER_PNG: &[u8] = include_bytes!("../../../fixtures/fingers/101_1.png");
+const FINGER_PNG: &[u8] = include_bytes!("../../fixtures/fingers/101_1.png");
 const J2K: &[u8] = include_bytes!("testdata/finger-48x40.j2k");
 const J2K_PIXELS: &[u8] = include_bytes!("testdata/finger-48x40.gray");
 

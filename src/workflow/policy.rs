@@ -6,15 +6,17 @@
 //! best attempt is accepted anyway and recorded as `forced`, so a citizen with worn fingers is
 //! still enrolled and central knows the capture was below threshold. A finger recorded as an
 //! exception (amputated, bandaged, scarred, unable) needs an exception photo of the hand.
-//! Pure functions: no device, no clock.
+//! Pure functions: no device, no clock. The policy is the `[capture]` section of the
+//! configuration itself, so the settings exist once.
 
-use super::{CaptureRequest, FingerSet};
-use crate::config::CaptureConfig;
 use crate::domain::{ExceptionReason, FingerPosition};
+use crate::hal::{CaptureRequest, FingerSet};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// The capture rules, from the `[capture]` section of the configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The capture rules: the `[capture]` section of the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CapturePolicy {
     /// Requested quality (0–100) of a four-finger slap.
     pub slap_quality: u8,
@@ -22,17 +24,25 @@ pub struct CapturePolicy {
     pub thumbs_quality: u8,
     /// Requested quality of a single finger.
     pub single_quality: u8,
-    /// Share of the face checks (percent) that must pass; 100 means all.
+    /// Share of the face checks (percent) that must pass; 100 means all. The share is also the
+    /// face photo's recorded quality: the number that decided.
     pub face_checks_percent: u8,
-    /// Attempts before the best one is accepted as forced (at least 1).
+    /// Attempts before the best one is accepted as forced (at least 1 is used).
     pub max_tries: u32,
-    /// How long a scanner may wait for fingers in one attempt.
-    pub finger_timeout: Duration,
+    /// How long a scanner may wait for fingers in one attempt, in seconds.
+    pub finger_timeout_seconds: u32,
 }
 
 impl Default for CapturePolicy {
     fn default() -> Self {
-        Self::from_config(&CaptureConfig::default())
+        Self {
+            slap_quality: 40,
+            thumbs_quality: 40,
+            single_quality: 40,
+            face_checks_percent: 100,
+            max_tries: 3,
+            finger_timeout_seconds: 30,
+        }
     }
 }
 
@@ -51,25 +61,24 @@ pub enum Decision {
 }
 
 impl CapturePolicy {
-    /// The policy a configuration asks for.
-    pub fn from_config(config: &CaptureConfig) -> Self {
-        Self {
-            slap_quality: config.slap_quality.min(100),
-            thumbs_quality: config.thumbs_quality.min(100),
-            single_quality: config.single_quality.min(100),
-            face_checks_percent: config.face_checks_percent.min(100),
-            max_tries: config.max_tries.max(1),
-            finger_timeout: Duration::from_secs(u64::from(config.finger_timeout_seconds)),
-        }
+    /// Attempts before the best is kept (the configured number, at least 1).
+    pub fn tries(&self) -> u32 {
+        self.max_tries.max(1)
+    }
+
+    /// How long a scanner may wait in one attempt.
+    pub fn finger_timeout(&self) -> Duration {
+        Duration::from_secs(u64::from(self.finger_timeout_seconds))
     }
 
     /// The quality to ask of a scanner for `set`.
     pub fn requested_quality(&self, set: FingerSet) -> u8 {
-        match set {
+        let quality = match set {
             FingerSet::LeftSlap | FingerSet::RightSlap => self.slap_quality,
             FingerSet::Thumbs => self.thumbs_quality,
             FingerSet::Single(_) => self.single_quality,
-        }
+        };
+        quality.min(100)
     }
 
     /// The scanner request for `set` with the fingers in `exceptions` left out, or `None` when
@@ -88,7 +97,7 @@ impl CapturePolicy {
             set,
             exceptions,
             requested_quality: self.requested_quality(set),
-            timeout: self.finger_timeout,
+            timeout: self.finger_timeout(),
         })
     }
 
@@ -96,17 +105,19 @@ impl CapturePolicy {
     /// or try again. An attempt with no scores counts as 0.
     pub fn decide_fingers(&self, set: FingerSet, attempts: &[Vec<u8>]) -> Decision {
         let scores: Vec<u8> = attempts.iter().map(|fingers| mean(fingers)).collect();
-        decide(self.requested_quality(set), self.max_tries, &scores)
+        decide(self.requested_quality(set), self.tries(), &scores)
     }
 
-    /// After the face attempts so far, each `(checks passed, checks run)`, keep one or try again.
-    pub fn decide_face(&self, attempts: &[(usize, usize)]) -> Decision {
-        let scores: Vec<u8> = attempts
-            .iter()
-            .map(|&(passed, run)| (passed.min(run) * 100).checked_div(run).unwrap_or(0) as u8)
-            .collect();
-        decide(self.face_checks_percent, self.max_tries, &scores)
+    /// After the face attempts so far, each scored by [`face_score`], keep one or try again.
+    pub fn decide_face(&self, scores: &[u8]) -> Decision {
+        decide(self.face_checks_percent.min(100), self.tries(), scores)
     }
+}
+
+/// A face attempt's score: the share (percent) of the checks run that passed; no check run
+/// scores 0. This is the number that decides and the quality recorded with the photo.
+pub fn face_score(passed: usize, run: usize) -> u8 {
+    (passed.min(run) * 100).checked_div(run).unwrap_or(0) as u8
 }
 
 fn mean(scores: &[u8]) -> u8 {
@@ -163,10 +174,13 @@ mod tests {
         assert_eq!(p.requested_quality(FingerSet::RightSlap), 40);
         assert_eq!(p.requested_quality(FingerSet::Thumbs), 40);
         assert_eq!(p.face_checks_percent, 100);
-        assert_eq!(p.max_tries, 3);
-        assert_eq!(p.decide_face(&[(5, 6)]), Decision::Retry { tries_left: 2 });
+        assert_eq!(p.tries(), 3);
         assert_eq!(
-            p.decide_face(&[(5, 6), (6, 6)]),
+            p.decide_face(&[face_score(5, 6)]),
+            Decision::Retry { tries_left: 2 }
+        );
+        assert_eq!(
+            p.decide_face(&[face_score(5, 6), face_score(6, 6)]),
             Decision::Accept {
                 attempt: 1,
                 forced: false,
@@ -177,18 +191,17 @@ mod tests {
 
     #[test]
     fn configuration_sets_the_thresholds() {
-        let config = CaptureConfig {
+        let p = CapturePolicy {
             slap_quality: 60,
             thumbs_quality: 30,
             single_quality: 50,
             max_tries: 0,
-            ..CaptureConfig::default()
+            ..CapturePolicy::default()
         };
-        let p = CapturePolicy::from_config(&config);
         assert_eq!(p.requested_quality(FingerSet::RightSlap), 60);
         assert_eq!(p.requested_quality(FingerSet::Thumbs), 30);
         assert_eq!(p.requested_quality(FingerSet::Single(LeftRing)), 50);
-        assert_eq!(p.max_tries, 1, "at least one try");
+        assert_eq!(p.tries(), 1, "at least one try");
     }
 
     #[test]
@@ -305,7 +318,7 @@ mod tests {
             ..CapturePolicy::default()
         };
         assert_eq!(
-            p.decide_face(&[(4, 5)]),
+            p.decide_face(&[face_score(4, 5)]),
             Decision::Accept {
                 attempt: 0,
                 forced: false,
@@ -313,7 +326,7 @@ mod tests {
             }
         );
         assert_eq!(
-            p.decide_face(&[(3, 5), (0, 0), (2, 5)]),
+            p.decide_face(&[face_score(3, 5), face_score(0, 0), face_score(2, 5)]),
             Decision::Accept {
                 attempt: 0,
                 forced: true,
