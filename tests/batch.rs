@@ -227,7 +227,7 @@ fn round_trip_kiosk_export_central_import() {
     // Nothing left to export: refused, nothing written.
     assert!(matches!(
         f.export_to(&usb),
-        Err(kattoo::station::Error::Invalid(_))
+        Err(kattoo::station::Error::NothingToExport)
     ));
 
     let (mut central, key) = f.central();

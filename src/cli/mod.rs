@@ -176,13 +176,26 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 }
                 StationError::Validation(_)
                 | StationError::Incomplete(_)
-                | StationError::Invalid(_)
+                | StationError::PassphraseTooShort
+                | StationError::UnknownRegion(_)
+                | StationError::BadStationName
+                | StationError::NoPrecinct
+                | StationError::BadLogin(..)
+                | StationError::BadRegistrationId(_)
+                | StationError::SequencesUsed
+                | StationError::OwnAccount(_)
+                | StationError::UnknownBackend(_)
+                | StationError::NoBackend
+                | StationError::RejectionReason
+                | StationError::ReasonTooLong(_)
+                | StationError::NoRecipient
+                | StationError::NoRecipientGiven
+                | StationError::NothingToExport
                 | StationError::PrecinctNotServed(_)
                 | StationError::NotPending { .. }
                 | StationError::Superseded { .. }
                 | StationError::OperatorExists(_)
                 | StationError::OverrideReason
-                | StationError::StationExists(..)
                 | StationError::Password(crate::crypto::PasswordError::TooShort) => exit::INVALID,
                 StationError::DuplicatePin { .. } => exit::DUPLICATE,
                 StationError::UnknownRecord(_) | StationError::UnknownOperator(_) => {

@@ -147,7 +147,11 @@ pub(super) fn run(ctx: &Context, cmd: OperatorCommand) -> anyhow::Result<ExitCod
             let (mut st, s) = actor.open(ctx)?;
             let pw = new_password_for(&login, new_password_file.as_deref())?;
             st.reset_password(&s, &login, &pw, now())?;
-            println!("password of {login} reset; it must be changed at the next login");
+            if s.login() == login {
+                println!("password of {login} changed");
+            } else {
+                println!("password of {login} reset; it must be changed at the next login");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

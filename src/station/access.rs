@@ -240,7 +240,8 @@ impl Station {
             Some(login),
             now,
         )?;
-        crate::domain::operator::validate_login(login).map_err(Error::Invalid)?;
+        crate::domain::operator::validate_login(login)
+            .map_err(|why| Error::BadLogin(login.to_owned(), why))?;
         let hash = hash_password(password)?;
         self.store.transaction(|db| -> Result<()> {
             if !db.insert_operator(login, role, &hash, &now.to_string(), Some(session.login()))? {
@@ -374,9 +375,7 @@ impl Station {
             now,
         )?;
         if session.login() == login {
-            return Err(Error::Invalid(format!(
-                "you cannot {what} on your own account"
-            )));
+            return Err(Error::OwnAccount(what));
         }
         self.store.transaction(|db| -> Result<()> {
             db.set_operator_status(login, status)?;

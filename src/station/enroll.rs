@@ -156,9 +156,7 @@ impl Station {
         let id = self.store.transaction(|db| -> Result<RegistrationId> {
             let sequence = db.next_sequence()?;
             if sequence > 999_999 {
-                return Err(Error::Invalid(
-                    "this station has used all 999,999 registration numbers".into(),
-                ));
+                return Err(Error::SequencesUsed);
             }
             let registration_id = RegistrationId::new(&station_id, sequence, now.date());
             let duplicate_of = duplicate_override.as_ref().map(|d| d.of.clone());

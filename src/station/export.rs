@@ -172,7 +172,7 @@ impl Station {
         self.require(session, Role::Admin, "set the batch recipient", None, now)?;
         batch::parse_recipients(recipients)?;
         if recipients.is_empty() {
-            return Err(Error::Invalid("give at least one age1… recipient".into()));
+            return Err(Error::NoRecipientGiven);
         }
         let at = now.to_string();
         self.store.transaction(|db| -> Result<()> {
@@ -207,9 +207,7 @@ impl Station {
         self.require(session, Role::Supervisor, "export a batch", None, now)?;
         let recipients = batch::parse_recipients(&self.batch_recipients()?)?;
         if recipients.is_empty() {
-            return Err(Error::Invalid(
-                "no central recipient is set: an admin runs `kattoo batch set-recipient age1…` first".into(),
-            ));
+            return Err(Error::NoRecipient);
         }
         let db = self.store.db();
         let last = db.last_batch()?;
@@ -223,9 +221,7 @@ impl Station {
         }
         let ids = db.exportable_record_ids()?;
         if ids.is_empty() {
-            return Err(Error::Invalid(
-                "nothing to export: no approved record since the last batch".into(),
-            ));
+            return Err(Error::NothingToExport);
         }
         let from = last.as_ref().map_or(0, |b| b.audit_head_seq) + 1;
         let (head_seq, head_hash) = db.audit_head()?;
@@ -402,7 +398,7 @@ impl Station {
             .store
             .db()
             .batch(sequence)?
-            .ok_or_else(|| Error::Invalid(format!("batch {sequence} was never exported")))?;
+            .ok_or(Error::UnknownBatch(sequence))?;
         let local = self.data_dir.join(BATCH_DIR).join(&row.file_name);
         if sha256_file(&local)? != row.sha256 {
             return Err(store::Error::Corrupt(format!(

@@ -51,8 +51,40 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("the station passphrase must be at least 8 characters")]
+    PassphraseTooShort,
+    #[error("unknown region '{0}'")]
+    UnknownRegion(String),
+    #[error("station name must be 1-100 printable characters")]
+    BadStationName,
+    #[error("a station serves at least one precinct")]
+    NoPrecinct,
+    #[error("{1}")]
+    BadLogin(String, String),
+    #[error("{path} is damaged: {detail}")]
+    KdfDamaged { path: PathBuf, detail: String },
     #[error("{0}")]
-    Invalid(String),
+    BadRegistrationId(String),
+    #[error("this station has used all 999,999 registration numbers")]
+    SequencesUsed,
+    #[error("you cannot {0} on your own account")]
+    OwnAccount(&'static str),
+    #[error("unknown device backend '{0}': use {known}", known = KNOWN_BACKENDS.join(", "))]
+    UnknownBackend(String),
+    #[error("choose at least one device backend")]
+    NoBackend,
+    #[error("a rejection needs a reason")]
+    RejectionReason,
+    #[error("a reason is at most {0} printable characters")]
+    ReasonTooLong(usize),
+    #[error("no central recipient is set: an admin runs `kattoo batch set-recipient age1…` first")]
+    NoRecipient,
+    #[error("give at least one age1… recipient")]
+    NoRecipientGiven,
+    #[error("nothing to export: no approved record since the last batch")]
+    NothingToExport,
+    #[error("batch {0} was never exported")]
+    UnknownBatch(u64),
     #[error("citizen details are not valid: {}", list(.0))]
     Validation(Vec<ValidationError>),
     #[error("enrollment is not complete")]
@@ -130,7 +162,23 @@ impl Error {
             Error::Store(_) => "station-error-store",
             Error::Crypto(_) => "station-error-crypto",
             Error::Io { .. } => "station-error-io",
-            Error::Invalid(_) => "station-error-invalid",
+            Error::PassphraseTooShort => "station-error-passphrase-short",
+            Error::UnknownRegion(_) => "station-error-unknown-region",
+            Error::BadStationName => "station-error-station-name",
+            Error::NoPrecinct => "station-error-no-precinct",
+            Error::BadLogin(..) => "station-error-bad-login",
+            Error::KdfDamaged { .. } => "station-error-kdf-damaged",
+            Error::BadRegistrationId(_) => "station-error-bad-id",
+            Error::SequencesUsed => "station-error-sequences-used",
+            Error::OwnAccount(_) => "station-error-own-account",
+            Error::UnknownBackend(_) => "station-error-unknown-backend",
+            Error::NoBackend => "station-error-no-backend",
+            Error::RejectionReason => "station-error-rejection-reason",
+            Error::ReasonTooLong(_) => "station-error-reason-long",
+            Error::NoRecipient => "sv-export-no-recipient",
+            Error::NoRecipientGiven => "station-error-no-recipient-given",
+            Error::NothingToExport => "sv-export-nothing",
+            Error::UnknownBatch(_) => "station-error-unknown-batch",
             Error::Validation(_) => "station-error-validation",
             Error::Incomplete(_) => "station-error-incomplete",
             Error::BadCredentials => "login-error-bad-credentials",
@@ -170,6 +218,12 @@ impl Error {
             Error::DuplicatePin { existing, .. } => existing.join(", "),
             Error::Validation(errors) => list(errors),
             Error::StationExists(dir, _) => dir.display().to_string(),
+            Error::UnknownRegion(r) | Error::UnknownBackend(r) | Error::BadRegistrationId(r) => {
+                r.clone()
+            }
+            Error::BadLogin(login, _) => login.clone(),
+            Error::UnknownBatch(n) => n.to_string(),
+            Error::ReasonTooLong(n) => n.to_string(),
             Error::BadCredentials | Error::MalformedLogin | Error::OverrideReason => String::new(),
             other => format!("{other:#}"),
         }
@@ -214,13 +268,13 @@ pub struct StationInfo {
 /// an operator's session, or tells nothing about a citizen (the health checks of
 /// `kattoo doctor`). There is no raw access, and it cannot be written:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// fn raw(station: &kattoo::station::Station) {
 ///     let _ = station.store();
 /// }
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0616
 /// fn raw(station: &kattoo::station::Station) {
 ///     let _ = &station.store;
 /// }
@@ -250,27 +304,22 @@ impl Station {
         now: Timestamp,
     ) -> Result<Station> {
         if passphrase.chars().count() < 8 {
-            return Err(Error::Invalid(
-                "the station passphrase must be at least 8 characters".into(),
-            ));
+            return Err(Error::PassphraseTooShort);
         }
         if crate::domain::address::region(&setup.region).is_none() {
-            return Err(Error::Invalid(format!("unknown region '{}'", setup.region)));
+            return Err(Error::UnknownRegion(setup.region.clone()));
         }
         if setup.name.trim().is_empty()
             || setup.name.chars().count() > 100
             || setup.name.chars().any(char::is_control)
         {
-            return Err(Error::Invalid(
-                "station name must be 1-100 printable characters".into(),
-            ));
+            return Err(Error::BadStationName);
         }
         if setup.precincts.is_empty() {
-            return Err(Error::Invalid(
-                "a station serves at least one precinct".into(),
-            ));
+            return Err(Error::NoPrecinct);
         }
-        crate::domain::operator::validate_login(&setup.admin_login).map_err(Error::Invalid)?;
+        crate::domain::operator::validate_login(&setup.admin_login)
+            .map_err(|why| Error::BadLogin(setup.admin_login.clone(), why))?;
         let password_hash = crate::crypto::hash_password(&setup.admin_password)?;
 
         // Setup never destroys a station: any of its files refuses, and nothing is touched.
@@ -369,8 +418,10 @@ impl Station {
             promote_kdf(data_dir)?;
         }
         let text = std::fs::read_to_string(&kdf_path).map_err(io(&kdf_path))?;
-        let kdf: KdfParams = serde_json::from_str(&text)
-            .map_err(|e| Error::Invalid(format!("{} is damaged: {e}", kdf_path.display())))?;
+        let kdf: KdfParams = serde_json::from_str(&text).map_err(|e| Error::KdfDamaged {
+            path: kdf_path.clone(),
+            detail: e.to_string(),
+        })?;
         let store = Store::open(&db_path, &kdf.derive(passphrase)?)?;
         let seed = store.db().station()?.signing_seed;
         let key = StationKey::from_seed(&seed).map_err(|e| store::Error::Corrupt(e.to_string()))?;
@@ -422,7 +473,7 @@ impl Station {
         id.trim()
             .parse()
             .map_err(|e: crate::domain::registration_id::RegistrationIdError| {
-                Error::Invalid(e.to_string())
+                Error::BadRegistrationId(e.to_string())
             })
     }
 }

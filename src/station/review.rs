@@ -134,14 +134,12 @@ impl Station {
         self.require(session, Role::Supervisor, "reject records", Some(id), now)?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::Invalid("a rejection needs a reason".into()));
+            return Err(Error::RejectionReason);
         }
         if reason.chars().count() > MAX_REASON_CHARS
             || reason.chars().any(|c| c.is_control() && c != '\n')
         {
-            return Err(Error::Invalid(format!(
-                "a reason is at most {MAX_REASON_CHARS} printable characters"
-            )));
+            return Err(Error::ReasonTooLong(MAX_REASON_CHARS));
         }
         self.store.transaction(|db| -> Result<()> {
             let r = db

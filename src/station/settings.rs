@@ -75,17 +75,14 @@ impl Station {
         for name in backends {
             let name = name.trim();
             if !KNOWN_BACKENDS.contains(&name) {
-                return Err(Error::Invalid(format!(
-                    "unknown device backend '{name}': use {}",
-                    KNOWN_BACKENDS.join(", ")
-                )));
+                return Err(Error::UnknownBackend(name.to_owned()));
             }
             if !chosen.iter().any(|c| c == name) {
                 chosen.push(name.to_owned());
             }
         }
         if chosen.is_empty() {
-            return Err(Error::Invalid("choose at least one device backend".into()));
+            return Err(Error::NoBackend);
         }
         let value = serde_json::to_string(&chosen).expect("strings serialise");
         self.store.transaction(|db| -> Result<()> {
@@ -129,11 +126,11 @@ mod tests {
         ));
         assert!(matches!(
             st.set_device_backends(&admin, &names(&["usb"]), now()),
-            Err(Error::Invalid(_))
+            Err(Error::UnknownBackend(_) | Error::NoBackend)
         ));
         assert!(matches!(
             st.set_device_backends(&admin, &[], now()),
-            Err(Error::Invalid(_))
+            Err(Error::UnknownBackend(_) | Error::NoBackend)
         ));
         assert_eq!(st.chosen_device_backends().unwrap(), None);
         st.set_device_backends(&admin, &names(&["sbi", "sim", "sbi"]), now())

@@ -45,17 +45,17 @@ Precinct:        1101
 Document:        id-card ID1234567
 Language:        ky
 Biometrics:
-  finger right-thumb            388x374  ppi -    quality -     51190 bytes  440f54e13f37a65153f4dcce6fa23bad8b1926ea2aac899b5c4c163050918f5a
-  finger right-index            388x374  ppi -    quality -     58632 bytes  11e903f3590f8cedfb1e310498e1544cea74c921365a3825db37235cebc7e0a1
-  finger right-middle           388x374  ppi -    quality -     59891 bytes  e2f118127081bfe02d53e0a0a8722c49e019408b5d8c2dcf60ead6c086360d3c
-  finger right-ring             388x374  ppi -    quality -     61389 bytes  3f1fa9b2bd07e2b7b2dbde4ab28920b3721e6663be865f5b56a1da9430ac9f60
-  finger right-little           388x374  ppi -    quality -     62053 bytes  61b14fe6ff6b26836e2ea802ca1a167b9e4ab797f39f61e00952dfc2492e5191
-  finger left-thumb             388x374  ppi -    quality -     63072 bytes  8fad577d7c823b6b352ef635cb067567eed315e65ddc4506fd5a92675d783f22
-  finger left-index             388x374  ppi -    quality -     54193 bytes  2fd93efc73b5c4295ae57099e00dd8785c540df81f79178470268e2ff087c6b2
-  finger left-middle            388x374  ppi -    quality -     60003 bytes  d306764c5f19559c0f3ff1716eb30cfe948c3f51355b2a8f7c839112c51795bf
-  finger left-ring              388x374  ppi -    quality -     37981 bytes  8d584f4e2473baafafd390a54db73c4b0dfff86fa9d553c67dede97009275847
-  finger left-little            388x374  ppi -    quality -     54755 bytes  ca5ea9d4e2f0d53d59029d2efe9dbf2415db7ed27189704d2edcb1975acee759
-  face                          512x512  ppi 300  quality -    791555 bytes  88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
+  finger right-thumb            388x374  ppi -    quality 28    51190 bytes  440f54e13f37a65153f4dcce6fa23bad8b1926ea2aac899b5c4c163050918f5a
+  finger right-index            388x374  ppi -    quality 25    58632 bytes  11e903f3590f8cedfb1e310498e1544cea74c921365a3825db37235cebc7e0a1
+  finger right-middle           388x374  ppi -    quality 31    59891 bytes  e2f118127081bfe02d53e0a0a8722c49e019408b5d8c2dcf60ead6c086360d3c
+  finger right-ring             388x374  ppi -    quality 27    61389 bytes  3f1fa9b2bd07e2b7b2dbde4ab28920b3721e6663be865f5b56a1da9430ac9f60
+  finger right-little           388x374  ppi -    quality 29    62053 bytes  61b14fe6ff6b26836e2ea802ca1a167b9e4ab797f39f61e00952dfc2492e5191
+  finger left-thumb             388x374  ppi -    quality 30    63072 bytes  8fad577d7c823b6b352ef635cb067567eed315e65ddc4506fd5a92675d783f22
+  finger left-index             388x374  ppi -    quality 0     54193 bytes  2fd93efc73b5c4295ae57099e00dd8785c540df81f79178470268e2ff087c6b2
+  finger left-middle            388x374  ppi -    quality 22    60003 bytes  d306764c5f19559c0f3ff1716eb30cfe948c3f51355b2a8f7c839112c51795bf
+  finger left-ring              388x374  ppi -    quality 0     37981 bytes  8d584f4e2473baafafd390a54db73c4b0dfff86fa9d553c67dede97009275847
+  finger left-little            388x374  ppi -    quality 14    54755 bytes  ca5ea9d4e2f0d53d59029d2efe9dbf2415db7ed27189704d2edcb1975acee759
+  face                          512x512  ppi 300  quality 83   791555 bytes  88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
   signature                     200x80   ppi -    quality -       470 bytes  912b5245189c5408004becaa691a497fa3e0f5e14c73cda2056307674ed3e727
 "
     );

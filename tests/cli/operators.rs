@@ -118,8 +118,24 @@ fn operators_are_added_listed_locked_unlocked_reset_and_disabled() {
         .assert()
         .success()
         .stdout("password of reg reset; it must be changed at the next login\n");
+    // A reset password opens nothing but its own change.
     kiosk
         .as_op("reg-password-2")
+        .args(["records", "list", "--operator", REG])
+        .assert()
+        .code(i32::from(exit::DENIED))
+        .stderr(
+            "kattoo: reg must change the password a supervisor reset before doing anything else\n",
+        );
+    kiosk
+        .as_op("reg-password-2")
+        .args(["operator", "reset-password", REG, "--operator", REG])
+        .env("KATTOO_NEW_PASSWORD", "reg-password-3")
+        .assert()
+        .success()
+        .stdout("password of reg changed\n");
+    kiosk
+        .as_op("reg-password-3")
         .args(["records", "list", "--operator", REG])
         .assert()
         .success();

@@ -221,7 +221,7 @@ fn approve_and_reject_only_pending_records_all_or_none() {
     for empty in ["", "   \n "] {
         assert!(matches!(
             st.reject(&sup, b.as_str(), empty, now()),
-            Err(Error::Invalid(_))
+            Err(Error::RejectionReason)
         ));
     }
     assert!(matches!(

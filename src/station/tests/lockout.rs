@@ -135,6 +135,6 @@ fn a_locked_or_disabled_operator_cannot_log_in_or_act() {
     ));
     assert!(matches!(
         st.lock_operator(&admin, "admin", now()),
-        Err(Error::Invalid(_))
+        Err(Error::OwnAccount(_))
     ));
 }

@@ -30,7 +30,6 @@ use egui::{Button, Color32, RichText, Ui, Vec2};
 use face::FaceStep;
 use fingers::FingerStep;
 use signature::SignaturePad;
-use zeroize::Zeroize;
 
 /// What the wizard asks the app for.
 #[must_use]

@@ -345,9 +345,7 @@ fn export_error(e: &station::Error) -> Message {
         }
         source = err.source();
     }
-    if let station::Error::Invalid(detail) = e
-        && detail.starts_with("nothing to export")
-    {
+    if let station::Error::NothingToExport = e {
         return Message::error("sv-export-nothing");
     }
     error_message(e)
@@ -383,10 +381,7 @@ mod tests {
             "sv-export-error-faulty"
         );
         assert_eq!(
-            export_error(&station::Error::Invalid(
-                "nothing to export: no approved record since the last batch".into()
-            ))
-            .id,
+            export_error(&station::Error::NothingToExport).id,
             "sv-export-nothing"
         );
     }
