@@ -292,13 +292,17 @@ impl Wizard {
             .as_ref()
             .map(|e| workflow_message(i18n, e))
             .unwrap_or_default();
-        ui.add_sized(
+        ui.allocate_ui_with_layout(
             Vec2::new(ui.available_width(), 28.0),
-            egui::Label::new(
-                RichText::new(text)
-                    .color(Color32::from_rgb(0xc0, 0x30, 0x30))
-                    .size(20.0),
-            ),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_height(28.0);
+                ui.label(
+                    RichText::new(text)
+                        .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                        .size(20.0),
+                );
+            },
         );
     }
 
