@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod domain;
 pub mod hal;
 pub mod logging;
+pub mod matching;
 pub mod quality;
 pub mod receipt;
 pub mod station;
