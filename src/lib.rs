@@ -17,6 +17,7 @@ pub mod durable;
 pub mod hal;
 pub mod iso19794;
 pub mod logging;
+pub mod matching;
 pub mod quality;
 pub mod receipt;
 pub mod station;

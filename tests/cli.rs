@@ -2,6 +2,7 @@
 //! status (see `kattoo::cli::exit`). Every test has a station of its own in a temporary directory;
 //! timestamps are masked, registration ids and key fingerprints are recomputed, never timed.
 
+mod biometrics;
 mod devices;
 mod doctor;
 mod enroll;

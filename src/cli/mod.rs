@@ -5,6 +5,7 @@
 
 mod audit;
 mod batch;
+mod biometrics;
 mod central;
 mod devices;
 mod doctor;
@@ -79,6 +80,9 @@ pub enum Command {
     Central(central::CentralArgs),
     /// Check the data directory, disk, clock, devices, database, records and audit chain; say what to fix.
     Doctor(doctor::DoctorArgs),
+    /// Fingerprint matching: accuracy and scores over a folder of FVC-named images.
+    #[command(subcommand)]
+    Biometrics(biometrics::BiometricsCommand),
 }
 
 /// Exit statuses, stable for scripts.
@@ -267,6 +271,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Some(Command::Central(args)) => central::run(&ctx, args),
         Some(Command::SimSbi(args)) => sim_sbi::run(args),
         Some(Command::Doctor(args)) => doctor::run(&ctx, args),
+        Some(Command::Biometrics(c)) => biometrics::run(c),
     }
 }
 
