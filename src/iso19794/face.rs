@@ -210,7 +210,7 @@ fn read_face_representation(r: &mut Reader<'_>) -> Result<FaceRepresentation, Is
     let colour_space = r.u8("image colour space")?;
     let image_len = r.u32("image data length")? as usize;
     let image = r.take(image_len, "image data")?.to_vec();
-    let extended = r.buf[r.pos..].to_vec();
+    let extended = r.rest().to_vec();
     Ok(FaceRepresentation {
         capture_time,
         capture_technology,

@@ -284,7 +284,7 @@ fn read_finger_representation(
     let height = r.u16("vertical line length")?;
     let image_len = r.u32("image data length")? as usize;
     let image = r.take(image_len, "image data")?.to_vec();
-    let extended = r.buf[r.pos..].to_vec();
+    let extended = r.rest().to_vec();
     Ok(FingerRepresentation {
         capture_time,
         capture_technology,

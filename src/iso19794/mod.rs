@@ -46,19 +46,50 @@ pub enum IsoError {
     Image(String),
 }
 
-struct Reader<'a> {
+/// A read that ran past the end of a record: the field, where it starts, the bytes it needs and
+/// the bytes the record has. Each record format turns it into its own error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Short {
+    pub what: &'static str,
+    pub offset: usize,
+    pub needed: usize,
+    pub len: usize,
+}
+
+impl From<Short> for IsoError {
+    fn from(s: Short) -> Self {
+        IsoError::Truncated {
+            what: s.what,
+            offset: s.offset,
+            needed: s.needed,
+            len: s.len,
+        }
+    }
+}
+
+/// A checked big-endian reader over a record, for every ISO 19794 part kattoo reads (finger
+/// images, faces, and the minutiae records of [`crate::matching`]).
+pub(crate) struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(buf: &'a [u8]) -> Self {
+    pub(crate) fn new(buf: &'a [u8]) -> Self {
         Self { buf, pos: 0 }
     }
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], IsoError> {
+    /// Bytes read so far.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+    /// What is left to read.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.buf[self.pos..]
+    }
+    pub(crate) fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], Short> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
         let Some(end) = end else {
-            return Err(IsoError::Truncated {
+            return Err(Short {
                 what,
                 offset: self.pos,
                 needed: n,
@@ -69,14 +100,14 @@ impl<'a> Reader<'a> {
         self.pos = end;
         Ok(s)
     }
-    fn u8(&mut self, what: &'static str) -> Result<u8, IsoError> {
+    pub(crate) fn u8(&mut self, what: &'static str) -> Result<u8, Short> {
         Ok(self.take(1, what)?[0])
     }
-    fn u16(&mut self, what: &'static str) -> Result<u16, IsoError> {
+    pub(crate) fn u16(&mut self, what: &'static str) -> Result<u16, Short> {
         let b = self.take(2, what)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
-    fn u32(&mut self, what: &'static str) -> Result<u32, IsoError> {
+    pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32, Short> {
         let b = self.take(4, what)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }

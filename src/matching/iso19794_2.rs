@@ -12,6 +12,7 @@
 //! the image was, so callers that know the real image should use its size. Every length is
 //! checked before it is used; a truncated or inconsistent record is an [`IsoError`].
 
+use crate::iso19794::{Reader, Short};
 use crate::matching::template::{Minutia, MinutiaKind, Template};
 
 /// Why a minutiae record could not be read or written.
@@ -51,37 +52,14 @@ pub enum IsoError {
     Invalid(String),
 }
 
-/// A checked big-endian reader over a record.
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], IsoError> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
-        let Some(end) = end else {
-            return Err(IsoError::Truncated {
-                what,
-                offset: self.pos,
-                needed: n,
-                len: self.buf.len(),
-            });
-        };
-        let s = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u8(&mut self, what: &'static str) -> Result<u8, IsoError> {
-        Ok(self.take(1, what)?[0])
-    }
-    fn u16(&mut self, what: &'static str) -> Result<u16, IsoError> {
-        let b = self.take(2, what)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-    fn u32(&mut self, what: &'static str) -> Result<u32, IsoError> {
-        let b = self.take(4, what)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+impl From<Short> for IsoError {
+    fn from(s: Short) -> Self {
+        IsoError::Truncated {
+            what: s.what,
+            offset: s.offset,
+            needed: s.needed,
+            len: s.len,
+        }
     }
 }
 
@@ -126,7 +104,7 @@ const MINUTIA_LEN: usize = 6;
 
 /// Reads a record.
 pub fn read(buf: &[u8]) -> Result<MinutiaeRecord, IsoError> {
-    let mut r = Reader { buf, pos: 0 };
+    let mut r = Reader::new(buf);
     let magic = r.take(4, "format identifier")?;
     if magic != MAGIC {
         return Err(IsoError::BadMagic(magic.to_vec()));
@@ -209,10 +187,10 @@ pub fn read(buf: &[u8]) -> Result<MinutiaeRecord, IsoError> {
             extended,
         });
     }
-    if r.pos != buf.len() {
+    if r.offset() != buf.len() {
         return Err(IsoError::LengthMismatch {
             declared: u64::from(declared),
-            actual: r.pos,
+            actual: r.offset(),
         });
     }
     Ok(MinutiaeRecord {
