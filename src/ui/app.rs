@@ -21,6 +21,12 @@ use egui::{Button, Color32, RichText, Ui, Vec2};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
+mod chrome;
+mod enrollment;
+
+use chrome::{style, training_banner};
+use enrollment::today_counts;
+
 /// The screen shown.
 pub enum Screen {
     /// First run: no station in the data directory.
@@ -316,26 +322,6 @@ impl App {
         (self.session.is_some() && limit > 0 && left <= 30).then_some(left.max(0))
     }
 
-    fn idle_warning(&self, ui: &mut Ui, now: Timestamp) {
-        if let Some(left) = self.idle_seconds_left(now) {
-            egui::Frame::new()
-                .fill(Color32::from_rgb(0xc0, 0x30, 0x30))
-                .inner_margin(8.0)
-                .show(ui, |ui| {
-                    ui.set_min_width(ui.available_width());
-                    ui.label(
-                        RichText::new(
-                            self.i18n
-                                .tr_args("idle-warning", &[("seconds", left.into())]),
-                        )
-                        .strong()
-                        .size(20.0)
-                        .color(Color32::WHITE),
-                    );
-                });
-        }
-    }
-
     fn screen_ui(&mut self, ui: &mut Ui, now: Timestamp) {
         let busy = self.busy();
         let ctx = ui.ctx().clone();
@@ -458,189 +444,6 @@ impl App {
         }
     }
 
-    fn apply_wizard(&mut self, ctx: &egui::Context, intent: WizardIntent, now: Timestamp) {
-        let Some((session, _)) = self.session.clone() else {
-            return;
-        };
-        match intent {
-            WizardIntent::None => {}
-            WizardIntent::Cancel | WizardIntent::Finish => self.screen = Screen::Home,
-            WizardIntent::Language(language) => self.i18n.set_language(language),
-            WizardIntent::Save(request) => self.run(
-                ctx,
-                move |station| save(station, &session, request, now),
-                move |app, (event, today)| {
-                    if let Some(today) = today
-                        && let Some((_, counts)) = &mut app.session
-                    {
-                        *counts = today;
-                    }
-                    if let Screen::Enroll(wizard) = &mut app.screen {
-                        wizard.answer(event, now);
-                    }
-                },
-            ),
-            WizardIntent::Receipt { print } => self.receipt(ctx, print),
-        }
-    }
-
-    /// Writes the receipt as a PDF into the data directory's `receipts/` (and prints it), off
-    /// the UI thread: printing waits for CUPS.
-    fn receipt(&mut self, ctx: &egui::Context, print: bool) {
-        let Screen::Enroll(wizard) = &mut self.screen else {
-            return;
-        };
-        let Some(saved) = wizard.receipt() else {
-            return;
-        };
-        let Some(info) = self.station.as_ref().map(|s| s.info().clone()) else {
-            return;
-        };
-        let receipt = crate::receipt::Receipt {
-            registration_id: saved.registration_id.clone(),
-            citizen_name: saved.name.clone(),
-            precinct: saved.precinct.clone(),
-            date: saved.date.clone(),
-            station_id: info.station_id.as_str().to_owned(),
-            station_name: info.name.clone(),
-        };
-        let i18n = &self.i18n;
-        let labels = crate::receipt::ReceiptLabels {
-            title: i18n.tr("receipt-title"),
-            registration_id: i18n.tr("receipt-registration-id"),
-            name: i18n.tr("receipt-name"),
-            precinct: i18n.tr("field-precinct"),
-            date: i18n.tr("receipt-date"),
-            station: i18n.tr("receipt-station"),
-            note: i18n.tr("receipt-note"),
-        };
-        let dir = self.data_dir.join("receipts");
-        self.job = Some(Job::spawn(ctx, move || -> Then {
-            let result = std::fs::create_dir_all(&dir)
-                .map_err(|e| {
-                    let detail = format!("{}: {e}", dir.display());
-                    (Notice::Detail("receipt-error-save", detail), None)
-                })
-                .and_then(|()| {
-                    receipt
-                        .save_pdf(&labels, &dir)
-                        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))
-                })
-                .and_then(|path| {
-                    if print {
-                        crate::receipt::print(&path).map_err(|e| {
-                            (
-                                Notice::Detail(e.message_id(), e.to_string()),
-                                Some(path.clone()),
-                            )
-                        })?;
-                    }
-                    Ok(path)
-                });
-            Box::new(move |app: &mut App| {
-                if let Screen::Enroll(wizard) = &mut app.screen
-                    && let Some(saved) = wizard.receipt_mut()
-                {
-                    match result {
-                        Ok(path) => {
-                            saved.pdf = Some(path);
-                            saved.notice = print.then_some(Notice::Message("receipt-printed"));
-                        }
-                        Err((notice, path)) => {
-                            saved.pdf = path;
-                            saved.notice = Some(notice);
-                        }
-                    }
-                }
-            })
-        }));
-    }
-
-    fn top_bar(&self, ui: &mut Ui) -> BarIntent {
-        let mut intent = BarIntent::None;
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(self.i18n.tr("app-title")).strong().size(22.0));
-            if let Some(station) = &self.station {
-                let info = station.info();
-                ui.label(self.i18n.tr_args(
-                    "common-station",
-                    &[
-                        ("id", info.station_id.as_str().into()),
-                        ("name", info.name.as_str().into()),
-                    ],
-                ));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if self.session.is_some()
-                    && ui
-                        .add_enabled(
-                            !self.busy(),
-                            Button::new(RichText::new(self.i18n.tr("common-logout")).size(20.0))
-                                .min_size(Vec2::new(140.0, TOUCH_HEIGHT)),
-                        )
-                        .clicked()
-                {
-                    intent = BarIntent::Logout;
-                }
-                for language in Language::ALL.iter().rev() {
-                    let selected = self.i18n.language() == *language;
-                    let id = format!("lang-{}", language.code());
-                    let button =
-                        Button::selectable(selected, RichText::new(self.i18n.tr(&id)).size(18.0))
-                            .min_size(Vec2::new(110.0, TOUCH_HEIGHT));
-                    if ui.add(button).clicked() {
-                        intent = BarIntent::Language(*language);
-                    }
-                }
-            });
-        });
-        self.device_strip(ui);
-        intent
-    }
-
-    /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in.
-    fn device_strip(&self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
-            let manager = match &self.devices {
-                Devices::Up(m) => Some(m),
-                Devices::Failed(detail) => {
-                    ui.label(
-                        RichText::new(
-                            self.i18n
-                                .tr_args("devices-failed", &[("detail", detail.as_str().into())]),
-                        )
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
-                    );
-                    return;
-                }
-                _ => None,
-            };
-            for kind in [DeviceKind::Camera, DeviceKind::FingerprintScanner] {
-                // The device a capture would go to, as the manager chooses it.
-                let (state, simulated) = manager
-                    .and_then(|m| m.in_use(kind))
-                    .map_or((DeviceState::Missing, false), |s| {
-                        (s.state, s.info.backend == crate::hal::Backend::Sim)
-                    });
-                let kind_id = match kind {
-                    DeviceKind::Camera => "devices-camera",
-                    DeviceKind::FingerprintScanner => "devices-scanner",
-                };
-                let state_id = match state {
-                    DeviceState::Ready => "devices-ready",
-                    DeviceState::Busy => "devices-busy",
-                    DeviceState::Missing => "devices-missing",
-                };
-                let mut text = format!("{}: {}", self.i18n.tr(kind_id), self.i18n.tr(state_id));
-                if simulated && state != DeviceState::Missing {
-                    text = format!("{text} ({})", self.i18n.tr("devices-simulated"));
-                }
-                super::enroll::chip(ui, Some(state != DeviceState::Missing), text);
-            }
-        });
-    }
-
     fn logout(&mut self, ctx: &egui::Context) {
         // The workflow wipes the draft; dropping the wizard wipes what its screens held.
         if let Screen::Enroll(wizard) = &mut self.screen {
@@ -737,81 +540,12 @@ impl App {
     }
 }
 
-/// Carries out a save through the workflow's one path and, once stored, counts the operator's
-/// day again.
-fn save(
-    station: &mut Station,
-    session: &Session,
-    request: SaveRequest,
-    now: Timestamp,
-) -> (crate::workflow::Event, Option<TodayCounts>) {
-    let (result, event) = perform::save(station, session, request, now);
-    let today = result
-        .ok()
-        .and_then(|_| today_counts(station, session, now).ok());
-    (event, today)
-}
-
-/// The operator's records since midnight (UTC, as records are timestamped).
-fn today_counts(
-    station: &mut Station,
-    session: &Session,
-    now: Timestamp,
-) -> station::Result<TodayCounts> {
-    let filter = RecordFilter {
-        operator: Some(session.login().to_owned()),
-        since_date: Some(now.date().to_string()),
-        ..RecordFilter::default()
-    };
-    let c = station.record_counts(session, &filter, now)?;
-    Ok(TodayCounts {
-        saved: c.total(),
-        pending: c.pending,
-        approved: c.approved + c.exported,
-        rejected: c.rejected,
-    })
-}
-
 /// What the operator is told about a station error, in their language.
 fn notice_for(e: &station::Error) -> Notice {
     match e {
         station::Error::LockedOut { until, .. } => Notice::LockedOut { until: *until },
         other => Notice::Detail(other.message_id(), other.detail()),
     }
-}
-
-fn training_banner(ui: &mut Ui, i18n: &I18n) {
-    egui::Frame::new()
-        .fill(Color32::from_rgb(0xf0, 0xb0, 0x00))
-        .inner_margin(8.0)
-        .show(ui, |ui| {
-            ui.set_min_width(ui.available_width());
-            ui.label(
-                RichText::new(i18n.tr("home-training-banner"))
-                    .strong()
-                    .size(20.0)
-                    .color(Color32::BLACK),
-            );
-        });
-}
-
-/// Large text and touch-sized controls.
-fn style(ui: &mut Ui) {
-    let style = ui.style_mut();
-    for (text_style, size) in [
-        (egui::TextStyle::Heading, 32.0),
-        (egui::TextStyle::Body, 20.0),
-        (egui::TextStyle::Button, 20.0),
-        (egui::TextStyle::Monospace, 18.0),
-        (egui::TextStyle::Small, 16.0),
-    ] {
-        if let Some(font) = style.text_styles.get_mut(&text_style) {
-            font.size = size;
-        }
-    }
-    style.spacing.button_padding = Vec2::new(16.0, 10.0);
-    style.spacing.item_spacing = Vec2::new(12.0, 8.0);
-    style.spacing.interact_size.y = TOUCH_HEIGHT;
 }
 
 impl eframe::App for App {

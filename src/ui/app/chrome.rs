@@ -1,0 +1,145 @@
+//! The frame around every screen: the title bar with the language switch and logout, the device
+//! strip, the training and idle-logout banners, and the touch-sized style.
+
+use super::*;
+
+impl App {
+    pub(super) fn idle_warning(&self, ui: &mut Ui, now: Timestamp) {
+        if let Some(left) = self.idle_seconds_left(now) {
+            egui::Frame::new()
+                .fill(Color32::from_rgb(0xc0, 0x30, 0x30))
+                .inner_margin(8.0)
+                .show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
+                    ui.label(
+                        RichText::new(
+                            self.i18n
+                                .tr_args("idle-warning", &[("seconds", left.into())]),
+                        )
+                        .strong()
+                        .size(20.0)
+                        .color(Color32::WHITE),
+                    );
+                });
+        }
+    }
+
+    pub(super) fn top_bar(&self, ui: &mut Ui) -> BarIntent {
+        let mut intent = BarIntent::None;
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(self.i18n.tr("app-title")).strong().size(22.0));
+            if let Some(station) = &self.station {
+                let info = station.info();
+                ui.label(self.i18n.tr_args(
+                    "common-station",
+                    &[
+                        ("id", info.station_id.as_str().into()),
+                        ("name", info.name.as_str().into()),
+                    ],
+                ));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if self.session.is_some()
+                    && ui
+                        .add_enabled(
+                            !self.busy(),
+                            Button::new(RichText::new(self.i18n.tr("common-logout")).size(20.0))
+                                .min_size(Vec2::new(140.0, TOUCH_HEIGHT)),
+                        )
+                        .clicked()
+                {
+                    intent = BarIntent::Logout;
+                }
+                for language in Language::ALL.iter().rev() {
+                    let selected = self.i18n.language() == *language;
+                    let id = format!("lang-{}", language.code());
+                    let button =
+                        Button::selectable(selected, RichText::new(self.i18n.tr(&id)).size(18.0))
+                            .min_size(Vec2::new(110.0, TOUCH_HEIGHT));
+                    if ui.add(button).clicked() {
+                        intent = BarIntent::Language(*language);
+                    }
+                }
+            });
+        });
+        self.device_strip(ui);
+        intent
+    }
+
+    /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in.
+    fn device_strip(&self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
+            let manager = match &self.devices {
+                Devices::Up(m) => Some(m),
+                Devices::Failed(detail) => {
+                    ui.label(
+                        RichText::new(
+                            self.i18n
+                                .tr_args("devices-failed", &[("detail", detail.as_str().into())]),
+                        )
+                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                    );
+                    return;
+                }
+                _ => None,
+            };
+            for kind in [DeviceKind::Camera, DeviceKind::FingerprintScanner] {
+                // The device a capture would go to, as the manager chooses it.
+                let (state, simulated) = manager
+                    .and_then(|m| m.in_use(kind))
+                    .map_or((DeviceState::Missing, false), |s| {
+                        (s.state, s.info.backend == crate::hal::Backend::Sim)
+                    });
+                let kind_id = match kind {
+                    DeviceKind::Camera => "devices-camera",
+                    DeviceKind::FingerprintScanner => "devices-scanner",
+                };
+                let state_id = match state {
+                    DeviceState::Ready => "devices-ready",
+                    DeviceState::Busy => "devices-busy",
+                    DeviceState::Missing => "devices-missing",
+                };
+                let mut text = format!("{}: {}", self.i18n.tr(kind_id), self.i18n.tr(state_id));
+                if simulated && state != DeviceState::Missing {
+                    text = format!("{text} ({})", self.i18n.tr("devices-simulated"));
+                }
+                crate::ui::enroll::chip(ui, Some(state != DeviceState::Missing), text);
+            }
+        });
+    }
+}
+
+pub(super) fn training_banner(ui: &mut Ui, i18n: &I18n) {
+    egui::Frame::new()
+        .fill(Color32::from_rgb(0xf0, 0xb0, 0x00))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
+            ui.label(
+                RichText::new(i18n.tr("home-training-banner"))
+                    .strong()
+                    .size(20.0)
+                    .color(Color32::BLACK),
+            );
+        });
+}
+
+/// Large text and touch-sized controls.
+pub(super) fn style(ui: &mut Ui) {
+    let style = ui.style_mut();
+    for (text_style, size) in [
+        (egui::TextStyle::Heading, 32.0),
+        (egui::TextStyle::Body, 20.0),
+        (egui::TextStyle::Button, 20.0),
+        (egui::TextStyle::Monospace, 18.0),
+        (egui::TextStyle::Small, 16.0),
+    ] {
+        if let Some(font) = style.text_styles.get_mut(&text_style) {
+            font.size = size;
+        }
+    }
+    style.spacing.button_padding = Vec2::new(16.0, 10.0);
+    style.spacing.item_spacing = Vec2::new(12.0, 8.0);
+    style.spacing.interact_size.y = TOUCH_HEIGHT;
+}

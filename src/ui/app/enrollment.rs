@@ -1,0 +1,144 @@
+//! The enrollment wizard's requests to the app: saves through the workflow's one path on the
+//! station's worker, and the receipt as a PDF or on paper.
+
+use super::*;
+
+impl App {
+    pub(super) fn apply_wizard(
+        &mut self,
+        ctx: &egui::Context,
+        intent: WizardIntent,
+        now: Timestamp,
+    ) {
+        let Some((session, _)) = self.session.clone() else {
+            return;
+        };
+        match intent {
+            WizardIntent::None => {}
+            WizardIntent::Cancel | WizardIntent::Finish => self.screen = Screen::Home,
+            WizardIntent::Language(language) => self.i18n.set_language(language),
+            WizardIntent::Save(request) => self.run(
+                ctx,
+                move |station| save(station, &session, request, now),
+                move |app, (event, today)| {
+                    if let Some(today) = today
+                        && let Some((_, counts)) = &mut app.session
+                    {
+                        *counts = today;
+                    }
+                    if let Screen::Enroll(wizard) = &mut app.screen {
+                        wizard.answer(event, now);
+                    }
+                },
+            ),
+            WizardIntent::Receipt { print } => self.receipt(ctx, print),
+        }
+    }
+
+    /// Writes the receipt as a PDF into the data directory's `receipts/` (and prints it), off
+    /// the UI thread: printing waits for CUPS.
+    fn receipt(&mut self, ctx: &egui::Context, print: bool) {
+        let Screen::Enroll(wizard) = &mut self.screen else {
+            return;
+        };
+        let Some(saved) = wizard.receipt() else {
+            return;
+        };
+        let Some(info) = self.station.as_ref().map(|s| s.info().clone()) else {
+            return;
+        };
+        let receipt = crate::receipt::Receipt {
+            registration_id: saved.registration_id.clone(),
+            citizen_name: saved.name.clone(),
+            precinct: saved.precinct.clone(),
+            date: saved.date.clone(),
+            station_id: info.station_id.as_str().to_owned(),
+            station_name: info.name.clone(),
+        };
+        let i18n = &self.i18n;
+        let labels = crate::receipt::ReceiptLabels {
+            title: i18n.tr("receipt-title"),
+            registration_id: i18n.tr("receipt-registration-id"),
+            name: i18n.tr("receipt-name"),
+            precinct: i18n.tr("field-precinct"),
+            date: i18n.tr("receipt-date"),
+            station: i18n.tr("receipt-station"),
+            note: i18n.tr("receipt-note"),
+        };
+        let dir = self.data_dir.join("receipts");
+        self.job = Some(Job::spawn(ctx, move || -> Then {
+            let result = std::fs::create_dir_all(&dir)
+                .map_err(|e| {
+                    let detail = format!("{}: {e}", dir.display());
+                    (Notice::Detail("receipt-error-save", detail), None)
+                })
+                .and_then(|()| {
+                    receipt
+                        .save_pdf(&labels, &dir)
+                        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))
+                })
+                .and_then(|path| {
+                    if print {
+                        crate::receipt::print(&path).map_err(|e| {
+                            (
+                                Notice::Detail(e.message_id(), e.to_string()),
+                                Some(path.clone()),
+                            )
+                        })?;
+                    }
+                    Ok(path)
+                });
+            Box::new(move |app: &mut App| {
+                if let Screen::Enroll(wizard) = &mut app.screen
+                    && let Some(saved) = wizard.receipt_mut()
+                {
+                    match result {
+                        Ok(path) => {
+                            saved.pdf = Some(path);
+                            saved.notice = print.then_some(Notice::Message("receipt-printed"));
+                        }
+                        Err((notice, path)) => {
+                            saved.pdf = path;
+                            saved.notice = Some(notice);
+                        }
+                    }
+                }
+            })
+        }));
+    }
+}
+
+/// Carries out a save through the workflow's one path and, once stored, counts the operator's
+/// day again.
+fn save(
+    station: &mut Station,
+    session: &Session,
+    request: SaveRequest,
+    now: Timestamp,
+) -> (crate::workflow::Event, Option<TodayCounts>) {
+    let (result, event) = perform::save(station, session, request, now);
+    let today = result
+        .ok()
+        .and_then(|_| today_counts(station, session, now).ok());
+    (event, today)
+}
+
+/// The operator's records since midnight (UTC, as records are timestamped).
+pub(super) fn today_counts(
+    station: &mut Station,
+    session: &Session,
+    now: Timestamp,
+) -> station::Result<TodayCounts> {
+    let filter = RecordFilter {
+        operator: Some(session.login().to_owned()),
+        since_date: Some(now.date().to_string()),
+        ..RecordFilter::default()
+    };
+    let c = station.record_counts(session, &filter, now)?;
+    Ok(TodayCounts {
+        saved: c.total(),
+        pending: c.pending,
+        approved: c.approved + c.exported,
+        rejected: c.rejected,
+    })
+}
