@@ -17,6 +17,7 @@ use crate::domain::{
 use crate::hal::FingerSet;
 use crate::quality::face::{FaceDetector, check_face};
 use crate::station::{self, Session, Station};
+use std::cell::RefCell;
 use zeroize::Zeroizing;
 
 /// One enrollment given as files.
@@ -174,15 +175,27 @@ impl Run {
     }
 }
 
-/// The face checks of a photo file, as the kiosk runs them on a camera frame.
+/// The face checks of a photo file, as the kiosk runs them on a camera frame. The built-in
+/// model is loaded and checked once per thread (the detector is not `Send`), not once per file
+/// of a manifest.
 fn face_checks(photo: &Capture) -> Result<crate::quality::face::FaceChecks, FilesError> {
+    thread_local! {
+        static DETECTOR: RefCell<Option<FaceDetector>> = const { RefCell::new(None) };
+    }
     let rgb = image::load_from_memory(&photo.data)
         .map_err(|e| FilesError::File(format!("face photo: {e}")))?
         .to_rgb8();
-    let mut detector =
-        FaceDetector::builtin().map_err(|e| FilesError::File(format!("face model: {e}")))?;
-    check_face(&mut detector, rgb.as_raw(), rgb.width(), rgb.height())
-        .map_err(|e| FilesError::File(format!("face photo: {e}")))
+    DETECTOR.with_borrow_mut(|slot| {
+        let detector = match slot {
+            Some(d) => d,
+            None => slot.insert(
+                FaceDetector::builtin()
+                    .map_err(|e| FilesError::File(format!("face model: {e}")))?,
+            ),
+        };
+        check_face(detector, rgb.as_raw(), rgb.width(), rgb.height())
+            .map_err(|e| FilesError::File(format!("face photo: {e}")))
+    })
 }
 
 /// The 8-bit pixels of a grayscale finger PNG.

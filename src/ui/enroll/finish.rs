@@ -238,16 +238,10 @@ pub(super) fn save(
         SaveState::Failed { message_id, detail } => {
             show_notice(ui, i18n, Some(&Notice::Detail(message_id, detail)), now);
             ui.horizontal(|ui| {
-                if ui
-                    .add(Button::new(i18n.tr("common-back")).min_size(size))
-                    .clicked()
-                {
+                if action(ui, i18n, "common-back", size) {
                     event = Some(Event::Back);
                 }
-                if ui
-                    .add(Button::new(i18n.tr("save-retry")).min_size(size))
-                    .clicked()
-                {
+                if action(ui, i18n, "save-retry", size) {
                     event = Some(Event::Save);
                 }
             });
@@ -292,16 +286,10 @@ pub(super) fn save(
                 && !form.password.is_empty()
                 && !form.reason.trim().is_empty();
             ui.horizontal(|ui| {
-                if ui
-                    .add(Button::new(i18n.tr("common-back")).min_size(size))
-                    .clicked()
-                {
+                if action(ui, i18n, "common-back", size) {
                     event = Some(Event::Back);
                 }
-                if ui
-                    .add(Button::new(i18n.tr("save-cancel")).min_size(size))
-                    .clicked()
-                {
+                if action(ui, i18n, "save-cancel", size) {
                     event = Some(Event::Cancel);
                 }
                 if ui
@@ -322,6 +310,11 @@ pub(super) fn save(
         }
     }
     event
+}
+
+/// A touch-sized button with a translated label; true when tapped.
+fn action(ui: &mut Ui, i18n: &I18n, id: &str, size: Vec2) -> bool {
+    ui.add(Button::new(i18n.tr(id)).min_size(size)).clicked()
 }
 
 /// The receipt: registration id, name, precinct, date and the QR code; PDF and print.
