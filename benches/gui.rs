@@ -173,7 +173,14 @@ fn preview() {
     let source = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(33))
         .expect("simulated devices");
     let devices = DeviceManager::with_sources(vec![Box::new(source)], Duration::from_secs(2));
-    let mut wizard = Wizard::new(vec!["1101".into()], CapturePolicy::default());
+    let mut wizard = Wizard::new(
+        vec!["1101".into()],
+        CapturePolicy::default(),
+        kattoo::domain::Admission {
+            training: true,
+            back_fill: false,
+        },
+    );
     wizard.go(Step::Face);
     // Keep the preview running (the simulated face passes every check at once).
     wizard.face.manual_only = true;

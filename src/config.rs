@@ -53,6 +53,20 @@ pub struct SecurityConfig {
 pub struct StationConfig {
     /// Training mode: records are flagged as training and never exported.
     pub training: bool,
+    /// Back-filling: `kattoo enroll` may save records made from files (paper-era enrollments
+    /// scanned elsewhere). Each such record names its captures' device `file:back-fill`. Off on
+    /// a field station, where only real devices count.
+    pub back_fill: bool,
+}
+
+impl StationConfig {
+    /// Which captures a record may hold here.
+    pub fn admission(&self) -> crate::domain::Admission {
+        crate::domain::Admission {
+            training: self.training,
+            back_fill: self.back_fill,
+        }
+    }
 }
 
 /// Cameras and scanners.
@@ -119,7 +133,7 @@ impl Default for Config {
         Self {
             log: LogConfig::default(),
             security: SecurityConfig::default(),
-            station: StationConfig { training: false },
+            station: StationConfig::default(),
             devices: DevicesConfig::default(),
             capture: crate::workflow::CapturePolicy::default(),
         }
@@ -203,17 +217,10 @@ impl Config {
             self.security.idle_logout_seconds = num("KATTOO_IDLE_LOGOUT_SECONDS", v)?;
         }
         if let Some(v) = var("KATTOO_TRAINING") {
-            self.station.training = match v.trim() {
-                "1" | "true" | "yes" => true,
-                "0" | "false" | "no" => false,
-                _ => {
-                    return Err(Error::Env {
-                        name: "KATTOO_TRAINING",
-                        value: v,
-                        message: "expected true or false".into(),
-                    });
-                }
-            };
+            self.station.training = yes_or_no("KATTOO_TRAINING", v)?;
+        }
+        if let Some(v) = var("KATTOO_BACK_FILL") {
+            self.station.back_fill = yes_or_no("KATTOO_BACK_FILL", v)?;
         }
         if self.security.lockout_threshold == 0 {
             return Err(Error::Parse {
@@ -222,6 +229,19 @@ impl Config {
             });
         }
         Ok(())
+    }
+}
+
+/// A boolean environment variable: `1`/`true`/`yes` or `0`/`false`/`no`.
+fn yes_or_no(name: &'static str, value: String) -> Result<bool, Error> {
+    match value.trim() {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err(Error::Env {
+            name,
+            value,
+            message: "expected true or false".into(),
+        }),
     }
 }
 

@@ -54,7 +54,13 @@ fn tiny_png(seed: u32) -> Vec<u8> {
 
 fn captures(serial: u32) -> Vec<Capture> {
     let mut c = vec![
-        Capture::from_png(BiometricKind::Face, None, tiny_png(serial * 100), "sim:1").unwrap(),
+        Capture::from_png(
+            BiometricKind::Face,
+            None,
+            tiny_png(serial * 100),
+            kattoo::domain::Provenance::attached("uvc:1"),
+        )
+        .unwrap(),
     ];
     for (i, pos) in FingerPosition::ALL.into_iter().enumerate() {
         c.push(
@@ -62,7 +68,7 @@ fn captures(serial: u32) -> Vec<Capture> {
                 BiometricKind::Finger,
                 Some(pos),
                 tiny_png(serial * 100 + 1 + i as u32),
-                "sim:1",
+                kattoo::domain::Provenance::attached("uvc:1"),
             )
             .unwrap(),
         );
@@ -72,7 +78,7 @@ fn captures(serial: u32) -> Vec<Capture> {
             BiometricKind::Signature,
             None,
             tiny_png(serial * 100 + 50),
-            "sim:1",
+            kattoo::domain::Provenance::attached("uvc:1"),
         )
         .unwrap(),
     );

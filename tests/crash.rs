@@ -32,6 +32,7 @@ fn kattoo(dir: &Path) -> Command {
     c.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("KATTOO_DATA_DIR", dir)
+        .env("KATTOO_BACK_FILL", "true")
         .env("KATTOO_PASSPHRASE", PASSPHRASE)
         .env("KATTOO_LOG_STDERR_LEVEL", "error");
     c

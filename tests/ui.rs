@@ -19,6 +19,95 @@ const REGISTRAR_PASSWORD: &str = "registrar-pass-1";
 mod enroll;
 mod supervisor;
 
+/// The simulated camera and scanner dressed as a USB camera and scanner the station drives
+/// itself: their fixture images, each stamped [`Provenance::attached`]. The kiosk's own sim
+/// backend stamps them simulated, which a station outside training mode refuses; these stand in
+/// for real hardware so the wizard can be driven to a real record headless.
+mod stand_in {
+    use kattoo::hal::manager::{DeviceManager, DeviceSource, Found, Opened};
+    use kattoo::hal::sim::{SimSource, default_fixtures_dir};
+    use kattoo::hal::{
+        Backend, Camera, CaptureRequest, DeviceInfo, FingerImage, FingerprintScanner, Frame,
+        Provenance, Result,
+    };
+    use std::time::Duration;
+
+    struct Source(SimSource);
+
+    fn attached(mut info: DeviceInfo) -> DeviceInfo {
+        info.backend = Backend::Uvc;
+        info
+    }
+
+    impl DeviceSource for Source {
+        fn backend(&self) -> Backend {
+            Backend::Uvc
+        }
+
+        fn present(&mut self) -> Vec<Found> {
+            self.0
+                .present()
+                .into_iter()
+                .map(|f| Found {
+                    info: attached(f.info),
+                    ..f
+                })
+                .collect()
+        }
+
+        fn open(&mut self, found: &Found) -> Result<Opened> {
+            let info = found.info.clone();
+            Ok(match self.0.open(found)? {
+                Opened::Camera(inner) => Opened::Camera(Box::new(Cam { inner, info })),
+                Opened::Scanner(inner) => Opened::Scanner(Box::new(Scan { inner, info })),
+            })
+        }
+    }
+
+    struct Cam {
+        inner: Box<dyn Camera>,
+        info: DeviceInfo,
+    }
+
+    impl Camera for Cam {
+        fn info(&self) -> &DeviceInfo {
+            &self.info
+        }
+        fn frame(&mut self) -> Result<Frame> {
+            let source = Provenance::attached(self.info.device_id());
+            self.inner.frame().map(|f| f.from_source(source))
+        }
+    }
+
+    struct Scan {
+        inner: Box<dyn FingerprintScanner>,
+        info: DeviceInfo,
+    }
+
+    impl FingerprintScanner for Scan {
+        fn info(&self) -> &DeviceInfo {
+            &self.info
+        }
+        fn capture(&mut self, request: &CaptureRequest) -> Result<Vec<FingerImage>> {
+            let source = Provenance::attached(self.info.device_id());
+            let images = self.inner.capture(request)?;
+            Ok(images
+                .into_iter()
+                .map(|i| FingerImage {
+                    source: source.clone(),
+                    ..i
+                })
+                .collect())
+        }
+    }
+
+    /// A manager over the stand-ins.
+    pub fn devices() -> DeviceManager {
+        let sim = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
+        DeviceManager::with_sources(vec![Box::new(Source(sim))], Duration::from_millis(100))
+    }
+}
+
 fn clock() -> Clock {
     let t = Timestamp::parse("2025-06-02T09:30:00Z").expect("timestamp");
     Arc::new(move || t)

@@ -160,11 +160,14 @@ impl Kiosk {
     }
 
     /// `kattoo` with no inherited `KATTOO_*` variable, no controlling terminal, this data
-    /// directory in `KATTOO_DATA_DIR` and the right passphrase in `KATTOO_PASSPHRASE`.
+    /// directory in `KATTOO_DATA_DIR` and the right passphrase in `KATTOO_PASSPHRASE`. The
+    /// station back-fills from files (`KATTOO_BACK_FILL`), as `kattoo enroll` needs outside
+    /// training mode; `tests/cli/enroll.rs` shows the refusal without it.
     pub fn cmd(&self) -> Command {
         let mut cmd = bare_cmd();
         cmd.env("KATTOO_DATA_DIR", &self.data)
-            .env("KATTOO_PASSPHRASE", PASSPHRASE);
+            .env("KATTOO_PASSPHRASE", PASSPHRASE)
+            .env("KATTOO_BACK_FILL", "true");
         cmd
     }
 

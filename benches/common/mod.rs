@@ -53,7 +53,7 @@ pub fn captures() -> Vec<Capture> {
             BiometricKind::Face,
             None,
             read("faces/astronaut.png"),
-            "bench:1",
+            kattoo::domain::Provenance::attached("uvc:1"),
         )
         .unwrap(),
     ];
@@ -63,7 +63,7 @@ pub fn captures() -> Vec<Capture> {
                 BiometricKind::Finger,
                 Some(pos),
                 synthetic_finger(i as u32 + 1),
-                "bench:1",
+                kattoo::domain::Provenance::attached("uvc:1"),
             )
             .unwrap(),
         );
@@ -73,7 +73,7 @@ pub fn captures() -> Vec<Capture> {
             BiometricKind::Signature,
             None,
             read("signature.png"),
-            "bench:1",
+            kattoo::domain::Provenance::attached("uvc:1"),
         )
         .unwrap(),
     );

@@ -7,7 +7,7 @@ use super::{Context, UsageError, secrets};
 use crate::domain::biometric::ImageError;
 use crate::domain::{
     BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition,
-    RegistrationId, Timestamp,
+    Provenance, RegistrationId, Timestamp,
 };
 use crate::station::{Session, Station};
 use crate::workflow::{
@@ -21,9 +21,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use zeroize::Zeroizing;
-
-/// Device name recorded for files given on the command line.
-const DEVICE: &str = "file:cli";
 
 /// Options of `kattoo enroll`.
 #[derive(Debug, Args)]
@@ -113,7 +110,7 @@ fn capture(
     pos: Option<FingerPosition>,
     path: &Path,
 ) -> anyhow::Result<Capture> {
-    Capture::from_png(kind, pos, read(path)?, DEVICE).map_err(|e: ImageError| {
+    Capture::from_png(kind, pos, read(path)?, Provenance::back_fill()).map_err(|e: ImageError| {
         let what = pos
             .map(|p| format!("{} {p}", kind.name()))
             .unwrap_or_else(|| kind.name().to_owned());

@@ -141,6 +141,10 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
                 r.created_at, r.operator.login, r.operator.role
             );
             println!("Training:        {}", if r.training { "yes" } else { "no" });
+            let mut devices: Vec<&str> = r.biometrics.iter().map(|b| b.device.as_str()).collect();
+            devices.sort_unstable();
+            devices.dedup();
+            println!("Devices:         {}", devices.join(", "));
             if let Some(old) = &r.supersedes {
                 println!("Supersedes:      {old}");
             }

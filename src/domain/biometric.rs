@@ -3,6 +3,7 @@
 //! A file is kept exactly as captured; the record names it by SHA-256 of its bytes.
 
 use super::finger::FingerPosition;
+use super::provenance::Provenance;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
@@ -89,7 +90,8 @@ pub struct Capture {
     pub quality: Option<u8>,
     pub retries: u32,
     pub forced: bool,
-    pub device: String,
+    /// The device that made it and how far it is trusted.
+    pub source: Provenance,
 }
 
 impl std::fmt::Debug for Capture {
@@ -99,6 +101,7 @@ impl std::fmt::Debug for Capture {
             .field("kind", &self.kind)
             .field("position", &self.position)
             .field("bytes", &self.data.len())
+            .field("source", &self.source)
             .finish_non_exhaustive()
     }
 }
@@ -118,7 +121,7 @@ impl Capture {
             quality: self.quality,
             retries: self.retries,
             forced: self.forced,
-            device: self.device.clone(),
+            device: self.source.device.clone(),
         }
     }
 
@@ -128,7 +131,7 @@ impl Capture {
         kind: BiometricKind,
         position: Option<FingerPosition>,
         data: Vec<u8>,
-        device: &str,
+        source: Provenance,
     ) -> Result<Capture, ImageError> {
         let info = inspect_png(&data)?;
         if kind == BiometricKind::Finger && !info.gray8 {
@@ -145,7 +148,7 @@ impl Capture {
             quality: None,
             retries: 0,
             forced: false,
-            device: device.to_owned(),
+            source,
         })
     }
 }
@@ -237,7 +240,7 @@ mod tests {
             BiometricKind::Finger,
             Some(FingerPosition::RightIndex),
             bytes.clone(),
-            "sim:1",
+            Provenance::simulated("sim:1"),
         )
         .unwrap();
         assert_eq!((c.width, c.height, c.ppi), (40, 30, Some(500)));
@@ -259,10 +262,10 @@ mod tests {
                 BiometricKind::Finger,
                 Some(FingerPosition::RightIndex),
                 rgb.clone(),
-                "x"
+                Provenance::back_fill()
             ),
             Err(ImageError::NotGray8)
         ));
-        assert!(Capture::from_png(BiometricKind::Face, None, rgb, "x").is_ok());
+        assert!(Capture::from_png(BiometricKind::Face, None, rgb, Provenance::back_fill()).is_ok());
     }
 }

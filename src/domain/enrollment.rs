@@ -301,7 +301,7 @@ mod tests {
             quality: Some(80),
             retries: 0,
             forced: false,
-            device: "sim:1".into(),
+            source: crate::domain::Provenance::simulated("sim:1"),
         }
     }
 

@@ -112,6 +112,37 @@ pub enum Rule {
     UnknownSex,
 }
 
+impl Rule {
+    /// One of each rule, with example data: the one list of them, for the checks that every rule
+    /// has its own message id and its words in every language. Add a new rule here too.
+    pub const EVERY: [Rule; 24] = [
+        Rule::Required,
+        Rule::TooLong { max: 1 },
+        Rule::ControlCharacter,
+        Rule::Digits,
+        Rule::NotCyrillic,
+        Rule::MixedScripts,
+        Rule::BadCharacter,
+        Rule::BadDate,
+        Rule::InFuture,
+        Rule::TooYoung { min_age: 1 },
+        Rule::PinLength,
+        Rule::PinNotDigits,
+        Rule::PinSexDigit,
+        Rule::PinBadDate,
+        Rule::PinSexMismatch,
+        Rule::PinBirthDateMismatch,
+        Rule::UnknownRegion,
+        Rule::UnknownDistrict,
+        Rule::PrecinctFormat,
+        Rule::PrecinctNotServed,
+        Rule::UnknownDocumentType,
+        Rule::DocumentNumberFormat,
+        Rule::UnknownLanguage,
+        Rule::UnknownSex,
+    ];
+}
+
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -370,34 +401,8 @@ mod tests {
 
     #[test]
     fn message_ids_are_unique_and_kebab_case() {
-        let rules = [
-            Rule::Required,
-            Rule::TooLong { max: 1 },
-            Rule::ControlCharacter,
-            Rule::Digits,
-            Rule::NotCyrillic,
-            Rule::MixedScripts,
-            Rule::BadCharacter,
-            Rule::BadDate,
-            Rule::InFuture,
-            Rule::TooYoung { min_age: 1 },
-            Rule::PinLength,
-            Rule::PinNotDigits,
-            Rule::PinSexDigit,
-            Rule::PinBadDate,
-            Rule::PinSexMismatch,
-            Rule::PinBirthDateMismatch,
-            Rule::UnknownRegion,
-            Rule::UnknownDistrict,
-            Rule::PrecinctFormat,
-            Rule::PrecinctNotServed,
-            Rule::UnknownDocumentType,
-            Rule::DocumentNumberFormat,
-            Rule::UnknownLanguage,
-            Rule::UnknownSex,
-        ];
         let mut seen = std::collections::HashSet::new();
-        for rule in rules {
+        for rule in Rule::EVERY {
             let id = ValidationError::new(Field::Pin, rule.clone()).message_id();
             assert!(id.starts_with("validation-"), "{id}");
             assert!(

@@ -12,7 +12,7 @@
 use super::manager::{DeviceKind, DeviceSource, Found, Opened};
 use super::{
     Backend, CaptureRequest, DeviceError, DeviceInfo, ErrorKind, FingerImage, FingerSet,
-    FingerprintScanner, Result,
+    FingerprintScanner, Provenance, Result,
 };
 use gio::prelude::CancellableExt;
 use libfprint_rs::{Cancellable, FpContext, FpDevice, GError};
@@ -228,7 +228,18 @@ fn capture(
         pixels,
         device_quality: None,
         iso_record: None,
+        source: provenance(&info(device)),
     }])
+}
+
+/// A reader libfprint drives is the station's own hardware, except libfprint's virtual image
+/// device, which plays back images sent to a socket (libfprint's tests and demonstrations).
+fn provenance(info: &DeviceInfo) -> Provenance {
+    if info.make == "virtual_image" {
+        Provenance::simulated(info.device_id())
+    } else {
+        Provenance::attached(info.device_id())
+    }
 }
 
 /// `FpDeviceError` codes (libfprint's fp-device.h) and GIO's "cancelled".

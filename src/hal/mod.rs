@@ -5,6 +5,7 @@
 //! Code that decides "retry or give up" looks only at [`DeviceError::kind`].
 
 use crate::domain::FingerPosition;
+pub use crate::domain::provenance::{Provenance, Trust};
 use std::fmt;
 use std::time::Duration;
 
@@ -34,6 +35,16 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, for the check that each has its words in every language.
+    pub const ALL: [ErrorKind; 6] = [
+        Self::Disconnected,
+        Self::Busy,
+        Self::Timeout,
+        Self::PoorQuality,
+        Self::NotSupported,
+        Self::Other,
+    ];
+
     /// The Fluent message id that explains this kind to an operator and says what to do.
     pub fn message_id(self) -> &'static str {
         match self {
@@ -128,11 +139,41 @@ pub struct Frame {
     pub width: u32,
     pub height: u32,
     pub rgb: Vec<u8>,
+    /// The camera that took it and how far it is trusted.
+    pub source: Provenance,
+    /// The ISO/IEC 19794-5 face record exactly as the device sent it (an SBI still), kept
+    /// unmodified for the record.
+    pub iso_record: Option<Vec<u8>>,
+}
+
+impl Frame {
+    /// A frame of `rgb` pixels from `source`, with no device record.
+    pub fn new(width: u32, height: u32, rgb: Vec<u8>, source: Provenance) -> Frame {
+        Frame {
+            width,
+            height,
+            rgb,
+            source,
+            iso_record: None,
+        }
+    }
+
+    /// The same frame as coming from `source`.
+    pub fn from_source(self, source: Provenance) -> Frame {
+        Frame { source, ..self }
+    }
 }
 
 impl fmt::Debug for Frame {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Frame({}x{})", self.width, self.height)
+        write!(
+            f,
+            "Frame({}x{}, {}, {})",
+            self.width,
+            self.height,
+            self.source.device,
+            self.source.trust.name()
+        )
     }
 }
 
@@ -201,14 +242,21 @@ pub struct FingerImage {
     pub device_quality: Option<u8>,
     /// The ISO/IEC 19794-4 record exactly as the device sent it (SBI), kept unmodified.
     pub iso_record: Option<Vec<u8>>,
+    /// The scanner that took it and how far it is trusted.
+    pub source: Provenance,
 }
 
 impl fmt::Debug for FingerImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "FingerImage({}, {}x{}, quality {:?})",
-            self.position, self.width, self.height, self.device_quality
+            "FingerImage({}, {}x{}, quality {:?}, {}, {})",
+            self.position,
+            self.width,
+            self.height,
+            self.device_quality,
+            self.source.device,
+            self.source.trust.name()
         )
     }
 }

@@ -13,7 +13,7 @@
 use super::manager::{DeviceKind, DeviceSource, Found, Opened};
 use super::{
     Backend, Camera, CaptureRequest, DeviceError, DeviceInfo, ErrorKind, FingerImage, FingerSet,
-    FingerprintScanner, Frame, Result,
+    FingerprintScanner, Frame, Provenance, Result,
 };
 use crate::domain::FingerPosition;
 use std::collections::VecDeque;
@@ -302,7 +302,22 @@ impl FingerprintScanner for SimScanner {
         &self.info
     }
 
+    /// Whatever a simulated scanner returns, scripted or from fixtures, is simulated.
     fn capture(&mut self, request: &CaptureRequest) -> Result<Vec<FingerImage>> {
+        let source = Provenance::simulated(self.info.device_id());
+        let images = self.answer(request)?;
+        Ok(images
+            .into_iter()
+            .map(|image| FingerImage {
+                source: source.clone(),
+                ..image
+            })
+            .collect())
+    }
+}
+
+impl SimScanner {
+    fn answer(&mut self, request: &CaptureRequest) -> Result<Vec<FingerImage>> {
         self.faults.check_plugged()?;
         if let Some(step) = self.source.next_step() {
             if let Some(expected) = step.expect_set {
@@ -380,13 +395,15 @@ impl SimCamera {
             })?
             .to_rgb8();
         let rgb = kiosk_framing(&rgb);
-        let face = Frame {
-            width: rgb.width(),
-            height: rgb.height(),
-            rgb: rgb.into_raw(),
-        };
+        let info = sim_info("Simulated camera", "SIM-CAM-1");
+        let face = Frame::new(
+            rgb.width(),
+            rgb.height(),
+            rgb.into_raw(),
+            Provenance::simulated(info.device_id()),
+        );
         Ok(Self {
-            info: sim_info("Simulated camera", "SIM-CAM-1"),
+            info,
             source: Source::Fixtures,
             face: Arc::new(Some(face)),
             frame_interval,
@@ -410,7 +427,15 @@ impl Camera for SimCamera {
         &self.info
     }
 
+    /// Whatever a simulated camera returns, scripted or from fixtures, is simulated.
     fn frame(&mut self) -> Result<Frame> {
+        let source = Provenance::simulated(self.info.device_id());
+        self.answer().map(|frame| frame.from_source(source))
+    }
+}
+
+impl SimCamera {
+    fn answer(&mut self) -> Result<Frame> {
         if !self.frame_interval.is_zero() {
             std::thread::sleep(self.frame_interval);
         }
@@ -422,7 +447,7 @@ impl Camera for SimCamera {
         let face = Option::as_ref(&self.face).expect("fixture mode has a face");
         match fault {
             Some(Fault::Timeout) => Err(DeviceError::new(ErrorKind::Timeout, "simulated timeout")),
-            Some(Fault::Garbage) => super::uvc::mjpeg_to_rgb(GARBAGE),
+            Some(Fault::Garbage) => super::uvc::mjpeg_to_rgb(GARBAGE, &face.source),
             Some(Fault::LowQuality) => {
                 // Underexposed: a quarter of the light.
                 let rgb = face.rgb.iter().map(|v| v / 4).collect();
@@ -563,6 +588,7 @@ fn decode_finger(position: FingerPosition, bytes: &[u8]) -> Result<FingerImage> 
         pixels: gray.into_raw(),
         device_quality: Some(FIXTURE_QUALITY),
         iso_record: None,
+        source: Provenance::simulated("sim:fixtures"),
     })
 }
 

@@ -12,7 +12,7 @@ mod device;
 mod mjpeg;
 
 use super::manager::{DeviceKind, DeviceSource, Found, Opened};
-use super::{Backend, Camera, DeviceError, DeviceInfo, ErrorKind, Frame, Result};
+use super::{Backend, Camera, DeviceError, DeviceInfo, ErrorKind, Frame, Provenance, Result};
 use std::time::Duration;
 
 /// Pixel formats kattoo decodes, in order of preference.
@@ -90,7 +90,7 @@ pub fn yuyv_to_rgb(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
 /// Decodes one MJPEG frame (a JPEG, often without Huffman tables, which then are the standard
 /// ones) to an RGB8 frame. A frame without its end-of-image marker is refused as cut short, since
 /// a lenient decoder would fill the missing part with grey.
-pub fn mjpeg_to_rgb(data: &[u8]) -> Result<Frame> {
+pub fn mjpeg_to_rgb(data: &[u8], source: &Provenance) -> Result<Frame> {
     if data.len() < 4 || data[..2] != [0xFF, 0xD8] {
         return Err(garbage(format!(
             "MJPEG frame of {} bytes does not start with a JPEG marker",
@@ -114,22 +114,30 @@ pub fn mjpeg_to_rgb(data: &[u8]) -> Result<Frame> {
             ))
         })?
         .into_rgb8();
-    Ok(Frame {
-        width: image.width(),
-        height: image.height(),
-        rgb: image.into_raw(),
-    })
+    Ok(Frame::new(
+        image.width(),
+        image.height(),
+        image.into_raw(),
+        source.clone(),
+    ))
 }
 
 /// Decodes a raw buffer of `format` at `width`×`height`.
-pub fn decode(format: PixelFormat, data: &[u8], width: u32, height: u32) -> Result<Frame> {
+pub fn decode(
+    format: PixelFormat,
+    data: &[u8],
+    width: u32,
+    height: u32,
+    source: &Provenance,
+) -> Result<Frame> {
     match format {
-        PixelFormat::Mjpeg => mjpeg_to_rgb(data),
-        PixelFormat::Yuyv => Ok(Frame {
+        PixelFormat::Mjpeg => mjpeg_to_rgb(data, source),
+        PixelFormat::Yuyv => Ok(Frame::new(
             width,
             height,
-            rgb: yuyv_to_rgb(data, width, height)?,
-        }),
+            yuyv_to_rgb(data, width, height)?,
+            source.clone(),
+        )),
     }
 }
 
@@ -216,6 +224,10 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    fn test_source() -> Provenance {
+        Provenance::attached("uvc:test")
+    }
+
     fn frames(name: &str) -> PathBuf {
         crate::hal::sim::default_fixtures_dir()
             .join("frames")
@@ -282,8 +294,8 @@ mod tests {
 
     #[test]
     fn mjpeg_with_and_without_huffman_tables_decodes_like_libjpeg() {
-        let with_tables = mjpeg_to_rgb(&read("astronaut-160x120.jpg")).unwrap();
-        let without = mjpeg_to_rgb(&read("astronaut-160x120.mjpg")).unwrap();
+        let with_tables = mjpeg_to_rgb(&read("astronaut-160x120.jpg"), &test_source()).unwrap();
+        let without = mjpeg_to_rgb(&read("astronaut-160x120.mjpg"), &test_source()).unwrap();
         assert_eq!((without.width, without.height), (160, 120));
         assert_eq!(
             without, with_tables,
@@ -302,7 +314,7 @@ mod tests {
         // Zero padding after the end-of-image marker is accepted.
         let mut padded = read("astronaut-160x120.mjpg");
         padded.extend_from_slice(&[0; 64]);
-        assert_eq!(mjpeg_to_rgb(&padded).unwrap(), without);
+        assert_eq!(mjpeg_to_rgb(&padded, &test_source()).unwrap(), without);
     }
 
     /// Broken frames and the error each must give.
@@ -319,42 +331,48 @@ mod tests {
         let cases: Vec<(&str, Result<Frame>, &str)> = vec![
             (
                 "empty mjpeg",
-                mjpeg_to_rgb(&[]),
+                mjpeg_to_rgb(&[], &test_source()),
                 "does not start with a JPEG marker",
             ),
             (
                 "text",
-                mjpeg_to_rgb(b"HTTP/1.1 500 oops"),
+                mjpeg_to_rgb(b"HTTP/1.1 500 oops", &test_source()),
                 "does not start with a JPEG marker",
             ),
             (
                 "truncated mjpeg",
-                mjpeg_to_rgb(&jpeg[..jpeg.len() / 2]),
+                mjpeg_to_rgb(&jpeg[..jpeg.len() / 2], &test_source()),
                 "cut short",
             ),
             (
                 "soi and eoi only",
-                mjpeg_to_rgb(&[0xFF, 0xD8, 0xFF, 0xD9]),
+                mjpeg_to_rgb(&[0xFF, 0xD8, 0xFF, 0xD9], &test_source()),
                 "does not decode",
             ),
             (
                 "damaged header",
-                mjpeg_to_rgb(&bad_header),
+                mjpeg_to_rgb(&bad_header, &test_source()),
                 "does not decode",
             ),
             (
                 "truncated yuyv",
-                decode(PixelFormat::Yuyv, &yuyv[..yuyv.len() - 1], 64, 48),
+                decode(
+                    PixelFormat::Yuyv,
+                    &yuyv[..yuyv.len() - 1],
+                    64,
+                    48,
+                    &test_source(),
+                ),
                 "cut short",
             ),
             (
                 "odd width",
-                decode(PixelFormat::Yuyv, &yuyv, 63, 48),
+                decode(PixelFormat::Yuyv, &yuyv, 63, 48, &test_source()),
                 "must be even",
             ),
             (
                 "zero height",
-                decode(PixelFormat::Yuyv, &yuyv, 64, 0),
+                decode(PixelFormat::Yuyv, &yuyv, 64, 0, &test_source()),
                 "must be even and not zero",
             ),
         ];
@@ -364,7 +382,7 @@ mod tests {
             assert!(err.message().contains(expected), "{name}: {err}");
         }
         // Damaged entropy data may decode to a damaged picture, but must not panic.
-        let _ = mjpeg_to_rgb(&corrupt);
+        let _ = mjpeg_to_rgb(&corrupt, &test_source());
     }
 
     #[test]

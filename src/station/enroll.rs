@@ -4,7 +4,7 @@ use super::{Error, Result, Session, Station};
 use crate::audit::{Action, Event};
 use crate::domain::enrollment::{DuplicateOverride, OperatorRef, RecordHeader, check_complete};
 use crate::domain::{
-    Capture, CitizenInput, Enrollment, FingerException, RegistrationId, Role, Timestamp,
+    Capture, CitizenInput, Enrollment, FingerException, RegistrationId, Role, Timestamp, Trust,
 };
 
 /// What the registrar collected: raw citizen details, captures, missing fingers.
@@ -90,6 +90,23 @@ impl Station {
             ));
         }
         check_complete(&draft.captures, &draft.exceptions)?;
+        let admission = self.config.station.admission();
+        if let Some(refusal) = draft
+            .captures
+            .iter()
+            .find_map(|c| admission.admit(&c.source).err())
+        {
+            self.audit(
+                Event::new(Action::Refusal, now, Some(session.login()), None)
+                    .with(
+                        "action",
+                        "save a record with a capture from an untrusted source",
+                    )
+                    .with("device", refusal.device()),
+            )?;
+            return Err(refusal.into());
+        }
+        let back_filled = draft.captures.iter().any(|c| c.source.trust == Trust::File);
         if let Some(old) = &draft.supersedes {
             let stored = self
                 .store
@@ -189,6 +206,9 @@ impl Station {
             .with("training", training)
             .with("biometrics", r.biometrics.len() as u64)
             .with("exceptions", r.exceptions.len() as u64);
+            if back_filled {
+                event = event.with("back_fill", true);
+            }
             if let Some(old) = &r.supersedes {
                 event = event.with("supersedes", old.as_str());
             }

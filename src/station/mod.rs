@@ -117,6 +117,8 @@ pub enum Error {
     },
     #[error("a duplicate override needs a reason")]
     OverrideReason,
+    #[error("{0}: attach a real camera and scanner, or ask a supervisor for training mode")]
+    Untrusted(#[from] crate::domain::Untrusted),
     #[error("{0} must change the password a supervisor reset before doing anything else")]
     PasswordChangeRequired(String),
     #[error(
@@ -199,6 +201,7 @@ impl Error {
             Error::Password(_) => "station-error-password",
             Error::Config(_) => "station-error-config",
             Error::Batch(_) => "station-error-batch",
+            Error::Untrusted(u) => u.message_id(),
         }
     }
 
@@ -224,6 +227,7 @@ impl Error {
             Error::BadLogin(login, _) => login.clone(),
             Error::UnknownBatch(n) => n.to_string(),
             Error::ReasonTooLong(n) => n.to_string(),
+            Error::Untrusted(u) => u.device().to_owned(),
             Error::BadCredentials | Error::MalformedLogin | Error::OverrideReason => String::new(),
             other => format!("{other:#}"),
         }

@@ -81,6 +81,8 @@ pub struct App {
     screen: Screen,
     job: Option<Job<Then>>,
     devices: Devices,
+    /// How many times the kiosk started its devices.
+    device_starts: u32,
     /// The last time anyone touched the screen or typed.
     last_activity: Timestamp,
     /// When the first frame was drawn (cold-start figure).
@@ -117,6 +119,7 @@ impl App {
             screen,
             job: None,
             devices: Devices::Off,
+            device_starts: 0,
             last_activity: Timestamp::from_unix(0).expect("the epoch"),
             first_frame_logged: false,
             keyboard: None,
@@ -179,6 +182,29 @@ impl App {
             .map_or(self.config.station.training, |s| {
                 s.config().station.training
             })
+    }
+
+    /// Training mode decides how far devices are trusted (unsigned SBI data, simulated devices):
+    /// when it changes, the devices the kiosk started start again with the new settings.
+    fn follow_training_mode(&mut self) {
+        let training = self.training();
+        if self.config.station.training != training {
+            self.config.station.training = training;
+            // A manager handed in by a test is kept as it is; one still starting is dropped and
+            // started again with the new settings.
+            if !matches!(self.devices, Devices::Off) && self.device_starts > 0 {
+                tracing::info!(training, "training mode changed: restarting the devices");
+                self.devices = Devices::Pending;
+            }
+        }
+        if let Devices::Up(m) = &self.devices {
+            m.set_prefer_simulated(training);
+        }
+    }
+
+    /// How many times the kiosk started its devices (a restart on a training switch counts).
+    pub fn device_starts(&self) -> u32 {
+        self.device_starts
     }
 
     /// Runs `work` on the station off the UI thread; `then` applies its result on the UI thread.
@@ -247,9 +273,7 @@ impl App {
         }
         self.poll();
         self.poll_devices(ui.ctx());
-        if let Devices::Up(m) = &self.devices {
-            m.set_prefer_simulated(self.training());
-        }
+        self.follow_training_mode();
         let now = (self.clock)();
         self.idle(ui, now);
         style(ui);
@@ -397,11 +421,12 @@ impl App {
                             .as_ref()
                             .map(|s| s.info().precincts.clone())
                             .unwrap_or_default();
-                        let policy = self
-                            .station
-                            .as_ref()
-                            .map_or(self.config.capture, |s| s.config().capture);
-                        self.screen = Screen::Enroll(Box::new(Wizard::new(precincts, policy)));
+                        let config = self.station.as_ref().map_or(&self.config, |s| s.config());
+                        self.screen = Screen::Enroll(Box::new(Wizard::new(
+                            precincts,
+                            config.capture,
+                            config.station.admission(),
+                        )));
                     }
                     HomeIntent::Review => {
                         self.screen = Screen::Supervisor(Box::default());
@@ -471,6 +496,7 @@ impl App {
     fn poll_devices(&mut self, ctx: &egui::Context) {
         match &self.devices {
             Devices::Pending => {
+                self.device_starts += 1;
                 let config = self.config.clone();
                 let rx = super::worker::background("kattoo-devices-start", Some(ctx), move || {
                     DeviceManager::start_kiosk(&config)

@@ -143,100 +143,30 @@ impl I18n {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Untrusted;
     use crate::domain::validation::{Field, Rule, ValidationError};
     use crate::hal::ErrorKind;
-
-    /// Every rule. The match has no wildcard, so a new rule fails to compile here until it is
-    /// listed (and so until its message is checked below).
-    fn all_rules() -> Vec<Rule> {
-        let rules = vec![
-            Rule::Required,
-            Rule::TooLong { max: 50 },
-            Rule::ControlCharacter,
-            Rule::Digits,
-            Rule::NotCyrillic,
-            Rule::MixedScripts,
-            Rule::BadCharacter,
-            Rule::BadDate,
-            Rule::InFuture,
-            Rule::TooYoung { min_age: 16 },
-            Rule::PinLength,
-            Rule::PinNotDigits,
-            Rule::PinSexDigit,
-            Rule::PinBadDate,
-            Rule::PinSexMismatch,
-            Rule::PinBirthDateMismatch,
-            Rule::UnknownRegion,
-            Rule::UnknownDistrict,
-            Rule::PrecinctFormat,
-            Rule::PrecinctNotServed,
-            Rule::UnknownDocumentType,
-            Rule::DocumentNumberFormat,
-            Rule::UnknownLanguage,
-            Rule::UnknownSex,
-        ];
-        for rule in &rules {
-            match rule {
-                Rule::Required
-                | Rule::TooLong { .. }
-                | Rule::ControlCharacter
-                | Rule::Digits
-                | Rule::NotCyrillic
-                | Rule::MixedScripts
-                | Rule::BadCharacter
-                | Rule::BadDate
-                | Rule::InFuture
-                | Rule::TooYoung { .. }
-                | Rule::PinLength
-                | Rule::PinNotDigits
-                | Rule::PinSexDigit
-                | Rule::PinBadDate
-                | Rule::PinSexMismatch
-                | Rule::PinBirthDateMismatch
-                | Rule::UnknownRegion
-                | Rule::UnknownDistrict
-                | Rule::PrecinctFormat
-                | Rule::PrecinctNotServed
-                | Rule::UnknownDocumentType
-                | Rule::DocumentNumberFormat
-                | Rule::UnknownLanguage
-                | Rule::UnknownSex => {}
-            }
-        }
-        rules
-    }
-
-    fn all_device_kinds() -> Vec<ErrorKind> {
-        let kinds = vec![
-            ErrorKind::Disconnected,
-            ErrorKind::Busy,
-            ErrorKind::Timeout,
-            ErrorKind::PoorQuality,
-            ErrorKind::NotSupported,
-            ErrorKind::Other,
-        ];
-        for kind in &kinds {
-            match kind {
-                ErrorKind::Disconnected
-                | ErrorKind::Busy
-                | ErrorKind::Timeout
-                | ErrorKind::PoorQuality
-                | ErrorKind::NotSupported
-                | ErrorKind::Other => {}
-            }
-        }
-        kinds
-    }
 
     #[test]
     fn every_validation_and_device_message_is_translated() {
         let i18n = I18n::default();
-        let mut ids: Vec<&str> = all_rules()
+        let mut ids: Vec<&str> = Rule::EVERY
             .into_iter()
             .map(|rule| ValidationError::new(Field::Surname, rule).message_id())
             .collect();
-        ids.extend(all_device_kinds().into_iter().map(ErrorKind::message_id));
-        assert_eq!(ids.len(), 30);
+        ids.extend(ErrorKind::ALL.into_iter().map(ErrorKind::message_id));
+        let untrusted = [
+            Untrusted::Simulated {
+                device: "sim:1".into(),
+            },
+            Untrusted::Unverified {
+                device: "sbi:1".into(),
+                reason: String::new(),
+            },
+            Untrusted::File,
+        ];
+        ids.extend(untrusted.iter().map(Untrusted::message_id));
+        assert_eq!(ids.len(), 33);
         let missing: Vec<String> = Language::ALL
             .iter()
             .flat_map(|l| {

@@ -10,6 +10,7 @@ pub mod app;
 pub mod enroll;
 pub mod i18n;
 pub mod keyboard;
+pub mod picture;
 pub mod screens;
 pub mod supervisor;
 mod worker;

@@ -11,15 +11,14 @@ use image::ImageEncoder;
 
 /// One finger image scored and kept as its record file: the device's score when it gave one,
 /// else kattoo's ([`crate::quality::finger::assess`]).
-pub fn score_finger(img: &FingerImage, device: &str) -> Result<ScoredFinger, DeviceError> {
+pub fn score_finger(img: &FingerImage) -> Result<ScoredFinger, DeviceError> {
     let assessed = crate::quality::finger::assess(&img.pixels, img.width, img.height);
     let (ours, gate) = match &assessed {
         Ok(q) => (q.score, q.gate.map(|g| g.message_id())),
         Err(_) => (0, None),
     };
     let score = img.device_quality.unwrap_or(ours).min(100);
-    let capture =
-        finger_capture(img, score, device).map_err(|e| DeviceError::new(ErrorKind::Other, e))?;
+    let capture = finger_capture(img, score).map_err(|e| DeviceError::new(ErrorKind::Other, e))?;
     Ok(ScoredFinger {
         capture,
         score,
@@ -43,8 +42,8 @@ pub fn score_finger_file(capture: Capture, pixels: &[u8]) -> ScoredFinger {
 }
 
 /// The record's file for one finger: the device's ISO 19794-4 record when it sent one, else a
-/// grayscale PNG with its resolution.
-pub fn finger_capture(img: &FingerImage, quality: u8, device: &str) -> Result<Capture, String> {
+/// grayscale PNG with its resolution. It keeps the image's provenance.
+pub fn finger_capture(img: &FingerImage, quality: u8) -> Result<Capture, String> {
     let (format, data) = match &img.iso_record {
         Some(iso) => (BiometricFormat::Iso19794_4, iso.clone()),
         None => {
@@ -78,17 +77,37 @@ pub fn finger_capture(img: &FingerImage, quality: u8, device: &str) -> Result<Ca
         quality: Some(quality),
         retries: 0,
         forced: false,
-        device: device.to_owned(),
+        source: img.source.clone(),
     })
 }
 
-/// A PNG capture of an RGB frame (face photo or exception photo).
+/// The record's file for a frame (face photo or exception photo): a face's ISO 19794-5 record
+/// exactly as the device sent it (an SBI still), else a PNG. It keeps the frame's provenance.
 pub fn frame_capture(
     kind: BiometricKind,
     position: Option<FingerPosition>,
     frame: &Frame,
-    device: &str,
 ) -> Result<Capture, String> {
+    let (format, data) = match (kind, &frame.iso_record) {
+        (BiometricKind::Face, Some(record)) => (BiometricFormat::Iso19794_5, record.clone()),
+        _ => (BiometricFormat::Png, encode_png(frame)?),
+    };
+    Ok(Capture {
+        kind,
+        position,
+        format,
+        data,
+        width: frame.width,
+        height: frame.height,
+        ppi: None,
+        quality: None,
+        retries: 0,
+        forced: false,
+        source: frame.source.clone(),
+    })
+}
+
+fn encode_png(frame: &Frame) -> Result<Vec<u8>, String> {
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
         &mut png,
@@ -102,19 +121,7 @@ pub fn frame_capture(
         image::ExtendedColorType::Rgb8,
     )
     .map_err(|e| format!("PNG encoding failed: {e}"))?;
-    Ok(Capture {
-        kind,
-        position,
-        format: BiometricFormat::Png,
-        data: png,
-        width: frame.width,
-        height: frame.height,
-        ppi: None,
-        quality: None,
-        retries: 0,
-        forced: false,
-        device: device.to_owned(),
-    })
+    Ok(png)
 }
 
 /// A face attempt from a photo and its checks: the checks that ran (not "not available") and
@@ -128,5 +135,43 @@ pub fn face_attempt(photo: Capture, checks: &FaceChecks) -> FaceAttempt {
         checks_passed: run.clone().filter(|c| c.passed()).count(),
         checks_run: run.count(),
         photo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Provenance, Trust};
+
+    #[test]
+    fn a_face_record_from_the_device_is_kept_byte_for_byte_and_anything_else_becomes_a_png() {
+        let source = Provenance {
+            device: "sbi:FACE-1".into(),
+            trust: Trust::Signed {
+                certificate_sha256: "ab".into(),
+            },
+        };
+        let mut frame = Frame::new(2, 1, vec![10, 20, 30, 40, 50, 60], source.clone());
+        let png = frame_capture(BiometricKind::Face, None, &frame).unwrap();
+        assert_eq!(png.format, BiometricFormat::Png);
+        assert!(png.data.starts_with(b"\x89PNG"));
+        assert_eq!(png.source, source);
+
+        let record = b"FAC\x00030\x00 as the device sent it".to_vec();
+        frame.iso_record = Some(record.clone());
+        let kept = frame_capture(BiometricKind::Face, None, &frame).unwrap();
+        assert_eq!(kept.format, BiometricFormat::Iso19794_5);
+        assert_eq!(kept.data, record);
+        assert_eq!((kept.width, kept.height), (2, 1));
+        assert_eq!(kept.source, source);
+
+        // The photo of a missing finger's hand is always kattoo's own PNG.
+        let hand = frame_capture(
+            BiometricKind::ExceptionPhoto,
+            Some(FingerPosition::LeftLittle),
+            &frame,
+        )
+        .unwrap();
+        assert_eq!(hand.format, BiometricFormat::Png);
     }
 }

@@ -2,7 +2,7 @@
 
 use super::state::{FaceAttempt, ScoredFinger, Step};
 use crate::domain::{
-    Capture, CitizenInput, ExceptionReason, FingerPosition, Language, ValidationError,
+    Capture, CitizenInput, ExceptionReason, FingerPosition, Language, Untrusted, ValidationError,
 };
 use crate::hal::{CaptureRequest, FingerSet};
 use crate::station::EnrollmentDraft;
@@ -109,6 +109,16 @@ impl Event {
             Event::Finish => "finish",
         }
     }
+
+    /// The captures a device answer brings (none for the operator's own events).
+    pub fn captures(&self) -> Vec<&Capture> {
+        match self {
+            Event::FaceAttempt(attempt) => vec![&attempt.photo],
+            Event::FingerAttempt { fingers, .. } => fingers.iter().map(|f| &f.capture).collect(),
+            Event::ExceptionPhoto { photo, .. } | Event::Signature(photo) => vec![photo],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What must happen next, carried out by the front end (devices) or [`super::perform`] (the
@@ -171,6 +181,8 @@ pub enum WorkflowError {
     NoSignature,
     #[error("the override of a duplicate PIN needs the supervisor's login and a reason")]
     OverrideIncomplete,
+    #[error("{0}")]
+    Untrusted(#[from] Untrusted),
 }
 
 impl WorkflowError {
@@ -190,6 +202,15 @@ impl WorkflowError {
             WorkflowError::WrongKind(_) => "workflow-error-wrong-kind",
             WorkflowError::NoSignature => "workflow-error-no-signature",
             WorkflowError::OverrideIncomplete => "workflow-error-override-incomplete",
+            WorkflowError::Untrusted(u) => u.message_id(),
+        }
+    }
+
+    /// The device the error is about, for the message's `device` argument.
+    pub fn device(&self) -> Option<&str> {
+        match self {
+            WorkflowError::Untrusted(u) => Some(u.device()),
+            _ => None,
         }
     }
 

@@ -70,10 +70,11 @@ pub fn enroll(
         max_tries: 1,
         ..station.config().capture
     };
+    let admission = station.config().station.admission();
     let mut run = Run {
         state: match files.supersedes.clone() {
-            Some(old) => State::superseding(policy, old),
-            None => State::new(policy),
+            Some(old) => State::superseding(policy, admission, old),
+            None => State::new(policy, admission),
         },
         now,
         saves: Vec::new(),

@@ -25,6 +25,10 @@ pub fn next(state: &State, event: Event, now: Timestamp) -> Outcome {
         event: event.name(),
         step,
     };
+    // A capture the station would refuse is refused as it arrives, not after the whole draft.
+    for capture in event.captures() {
+        state.admission.admit(&capture.source)?;
+    }
     let mut s = state.clone();
     let mut effects = Vec::new();
     match (step, event) {

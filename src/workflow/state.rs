@@ -2,7 +2,7 @@
 
 use super::policy::CapturePolicy;
 use crate::domain::{
-    Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition, Language,
+    Admission, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition, Language,
     RegistrationId,
 };
 use crate::hal::FingerSet;
@@ -152,6 +152,8 @@ pub(super) struct SetAttempts {
 pub struct State {
     pub(super) step: Step,
     pub(super) policy: CapturePolicy,
+    /// Which captures this station accepts (training mode, back-filling).
+    pub(super) admission: Admission,
     pub(super) language: Option<Language>,
     pub(super) citizen: CitizenInput,
     pub(super) face_attempts: Vec<FaceAttempt>,
@@ -176,11 +178,12 @@ pub(super) fn slot_index(p: FingerPosition) -> usize {
 }
 
 impl State {
-    /// A new, empty draft under `policy`.
-    pub fn new(policy: CapturePolicy) -> State {
+    /// A new, empty draft under `policy`, taking the captures `admission` accepts.
+    pub fn new(policy: CapturePolicy, admission: Admission) -> State {
         State {
             step: Step::Language,
             policy,
+            admission,
             language: None,
             citizen: CitizenInput::default(),
             face_attempts: Vec::new(),
@@ -200,8 +203,8 @@ impl State {
     }
 
     /// A draft that corrects the record `old` (it supersedes it once saved).
-    pub fn superseding(policy: CapturePolicy, old: RegistrationId) -> State {
-        let mut state = State::new(policy);
+    pub fn superseding(policy: CapturePolicy, admission: Admission, old: RegistrationId) -> State {
+        let mut state = State::new(policy, admission);
         state.supersedes = Some(old);
         state
     }

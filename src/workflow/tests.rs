@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::domain::{
-    BiometricFormat, BiometricKind, Capture, ExceptionReason, FingerPosition, Language, Timestamp,
+    Admission, BiometricFormat, BiometricKind, Capture, ExceptionReason, FingerPosition, Language,
+    Provenance, Timestamp, Untrusted,
 };
 use crate::hal::FingerSet;
 use crate::station::tests::{citizen, now};
@@ -21,7 +22,8 @@ fn capture(kind: BiometricKind, position: Option<FingerPosition>, byte: u8) -> C
         quality: None,
         retries: 0,
         forced: false,
-        device: "sim:1".into(),
+        // A device the station drives itself: what a field station accepts.
+        source: Provenance::attached("uvc:1"),
     }
 }
 
@@ -70,7 +72,7 @@ fn refuse(state: &State, event: Event) -> WorkflowError {
 }
 
 fn at_demographics() -> State {
-    let mut s = State::new(CapturePolicy::default());
+    let mut s = State::new(CapturePolicy::default(), Admission::default());
     let effects = send(&mut s, Event::Language(Language::Ru));
     assert!(matches!(
         effects[..],
@@ -119,9 +121,77 @@ fn at_review() -> State {
     s
 }
 
+/// `event` with every capture in it from `source`.
+fn from_source(mut event: Event, source: &Provenance) -> Event {
+    match &mut event {
+        Event::FaceAttempt(a) => a.photo.source = source.clone(),
+        Event::FingerAttempt { fingers, .. } => fingers
+            .iter_mut()
+            .for_each(|f| f.capture.source = source.clone()),
+        Event::ExceptionPhoto { photo, .. } | Event::Signature(photo) => {
+            photo.source = source.clone()
+        }
+        _ => {}
+    }
+    event
+}
+
+#[test]
+fn outside_training_a_capture_from_a_simulated_or_unverified_device_is_refused_as_it_arrives() {
+    let sim = Provenance::simulated("sim:SIM-FP-1");
+    let unverified = Provenance {
+        device: "sbi:FP-9".into(),
+        trust: crate::domain::Trust::Unverified {
+            reason: "the data is not signed".into(),
+        },
+    };
+    let mut s = at_fingers();
+    send(&mut s, Event::CaptureFingers(FingerSet::LeftSlap));
+    let simulated = from_source(attempt(FingerSet::LeftSlap, 80, &[]), &sim);
+    assert_eq!(
+        refuse(&s, simulated.clone()),
+        WorkflowError::Untrusted(Untrusted::Simulated {
+            device: "sim:SIM-FP-1".into()
+        })
+    );
+    let refused = refuse(
+        &s,
+        from_source(attempt(FingerSet::LeftSlap, 80, &[]), &unverified),
+    );
+    assert_eq!(refused.message_id(), "capture-untrusted-unverified");
+    assert_eq!(refused.device(), Some("sbi:FP-9"));
+    // Nothing was kept: the capture is still open until the front end ends it.
+    assert_eq!(s.capturing(), Some(FingerSet::LeftSlap));
+    assert!(matches!(s.finger(LeftIndex), FingerSlot::Empty));
+
+    // Face and signature too, and files without back-filling.
+    let s = at_face();
+    assert_eq!(
+        refuse(&s, from_source(face(6, 6, 1), &sim)).message_id(),
+        "capture-untrusted-simulated"
+    );
+    assert_eq!(
+        refuse(&s, from_source(face(6, 6, 1), &Provenance::back_fill())),
+        WorkflowError::Untrusted(Untrusted::File)
+    );
+
+    // In training mode the same attempt is kept.
+    let mut t = at_fingers();
+    t.admission.training = true;
+    send(&mut t, Event::CaptureFingers(FingerSet::LeftSlap));
+    send(&mut t, simulated);
+    assert!(matches!(t.finger(LeftIndex), FingerSlot::Captured(_)));
+
+    // A back-filling station takes files.
+    let mut b = at_face();
+    b.admission.back_fill = true;
+    send(&mut b, from_source(face(6, 6, 1), &Provenance::back_fill()));
+    assert!(b.face().is_some());
+}
+
 #[test]
 fn steps_go_in_order_and_each_needs_its_part() {
-    let s = State::new(CapturePolicy::default());
+    let s = State::new(CapturePolicy::default(), Admission::default());
     assert_eq!(refuse(&s, Event::Next), WorkflowError::NoLanguage);
 
     let mut s = at_demographics();
@@ -440,7 +510,7 @@ fn leaving_wipes_everything_from_any_step() {
         assert!(s.draft().is_none());
     }
     // Back from the first step leaves too.
-    let mut s = State::new(CapturePolicy::default());
+    let mut s = State::new(CapturePolicy::default(), Admission::default());
     let effects = send(&mut s, Event::Back);
     assert!(matches!(effects[..], [Effect::Wipe, Effect::Done]));
 }
@@ -449,7 +519,7 @@ fn leaving_wipes_everything_from_any_step() {
 fn a_correction_carries_the_record_it_supersedes() {
     let station = crate::domain::StationId::parse("KG1101").unwrap();
     let old = crate::domain::RegistrationId::new(&station, 1, now().date());
-    let mut s = State::superseding(CapturePolicy::default(), old.clone());
+    let mut s = State::superseding(CapturePolicy::default(), Admission::default(), old.clone());
     assert_eq!(s.supersedes(), Some(&old));
     for event in [Event::Language(Language::Ky), Event::Next] {
         send(&mut s, event);
@@ -508,7 +578,7 @@ proptest! {
     /// a draft that the domain accepts as complete, with valid details.
     #[test]
     fn no_event_sequence_saves_an_incomplete_draft(events in prop::collection::vec(any_event(), 1..80)) {
-        let mut s = State::new(CapturePolicy::default());
+        let mut s = State::new(CapturePolicy::default(), Admission::default());
         let today = now();
         for event in events {
             let Ok((next_state, effects)) = next(&s, event, today) else { continue };

@@ -37,6 +37,7 @@ fn enroll_saves_a_record_that_list_and_show_find() {
 Status:          pending
 Created:         <TIME> by reg (registrar)
 Training:        no
+Devices:         file:back-fill
 Name:            Өмүрбекова Айгүл Асанбековна
 Sex, born:       female, 1990-03-14
 PIN:             11403199000123
@@ -108,6 +109,68 @@ Biometrics:
         .stdout(predicate::str::contains(
             "Records:    1 (pending 1, approved 0, rejected 0, exported 0)\n",
         ));
+}
+
+#[test]
+fn a_station_that_does_not_back_fill_refuses_records_from_files_and_training_takes_them() {
+    let kiosk = staffed();
+    let person = fixture("people/aigul.json");
+    let before = kiosk.snapshot();
+    let out = kiosk
+        .as_op(REG_PASSWORD)
+        .env("KATTOO_BACK_FILL", "false")
+        .args(["enroll", "--operator", REG])
+        .args(enroll_args(&person))
+        .assert()
+        .code(i32::from(exit::INVALID))
+        .stdout("");
+    assert!(
+        stderr(&out).ends_with(
+            "kattoo: This station does not accept records made from files. Capture with the \
+             station's devices; back-filling from files must be switched on by a technician.\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let after = kiosk.snapshot();
+    let db = kiosk.data.join("kattoo.db");
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "no file appears"
+    );
+    let list = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .env("KATTOO_BACK_FILL", "false")
+            .args(["records", "list", "--operator", REG])
+            .assert()
+            .success(),
+    );
+    assert!(list.ends_with("0 record(s)\n"), "{list} ({})", db.display());
+
+    // In training mode the same files make a training record.
+    let id = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .env("KATTOO_BACK_FILL", "false")
+            .env("KATTOO_TRAINING", "true")
+            .args(["enroll", "--operator", REG])
+            .args(enroll_args(&person))
+            .assert()
+            .success(),
+    );
+    let show = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .args(["records", "show", id.trim(), "--operator", REG])
+            .assert()
+            .success(),
+    );
+    assert!(
+        show.contains("Training:        yes\nDevices:         file:back-fill\n"),
+        "{show}"
+    );
 }
 
 #[test]
@@ -352,7 +415,7 @@ fn a_duplicate_pin_needs_a_supervisor_override_with_a_reason() {
         .assert()
         .success()
         .stdout(predicate::str::contains(format!(
-            "Training:        no\nDuplicate of:    {first} (allowed by sup: twin sisters share a PIN by mistake)\nName:"
+            "Training:        no\nDevices:         file:back-fill\nDuplicate of:    {first} (allowed by sup: twin sisters share a PIN by mistake)\nName:"
         )));
 }
 

@@ -9,8 +9,11 @@ use std::time::Duration;
 
 /// A harness tall enough that the whole demographics form is on screen, with simulated devices.
 fn harness_with_devices(dir: &Path) -> Harness<'static, App> {
-    let source = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
-    let devices = DeviceManager::with_sources(vec![Box::new(source)], Duration::from_millis(100));
+    harness_over(dir, super::stand_in::devices())
+}
+
+/// [`harness_with_devices`] over `devices`.
+fn harness_over(dir: &Path, devices: DeviceManager) -> Harness<'static, App> {
     let mut app = App::new(dir.to_owned(), Config::default(), clock()).with_devices(devices);
     app.set_language(Language::En);
     Harness::builder()
@@ -180,14 +183,42 @@ fn a_full_enrollment_is_stored_signed_and_verifies() {
         biometrics
             .iter()
             .filter(|b| b["kind"] == "finger")
-            .all(|b| b["device"] == "sim:SIM-FP-1" && b["quality"] == 85 && b["ppi"] == 500)
+            .all(|b| b["device"] == "uvc:SIM-FP-1" && b["quality"] == 85 && b["ppi"] == 500)
     );
     let face = biometrics.iter().find(|b| b["kind"] == "face").unwrap();
     assert_eq!(
         (face["width"].as_u64(), face["height"].as_u64()),
         (Some(1280), Some(720))
     );
-    assert_eq!(face["device"], "sim:SIM-CAM-1");
+    assert_eq!(face["device"], "uvc:SIM-CAM-1");
+    let signature = biometrics
+        .iter()
+        .find(|b| b["kind"] == "signature")
+        .unwrap();
+    assert_eq!(signature["device"], "screen:signature-pad");
+}
+
+#[test]
+fn outside_training_the_simulated_camera_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let sim = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
+    let devices = DeviceManager::with_sources(vec![Box::new(sim)], Duration::from_millis(100));
+    let mut h = harness_over(dir.path(), devices);
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    // The sim camera's frames pass every check, so the photo is taken by itself, and refused.
+    wait_for(&mut h, "the refusal", |app| {
+        app.wizard().and_then(|w| w.error()).is_some()
+    });
+    h.get_by_label(
+        "sim:SIM-CAM-1 is a simulated device. Outside training mode a record is made only with \
+         real devices: attach the camera and the fingerprint scanner, or ask a supervisor to \
+         switch on training mode.",
+    );
+    let wizard = h.state().wizard().unwrap();
+    assert_eq!(wizard.step(), Step::Face);
+    assert!(wizard.state().face().is_none(), "nothing was kept");
 }
 
 #[test]
@@ -366,8 +397,7 @@ fn idle_logout_wipes_the_draft() {
             Timestamp::from_unix(t0 + offset.load(std::sync::atomic::Ordering::SeqCst)).unwrap()
         })
     };
-    let source = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
-    let devices = DeviceManager::with_sources(vec![Box::new(source)], Duration::from_millis(100));
+    let devices = super::stand_in::devices();
     let mut app = App::new(dir.path().to_owned(), Config::default(), clock).with_devices(devices);
     app.set_language(Language::En);
     let mut h = Harness::builder()

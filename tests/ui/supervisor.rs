@@ -31,7 +31,13 @@ fn draft(serial: u32) -> EnrollmentDraft {
         .enumerate()
         .map(|(i, p)| {
             let png = fixture(&format!("fingers/1{:02}_1.png", i + 1));
-            Capture::from_png(BiometricKind::Finger, Some(p), png, "sim:FP-0001").unwrap()
+            Capture::from_png(
+                BiometricKind::Finger,
+                Some(p),
+                png,
+                kattoo::domain::Provenance::attached("libfprint:FP-0001"),
+            )
+            .unwrap()
         })
         .collect();
     captures.push(
@@ -39,7 +45,7 @@ fn draft(serial: u32) -> EnrollmentDraft {
             BiometricKind::Face,
             None,
             fixture("faces/astronaut.png"),
-            "sim:CAM-0001",
+            kattoo::domain::Provenance::attached("uvc:CAM-0001"),
         )
         .unwrap(),
     );
@@ -48,7 +54,7 @@ fn draft(serial: u32) -> EnrollmentDraft {
             BiometricKind::Signature,
             None,
             fixture("signature.png"),
-            "sim:PAD-0001",
+            kattoo::domain::Provenance::attached("screen:signature-pad"),
         )
         .unwrap(),
     );
@@ -401,6 +407,35 @@ fn devices_audit_and_statistics_tabs_show_what_the_station_knows() {
     h.get_by_label("Saved. Restart the kiosk to use the new backends.");
     settle(&mut h);
     h.get_by_label("From the next start: uvc, sbi, sim. Restart the kiosk to apply.");
+}
+
+#[test]
+fn switching_training_mode_restarts_the_devices_with_the_new_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut config = Config::default();
+    config.devices.backends = vec!["sim".into()];
+    config.devices.simulate_when_absent = false;
+    let mut app = App::new(dir.path().to_owned(), config, clock()).start_devices();
+    app.set_language(Language::En);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 2000.0])
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    supervisor_screen(&mut h, "admin", ADMIN_PASSWORD);
+    let started = h.state().device_starts();
+    assert!(started >= 1, "the kiosk started its devices");
+    tab(&mut h, "Training mode");
+    click(&mut h, "Switch training mode on");
+    settle(&mut h);
+    h.step();
+    assert_eq!(h.state().device_starts(), started + 1);
+    click(&mut h, "Switch training mode off");
+    settle(&mut h);
+    h.step();
+    assert_eq!(h.state().device_starts(), started + 2);
+    // Another frame without a change starts nothing.
+    h.step();
+    assert_eq!(h.state().device_starts(), started + 2);
 }
 
 #[test]

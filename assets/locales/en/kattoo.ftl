@@ -260,6 +260,7 @@ devices-ready = ready
 devices-busy = busy
 devices-missing = missing
 devices-simulated = simulated
+devices-simulated-training-only = simulated: training mode only
 citizen-lang-ky = Кыргыз тилинде
 citizen-lang-ru = На русском языке
 citizen-lang-en = In English
@@ -467,6 +468,9 @@ workflow-error-attempt-mismatch = The scanner sent other fingers than asked — 
 workflow-error-wrong-kind = The capture is of the wrong kind — take it again.
 workflow-error-no-signature = The citizen must sign first.
 workflow-error-override-incomplete = The supervisor's login, password and a reason are all needed.
+capture-untrusted-simulated = { $detail } is a simulated device. Outside training mode a record is made only with real devices: attach the camera and the fingerprint scanner, or ask a supervisor to switch on training mode.
+capture-untrusted-unverified = { $detail } sent data whose signature could not be checked, so it cannot be part of a record. Use a certified, registered device, or ask a supervisor to switch on training mode.
+capture-untrusted-file = This station does not accept records made from files. Capture with the station's devices; back-filling from files must be switched on by a technician.
 
 ## Station errors (the detail is an identifier, never a name or PIN)
 station-error-newer-schema = This station was written by a newer kattoo — install the newer version. Nothing was changed.

@@ -1,7 +1,7 @@
 use super::*;
 use crate::domain::FingerPosition;
-use crate::hal::FingerSet;
 use crate::hal::sim::{self, SimCamera, SimScanner, SimSource, err, ok};
+use crate::hal::{FingerSet, Provenance};
 
 /// Only [`DeviceManager::refresh`] polls in these tests.
 const NEVER: Duration = Duration::from_secs(3600);
@@ -32,6 +32,7 @@ fn thumb() -> Vec<FingerImage> {
         pixels: vec![7],
         device_quality: Some(60),
         iso_record: None,
+        source: Provenance::simulated("sim:SIM-FP-1"),
     }]
 }
 
@@ -249,6 +250,8 @@ impl DeviceSource for PassedOffAsReal {
 fn a_real_device_goes_before_the_simulated_one_except_in_training() {
     let mut marked = thumb();
     marked[0].pixels = vec![200];
+    // Whatever a simulated scanner returns is stamped with its own id.
+    marked[0].source = Provenance::simulated("sim:REAL-1");
     let real = SimScanner::new([ok(marked.clone()), ok(marked.clone())]).with_serial("REAL-1");
     let simulated = SimScanner::new([ok(thumb())]);
     let m = DeviceManager::with_sources(

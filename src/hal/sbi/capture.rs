@@ -6,7 +6,7 @@ use super::client::{decode_digital_id, parse_json};
 use super::jws::{self, Trust, TrustPolicy};
 use super::protocol::*;
 use crate::domain::FingerPosition;
-use crate::hal::{CaptureRequest, DeviceError, ErrorKind, FingerImage, Frame, Result};
+use crate::hal::{CaptureRequest, DeviceError, ErrorKind, FingerImage, Frame, Provenance, Result};
 use crate::iso19794::{FaceRecord, FingerRecord};
 
 /// A verified capture and how far it can be trusted.
@@ -19,12 +19,11 @@ pub struct SbiCapture<T> {
     pub hash: String,
 }
 
-/// A face still with its record as received.
+/// A face still: the decoded frame, which keeps the ISO/IEC 19794-5 record exactly as the
+/// device sent it (`frame.iso_record`).
 #[derive(Clone)]
 pub struct FaceCapture {
     pub frame: Frame,
-    /// The ISO/IEC 19794-5 record exactly as the device sent it.
-    pub iso_record: Vec<u8>,
     pub device_quality: Option<u8>,
 }
 
@@ -151,10 +150,11 @@ fn check_quality(scores: &[Option<u8>], requested: u8) -> Result<()> {
     Ok(())
 }
 
-/// Builds the finger images of a checked answer to `request`.
+/// Builds the finger images of a checked answer to `request`, each from `source`.
 pub(crate) fn finger_images(
     entries: Vec<CheckedBio>,
     request: &CaptureRequest,
+    source: &Provenance,
 ) -> Result<Vec<FingerImage>> {
     let wanted: Vec<FingerPosition> = request
         .set
@@ -190,6 +190,7 @@ pub(crate) fn finger_images(
             pixels: img.pixels,
             device_quality: score(bio.data.quality_score).or(rep.quality_score()),
             iso_record: Some(bio.iso),
+            source: source.clone(),
         });
     }
     if let Some(missing) = wanted
@@ -211,10 +212,11 @@ pub(crate) fn finger_images(
     Ok(images)
 }
 
-/// Builds the face still of a checked answer.
+/// Builds the face still of a checked answer, from `source`.
 pub(crate) fn face_capture(
     mut entries: Vec<CheckedBio>,
     requested_quality: u8,
+    source: &Provenance,
 ) -> Result<FaceCapture> {
     if entries.len() != 1 {
         return Err(protocol(format!(
@@ -232,8 +234,13 @@ pub(crate) fn face_capture(
     let device_quality = score(bio.data.quality_score).or(rep.quality_score());
     check_quality(&[device_quality], requested_quality)?;
     Ok(FaceCapture {
-        frame: Frame { width, height, rgb },
-        iso_record: bio.iso,
+        frame: Frame {
+            width,
+            height,
+            rgb,
+            source: source.clone(),
+            iso_record: Some(bio.iso),
+        },
         device_quality,
     })
 }

@@ -10,7 +10,7 @@ use super::protocol::*;
 use super::stream::MjpegStream;
 use crate::hal::{
     Backend, Camera, CaptureRequest, DeviceError, DeviceInfo, ErrorKind, FingerImage,
-    FingerprintScanner, Frame, Result,
+    FingerprintScanner, Frame, Provenance, Result,
 };
 use std::time::Duration;
 
@@ -130,6 +130,21 @@ impl Link {
         })
     }
 
+    /// Where this device's data came from, at the trust its signatures reached.
+    fn provenance(&self, trust: &Trust) -> Provenance {
+        Provenance {
+            device: self.info.device_id(),
+            trust: match trust {
+                Trust::Verified { certificate_sha256 } => crate::domain::Trust::Signed {
+                    certificate_sha256: certificate_sha256.clone(),
+                },
+                Trust::Unverified { reason } => crate::domain::Trust::Unverified {
+                    reason: reason.clone(),
+                },
+            },
+        }
+    }
+
     fn rcapture(
         &mut self,
         modality: Modality,
@@ -206,7 +221,7 @@ impl SbiFingerprintScanner {
             previous_hash: self.link.previous_hash.clone(),
         };
         let (entries, trust, hash) = self.link.rcapture(Modality::Finger, bio, request.timeout)?;
-        let images = capture::finger_images(entries, request)?;
+        let images = capture::finger_images(entries, request, &self.link.provenance(&trust))?;
         self.link.previous_hash = hash.clone();
         Ok(SbiCapture {
             value: images,
@@ -298,7 +313,11 @@ impl SbiCamera {
         let (entries, trust, hash) = self
             .link
             .rcapture(Modality::Face, bio, self.still_timeout)?;
-        let face = capture::face_capture(entries, self.requested_quality)?;
+        let face = capture::face_capture(
+            entries,
+            self.requested_quality,
+            &self.link.provenance(&trust),
+        )?;
         self.link.previous_hash = hash.clone();
         self.last_face = Some(face.clone());
         Ok(SbiCapture {
@@ -345,7 +364,7 @@ impl Camera for SbiCamera {
         if result.is_err() {
             self.stream = None; // reopen on the next call
         }
-        result
+        result.map(|f| f.from_source(super::stream::preview_source(self.link.info.device_id())))
     }
 
     fn still(&mut self) -> Result<Frame> {

@@ -173,11 +173,22 @@ impl MjpegStream {
         let img = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
             .map_err(|e| garbage(&format!("preview frame is not a JPEG: {e}")))?
             .into_rgb8();
-        Ok(Frame {
-            width: img.width(),
-            height: img.height(),
-            rgb: img.into_raw(),
-        })
+        Ok(Frame::new(
+            img.width(),
+            img.height(),
+            img.into_raw(),
+            preview_source("sbi:stream"),
+        ))
+    }
+}
+
+/// A preview frame is not signed (SBI signs captures, not streams): it is shown, never kept.
+pub fn preview_source(device: impl Into<String>) -> crate::hal::Provenance {
+    crate::hal::Provenance {
+        device: device.into(),
+        trust: crate::hal::Trust::Unverified {
+            reason: "an SBI preview frame is not signed".into(),
+        },
     }
 }
 

@@ -147,7 +147,12 @@ fn face_still_and_preview_stream() {
         (still.value.frame.width, still.value.frame.height),
         (512, 512)
     );
-    assert_eq!(&still.value.iso_record[..8], b"FAC\x00030\x00");
+    let record = still.value.frame.iso_record.as_ref().unwrap();
+    assert_eq!(&record[..8], b"FAC\x00030\x00");
+    assert!(matches!(
+        still.value.frame.source.trust,
+        crate::hal::Trust::Signed { .. }
+    ));
     assert_eq!(still.value.device_quality, Some(85));
     // preview resumes after a still
     assert_eq!(cam.frame().unwrap().width, 512);

@@ -18,6 +18,8 @@ fn finger(position: FingerPosition) -> FingerImage {
         pixels: vec![0, 255],
         device_quality: Some(50),
         iso_record: None,
+        // What a simulated scanner stamps on every image it returns.
+        source: Provenance::simulated("sim:SIM-FP-1"),
     }
 }
 

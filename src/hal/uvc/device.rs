@@ -7,7 +7,7 @@
 //! unplugged and re-plugged camera comes back (`Disconnected` in between).
 
 use super::{FormatOption, PixelFormat, choose_format, decode, uvc_info};
-use crate::hal::{Camera, DeviceError, DeviceInfo, ErrorKind, Frame, Result};
+use crate::hal::{Camera, DeviceError, DeviceInfo, ErrorKind, Frame, Provenance, Result};
 use nokhwa::NokhwaError;
 use nokhwa::utils::{
     ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType,
@@ -103,6 +103,7 @@ impl UvcCamera {
             CameraIndex::Index,
         );
         let serial = info.serial.clone();
+        let source = Provenance::attached(info.device_id());
         std::thread::Builder::new()
             .name(format!("uvc {serial}"))
             .spawn(move || {
@@ -113,10 +114,13 @@ impl UvcCamera {
                 }
                 while let Ok(Request::Frame) = requests_rx.recv() {
                     let result = match &mut camera {
-                        Ok(cam) => read_frame(cam),
+                        Ok(cam) => read_frame(cam, &source),
                         Err(_) => {
                             camera = open_stream(&index, max);
-                            camera.as_mut().map_err(|e| e.clone()).and_then(read_frame)
+                            camera
+                                .as_mut()
+                                .map_err(|e| e.clone())
+                                .and_then(|cam| read_frame(cam, &source))
                         }
                     };
                     if let Err(e) = &result {
@@ -221,7 +225,7 @@ fn open_stream(index: &CameraIndex, (max_width, max_height): (u32, u32)) -> Resu
     Ok(camera)
 }
 
-fn read_frame(camera: &mut nokhwa::Camera) -> Result<Frame> {
+fn read_frame(camera: &mut nokhwa::Camera, source: &Provenance) -> Result<Frame> {
     let buffer = camera.frame().map_err(|e| device_error(&e))?;
     let resolution = buffer.resolution();
     let format = pixel_format(buffer.source_frame_format()).ok_or_else(|| {
@@ -235,6 +239,7 @@ fn read_frame(camera: &mut nokhwa::Camera) -> Result<Frame> {
         buffer.buffer(),
         resolution.width(),
         resolution.height(),
+        source,
     )
 }
 

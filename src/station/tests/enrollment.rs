@@ -45,6 +45,104 @@ fn a_precinct_the_station_does_not_serve_is_refused() {
     st.enroll(&reg, d, now()).unwrap();
 }
 
+/// A station like [`setup`]'s, back-filling records from files.
+fn back_filling_station() -> (tempfile::TempDir, Station, Session) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::default();
+    config.station.back_fill = true;
+    let mut station = Station::init(
+        &dir.path().join("data"),
+        PASSPHRASE,
+        &station_setup(),
+        config,
+        now(),
+    )
+    .expect("station init");
+    let admin = station.login("admin", ADMIN_PASSWORD, now()).unwrap();
+    (dir, station, admin)
+}
+
+fn unverified(device: &str) -> Provenance {
+    Provenance {
+        device: device.into(),
+        trust: Trust::Unverified {
+            reason: "the data is not signed".into(),
+        },
+    }
+}
+
+#[test]
+fn outside_training_a_record_is_made_only_from_real_devices_and_each_refusal_is_audited() {
+    let (_dir, mut st, admin) = setup();
+    let reg = add_operator(&mut st, &admin, "reg1", Role::Registrar);
+    let before = audit_len(&st);
+    for (source, message) in [
+        (
+            Provenance::simulated("sim:SIM-FP-1"),
+            "capture-untrusted-simulated",
+        ),
+        (unverified("sbi:FP-9"), "capture-untrusted-unverified"),
+        (Provenance::back_fill(), "capture-untrusted-file"),
+    ] {
+        let mut d = draft(1);
+        d.captures[3].source = source.clone();
+        let err = st.enroll(&reg, d, now()).unwrap_err();
+        assert_eq!(err.message_id(), message, "{source:?}");
+        let device = if source.trust == Trust::File {
+            "file"
+        } else {
+            source.device.as_str()
+        };
+        assert_eq!(err.detail(), device);
+        let e = last_event(&st);
+        assert_eq!(e.action, Action::Refusal);
+        assert_eq!(e.detail["device"], device);
+    }
+    assert_eq!(audit_len(&st), before + 3);
+    assert_eq!(st.verify_all().unwrap().records_checked, 0, "nothing saved");
+
+    // In training mode the same draft is saved, as a training record.
+    st.set_training(&admin, true, now()).unwrap();
+    let mut d = draft(1);
+    d.captures[3].source = Provenance::simulated("sim:SIM-FP-1");
+    let id = st.enroll(&reg, d, now()).unwrap();
+    let (_, record) = st.record(&reg, id.as_str(), now()).unwrap();
+    assert!(record.training);
+    assert!(record.biometrics.iter().any(|b| b.device == "sim:SIM-FP-1"));
+}
+
+#[test]
+fn a_back_filling_station_saves_records_from_files_and_each_says_so() {
+    let (_dir, mut st, admin) = back_filling_station();
+    let reg = add_operator(&mut st, &admin, "reg1", Role::Registrar);
+    let mut d = draft(1);
+    for c in &mut d.captures {
+        c.source = Provenance::back_fill();
+    }
+    let id = st.enroll(&reg, d, now()).unwrap();
+    let (_, record) = st.record(&reg, id.as_str(), now()).unwrap();
+    assert!(!record.training);
+    assert!(
+        record
+            .biometrics
+            .iter()
+            .all(|b| b.device == "file:back-fill")
+    );
+    assert_eq!(last_event(&st).detail["back_fill"], true);
+
+    // A record from devices says nothing of back-filling; a simulated capture is still refused.
+    let id = st.enroll(&reg, draft(2), now()).unwrap();
+    let e = last_event(&st);
+    assert_eq!(e.subject.as_deref(), Some(id.as_str()));
+    assert!(e.detail.get("back_fill").is_none());
+    let mut d = draft(3);
+    d.captures[0].source = Provenance::simulated("sim:SIM-FP-1");
+    assert_eq!(
+        st.enroll(&reg, d, now()).unwrap_err().message_id(),
+        "capture-untrusted-simulated"
+    );
+}
+
 #[test]
 fn a_missing_finger_needs_an_exception() {
     let (_dir, mut st, admin) = setup();

@@ -6,7 +6,8 @@
 use super::*;
 use crate::audit::{Action, ChainError, Event, chain_hash};
 use crate::domain::{
-    BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition, Sex,
+    BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition,
+    Provenance, Sex, Trust,
 };
 use crate::store::{RecordFilter, StatusCounts};
 use std::sync::OnceLock;
@@ -128,8 +129,13 @@ pub(crate) fn captures() -> Vec<Capture> {
                 .into_iter()
                 .zip(FINGERS)
                 .map(|(p, png)| {
-                    Capture::from_png(BiometricKind::Finger, Some(p), png.to_vec(), "sim:FP-0001")
-                        .expect("finger fixture")
+                    Capture::from_png(
+                        BiometricKind::Finger,
+                        Some(p),
+                        png.to_vec(),
+                        Provenance::attached("libfprint:FP-0001"),
+                    )
+                    .expect("finger fixture")
                 })
                 .collect();
             all.push(
@@ -137,7 +143,7 @@ pub(crate) fn captures() -> Vec<Capture> {
                     BiometricKind::Face,
                     None,
                     include_bytes!("../../../fixtures/faces/astronaut.png").to_vec(),
-                    "sim:CAM-0001",
+                    Provenance::attached("uvc:CAM-0001"),
                 )
                 .expect("face fixture"),
             );
@@ -146,7 +152,7 @@ pub(crate) fn captures() -> Vec<Capture> {
                     BiometricKind::Signature,
                     None,
                     include_bytes!("../../../fixtures/signature.png").to_vec(),
-                    "sim:PAD-0001",
+                    Provenance::attached("screen:signature-pad"),
                 )
                 .expect("signature fixture"),
             );
@@ -191,7 +197,7 @@ pub(crate) fn draft_left_little_amputated(serial: u32) -> EnrollmentDraft {
             BiometricKind::ExceptionPhoto,
             Some(FingerPosition::LeftLittle),
             tiny_png(serial as u8),
-            "sim:CAM-0001",
+            Provenance::attached("uvc:CAM-0001"),
         )
         .unwrap(),
     );

@@ -66,7 +66,8 @@ impl App {
         intent
     }
 
-    /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in.
+    /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in (red
+    /// outside training mode, where its captures are refused).
     fn device_strip(&self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
@@ -101,10 +102,18 @@ impl App {
                     DeviceState::Missing => "devices-missing",
                 };
                 let mut text = format!("{}: {}", self.i18n.tr(kind_id), self.i18n.tr(state_id));
-                if simulated && state != DeviceState::Missing {
-                    text = format!("{text} ({})", self.i18n.tr("devices-simulated"));
+                let attached = state != DeviceState::Missing;
+                // Outside training a simulated device's captures are refused: say so in red.
+                let usable = attached && (!simulated || self.training());
+                if simulated && attached {
+                    let note = if self.training() {
+                        "devices-simulated"
+                    } else {
+                        "devices-simulated-training-only"
+                    };
+                    text = format!("{text} ({})", self.i18n.tr(note));
                 }
-                crate::ui::enroll::chip(ui, Some(state != DeviceState::Missing), text);
+                crate::ui::enroll::chip(ui, Some(usable), text);
             }
         });
     }

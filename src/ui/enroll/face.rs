@@ -4,12 +4,13 @@
 //! Frames come from the camera's preview receiver; the newest one is shown and, whenever the
 //! checker thread is idle, handed to it (a face check takes about 50 ms, so the preview runs at
 //! the camera's rate and the chips at the checker's). Capturing keeps the very frame the chips
-//! describe, encoded as PNG on a thread of its own.
+//! describe, encoded as PNG on a thread of its own; from an SBI camera, whose preview is not
+//! signed, it takes a signed still instead and checks that.
 
 use super::{capture_image, capture_key, chip, rgb_image};
 use crate::domain::{BiometricKind, Capture};
-use crate::hal::manager::{DeviceKind, DeviceManager};
-use crate::hal::{DeviceError, ErrorKind, Frame};
+use crate::hal::manager::DeviceManager;
+use crate::hal::{Backend, DeviceError, ErrorKind, Frame};
 use crate::quality::face::{FaceChecks, FaceDetector, Verdict, check_face};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
@@ -174,11 +175,26 @@ impl FaceStep {
         .then_some(Event::RetakeFace)
     }
 
-    /// Encodes the checked frame as the attempt's photo, on a thread of its own.
+    /// Encodes the checked frame as the attempt's photo, on a thread of its own. An SBI camera
+    /// signs its stills, not its preview: from one, the photo is a still (its face record kept
+    /// as received), checked again.
     fn encode(&mut self, (frame, checks): (Arc<Frame>, FaceChecks), devices: &DeviceManager) {
-        let device = device_id(devices, DeviceKind::Camera);
+        let still = (frame.source.backend() == Backend::Sbi.name()).then(|| devices.still());
         self.encoding = Some(encode_in_background(move || {
-            let photo = frame_capture(BiometricKind::Face, None, &frame, &device)?;
+            let (frame, checks) = match still {
+                None => (frame, checks),
+                Some(still) => {
+                    let still = still
+                        .recv()
+                        .map_err(|_| "the camera stopped".to_owned())?
+                        .map_err(|e| e.to_string())?;
+                    let mut detector = FaceDetector::builtin().map_err(|e| e.to_string())?;
+                    let checks = check_face(&mut detector, &still.rgb, still.width, still.height)
+                        .map_err(|e| e.to_string())?;
+                    (Arc::new(still), checks)
+                }
+            };
+            let photo = frame_capture(BiometricKind::Face, None, &frame)?;
             Ok((photo, checks))
         }));
     }
@@ -335,12 +351,6 @@ fn wipe_frame(frame: Arc<Frame>) {
 }
 
 /// `backend:serial` of the device of `kind` a capture goes to, as recorded with it.
-pub(crate) fn device_id(devices: &DeviceManager, kind: DeviceKind) -> String {
-    devices
-        .in_use(kind)
-        .map_or_else(|| "unknown:unknown".to_owned(), |s| s.info.device_id())
-}
-
 /// Runs `work` on a thread of its own; the receiver hears its result.
 pub(crate) fn encode_in_background<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,

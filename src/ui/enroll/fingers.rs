@@ -7,10 +7,10 @@
 //! A capture runs on a thread of its own that waits for the scanner, scores each finger and
 //! encodes it, so the screen keeps drawing while the citizen holds the fingers on the glass.
 
-use super::face::{device_id, encode_in_background};
+use super::face::encode_in_background;
 use super::{capture_image, capture_key};
 use crate::domain::{BiometricKind, Capture, ExceptionReason, FingerPosition};
-use crate::hal::manager::{DeviceKind, DeviceManager};
+use crate::hal::manager::DeviceManager;
 use crate::hal::{CaptureRequest, DeviceError, ErrorKind, FingerSet};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
@@ -81,7 +81,6 @@ impl FingerStep {
         };
         self.error = None;
         let set = request.set;
-        let device = device_id(devices, DeviceKind::FingerprintScanner);
         let rx = devices.capture_fingers(request);
         self.running = Some((
             set,
@@ -89,10 +88,7 @@ impl FingerStep {
                 let images = rx.recv().map_err(|_| {
                     DeviceError::new(ErrorKind::Disconnected, "the scanner stopped")
                 })??;
-                images
-                    .iter()
-                    .map(|img| score_finger(img, &device))
-                    .collect()
+                images.iter().map(score_finger).collect()
             }),
         ));
         Ok(())
@@ -108,7 +104,6 @@ impl FingerStep {
             self.error = Some(DeviceError::new(ErrorKind::Disconnected, "no camera"));
             return Err(Event::DeviceFailed);
         };
-        let device = device_id(devices, DeviceKind::Camera);
         let still = devices.still();
         self.photo = Some((
             p,
@@ -117,7 +112,7 @@ impl FingerStep {
                     .recv()
                     .map_err(|_| "the camera stopped".to_owned())?
                     .map_err(|e| e.to_string())?;
-                frame_capture(BiometricKind::ExceptionPhoto, Some(p), &frame, &device)
+                frame_capture(BiometricKind::ExceptionPhoto, Some(p), &frame)
             }),
         ));
         Ok(())

@@ -21,6 +21,7 @@ pub use finish::Saved;
 
 use super::i18n::{I18n, Language};
 use super::screens::TOUCH_HEIGHT;
+use crate::domain::Admission;
 use crate::domain::{Capture, Timestamp};
 use crate::hal::manager::DeviceManager;
 use crate::workflow::perform::SaveRequest;
@@ -67,10 +68,11 @@ pub struct Wizard {
 }
 
 impl Wizard {
-    /// A new, empty draft for a station serving `precincts`.
-    pub fn new(precincts: Vec<String>, policy: CapturePolicy) -> Self {
+    /// A new, empty draft for a station serving `precincts`, under its capture policy and
+    /// taking the captures it admits.
+    pub fn new(precincts: Vec<String>, policy: CapturePolicy, admission: Admission) -> Self {
         Wizard {
-            state: State::new(policy),
+            state: State::new(policy, admission),
             form: DemographicsForm::new(precincts),
             face: FaceStep::default(),
             fingers: FingerStep::default(),
@@ -137,6 +139,11 @@ impl Wizard {
                     WorkflowError::CitizenInvalid(_) => self.form.show_all_errors(),
                     // The scanner answered with other fingers than asked: that capture is over.
                     WorkflowError::AttemptMismatch => {
+                        let _ = self.send(Event::DeviceFailed, devices, now);
+                    }
+                    // The same device would be refused again: no more photos by themselves.
+                    WorkflowError::Untrusted(_) => {
+                        self.face.manual_only = true;
                         let _ = self.send(Event::DeviceFailed, devices, now);
                     }
                     _ => {}
@@ -324,12 +331,13 @@ impl Drop for Wizard {
 
 /// A workflow refusal in the operator's language.
 pub fn workflow_message(i18n: &I18n, e: &WorkflowError) -> String {
-    match e.finger() {
-        Some(p) => i18n.tr_args(
+    match (e.finger(), e.device()) {
+        (Some(p), _) => i18n.tr_args(
             e.message_id(),
             &[("finger", i18n.tr(fingers::finger_message(p)).into())],
         ),
-        None => i18n.tr(e.message_id()),
+        (None, Some(device)) => i18n.tr_args(e.message_id(), &[("detail", device.into())]),
+        (None, None) => i18n.tr(e.message_id()),
     }
 }
 
@@ -429,13 +437,10 @@ pub(crate) fn rgb_image(width: u32, height: u32, rgb: &[u8]) -> egui::ColorImage
     egui::ColorImage::from_rgb([width as usize, height as usize], rgb)
 }
 
-/// A texture of a PNG capture, scaled down to fit `max` (None when it does not decode).
+/// A picture of a capture (PNG or ISO record), scaled down to fit `max` (None when it does not
+/// decode).
 pub(crate) fn capture_image(capture: &Capture, max: (u32, u32)) -> Option<egui::ColorImage> {
-    let img = image::load_from_memory(&capture.data)
-        .ok()?
-        .thumbnail(max.0, max.1)
-        .to_rgb8();
-    Some(rgb_image(img.width(), img.height(), img.as_raw()))
+    crate::ui::picture::decode(capture.format, &capture.data, max)
 }
 
 /// A cheap fingerprint of a capture's bytes, to know when a cached texture is stale (the state

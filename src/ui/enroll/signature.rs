@@ -2,7 +2,7 @@
 //! finished stroke re-draws the signature into a grayscale PNG (black ink on white), which is
 //! the record's signature file, sent to the workflow.
 
-use crate::domain::{BiometricFormat, BiometricKind, Capture};
+use crate::domain::{BiometricFormat, BiometricKind, Capture, Provenance};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
 use crate::workflow::Event;
@@ -72,7 +72,7 @@ impl SignaturePad {
             quality: None,
             retries: 0,
             forced: false,
-            device: DEVICE.to_owned(),
+            source: Provenance::attached(DEVICE),
         })
     }
 

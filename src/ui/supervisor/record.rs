@@ -5,8 +5,7 @@
 
 use super::{Message, Picture, error_message, heading};
 use crate::domain::enrollment::Record;
-use crate::domain::{BiometricFormat, BiometricKind, ExceptionReason, FingerPosition, Timestamp};
-use crate::iso19794::{FaceRecord, FingerRecord};
+use crate::domain::{BiometricKind, ExceptionReason, FingerPosition, Timestamp};
 use crate::station::{self, Session, Station};
 use crate::store::RecordStatus;
 use crate::ui::enroll::fingers::finger_message;
@@ -200,7 +199,7 @@ pub(super) fn record_detail(
             _ => 240,
         };
         let picture = bytes
-            .and_then(|bytes| decode(b.format, &bytes, max))
+            .and_then(|bytes| crate::ui::picture::decode(b.format, &bytes, (max, max)))
             .map(Picture::Decoded);
         biometrics.push(Biometric {
             caption,
@@ -299,53 +298,4 @@ fn citizen_fields(record: &Record) -> Vec<(&'static str, Value)> {
             Value::Message(format!("lang-{}", c.language.code())),
         ),
     ]
-}
-
-/// Decodes a stored biometric to a picture no larger than `max` pixels a side: PNG, or the image
-/// inside an ISO/IEC 19794-4 / 19794-5 record. `None` when it cannot be decoded.
-fn decode(format: BiometricFormat, bytes: &[u8], max: u32) -> Option<egui::ColorImage> {
-    let image = match format {
-        BiometricFormat::Png => image::load_from_memory(bytes).ok()?,
-        BiometricFormat::Iso19794_4 => {
-            let record = FingerRecord::decode(bytes).ok()?;
-            let gray = record.representations.first()?.decode_image().ok()?;
-            image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(
-                gray.width,
-                gray.height,
-                gray.pixels,
-            )?)
-        }
-        BiometricFormat::Iso19794_5 => {
-            let record = FaceRecord::decode(bytes).ok()?;
-            let (w, h, rgb) = record.representations.first()?.decode_rgb().ok()?;
-            image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, rgb)?)
-        }
-    };
-    let image = if image.width() > max || image.height() > max {
-        image.thumbnail(max, max)
-    } else {
-        image
-    };
-    let rgba = image.to_rgba8();
-    Some(egui::ColorImage::from_rgba_unmultiplied(
-        [rgba.width() as usize, rgba.height() as usize],
-        rgba.as_raw(),
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pictures_decode_from_png_and_iso_records() {
-        let png = include_bytes!("../../../fixtures/fingers/101_1.png");
-        let picture = decode(BiometricFormat::Png, png, 100).expect("a PNG decodes");
-        assert!(picture.size[0] <= 100 && picture.size[1] <= 100);
-        let face = include_bytes!("../../../fixtures/faces/astronaut.png");
-        let picture = decode(BiometricFormat::Png, face, 480).expect("the face decodes");
-        assert!(picture.size[0] <= 480 && picture.size[0] > 0);
-        assert!(decode(BiometricFormat::Iso19794_4, png, 100).is_none());
-        assert!(decode(BiometricFormat::Png, b"not an image", 100).is_none());
-    }
 }
