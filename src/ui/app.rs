@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 mod chrome;
+mod devices;
 mod enrollment;
 
 use chrome::{style, training_banner};
@@ -182,29 +183,6 @@ impl App {
             .map_or(self.config.station.training, |s| {
                 s.config().station.training
             })
-    }
-
-    /// Training mode decides how far devices are trusted (unsigned SBI data, simulated devices):
-    /// when it changes, the devices the kiosk started start again with the new settings.
-    fn follow_training_mode(&mut self) {
-        let training = self.training();
-        if self.config.station.training != training {
-            self.config.station.training = training;
-            // A manager handed in by a test is kept as it is; one still starting is dropped and
-            // started again with the new settings.
-            if !matches!(self.devices, Devices::Off) && self.device_starts > 0 {
-                tracing::info!(training, "training mode changed: restarting the devices");
-                self.devices = Devices::Pending;
-            }
-        }
-        if let Devices::Up(m) = &self.devices {
-            m.set_prefer_simulated(training);
-        }
-    }
-
-    /// How many times the kiosk started its devices (a restart on a training switch counts).
-    pub fn device_starts(&self) -> u32 {
-        self.device_starts
     }
 
     /// Runs `work` on the station off the UI thread; `then` applies its result on the UI thread.
@@ -491,31 +469,6 @@ impl App {
             },
             |app, ()| app.screen = Screen::Login(LoginScreen::default()),
         );
-    }
-
-    fn poll_devices(&mut self, ctx: &egui::Context) {
-        match &self.devices {
-            Devices::Pending => {
-                self.device_starts += 1;
-                let config = self.config.clone();
-                let rx = super::worker::background("kattoo-devices-start", Some(ctx), move || {
-                    DeviceManager::start_kiosk(&config)
-                });
-                self.devices = Devices::Starting(rx);
-            }
-            Devices::Starting(rx) => match rx.try_recv() {
-                Ok(Ok(m)) => self.devices = Devices::Up(m),
-                Ok(Err(e)) => {
-                    tracing::error!("devices: {e}");
-                    self.devices = Devices::Failed(e.message().to_owned());
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    self.devices = Devices::Failed("the device start thread stopped".into());
-                }
-            },
-            Devices::Off | Devices::Up(_) | Devices::Failed(_) => {}
-        }
     }
 
     /// A station was created or unlocked (or not).
