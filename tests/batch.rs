@@ -908,6 +908,8 @@ fn yes() -> bool {
 
 fn outcome(r: &Result<ImportOutcome, CentralError>) -> String {
     use batch::Error as B;
+    use kattoo::crypto::SignatureError;
+    use kattoo::domain::enrollment::RecordError;
     match r {
         Ok(ImportOutcome::Imported { gap: None, .. }) => "success".into(),
         Ok(ImportOutcome::Imported {
@@ -915,13 +917,19 @@ fn outcome(r: &Result<ImportOutcome, CentralError>) -> String {
         }) => format!("success with gap {a}..{b}"),
         Ok(ImportOutcome::AlreadyImported { .. }) => "already imported".into(),
         Err(CentralError::Batch(e)) => match e {
-            B::Damaged(_) => "damaged".into(),
+            B::Truncated(_) => "damaged".into(),
             B::WrongRecipient => "wrong recipient".into(),
             B::MissingFile(_) => "missing file".into(),
             B::ExtraFile(_) => "extra file".into(),
             B::Digest(_) => "digest mismatch".into(),
-            B::BatchSignature(_) => "bad station signature".into(),
-            B::RecordSignature { .. } => "bad record signature".into(),
+            B::BatchSignature {
+                source: SignatureError::Mismatch,
+                ..
+            } => "bad station signature".into(),
+            B::RecordSignature {
+                source: RecordError::Signature(SignatureError::Mismatch),
+                ..
+            } => "bad record signature".into(),
             B::BiometricHash(_) => "bad biometric hash".into(),
             B::AuditChain(_) => "audit chain broken".into(),
             other => format!("other batch error: {other}"),

@@ -1,7 +1,7 @@
 //! The BagIt 1.0 tag files of a batch: `bagit.txt`, `bag-info.txt`, the two SHA-256 manifests and
 //! the station's signature over the tag manifest, built and parsed byte for byte.
 
-use super::{Error, Result};
+use super::{BagInfoProblem, Error, ManifestProblem, Result};
 use crate::crypto::{DOMAIN_BATCH, PublicKey, Signature, StationKey};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -55,48 +55,44 @@ impl BagInfo {
 
     /// Parses `bag-info.txt`, refusing a missing, repeated or malformed field.
     pub fn parse(bytes: &[u8]) -> Result<BagInfo> {
-        let bad = |m: String| Error::Malformed(format!("{BAG_INFO}: {m}"));
-        let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8".into()))?;
+        use BagInfoProblem as P;
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::BagInfo(P::NotUtf8))?;
         let mut fields = BTreeMap::new();
         for line in text.lines() {
             let (k, v) = line
                 .split_once(": ")
-                .ok_or_else(|| bad(format!("line '{line}' is not 'Label: value'")))?;
+                .ok_or_else(|| Error::BagInfo(P::Line(line.to_owned())))?;
             if fields.insert(k, v).is_some() {
-                return Err(bad(format!("{k} appears twice")));
+                return Err(Error::BagInfo(P::Repeated(k.to_owned())));
             }
         }
-        let get = |k: &str| {
-            fields
-                .get(k)
-                .copied()
-                .ok_or_else(|| bad(format!("{k} is missing")))
+        let get = |k: &'static str| fields.get(k).copied().ok_or(Error::BagInfo(P::Missing(k)));
+        let n = |label: &'static str, v: &str| -> Result<u64> {
+            v.parse().map_err(|_| {
+                Error::BagInfo(P::NotANumber {
+                    label,
+                    value: v.to_owned(),
+                })
+            })
         };
-        let num = |k: &str| -> Result<u64> {
-            let v = get(k)?;
-            v.parse()
-                .map_err(|_| bad(format!("{k} '{v}' is not a number")))
-        };
-        let hex64 = |k: &str, v: &str| -> Result<String> {
+        let num = |k: &'static str| -> Result<u64> { n(k, get(k)?) };
+        let hex64 = |k: &'static str, v: &str| -> Result<String> {
             if v.len() == 64
                 && v.bytes()
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
             {
                 Ok(v.to_owned())
             } else {
-                Err(bad(format!("{k} is not 64 lowercase hex digits")))
+                Err(Error::BagInfo(P::NotHex(k)))
             }
         };
+        let bad_shape = |label, shape| Error::BagInfo(P::Shape { label, shape });
         let (head_seq, head_hash) = get("Audit-Head")?
             .split_once(' ')
-            .ok_or_else(|| bad("Audit-Head is not '<seq> <hash>'".into()))?;
+            .ok_or_else(|| bad_shape("Audit-Head", "<seq> <hash>"))?;
         let (octets, files) = get("Payload-Oxum")?
             .split_once('.')
-            .ok_or_else(|| bad("Payload-Oxum is not '<octets>.<files>'".into()))?;
-        let n = |k: &str, v: &str| -> Result<u64> {
-            v.parse()
-                .map_err(|_| bad(format!("{k} '{v}' is not a number")))
-        };
+            .ok_or_else(|| bad_shape("Payload-Oxum", "<octets>.<files>"))?;
         Ok(BagInfo {
             station_id: get("Station-Id")?.to_owned(),
             sequence: num("Batch-Sequence")?,
@@ -125,22 +121,25 @@ pub fn manifest_bytes(digests: &BTreeMap<String, String>) -> Vec<u8> {
 
 /// Parses a manifest into path → digest, refusing repeated paths and malformed lines.
 pub fn parse_manifest(name: &str, bytes: &[u8]) -> Result<BTreeMap<String, String>> {
-    let bad = |m: String| Error::Malformed(format!("{name}: {m}"));
-    let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8".into()))?;
+    let bad = |problem| Error::Manifest {
+        file: name.to_owned(),
+        problem,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| bad(ManifestProblem::NotUtf8))?;
     let mut out = BTreeMap::new();
     for line in text.lines() {
         let (digest, path) = line
             .split_once(|c: char| c == ' ' || c == '\t')
-            .ok_or_else(|| bad(format!("line '{line}' is not '<sha256> <path>'")))?;
+            .ok_or_else(|| bad(ManifestProblem::Line(line.to_owned())))?;
         let path = path.trim_start_matches([' ', '\t']);
         if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad(format!("digest of {path} is not 64 hex digits")));
+            return Err(bad(ManifestProblem::Digest(path.to_owned())));
         }
         if out
             .insert(path.to_owned(), digest.to_ascii_lowercase())
             .is_some()
         {
-            return Err(bad(format!("{path} is listed twice")));
+            return Err(bad(ManifestProblem::Repeated(path.to_owned())));
         }
     }
     Ok(out)
@@ -211,10 +210,12 @@ pub fn tag_files(
 
 /// Checks the station's signature over `tagmanifest-sha256.txt`.
 pub fn verify_signature(key: &PublicKey, tagmanifest: &[u8], sig_file: &[u8]) -> Result<()> {
-    let sig = Signature::from_file(sig_file)
-        .map_err(|e| Error::BatchSignature(format!("{} ({e})", key.fingerprint())))?;
-    key.verify(DOMAIN_BATCH, tagmanifest, &sig)
-        .map_err(|_| Error::BatchSignature(key.fingerprint()))
+    let refused = |source| Error::BatchSignature {
+        fingerprint: key.fingerprint(),
+        source,
+    };
+    let sig = Signature::from_file(sig_file).map_err(refused)?;
+    key.verify(DOMAIN_BATCH, tagmanifest, &sig).map_err(refused)
 }
 
 #[cfg(test)]
@@ -248,13 +249,36 @@ mod tests {
         );
         assert_eq!(BagInfo::parse(&bytes).unwrap(), info());
         let twice = [bytes.clone(), b"Record-Count: 3\n".to_vec()].concat();
-        assert!(matches!(BagInfo::parse(&twice), Err(Error::Malformed(m)) if m.contains("twice")));
+        assert!(matches!(
+            BagInfo::parse(&twice),
+            Err(Error::BagInfo(BagInfoProblem::Repeated(k))) if k == "Record-Count"
+        ));
         let text = String::from_utf8(bytes)
             .unwrap()
             .replace("Record-Count: 2\n", "");
+        let err = BagInfo::parse(text.as_bytes()).unwrap_err();
         assert!(
-            matches!(BagInfo::parse(text.as_bytes()), Err(Error::Malformed(m)) if m.contains("Record-Count is missing"))
+            matches!(err, Error::BagInfo(BagInfoProblem::Missing("Record-Count"))),
+            "{err}"
         );
+        assert_eq!(
+            err.to_string(),
+            "bag is malformed: bag-info.txt: Record-Count is missing"
+        );
+        assert_eq!(
+            (err.message_id(), err.detail()),
+            ("batch-error-bag-info", "Record-Count".into())
+        );
+        let text = String::from_utf8(info().to_bytes())
+            .unwrap()
+            .replace("Payload-Oxum: 1234.7", "Payload-Oxum: 1234");
+        assert!(matches!(
+            BagInfo::parse(text.as_bytes()),
+            Err(Error::BagInfo(BagInfoProblem::Shape {
+                label: "Payload-Oxum",
+                ..
+            }))
+        ));
     }
 
     #[test]
@@ -272,7 +296,26 @@ mod tests {
         let other = StationKey::from_seed(&[4; 32]).unwrap().public_key();
         assert!(matches!(
             verify_signature(&other, &files[3].1, &files[4].1),
-            Err(Error::BatchSignature(_))
+            Err(Error::BatchSignature {
+                source: crate::crypto::SignatureError::Mismatch,
+                ..
+            })
+        ));
+        assert!(matches!(
+            verify_signature(&key.public_key(), &files[3].1, b"not base64\n"),
+            Err(Error::BatchSignature {
+                source: crate::crypto::SignatureError::Malformed,
+                ..
+            })
+        ));
+        let listed_twice = [&m[..], &m[..]].concat();
+        assert_eq!(
+            parse_manifest("m", &listed_twice).unwrap_err().to_string(),
+            "bag is malformed: m: data/a is listed twice"
+        );
+        assert!(matches!(
+            parse_manifest("m", b"abc  data/a\n"),
+            Err(Error::Manifest { problem: ManifestProblem::Digest(p), .. }) if p == "data/a"
         ));
     }
 }

@@ -2,7 +2,9 @@
 //! registers a station from a USB stick, after checking the key fingerprint out of band.
 
 use super::{Error, Result};
-use crate::crypto::{DOMAIN_STATION, PublicKey, Signature, StationKey, canonical_json};
+use crate::crypto::{
+    DOMAIN_STATION, PublicKey, Signature, SignatureError, StationKey, canonical_json,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
@@ -51,38 +53,36 @@ impl StationCertificate {
             created_at: created_at.into(),
             signature: None,
         };
-        let unsigned = canonical_json(&cert).map_err(|e| Error::Certificate(e.to_string()))?;
+        let unsigned = canonical_json(&cert).map_err(Error::Canonical)?;
         let sig = key.sign(DOMAIN_STATION, &unsigned);
         cert.signature = Some(STANDARD.encode(sig.to_bytes()));
-        let bytes = canonical_json(&cert).map_err(|e| Error::Certificate(e.to_string()))?;
+        let bytes = canonical_json(&cert).map_err(Error::Canonical)?;
         Ok((cert, bytes))
     }
 
     /// Parses certificate bytes and checks its self-signature; returns it and its key.
     pub fn verify(bytes: &[u8]) -> Result<(StationCertificate, PublicKey)> {
-        let bad = |m: String| Error::Certificate(m);
-        let mut cert: StationCertificate = serde_json::from_slice(bytes)
-            .map_err(|e| bad(format!("not a kattoo/station/v1 certificate: {e}")))?;
+        let mut cert: StationCertificate =
+            serde_json::from_slice(bytes).map_err(Error::CertificateJson)?;
         if cert.schema != SCHEMA {
-            return Err(bad(format!("schema '{}', expected {SCHEMA}", cert.schema)));
+            return Err(Error::CertificateSchema(cert.schema));
         }
-        crate::domain::StationId::parse(&cert.station_id).map_err(bad)?;
-        let key = PublicKey::from_pem(&cert.public_key).map_err(|e| bad(e.to_string()))?;
-        let sig_b64 = cert
-            .signature
-            .take()
-            .ok_or_else(|| bad("no signature".into()))?;
+        crate::domain::StationId::parse(&cert.station_id)
+            .map_err(|_| Error::CertificateStationId(cert.station_id.clone()))?;
+        let key = PublicKey::from_pem(&cert.public_key).map_err(Error::CertificateKey)?;
+        let sig_b64 = cert.signature.take().ok_or(Error::CertificateUnsigned)?;
+        let refused = |source| Error::CertificateSignature {
+            station_id: cert.station_id.clone(),
+            source,
+        };
+        // Not base64 is a malformed signature, as `Signature::from_file` says of a signature file.
         let raw = STANDARD
             .decode(&sig_b64)
-            .map_err(|_| bad("signature is not base64".into()))?;
-        let sig = Signature::from_bytes(&raw).map_err(|e| bad(e.to_string()))?;
-        let unsigned = canonical_json(&cert).map_err(|e| bad(e.to_string()))?;
-        key.verify(DOMAIN_STATION, &unsigned, &sig).map_err(|_| {
-            bad(format!(
-                "self-signature of {} does not verify",
-                cert.station_id
-            ))
-        })?;
+            .map_err(|_| refused(SignatureError::Malformed))?;
+        let sig = Signature::from_bytes(&raw).map_err(refused)?;
+        let unsigned = canonical_json(&cert).map_err(Error::Canonical)?;
+        key.verify(DOMAIN_STATION, &unsigned, &sig)
+            .map_err(refused)?;
         cert.signature = Some(sig_b64);
         Ok((cert, key))
     }
@@ -109,8 +109,28 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("{\"created_at\":\"2026-11-27T06:00:00Z\",\"name\":\"School\""));
         let forged = text.replace("School", "Schoo1");
+        let err = StationCertificate::verify(forged.as_bytes()).unwrap_err();
         assert!(
-            matches!(StationCertificate::verify(forged.as_bytes()), Err(Error::Certificate(m)) if m.contains("does not verify"))
+            matches!(&err, Error::CertificateSignature { station_id, source: SignatureError::Mismatch } if station_id == "KG1101"),
+            "{err}"
         );
+        assert_eq!(
+            err.to_string(),
+            "station certificate: self-signature of KG1101 does not verify"
+        );
+        assert_eq!(
+            (err.message_id(), err.detail()),
+            ("batch-error-certificate", "KG1101".into())
+        );
+        let bad_id = text.replace("\"KG1101\"", "\"kg-1101\"");
+        assert!(matches!(
+            StationCertificate::verify(bad_id.as_bytes()),
+            Err(Error::CertificateStationId(id)) if id == "kg-1101"
+        ));
+        let unsigned = text.replace("\"signature\"", "\"signature_\"");
+        assert!(matches!(
+            StationCertificate::verify(unsigned.as_bytes()),
+            Err(Error::CertificateJson(_))
+        ));
     }
 }

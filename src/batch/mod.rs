@@ -8,18 +8,22 @@
 
 pub mod bag;
 pub mod certificate;
+mod error;
 pub mod medium;
 pub mod output;
+#[cfg(test)]
+mod tests;
 pub mod verify;
 pub mod write;
 
 pub use certificate::StationCertificate;
+pub(crate) use error::causes;
+pub use error::{BagInfoProblem, Error, ManifestProblem, SourceError};
 pub use medium::{DirMedium, Medium, MediumFile};
 pub use output::{Destination, write_new_batch};
 pub use verify::{VerifiedBatch, VerifiedRecord, verify_batch};
 pub use write::{BatchHeader, BatchSource, Contents, RecordFiles, write_batch};
 
-use crate::audit::ChainError;
 use std::path::PathBuf;
 
 /// The file name of batch `sequence` of `station_id`: `kattoo-<id>-<sequence, ≥5 digits>.age`.
@@ -52,60 +56,6 @@ pub struct Progress {
 /// A progress callback; the GUI draws a bar from it, the CLI an indicatif bar.
 pub type ProgressFn<'a> = &'a mut dyn FnMut(Progress);
 
-/// Batch errors. Each failure a verifier can find has its own variant (and CLI exit code).
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("cannot {what} {}", path.display())]
-    Io {
-        what: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(
-        "batch is not addressed to this identity (wrong recipient): it was encrypted for another central key"
-    )]
-    WrongRecipient,
-    #[error("batch file is damaged or truncated: {0}")]
-    Damaged(String),
-    #[error("batch holds an entry that is not allowed: {0}")]
-    UnsafeEntry(String),
-    #[error("bag is incomplete: {0} is missing")]
-    MissingFile(String),
-    #[error("bag has an extra file not in its manifests: {0}")]
-    ExtraFile(String),
-    #[error("bag file {0} does not match its manifest digest (it was altered)")]
-    Digest(String),
-    #[error("bag is malformed: {0}")]
-    Malformed(String),
-    #[error(
-        "batch signature (tagmanifest-sha256.txt.sig) does not verify against the station key {0}"
-    )]
-    BatchSignature(String),
-    #[error("record {id}: {reason}")]
-    RecordSignature { id: String, reason: String },
-    #[error("biometric {0}: its bytes do not match the hash the record names")]
-    BiometricHash(String),
-    #[error("audit segment: {0}")]
-    AuditChain(String),
-    #[error("station certificate: {0}")]
-    Certificate(String),
-    #[error(
-        "read-back of {0} does not match what was written: the medium is faulty; the file was removed, use another stick"
-    )]
-    ReadBack(PathBuf),
-    #[error("age encryption failed: {0}")]
-    Encrypt(String),
-    #[error("not an age X25519 key: {0}")]
-    Key(String),
-}
-
-impl From<ChainError> for Error {
-    fn from(e: ChainError) -> Self {
-        Error::AuditChain(e.to_string())
-    }
-}
-
 /// Result alias for batches.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -124,7 +74,10 @@ pub fn parse_recipients(texts: &[String]) -> Result<Vec<age::x25519::Recipient>>
         .map(|t| {
             t.trim()
                 .parse()
-                .map_err(|e: &str| Error::Key(format!("{t}: {e}")))
+                .map_err(|reason: &'static str| Error::Recipient {
+                    recipient: t.clone(),
+                    reason,
+                })
         })
         .collect()
 }
@@ -135,16 +88,10 @@ pub fn parse_identities(text: &str) -> Result<Vec<age::x25519::Identity>> {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            l.parse().map_err(|_| {
-                Error::Key("identity file holds a line that is not an AGE-SECRET-KEY".into())
-            })
-        })
+        .map(|l| l.parse().map_err(|_| Error::IdentityLine))
         .collect::<Result<_>>()?;
     if ids.is_empty() {
-        return Err(Error::Key(
-            "identity file holds no AGE-SECRET-KEY line".into(),
-        ));
+        return Err(Error::NoIdentity);
     }
     Ok(ids)
 }

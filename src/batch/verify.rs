@@ -7,10 +7,10 @@
 
 use super::bag::{self, BagInfo};
 use super::certificate::{self, StationCertificate};
-use super::{Error, Result};
+use super::{BagInfoProblem, Error, Result};
 use crate::audit::{Row, verify_chain};
 use crate::crypto::{PublicKey, Signature};
-use crate::domain::enrollment::{Record, verify_record};
+use crate::domain::enrollment::{Record, RecordError, verify_record};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
@@ -48,17 +48,16 @@ fn decrypt<R: Read>(
     input: R,
     identities: &[age::x25519::Identity],
 ) -> Result<age::stream::StreamReader<R>> {
-    let dec = age::Decryptor::new(input)
-        .map_err(|e| Error::Damaged(format!("not an age v1 file: {e}")))?;
+    let dec = age::Decryptor::new(input).map_err(Error::NotAge)?;
     dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity))
         .map_err(|e| match e {
             age::DecryptError::NoMatchingKeys => Error::WrongRecipient,
-            other => Error::Damaged(other.to_string()),
+            other => Error::Decrypt(other),
         })
 }
 
 fn damaged(e: io::Error) -> Error {
-    Error::Damaged(e.to_string())
+    Error::Truncated(e)
 }
 
 /// Walks the tar, checking every entry's type and path, and hands each regular file to `file`.
@@ -69,13 +68,13 @@ fn walk<R: Read>(
     let mut archive = tar::Archive::new(plain);
     for entry in archive.entries().map_err(damaged)? {
         let mut entry = entry.map_err(damaged)?;
-        let path = String::from_utf8(entry.path_bytes().into_owned())
-            .map_err(|_| Error::UnsafeEntry("a path that is not UTF-8".into()))?;
+        let path =
+            String::from_utf8(entry.path_bytes().into_owned()).map_err(|_| Error::NonUtf8Path)?;
         if path.starts_with('/')
             || path.split('/').any(|c| c == ".." || c == ".")
             || path.contains('\\')
         {
-            return Err(Error::UnsafeEntry(format!("path {path}")));
+            return Err(Error::UnsafePath(path));
         }
         match entry.header().entry_type() {
             tar::EntryType::Directory => {}
@@ -83,7 +82,12 @@ fn walk<R: Read>(
                 let size = entry.header().size().map_err(damaged)?;
                 file(path, &mut entry, size)?;
             }
-            other => return Err(Error::UnsafeEntry(format!("{path} of type {other:?}"))),
+            other => {
+                return Err(Error::UnsafeEntryType {
+                    path,
+                    kind: format!("{other:?}"),
+                });
+            }
         }
     }
     // Drain to the end so that a truncated age stream is noticed (its last chunk is marked).
@@ -121,18 +125,21 @@ pub fn verify_batch<R: Read>(
     let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
     walk(decrypt(input, identities)?, |path, r, size| {
         if digests.contains_key(&path) {
-            return Err(Error::ExtraFile(format!("{path} (twice in the archive)")));
+            return Err(Error::DuplicateEntry(path));
         }
         let mut bytes = Vec::new();
         if let Some(name) = path.strip_prefix("data/biometrics/") {
             if size > MAX_BIOMETRIC_FILE {
-                return Err(Error::Malformed(format!("{path} is {size} bytes")));
+                return Err(Error::TooLarge {
+                    path: path.clone(),
+                    size,
+                });
             }
             r.read_to_end(&mut bytes).map_err(damaged)?;
             biometric(name.split('.').next().unwrap_or(""), &bytes)?;
         } else {
             if size > MAX_SMALL_FILE {
-                return Err(Error::Malformed(format!("{path} is {size} bytes")));
+                return Err(Error::TooLarge { path, size });
             }
             r.read_to_end(&mut bytes).map_err(damaged)?;
         }
@@ -154,10 +161,7 @@ pub fn verify_batch<R: Read>(
     let tagmanifest = bag::parse_manifest(bag::TAGMANIFEST, &small[bag::TAGMANIFEST])?;
     for path in manifest.keys() {
         if !path.starts_with("data/") {
-            return Err(Error::Malformed(format!(
-                "{} lists {path}, outside data/",
-                bag::MANIFEST
-            )));
+            return Err(Error::OutsideData(path.clone()));
         }
         if !digests.contains_key(path) {
             return Err(Error::MissingFile(path.clone()));
@@ -166,18 +170,12 @@ pub fn verify_batch<R: Read>(
     let expected_tags: BTreeSet<&str> = [bag::BAGIT_TXT, bag::BAG_INFO, bag::MANIFEST].into();
     for path in tagmanifest.keys() {
         if !expected_tags.contains(path.as_str()) {
-            return Err(Error::Malformed(format!(
-                "{} lists {path}",
-                bag::TAGMANIFEST
-            )));
+            return Err(Error::UnexpectedTagFile(path.clone()));
         }
     }
     for t in &expected_tags {
         if !tagmanifest.contains_key(*t) {
-            return Err(Error::Malformed(format!(
-                "{} does not list {t}",
-                bag::TAGMANIFEST
-            )));
+            return Err(Error::UnlistedTagFile((*t).to_owned()));
         }
     }
     for path in digests.keys() {
@@ -192,22 +190,19 @@ pub fn verify_batch<R: Read>(
         }
     }
     if small[bag::BAGIT_TXT] != bag::BAGIT_TXT_BYTES {
-        return Err(Error::Malformed(format!(
-            "{} is not BagIt 1.0, UTF-8",
-            bag::BAGIT_TXT
-        )));
+        return Err(Error::BagDeclaration);
     }
     let info = BagInfo::parse(&small[bag::BAG_INFO])?;
     crate::domain::StationId::parse(&info.station_id)
-        .map_err(|e| Error::Malformed(format!("Station-Id: {e}")))?;
+        .map_err(|_| Error::BagInfo(BagInfoProblem::StationId(info.station_id.clone())))?;
     let payload_octets: u64 = manifest.keys().map(|p| sizes[p]).sum();
     if (info.payload_octets, info.payload_files) != (payload_octets, manifest.len() as u64) {
-        return Err(Error::Malformed(format!(
-            "Payload-Oxum says {}.{}, the payload is {payload_octets}.{}",
-            info.payload_octets,
-            info.payload_files,
-            manifest.len()
-        )));
+        return Err(Error::PayloadOxum {
+            said_octets: info.payload_octets,
+            said_files: info.payload_files,
+            octets: payload_octets,
+            files: manifest.len() as u64,
+        });
     }
 
     // The station: its certificate, and the signature over the tag manifest.
@@ -217,19 +212,18 @@ pub fn verify_batch<R: Read>(
         .ok_or_else(|| Error::MissingFile(cert_path.clone()))?;
     let (cert, cert_key) = StationCertificate::verify(cert_bytes)?;
     if cert.station_id != info.station_id {
-        return Err(Error::Certificate(format!(
-            "names station {}, the bag {}",
-            cert.station_id, info.station_id
-        )));
+        return Err(Error::CertificateStation {
+            certificate: cert.station_id,
+            bag: info.station_id,
+        });
     }
     let key = *station_key.unwrap_or(&cert_key);
     bag::verify_signature(&key, &small[bag::TAGMANIFEST], &small[bag::TAGMANIFEST_SIG])?;
     if cert_key != key {
-        return Err(Error::Certificate(format!(
-            "holds key {}, not the registered station key {}",
-            cert_key.fingerprint(),
-            key.fingerprint()
-        )));
+        return Err(Error::CertificateKeyMismatch {
+            found: cert_key.fingerprint(),
+            registered: key.fingerprint(),
+        });
     }
 
     // Records and the biometrics they name.
@@ -246,26 +240,29 @@ pub fn verify_batch<R: Read>(
             return Err(Error::ExtraFile(path.clone()));
         };
         let sig_path = format!("{path}.sig");
-        let fail = |reason: String| Error::RecordSignature {
+        let fail = |source: RecordError| Error::RecordSignature {
             id: id.to_owned(),
-            reason,
+            source,
         };
         let sig_file = small
             .get(&sig_path)
             .ok_or_else(|| Error::MissingFile(sig_path.clone()))?;
-        let sig = Signature::from_file(sig_file).map_err(|e| fail(e.to_string()))?;
-        let record = verify_record(&key, json, &sig).map_err(|e| fail(e.to_string()))?;
+        let sig = Signature::from_file(sig_file).map_err(|e| fail(e.into()))?;
+        let record = verify_record(&key, json, &sig).map_err(fail)?;
         if record.registration_id.as_str() != id {
-            return Err(fail(format!(
-                "signed content names {}",
-                record.registration_id
-            )));
+            return Err(Error::RecordNamesOther {
+                id: id.to_owned(),
+                named: record.registration_id.to_string(),
+            });
         }
         if record.station_id.as_str() != info.station_id {
-            return Err(fail(format!("made at station {}", record.station_id)));
+            return Err(Error::RecordFromOtherStation {
+                id: id.to_owned(),
+                station: record.station_id.to_string(),
+            });
         }
         if record.training {
-            return Err(fail("is a training record".into()));
+            return Err(Error::TrainingRecord(id.to_owned()));
         }
         for b in &record.biometrics {
             let file = format!("data/biometrics/{}.{}", b.sha256, b.format.extension());
@@ -300,16 +297,13 @@ pub fn verify_batch<R: Read>(
         .keys()
         .find(|p| p.starts_with("data/biometrics/") && !referenced.contains(*p))
     {
-        return Err(Error::ExtraFile(format!(
-            "{extra} (no record in the batch names it)"
-        )));
+        return Err(Error::UnreferencedBiometric(extra.clone()));
     }
     if records.len() as u64 != info.record_count {
-        return Err(Error::Malformed(format!(
-            "Record-Count says {}, the bag holds {}",
-            info.record_count,
-            records.len()
-        )));
+        return Err(Error::RecordCount {
+            said: info.record_count,
+            found: records.len() as u64,
+        });
     }
     for path in small.keys() {
         let known = bag::TAG_FILES.contains(&path.as_str())
@@ -330,14 +324,14 @@ pub fn verify_batch<R: Read>(
         Some(first) => {
             let (last, hash) = verify_chain((first.seq - 1, first.prev), audit.clone())?;
             if (last, hex::encode(hash)) != (info.audit_head_seq, info.audit_head_hash.clone()) {
-                return Err(Error::AuditChain(format!(
-                    "ends at row {last}, but Audit-Head names row {}",
-                    info.audit_head_seq
-                )));
+                return Err(Error::AuditHead {
+                    last,
+                    head: info.audit_head_seq,
+                });
             }
         }
         None if info.sequence > 1 => {}
-        None => return Err(Error::AuditChain("batch 1 carries no audit rows".into())),
+        None => return Err(Error::NoAuditRows),
     }
 
     Ok(VerifiedBatch {
@@ -361,9 +355,8 @@ struct AuditLine {
 }
 
 fn hash32(s: &str, seq: u64) -> Result<[u8; 32]> {
-    let v = hex::decode(s).map_err(|_| Error::AuditChain(format!("row {seq}: hash is not hex")))?;
-    v.try_into()
-        .map_err(|_| Error::AuditChain(format!("row {seq}: hash is not 32 bytes")))
+    let v = hex::decode(s).map_err(|_| Error::AuditHash(seq))?;
+    v.try_into().map_err(|_| Error::AuditHash(seq))
 }
 
 /// Parses `data/audit.jsonl` into chain rows (the event as its canonical bytes).
@@ -373,13 +366,14 @@ pub fn parse_audit(jsonl: &[u8]) -> Result<Vec<Row>> {
         if line.is_empty() {
             continue;
         }
-        let l: AuditLine = serde_json::from_slice(line)
-            .map_err(|e| Error::AuditChain(format!("line {} is not an audit row: {e}", i + 1)))?;
+        let l: AuditLine = serde_json::from_slice(line).map_err(|source| Error::AuditLine {
+            line: i + 1,
+            source,
+        })?;
         if l.seq == 0 {
-            return Err(Error::AuditChain(format!("line {}: row number 0", i + 1)));
+            return Err(Error::AuditRowZero(i + 1));
         }
-        let event = crate::crypto::canonical_json(&l.event)
-            .map_err(|e| Error::AuditChain(e.to_string()))?;
+        let event = crate::crypto::canonical_json(&l.event).map_err(Error::Canonical)?;
         rows.push(Row {
             seq: l.seq,
             event,
@@ -395,16 +389,14 @@ pub fn audit_jsonl(rows: &[Row]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     for r in rows {
         let event: serde_json::Value = serde_json::from_slice(&r.event)
-            .map_err(|e| Error::AuditChain(format!("row {}: {e}", r.seq)))?;
+            .map_err(|source| Error::AuditEvent { seq: r.seq, source })?;
         let line = serde_json::json!({
             "event": event,
             "hash": hex::encode(r.hash),
             "prev": hex::encode(r.prev),
             "seq": r.seq,
         });
-        out.extend(
-            crate::crypto::canonical_json(&line).map_err(|e| Error::AuditChain(e.to_string()))?,
-        );
+        out.extend(crate::crypto::canonical_json(&line).map_err(Error::Canonical)?);
         out.push(b'\n');
     }
     Ok(out)

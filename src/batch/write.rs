@@ -120,14 +120,18 @@ pub struct WriteFailure {
 
 /// Turns an error from the tar/age stack into a batch error, unwrapping a [`WriteFailure`].
 fn sealing_error(what: &str, e: io::Error) -> Error {
-    let message = format!("{what}: {e}");
-    match e.into_inner().map(|inner| inner.downcast::<WriteFailure>()) {
-        Some(Ok(f)) => Error::Io {
-            what: "write",
-            path: f.path,
-            source: f.source,
-        },
-        _ => Error::Encrypt(message),
+    if !e.get_ref().is_some_and(|inner| inner.is::<WriteFailure>()) {
+        return Error::Seal {
+            what: what.to_owned(),
+            source: e,
+        };
+    }
+    let inner = e.into_inner().expect("checked above");
+    let f = inner.downcast::<WriteFailure>().expect("checked above");
+    Error::Io {
+        what: "write",
+        path: f.path,
+        source: f.source,
     }
 }
 
@@ -152,12 +156,11 @@ fn seal<W: Write>(
         .iter()
         .map(|r| r as &dyn age::Recipient)
         .collect();
-    let encryptor = age::Encryptor::with_recipients(recips.into_iter())
-        .map_err(|e| Error::Encrypt(e.to_string()))?;
+    let encryptor = age::Encryptor::with_recipients(recips.into_iter()).map_err(Error::Encrypt)?;
     let hashing = HashingWriter::new(out);
     let stream = encryptor
         .wrap_output(io::BufWriter::with_capacity(1 << 20, hashing))
-        .map_err(|e| Error::Encrypt(e.to_string()))?;
+        .map_err(|e| sealing_error("age", e))?;
     let mut tar = tar::Builder::new(stream);
     tar.mode(tar::HeaderMode::Deterministic);
     for entry in entries {
@@ -234,15 +237,11 @@ pub fn write_batch<W: Write + Send>(
         };
         let read = read_bag(&mut payload, contents, source, progress);
         drop(payload);
-        let sealed = sealer
-            .join()
-            .unwrap_or_else(|_| Err(Error::Encrypt("the sealing thread panicked".into())));
+        let sealed = sealer.join().unwrap_or(Err(Error::SealerPanicked));
         match read {
             Ok(()) => sealed,
             Err(Stop::Source(e)) => Err(e),
-            Err(Stop::Sealer) => Err(sealed
-                .err()
-                .unwrap_or_else(|| Error::Encrypt("the sealing thread stopped early".into()))),
+            Err(Stop::Sealer) => Err(sealed.err().unwrap_or(Error::SealerStopped)),
         }
     })
 }
@@ -263,9 +262,9 @@ fn read_bag(
     for i in 0..source.record_count() {
         let rec = source.record(i)?;
         let parsed: Record =
-            serde_json::from_slice(&rec.json).map_err(|e| Error::RecordSignature {
+            serde_json::from_slice(&rec.json).map_err(|source| Error::RecordJson {
                 id: rec.registration_id.clone(),
-                reason: format!("stored record does not parse: {e}"),
+                source,
             })?;
         let base = format!("data/records/{}.json", rec.registration_id);
         p.add(format!("{base}.sig"), rec.signature.to_file().into_bytes())?;
@@ -327,11 +326,10 @@ pub fn write_raw(
         .iter()
         .map(|r| r as &dyn age::Recipient)
         .collect();
-    let encryptor = age::Encryptor::with_recipients(recips.into_iter())
-        .map_err(|e| Error::Encrypt(e.to_string()))?;
+    let encryptor = age::Encryptor::with_recipients(recips.into_iter()).map_err(Error::Encrypt)?;
     let stream = encryptor
         .wrap_output(Vec::new())
-        .map_err(|e| Error::Encrypt(e.to_string()))?;
+        .map_err(|e| sealing_error("age", e))?;
     let mut tar = tar::Builder::new(stream);
     for (path, bytes) in files {
         if path.ends_with('/') {
@@ -340,8 +338,6 @@ pub fn write_raw(
             append(&mut tar, path, bytes, mtime)?;
         }
     }
-    let stream = tar
-        .into_inner()
-        .map_err(|e| Error::Encrypt(e.to_string()))?;
-    stream.finish().map_err(|e| Error::Encrypt(e.to_string()))
+    let stream = tar.into_inner().map_err(|e| sealing_error("tar", e))?;
+    stream.finish().map_err(|e| sealing_error("age", e))
 }

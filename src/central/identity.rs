@@ -66,30 +66,22 @@ pub fn protect(identity_file: &str, passphrase: &str) -> Result<Vec<u8>> {
     if let Some(log_n) = work_factor() {
         recipient.set_work_factor(log_n);
     }
-    age::encrypt(&recipient, identity_file.as_bytes())
-        .map_err(|e| Error::IdentityFile(format!("cannot be encrypted: {e}")))
+    age::encrypt(&recipient, identity_file.as_bytes()).map_err(Error::IdentityEncrypt)
 }
 
 /// Opens a passphrase-protected identity file and parses the identities inside.
 pub fn unlock(file: &[u8], passphrase: &str) -> Result<CentralKey> {
     if file.starts_with(ARMOR_BEGIN) {
-        return Err(Error::IdentityFile(
-            "is ASCII-armored (age -a): decrypt it with `age -d` and encrypt it again with `age -p` (without -a)".into(),
-        ));
+        return Err(Error::IdentityArmored);
     }
     let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_owned()));
     let plain = Zeroizing::new(age::decrypt(&identity, file).map_err(|e| match e {
         age::DecryptError::DecryptionFailed => Error::WrongPassphrase,
-        age::DecryptError::NoMatchingKeys => Error::IdentityFile(
-            "is encrypted to a key, not with a passphrase (age -p): give the plain identity file or one made by `kattoo central init --identity`".into(),
-        ),
-        age::DecryptError::ExcessiveWork { required, .. } => Error::IdentityFile(format!(
-            "asks for scrypt work 2^{required}, far more than this machine allows: encrypt it again on this machine"
-        )),
-        other => Error::IdentityFile(format!("is damaged: {other}")),
+        age::DecryptError::NoMatchingKeys => Error::IdentityForKey,
+        age::DecryptError::ExcessiveWork { required, .. } => Error::IdentityWork { required },
+        other => Error::IdentityDamaged(other),
     })?);
-    let text = std::str::from_utf8(&plain)
-        .map_err(|_| Error::IdentityFile("does not hold an age identity file (not text)".into()))?;
+    let text = std::str::from_utf8(&plain).map_err(|_| Error::IdentityNotText)?;
     Ok(CentralKey(crate::batch::parse_identities(text)?))
 }
 
@@ -125,16 +117,31 @@ mod tests {
         let key = age::x25519::Identity::generate();
         let to_key = age::encrypt(&key.to_public(), text.as_bytes()).unwrap();
         let err = unlock(&to_key, "p").unwrap_err();
+        assert!(matches!(err, Error::IdentityForKey), "{err}");
         assert!(err.to_string().contains("not with a passphrase"), "{err}");
         // Armored.
         let err = unlock(b"-----BEGIN AGE ENCRYPTED FILE-----\n", "p").unwrap_err();
+        assert!(matches!(err, Error::IdentityArmored), "{err}");
         assert!(err.to_string().contains("ASCII-armored"), "{err}");
         // Truncated.
         let file = protect(&text, "p").unwrap();
         let err = unlock(&file[..file.len() - 5], "p").unwrap_err();
-        assert!(matches!(err, Error::IdentityFile(_)), "{err}");
+        assert!(matches!(err, Error::IdentityDamaged(_)), "{err}");
+        assert_eq!(err.message_id(), "central-error-identity-damaged");
+        // Opens, but is not text.
+        let file = age::encrypt(
+            &age::scrypt::Recipient::new(SecretString::from("p".to_owned())),
+            &[0xff, 0xfe],
+        )
+        .unwrap();
+        assert!(matches!(unlock(&file, "p"), Err(Error::IdentityNotText)));
         // Opens, but holds no identity.
         let file = protect("# nothing here\n", "p").unwrap();
-        assert!(matches!(unlock(&file, "p"), Err(Error::Batch(_))));
+        let err = unlock(&file, "p").unwrap_err();
+        assert!(
+            matches!(err, Error::Batch(crate::batch::Error::NoIdentity)),
+            "{err}"
+        );
+        assert_eq!(err.message_id(), "batch-error-identity");
     }
 }

@@ -88,7 +88,10 @@ impl<S: CentralStore> Central<S> {
             tx.put_biometric(sha, data).map_err(|e| {
                 store_error = Some(e);
                 // Never shown: the store's own error is returned below instead.
-                batch::Error::Damaged("the central database refused a biometric".into())
+                batch::Error::StoredBiometric {
+                    sha256: sha.to_owned(),
+                    source: "the central database refused a biometric".into(),
+                }
             })
         });
         if let Some(e) = store_error {

@@ -9,94 +9,20 @@
 //! an open import transaction as they stream past, and a refusal rolls them back. Central's age
 //! identity is kept encrypted to a passphrase ([`identity`]); [`Central::unlock`] opens it.
 
+mod error;
 pub mod identity;
 mod import;
 mod sqlite;
 #[cfg(test)]
 mod tests;
 
+pub use error::Error;
 pub use identity::CentralKey;
 pub use sqlite::{SqliteCentral, SqliteImport};
 
 use crate::batch::{self, StationCertificate, VerifiedBatch};
 use crate::crypto::PublicKey;
 use zeroize::Zeroizing;
-
-/// Central errors; each refusal has its own variant (and CLI exit code).
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Batch(#[from] batch::Error),
-    #[error("central database: {0}")]
-    Db(String),
-    #[error("central is not initialised: run `kattoo central init --db …` first")]
-    NotInitialised,
-    #[error("central is already initialised in {0}")]
-    AlreadyInitialised(String),
-    #[error(
-        "station {0} is not registered: run `kattoo central add-station` with its certificate first"
-    )]
-    UnknownStation(String),
-    #[error("station {station} is already registered with a different key ({fingerprint})")]
-    StationKeyConflict {
-        station: String,
-        fingerprint: String,
-    },
-    #[error(
-        "batch {sequence} of station {station} was already accepted with different content: refused as a replay"
-    )]
-    Replay { station: String, sequence: u64 },
-    #[error(
-        "batch {sequence} of station {station} is below the last accepted batch {last}: refused"
-    )]
-    LowerSequence {
-        station: String,
-        sequence: u64,
-        last: u64,
-    },
-    #[error(
-        "batch {sequence} of station {station} does not follow batch {previous}: {what} differs"
-    )]
-    ChainMismatch {
-        station: String,
-        sequence: u64,
-        previous: u64,
-        what: &'static str,
-    },
-    #[error(
-        "batch is signed by key {found}, not the registered key of station {station} ({registered})"
-    )]
-    WrongStationKey {
-        station: String,
-        found: String,
-        registered: String,
-    },
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error(
-        "batch file {0} changed while it was being read: copy it off the medium and import the copy"
-    )]
-    Changed(String),
-    #[error(
-        "wrong central passphrase: central's identity does not open with it; type it again (or correct KATTOO_CENTRAL_PASSPHRASE or the --passphrase-file)"
-    )]
-    WrongPassphrase,
-    #[error(
-        "the central passphrase is empty: choose one and keep it safe; without it no batch opens"
-    )]
-    EmptyPassphrase,
-    #[error(
-        "central's identity in this database is stored without a passphrase (by an older kattoo): run `kattoo central protect-identity` once to encrypt it; the key and the recipient stay the same"
-    )]
-    UnprotectedIdentity,
-    #[error("central's identity is already protected by a passphrase: nothing to do")]
-    AlreadyProtected,
-    #[error("central identity file {0}")]
-    IdentityFile(String),
-}
 
 /// Result alias for central.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -263,10 +189,7 @@ impl<S: CentralStore> Central<S> {
         };
         let key = CentralKey::new(batch::parse_identities(text)?);
         if key.recipients() != [stored.recipient.as_str()] {
-            return Err(Error::Db(format!(
-                "the stored identity does not match the stored recipient {}",
-                stored.recipient
-            )));
+            return Err(Error::IdentityMismatch(stored.recipient.clone()));
         }
         let file = identity::protect(text, passphrase)?;
         self.store
@@ -286,10 +209,7 @@ impl<S: CentralStore> Central<S> {
         };
         let key = identity::unlock(file, passphrase)?;
         if key.recipients() != [stored.recipient.as_str()] {
-            return Err(Error::Db(format!(
-                "the stored identity does not match the stored recipient {}",
-                stored.recipient
-            )));
+            return Err(Error::IdentityMismatch(stored.recipient.clone()));
         }
         Ok(key)
     }
@@ -325,8 +245,9 @@ impl<S: CentralStore> Central<S> {
         pem: &str,
         now: &str,
     ) -> Result<StationEntry> {
-        crate::domain::StationId::parse(station_id).map_err(batch::Error::Certificate)?;
-        let key = PublicKey::from_pem(pem).map_err(|e| batch::Error::Certificate(e.to_string()))?;
+        crate::domain::StationId::parse(station_id)
+            .map_err(|_| batch::Error::CertificateStationId(station_id.to_owned()))?;
+        let key = PublicKey::from_pem(pem).map_err(batch::Error::CertificateKey)?;
         if let Some(known) = self.store.station(station_id)? {
             if known.public_key != key {
                 return Err(Error::StationKeyConflict {

@@ -93,39 +93,37 @@ pub struct SqliteCentral {
     conn: Connection,
 }
 
-fn db(e: rusqlite::Error) -> Error {
-    Error::Db(e.to_string())
-}
-
 fn version(conn: &Connection) -> Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(db)
+        .map_err(Error::Db)
 }
 
 /// Applies every missing migration; refuses a database from a newer build.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let found = version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(Error::Db(format!(
-            "{} has schema {found}, newer than this kattoo knows ({SCHEMA_VERSION}): use a newer kattoo",
-            path.display()
-        )));
+        return Err(Error::NewerSchema {
+            path: path.to_owned(),
+            found,
+            known: SCHEMA_VERSION,
+        });
     }
-    crate::store::migrations::apply(conn, MIGRATIONS, "central").map_err(db)
+    crate::store::migrations::apply(conn, MIGRATIONS, "central").map_err(Error::Db)
 }
 
 impl SqliteCentral {
     /// Opens (creating if needed) the database at `path`, migrating it to this build's schema.
     pub fn open(path: &Path) -> Result<Self> {
-        let mut conn = Connection::open(path).map_err(db)?;
+        let mut conn = Connection::open(path).map_err(Error::Db)?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(db)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+            .map_err(Error::Db)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(Error::Db)?;
         // Deleted content (a plain identity that was replaced) is overwritten, not left in free pages.
         conn.pragma_update(None, "secure_delete", "ON")
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         migrate(&mut conn, path)?;
         Ok(Self { conn })
     }
@@ -142,9 +140,9 @@ impl ImportTransaction for SqliteImport<'_> {
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR IGNORE INTO biometrics (sha256, data) VALUES (?1, ?2)")
-            .map_err(db)?
+            .map_err(Error::Db)?
             .execute(params![sha256, data])
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         Ok(())
     }
 
@@ -155,22 +153,22 @@ impl ImportTransaction for SqliteImport<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![b.station_id, b.sequence as i64, b.sha256, b.previous_sha256, b.record_count as i64, b.audit_head_seq as i64, b.audit_head_hash, b.imported_at],
         )
-        .map_err(db)?;
+        .map_err(Error::Db)?;
         for r in &v.records {
             tx.execute(
                 "INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.json, &r.signature.to_bytes()[..]],
             )
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         }
         for row in &v.audit {
             tx.execute(
                 "INSERT INTO audit (station_id, seq, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![b.station_id, row.seq as i64, row.event, &row.prev[..], &row.hash[..]],
             )
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         }
-        tx.commit().map_err(db)
+        tx.commit().map_err(Error::Db)
     }
 }
 
@@ -184,8 +182,10 @@ fn to_entry(
     (station_id, name, region, pem, added_at): (String, String, String, String, String),
 ) -> Result<StationEntry> {
     Ok(StationEntry {
-        public_key: PublicKey::from_pem(&pem)
-            .map_err(|e| Error::Db(format!("station {station_id}: {e}")))?,
+        public_key: PublicKey::from_pem(&pem).map_err(|source| Error::StoredStationKey {
+            station: station_id.clone(),
+            source,
+        })?,
         station_id,
         name,
         region,
@@ -225,14 +225,14 @@ impl CentralStore for SqliteCentral {
                 },
             )
             .optional()
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         let Some((protected, plain, recipient, created_at)) = row else {
             return Ok(None);
         };
         let secret = match (protected, plain) {
             (Some(file), _) => IdentitySecret::Protected(file),
             (None, Some(text)) => IdentitySecret::Plain(text),
-            (None, None) => return Err(Error::Db("the identity row holds no identity".into())),
+            (None, None) => return Err(Error::NoIdentity),
         };
         Ok(Some(StoredIdentity {
             secret,
@@ -249,7 +249,7 @@ impl CentralStore for SqliteCentral {
                      recipient = excluded.recipient, created_at = excluded.created_at",
                 params![protected, recipient, created_at],
             )
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         // With secure_delete, the replaced page is zeroed in the main file once the WAL is
         // checkpointed; do it now so no plain identity is left on disk. Busy readers can only
         // delay it (to the next checkpoint), so its result is not an error.
@@ -263,7 +263,7 @@ impl CentralStore for SqliteCentral {
                 "INSERT INTO stations (station_id, name, region, public_key, certificate, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![s.station_id, s.name, s.region, s.public_key.to_pem(), certificate, s.added_at],
             )
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         Ok(())
     }
 
@@ -271,7 +271,7 @@ impl CentralStore for SqliteCentral {
         self.conn
             .query_row("SELECT station_id, name, region, public_key, added_at FROM stations WHERE station_id = ?1", [id], station_row)
             .optional()
-            .map_err(db)?
+            .map_err(Error::Db)?
             .map(to_entry)
             .transpose()
     }
@@ -280,12 +280,12 @@ impl CentralStore for SqliteCentral {
         let mut stmt = self
             .conn
             .prepare("SELECT station_id, name, region, public_key, added_at FROM stations ORDER BY station_id")
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         let rows = stmt
             .query_map([], station_row)
-            .map_err(db)?
+            .map_err(Error::Db)?
             .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         rows.into_iter().map(to_entry).collect()
     }
 
@@ -297,7 +297,7 @@ impl CentralStore for SqliteCentral {
                 |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
             )
             .optional()
-            .map_err(db)
+            .map_err(Error::Db)
     }
 
     fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>> {
@@ -307,12 +307,12 @@ impl CentralStore for SqliteCentral {
                 "SELECT station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at
                  FROM batches WHERE station_id = ?1 ORDER BY sequence",
             )
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         let rows = stmt
             .query_map([station_id], batch_row)
-            .map_err(db)?
+            .map_err(Error::Db)?
             .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         Ok(rows)
     }
 
@@ -324,26 +324,26 @@ impl CentralStore for SqliteCentral {
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n as u64)
-            .map_err(db)
+            .map_err(Error::Db)
     }
 
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT station_id, registration_id FROM records WHERE pin = ?1 AND station_id != ?2 ORDER BY registration_id")
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         let rows = stmt
             .query_map(params![pin, station_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(db)?
+            .map_err(Error::Db)?
             .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
+            .map_err(Error::Db)?;
         Ok(rows)
     }
 
     fn begin_import(&self) -> Result<SqliteImport<'_>> {
         Ok(SqliteImport {
             tx: Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-                .map_err(db)?,
+                .map_err(Error::Db)?,
         })
     }
 }

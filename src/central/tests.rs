@@ -1,8 +1,10 @@
 //! Central's identity over the SQLite store: init, unlock, the schema migration from a database
 //! made before passphrases, and protecting the plain identity it holds. Scrypt runs at the cheap
-//! work factor of unit tests here (see `identity::work_factor`).
+//! work factor of unit tests here (see `identity::work_factor`). Also one example of every central
+//! error, for the translation test.
 
 use super::*;
+use crate::crypto::SignatureError;
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -153,4 +155,101 @@ fn a_dropped_import_leaves_no_biometric_and_the_next_one_can_start() {
     tx.put_biometric("aa", b"one").unwrap();
     drop(tx);
     assert_eq!(count(), 0);
+}
+
+impl Error {
+    /// One example of every variant (and, inside `Batch`, of every batch variant), for tests
+    /// that every message is translated. The match has no wildcard, so a new variant fails to
+    /// compile here until it is listed.
+    pub(crate) fn examples() -> Vec<Error> {
+        let s = || "KG1101".to_owned();
+        let mut all = vec![
+            Error::Db(rusqlite::Error::QueryReturnedNoRows),
+            Error::NewerSchema {
+                path: "c.sqlite".into(),
+                found: 3,
+                known: 2,
+            },
+            Error::StoredStationKey {
+                station: s(),
+                source: SignatureError::BadPublicKey(s()),
+            },
+            Error::NoIdentity,
+            Error::IdentityMismatch(s()),
+            Error::NotInitialised,
+            Error::AlreadyInitialised(s()),
+            Error::UnknownStation(s()),
+            Error::StationKeyConflict {
+                station: s(),
+                fingerprint: s(),
+            },
+            Error::Replay {
+                station: s(),
+                sequence: 2,
+            },
+            Error::LowerSequence {
+                station: s(),
+                sequence: 2,
+                last: 3,
+            },
+            Error::ChainMismatch {
+                station: s(),
+                sequence: 2,
+                previous: 1,
+                what: "the audit chain",
+            },
+            Error::WrongStationKey {
+                station: s(),
+                found: s(),
+                registered: s(),
+            },
+            Error::Io {
+                path: s(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            },
+            Error::Changed(s()),
+            Error::WrongPassphrase,
+            Error::EmptyPassphrase,
+            Error::UnprotectedIdentity,
+            Error::AlreadyProtected,
+            Error::IdentityEncrypt(age::EncryptError::MissingRecipients),
+            Error::IdentityArmored,
+            Error::IdentityForKey,
+            Error::IdentityWork { required: 30 },
+            Error::IdentityDamaged(age::DecryptError::InvalidHeader),
+            Error::IdentityNotText,
+        ];
+        all.extend(batch::Error::examples().into_iter().map(Error::Batch));
+        for e in &all {
+            match e {
+                Error::Batch(_)
+                | Error::Db(_)
+                | Error::NewerSchema { .. }
+                | Error::StoredStationKey { .. }
+                | Error::NoIdentity
+                | Error::IdentityMismatch(_)
+                | Error::NotInitialised
+                | Error::AlreadyInitialised(_)
+                | Error::UnknownStation(_)
+                | Error::StationKeyConflict { .. }
+                | Error::Replay { .. }
+                | Error::LowerSequence { .. }
+                | Error::ChainMismatch { .. }
+                | Error::WrongStationKey { .. }
+                | Error::Io { .. }
+                | Error::Changed(_)
+                | Error::WrongPassphrase
+                | Error::EmptyPassphrase
+                | Error::UnprotectedIdentity
+                | Error::AlreadyProtected
+                | Error::IdentityEncrypt(_)
+                | Error::IdentityArmored
+                | Error::IdentityForKey
+                | Error::IdentityWork { .. }
+                | Error::IdentityDamaged(_)
+                | Error::IdentityNotText => {}
+            }
+        }
+        all
+    }
 }

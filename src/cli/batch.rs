@@ -40,18 +40,60 @@ pub enum BatchCommand {
 /// The exit status of a batch error: one per failure kind.
 pub fn exit_code(e: &Error) -> u8 {
     match e {
-        Error::Damaged(_) | Error::Malformed(_) | Error::UnsafeEntry(_) => exit::BATCH_DAMAGED,
+        Error::NotAge(_)
+        | Error::Decrypt(_)
+        | Error::Truncated(_)
+        | Error::NonUtf8Path
+        | Error::UnsafePath(_)
+        | Error::UnsafeEntryType { .. }
+        | Error::TooLarge { .. }
+        | Error::BagDeclaration
+        | Error::BagInfo(_)
+        | Error::Manifest { .. }
+        | Error::OutsideData(_)
+        | Error::UnexpectedTagFile(_)
+        | Error::UnlistedTagFile(_)
+        | Error::PayloadOxum { .. }
+        | Error::RecordCount { .. }
+        | Error::StoredBiometric { .. } => exit::BATCH_DAMAGED,
         Error::WrongRecipient => exit::WRONG_RECIPIENT,
-        Error::MissingFile(_) => exit::MISSING_FILE,
-        Error::ExtraFile(_) => exit::EXTRA_FILE,
+        Error::MissingFile(_) | Error::MissingBiometric(_) => exit::MISSING_FILE,
+        Error::ExtraFile(_) | Error::DuplicateEntry(_) | Error::UnreferencedBiometric(_) => {
+            exit::EXTRA_FILE
+        }
         Error::Digest(_) => exit::DIGEST,
-        Error::BatchSignature(_) | Error::Certificate(_) => exit::BATCH_SIGNATURE,
-        Error::RecordSignature { .. } => exit::RECORD_SIGNATURE,
+        Error::BatchSignature { .. }
+        | Error::CertificateJson(_)
+        | Error::CertificateSchema(_)
+        | Error::CertificateStationId(_)
+        | Error::CertificateKey(_)
+        | Error::CertificateUnsigned
+        | Error::CertificateSignature { .. }
+        | Error::CertificateStation { .. }
+        | Error::CertificateKeyMismatch { .. } => exit::BATCH_SIGNATURE,
+        Error::RecordSignature { .. }
+        | Error::RecordNamesOther { .. }
+        | Error::RecordFromOtherStation { .. }
+        | Error::TrainingRecord(_)
+        | Error::RecordJson { .. }
+        | Error::StoredRecord { .. }
+        | Error::RecordVanished(_) => exit::RECORD_SIGNATURE,
         Error::BiometricHash(_) => exit::BIOMETRIC_HASH,
-        Error::AuditChain(_) => exit::AUDIT_CHAIN,
+        Error::AuditChain(_)
+        | Error::AuditHead { .. }
+        | Error::NoAuditRows
+        | Error::AuditLine { .. }
+        | Error::AuditRowZero(_)
+        | Error::AuditHash(_)
+        | Error::AuditEvent { .. } => exit::AUDIT_CHAIN,
         Error::ReadBack(_) => exit::MEDIUM,
-        Error::Key(_) => exit::USAGE,
-        Error::Io { .. } | Error::Encrypt(_) => exit::FAILURE,
+        Error::Recipient { .. } | Error::IdentityLine | Error::NoIdentity => exit::USAGE,
+        Error::Io { .. }
+        | Error::Encrypt(_)
+        | Error::Seal { .. }
+        | Error::SealerPanicked
+        | Error::SealerStopped
+        | Error::Canonical(_) => exit::FAILURE,
     }
 }
 

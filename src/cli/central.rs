@@ -85,8 +85,20 @@ pub fn exit_code(e: &Error) -> u8 {
             exit::INVALID
         }
         Error::WrongPassphrase => exit::AUTH,
-        Error::Io { .. } | Error::EmptyPassphrase | Error::IdentityFile(_) => exit::USAGE,
-        Error::Db(_) | Error::Changed(_) => exit::FAILURE,
+        Error::Io { .. }
+        | Error::EmptyPassphrase
+        | Error::IdentityEncrypt(_)
+        | Error::IdentityArmored
+        | Error::IdentityForKey
+        | Error::IdentityWork { .. }
+        | Error::IdentityDamaged(_)
+        | Error::IdentityNotText => exit::USAGE,
+        Error::Db(_)
+        | Error::NewerSchema { .. }
+        | Error::StoredStationKey { .. }
+        | Error::NoIdentity
+        | Error::IdentityMismatch(_)
+        | Error::Changed(_) => exit::FAILURE,
     }
 }
 
@@ -255,8 +267,9 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                         }
                     }
                     Err(e) => {
-                        eprintln!("kattoo: {}: {e}", file.display());
                         first_code.get_or_insert(exit_code(&e));
+                        // With its causes, as `main` prints an error.
+                        eprintln!("kattoo: {}: {:#}", file.display(), anyhow::Error::new(e));
                     }
                 }
             }

@@ -117,28 +117,33 @@ impl BatchSource for StoreSource<'_> {
     }
     fn record(&mut self, index: usize) -> batch::Result<RecordFiles> {
         let id = &self.ids[index];
-        let bad = |reason: String| batch::Error::RecordSignature {
-            id: id.clone(),
-            reason,
-        };
         let r = self
             .db
             .record(id)
-            .map_err(|e| bad(e.to_string()))?
-            .ok_or_else(|| bad("vanished".into()))?;
+            .map_err(|e| batch::Error::StoredRecord {
+                id: id.clone(),
+                source: e.into(),
+            })?
+            .ok_or_else(|| batch::Error::RecordVanished(id.clone()))?;
         Ok(RecordFiles {
             registration_id: id.clone(),
-            signature: Signature::from_bytes(&r.signature).map_err(|e| bad(e.to_string()))?,
+            signature: Signature::from_bytes(&r.signature).map_err(|e| {
+                batch::Error::RecordSignature {
+                    id: id.clone(),
+                    source: e.into(),
+                }
+            })?,
             json: r.record_json,
         })
     }
     fn biometric(&mut self, sha256: &str) -> batch::Result<Vec<u8>> {
         self.db
             .biometric(sha256)
-            .map_err(|e| batch::Error::Damaged(e.to_string()))?
-            .ok_or_else(|| {
-                batch::Error::MissingFile(format!("biometric {sha256} in the station store"))
-            })
+            .map_err(|e| batch::Error::StoredBiometric {
+                sha256: sha256.to_owned(),
+                source: e.into(),
+            })?
+            .ok_or_else(|| batch::Error::MissingBiometric(sha256.to_owned()))
     }
 }
 

@@ -200,7 +200,7 @@ impl Error {
             Error::OperatorExists(_) => "station-error-operator-exists",
             Error::Password(_) => "station-error-password",
             Error::Config(_) => "station-error-config",
-            Error::Batch(_) => "station-error-batch",
+            Error::Batch(e) => e.message_id(),
             Error::Untrusted(u) => u.message_id(),
         }
     }
@@ -209,6 +209,7 @@ impl Error {
     /// the technical cause, never a citizen's name, a PIN or a secret.
     pub fn detail(&self) -> String {
         match self {
+            Error::Batch(e) => e.detail(),
             Error::UnknownRecord(id) | Error::NotPending { id, .. } => id.clone(),
             Error::Superseded { by, .. } => by.clone(),
             Error::PrecinctNotServed(p) => p.clone(),

@@ -202,4 +202,50 @@ mod tests {
     fn a_missing_id_shows_itself() {
         assert_eq!(I18n::default().tr("no-such-message"), "no-such-message");
     }
+
+    /// Every batch and central error (one of each variant, listed by the error types
+    /// themselves) has its message in every language, and a message names `$detail` only when
+    /// the error has one to give.
+    #[test]
+    fn every_batch_and_central_error_is_translated() {
+        let mut i18n = I18n::default();
+        let errors = crate::central::Error::examples();
+        assert!(errors.len() > 80, "{}", errors.len());
+        let mut problems = Vec::new();
+        for language in Language::ALL {
+            i18n.set_language(language);
+            for e in &errors {
+                let id = e.message_id();
+                if !i18n.has(language, id) {
+                    problems.push(format!("{}:{id} missing", language.code()));
+                    continue;
+                }
+                let with = |detail: &str| {
+                    i18n.tr_args(id, &[("detail", FluentValue::from(detail.to_owned()))])
+                };
+                if e.detail().is_empty() && with("") != with("X") {
+                    problems.push(format!(
+                        "{}:{id} shows an empty $detail for {e}",
+                        language.code()
+                    ));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_station_error_over_a_batch_error_says_what_the_batch_error_says() {
+        let e = crate::station::Error::Batch(crate::batch::Error::ReadBack("/media/x.age".into()));
+        assert_eq!(
+            (e.message_id(), e.detail()),
+            ("batch-error-read-back", "/media/x.age".to_owned())
+        );
+        let i18n = I18n::new(Language::Ky);
+        let text = i18n.tr_args(e.message_id(), &[("detail", FluentValue::from(e.detail()))]);
+        assert!(
+            text.contains("/media/x.age") && text.contains("флешка"),
+            "{text}"
+        );
+    }
 }

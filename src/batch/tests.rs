@@ -1,0 +1,328 @@
+//! Refusals that need no station to build, each with its variant, message id and detail; and
+//! one example of every batch error, for the translation test.
+
+use super::bag::{self, BAG_INFO, BAGIT_TXT, MANIFEST, TAGMANIFEST, TAGMANIFEST_SIG};
+use super::verify::parse_audit;
+use super::write::write_raw;
+use super::{
+    BagInfoProblem, Error, ManifestProblem, parse_identities, parse_recipients, verify_batch,
+};
+use crate::audit::ChainError;
+use crate::crypto::SignatureError;
+use crate::domain::enrollment::RecordError;
+use std::collections::BTreeMap;
+
+/// Verifies the bag `files` (path → bytes) after sealing it to a new identity.
+fn verify(files: &BTreeMap<String, Vec<u8>>) -> Error {
+    let id = age::x25519::Identity::generate();
+    let sealed = write_raw(files, &[id.to_public()], 0).unwrap();
+    verify_batch(&sealed[..], &[id], None, &mut |_, _| Ok(())).unwrap_err()
+}
+
+/// A bag whose tag manifest is right for its `bagit.txt`, an empty payload and `bag-info.txt`.
+fn bag_with(bagit_txt: &[u8], bag_info: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let manifest = bag::manifest_bytes(&BTreeMap::new());
+    let tags: BTreeMap<String, String> = [
+        (BAGIT_TXT, bagit_txt),
+        (BAG_INFO, bag_info),
+        (MANIFEST, &manifest[..]),
+    ]
+    .into_iter()
+    .map(|(n, b)| (n.to_owned(), bag::sha256_hex(b)))
+    .collect();
+    [
+        (BAGIT_TXT, bagit_txt.to_vec()),
+        (BAG_INFO, bag_info.to_vec()),
+        (MANIFEST, manifest),
+        (TAGMANIFEST, bag::manifest_bytes(&tags)),
+        (TAGMANIFEST_SIG, b"x\n".to_vec()),
+    ]
+    .into_iter()
+    .map(|(n, b)| (n.to_owned(), b))
+    .collect()
+}
+
+#[test]
+fn a_bag_without_tag_files_names_the_first_missing() {
+    let err = verify(&[("data/".to_owned(), Vec::new())].into());
+    assert!(
+        matches!(&err, Error::MissingFile(f) if f == BAGIT_TXT),
+        "{err}"
+    );
+    assert_eq!(
+        (err.message_id(), err.detail()),
+        ("batch-error-missing-file", BAGIT_TXT.into())
+    );
+}
+
+#[test]
+fn bag_declaration_and_bag_info_are_checked() {
+    let err = verify(&bag_with(b"BagIt-Version: 0.97\n", b""));
+    assert!(matches!(err, Error::BagDeclaration), "{err}");
+    assert_eq!(err.message_id(), "batch-error-bag-declaration");
+
+    let err = verify(&bag_with(bag::BAGIT_TXT_BYTES, b"Station-Id KG1101\n"));
+    assert_eq!(
+        err.to_string(),
+        "bag is malformed: bag-info.txt: line 'Station-Id KG1101' is not 'Label: value'"
+    );
+    assert_eq!(err.message_id(), "batch-error-bag-info");
+}
+
+#[test]
+fn a_file_listed_outside_data_is_refused() {
+    let mut files = bag_with(bag::BAGIT_TXT_BYTES, b"");
+    let manifest = format!("{}  other/x\n", "00".repeat(32));
+    files.insert(MANIFEST.into(), manifest.into_bytes());
+    let err = verify(&files);
+    assert!(
+        matches!(&err, Error::OutsideData(p) if p == "other/x"),
+        "{err}"
+    );
+    assert_eq!(
+        (err.message_id(), err.detail()),
+        ("batch-error-manifest", "other/x".into())
+    );
+}
+
+#[test]
+fn a_file_that_is_not_age_is_damaged() {
+    let id = age::x25519::Identity::generate();
+    let err = verify_batch(&b"not age"[..], &[id], None, &mut |_, _| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::NotAge(_)), "{err}");
+    assert_eq!(err.message_id(), "batch-error-damaged");
+    assert!(
+        err.detail()
+            .starts_with("batch file is damaged or truncated: not an age v1 file: ")
+    );
+}
+
+#[test]
+fn audit_lines_are_refused_by_what_is_wrong() {
+    let err = parse_audit(b"{}\nnot json\n").unwrap_err();
+    assert!(matches!(err, Error::AuditLine { line: 1, .. }), "{err}");
+    let row = |seq: u64, hash: &str| {
+        format!(
+            r#"{{"event":{{}},"hash":"{hash}","prev":"{}","seq":{seq}}}"#,
+            "00".repeat(32)
+        )
+    };
+    let err = parse_audit(row(0, &"00".repeat(32)).as_bytes()).unwrap_err();
+    assert!(matches!(err, Error::AuditRowZero(1)), "{err}");
+    let err = parse_audit(row(7, "abc").as_bytes()).unwrap_err();
+    assert!(matches!(err, Error::AuditHash(7)), "{err}");
+    assert_eq!(
+        (err.message_id(), err.detail()),
+        ("batch-error-audit-chain", "7".into())
+    );
+}
+
+#[test]
+fn keys_are_refused_without_quoting_a_secret() {
+    let err = parse_identities("# comment\nAGE-SECRET-KEY-1NOTAKEY\n")
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::IdentityLine), "{err}");
+    assert!(!err.to_string().contains("NOTAKEY") && err.detail().is_empty());
+    assert!(matches!(
+        parse_identities("# only a comment\n"),
+        Err(Error::NoIdentity)
+    ));
+    let err = parse_recipients(&["age1nope".into()]).err().unwrap();
+    assert!(
+        matches!(&err, Error::Recipient { recipient, .. } if recipient == "age1nope"),
+        "{err}"
+    );
+    assert_eq!(
+        (err.message_id(), err.detail()),
+        ("batch-error-recipient", "age1nope".into())
+    );
+}
+
+impl Error {
+    /// One example of every variant, for tests that every message is translated. The match has
+    /// no wildcard, so a new variant fails to compile here until it is listed.
+    pub(crate) fn examples() -> Vec<Error> {
+        let io = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        let json = || serde_json::from_str::<u8>("x").unwrap_err();
+        let s = || "KG1101".to_owned();
+        let all = vec![
+            Error::Io {
+                what: "read",
+                path: "x".into(),
+                source: io(),
+            },
+            Error::WrongRecipient,
+            Error::NotAge(age::DecryptError::InvalidHeader),
+            Error::Decrypt(age::DecryptError::DecryptionFailed),
+            Error::Truncated(io()),
+            Error::NonUtf8Path,
+            Error::UnsafePath(s()),
+            Error::UnsafeEntryType {
+                path: s(),
+                kind: s(),
+            },
+            Error::MissingFile(s()),
+            Error::ExtraFile(s()),
+            Error::DuplicateEntry(s()),
+            Error::UnreferencedBiometric(s()),
+            Error::Digest(s()),
+            Error::TooLarge { path: s(), size: 0 },
+            Error::BagDeclaration,
+            Error::BagInfo(BagInfoProblem::NotUtf8),
+            Error::Manifest {
+                file: s(),
+                problem: ManifestProblem::NotUtf8,
+            },
+            Error::OutsideData(s()),
+            Error::UnexpectedTagFile(s()),
+            Error::UnlistedTagFile(s()),
+            Error::PayloadOxum {
+                said_octets: 0,
+                said_files: 0,
+                octets: 0,
+                files: 0,
+            },
+            Error::RecordCount { said: 0, found: 0 },
+            Error::BatchSignature {
+                fingerprint: s(),
+                source: SignatureError::Mismatch,
+            },
+            Error::RecordSignature {
+                id: s(),
+                source: RecordError::NotCanonical,
+            },
+            Error::RecordNamesOther {
+                id: s(),
+                named: s(),
+            },
+            Error::RecordFromOtherStation {
+                id: s(),
+                station: s(),
+            },
+            Error::TrainingRecord(s()),
+            Error::RecordJson {
+                id: s(),
+                source: json(),
+            },
+            Error::StoredRecord {
+                id: s(),
+                source: io().into(),
+            },
+            Error::RecordVanished(s()),
+            Error::StoredBiometric {
+                sha256: s(),
+                source: io().into(),
+            },
+            Error::MissingBiometric(s()),
+            Error::BiometricHash(s()),
+            Error::AuditChain(ChainError::Edited { seq: 1 }),
+            Error::AuditHead { last: 0, head: 0 },
+            Error::NoAuditRows,
+            Error::AuditLine {
+                line: 1,
+                source: json(),
+            },
+            Error::AuditRowZero(1),
+            Error::AuditHash(1),
+            Error::AuditEvent {
+                seq: 1,
+                source: json(),
+            },
+            Error::CertificateJson(json()),
+            Error::CertificateSchema(s()),
+            Error::CertificateStationId(s()),
+            Error::CertificateKey(SignatureError::BadPublicKey(s())),
+            Error::CertificateUnsigned,
+            Error::CertificateSignature {
+                station_id: s(),
+                source: SignatureError::Mismatch,
+            },
+            Error::CertificateStation {
+                certificate: s(),
+                bag: s(),
+            },
+            Error::CertificateKeyMismatch {
+                found: s(),
+                registered: s(),
+            },
+            Error::Canonical(crate::crypto::Error::Canonical(json())),
+            Error::ReadBack("x".into()),
+            Error::Encrypt(age::EncryptError::MissingRecipients),
+            Error::Seal {
+                what: s(),
+                source: io(),
+            },
+            Error::SealerPanicked,
+            Error::SealerStopped,
+            Error::Recipient {
+                recipient: s(),
+                reason: "",
+            },
+            Error::IdentityLine,
+            Error::NoIdentity,
+        ];
+        for e in &all {
+            match e {
+                Error::Io { .. }
+                | Error::WrongRecipient
+                | Error::NotAge(_)
+                | Error::Decrypt(_)
+                | Error::Truncated(_)
+                | Error::NonUtf8Path
+                | Error::UnsafePath(_)
+                | Error::UnsafeEntryType { .. }
+                | Error::MissingFile(_)
+                | Error::ExtraFile(_)
+                | Error::DuplicateEntry(_)
+                | Error::UnreferencedBiometric(_)
+                | Error::Digest(_)
+                | Error::TooLarge { .. }
+                | Error::BagDeclaration
+                | Error::BagInfo(_)
+                | Error::Manifest { .. }
+                | Error::OutsideData(_)
+                | Error::UnexpectedTagFile(_)
+                | Error::UnlistedTagFile(_)
+                | Error::PayloadOxum { .. }
+                | Error::RecordCount { .. }
+                | Error::BatchSignature { .. }
+                | Error::RecordSignature { .. }
+                | Error::RecordNamesOther { .. }
+                | Error::RecordFromOtherStation { .. }
+                | Error::TrainingRecord(_)
+                | Error::RecordJson { .. }
+                | Error::StoredRecord { .. }
+                | Error::RecordVanished(_)
+                | Error::StoredBiometric { .. }
+                | Error::MissingBiometric(_)
+                | Error::BiometricHash(_)
+                | Error::AuditChain(_)
+                | Error::AuditHead { .. }
+                | Error::NoAuditRows
+                | Error::AuditLine { .. }
+                | Error::AuditRowZero(_)
+                | Error::AuditHash(_)
+                | Error::AuditEvent { .. }
+                | Error::CertificateJson(_)
+                | Error::CertificateSchema(_)
+                | Error::CertificateStationId(_)
+                | Error::CertificateKey(_)
+                | Error::CertificateUnsigned
+                | Error::CertificateSignature { .. }
+                | Error::CertificateStation { .. }
+                | Error::CertificateKeyMismatch { .. }
+                | Error::Canonical(_)
+                | Error::ReadBack(_)
+                | Error::Encrypt(_)
+                | Error::Seal { .. }
+                | Error::SealerPanicked
+                | Error::SealerStopped
+                | Error::Recipient { .. }
+                | Error::IdentityLine
+                | Error::NoIdentity => {}
+            }
+        }
+        all
+    }
+}

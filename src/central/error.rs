@@ -1,0 +1,191 @@
+//! Why central refused a batch, a station or a passphrase: one named variant per refusal, each
+//! with the Fluent message that tells the central operator what happened and what to do.
+//!
+//! As in [`crate::batch::Error`], a variant keeps identifiers (station id, batch sequence, path)
+//! as data and the error underneath as its `#[source]`.
+
+use crate::batch;
+use crate::crypto::SignatureError;
+use std::path::PathBuf;
+
+/// Central errors; each refusal has its own variant (and CLI exit code).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Batch(#[from] batch::Error),
+    #[error("central database")]
+    Db(#[source] rusqlite::Error),
+    #[error(
+        "central database: {} has schema {found}, newer than this kattoo knows ({known}): use a newer kattoo",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("central database: station {station}: its stored key cannot be read")]
+    StoredStationKey {
+        station: String,
+        #[source]
+        source: SignatureError,
+    },
+    #[error("central database: the identity row holds no identity")]
+    NoIdentity,
+    #[error("central database: the stored identity does not match the stored recipient {0}")]
+    IdentityMismatch(String),
+    #[error("central is not initialised: run `kattoo central init --db …` first")]
+    NotInitialised,
+    #[error("central is already initialised in {0}")]
+    AlreadyInitialised(String),
+    #[error(
+        "station {0} is not registered: run `kattoo central add-station` with its certificate first"
+    )]
+    UnknownStation(String),
+    #[error("station {station} is already registered with a different key ({fingerprint})")]
+    StationKeyConflict {
+        station: String,
+        fingerprint: String,
+    },
+    #[error(
+        "batch {sequence} of station {station} was already accepted with different content: refused as a replay"
+    )]
+    Replay { station: String, sequence: u64 },
+    #[error(
+        "batch {sequence} of station {station} is below the last accepted batch {last}: refused"
+    )]
+    LowerSequence {
+        station: String,
+        sequence: u64,
+        last: u64,
+    },
+    #[error(
+        "batch {sequence} of station {station} does not follow batch {previous}: {what} differs"
+    )]
+    ChainMismatch {
+        station: String,
+        sequence: u64,
+        previous: u64,
+        what: &'static str,
+    },
+    #[error(
+        "batch is signed by key {found}, not the registered key of station {station} ({registered})"
+    )]
+    WrongStationKey {
+        station: String,
+        found: String,
+        registered: String,
+    },
+    #[error("cannot read {path}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "batch file {0} changed while it was being read: copy it off the medium and import the copy"
+    )]
+    Changed(String),
+    #[error(
+        "wrong central passphrase: central's identity does not open with it; type it again (or correct KATTOO_CENTRAL_PASSPHRASE or the --passphrase-file)"
+    )]
+    WrongPassphrase,
+    #[error(
+        "the central passphrase is empty: choose one and keep it safe; without it no batch opens"
+    )]
+    EmptyPassphrase,
+    #[error(
+        "central's identity in this database is stored without a passphrase (by an older kattoo): run `kattoo central protect-identity` once to encrypt it; the key and the recipient stay the same"
+    )]
+    UnprotectedIdentity,
+    #[error("central's identity is already protected by a passphrase: nothing to do")]
+    AlreadyProtected,
+    #[error("central identity file cannot be encrypted")]
+    IdentityEncrypt(#[source] age::EncryptError),
+    #[error(
+        "central identity file is ASCII-armored (age -a): decrypt it with `age -d` and encrypt it again with `age -p` (without -a)"
+    )]
+    IdentityArmored,
+    #[error(
+        "central identity file is encrypted to a key, not with a passphrase (age -p): give the plain identity file or one made by `kattoo central init --identity`"
+    )]
+    IdentityForKey,
+    #[error(
+        "central identity file asks for scrypt work 2^{required}, far more than this machine allows: encrypt it again on this machine"
+    )]
+    IdentityWork { required: u8 },
+    #[error("central identity file is damaged")]
+    IdentityDamaged(#[source] age::DecryptError),
+    #[error("central identity file does not hold an age identity file (not text)")]
+    IdentityNotText,
+}
+
+impl Error {
+    /// The Fluent message id that tells the central operator, in their language, what happened
+    /// and what to do. The message takes [`Error::detail`] as `$detail`.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Error::Batch(e) => e.message_id(),
+            Error::Db(_) => "central-error-db",
+            Error::NewerSchema { .. } => "central-error-newer-schema",
+            Error::StoredStationKey { .. } | Error::NoIdentity | Error::IdentityMismatch(_) => {
+                "central-error-damaged"
+            }
+            Error::NotInitialised => "central-error-not-initialised",
+            Error::AlreadyInitialised(_) => "central-error-already-initialised",
+            Error::UnknownStation(_) => "central-error-unknown-station",
+            Error::StationKeyConflict { .. } => "central-error-station-key-conflict",
+            Error::Replay { .. } => "central-error-replay",
+            Error::LowerSequence { .. } => "central-error-lower-sequence",
+            Error::ChainMismatch { .. } => "central-error-chain-mismatch",
+            Error::WrongStationKey { .. } => "central-error-wrong-station-key",
+            Error::Io { .. } => "central-error-io",
+            Error::Changed(_) => "central-error-changed",
+            Error::WrongPassphrase => "central-error-wrong-passphrase",
+            Error::EmptyPassphrase => "central-error-empty-passphrase",
+            Error::UnprotectedIdentity => "central-error-unprotected-identity",
+            Error::AlreadyProtected => "central-error-already-protected",
+            Error::IdentityEncrypt(_) => "central-error-identity-encrypt",
+            Error::IdentityArmored => "central-error-identity-armored",
+            Error::IdentityForKey => "central-error-identity-for-key",
+            Error::IdentityWork { .. } => "central-error-identity-work",
+            Error::IdentityDamaged(_) | Error::IdentityNotText => "central-error-identity-damaged",
+        }
+    }
+
+    /// What the message names as `$detail`: a station id, a batch file name, a path or a
+    /// recipient, else the technical cause; never a PIN, a passphrase or a secret key.
+    pub fn detail(&self) -> String {
+        match self {
+            Error::Batch(e) => e.detail(),
+            Error::NewerSchema { path, .. } => path.display().to_string(),
+            Error::StoredStationKey { station, .. }
+            | Error::UnknownStation(station)
+            | Error::StationKeyConflict { station, .. }
+            | Error::WrongStationKey { station, .. } => station.clone(),
+            Error::Replay { station, sequence }
+            | Error::LowerSequence {
+                station, sequence, ..
+            }
+            | Error::ChainMismatch {
+                station, sequence, ..
+            } => batch::file_name(station, *sequence),
+            Error::IdentityMismatch(recipient) => recipient.clone(),
+            Error::AlreadyInitialised(place) => place.clone(),
+            Error::Io { path, .. } | Error::Changed(path) => path.clone(),
+            Error::IdentityWork { required } => required.to_string(),
+            Error::Db(_)
+            | Error::NoIdentity
+            | Error::IdentityEncrypt(_)
+            | Error::IdentityDamaged(_)
+            | Error::IdentityNotText => batch::causes(self),
+            Error::NotInitialised
+            | Error::WrongPassphrase
+            | Error::EmptyPassphrase
+            | Error::UnprotectedIdentity
+            | Error::AlreadyProtected
+            | Error::IdentityArmored
+            | Error::IdentityForKey => String::new(),
+        }
+    }
+}
