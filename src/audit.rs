@@ -36,6 +36,11 @@ pub enum Action {
     DeviceBackends,
     /// The age recipient(s) batches are encrypted to were set (`detail.recipients`).
     BatchRecipients,
+    /// A citizen was looked for by finger (`detail.fingers`, `detail.candidates`).
+    Identification,
+    /// Fingerprint templates were extracted for records saved before templates existed
+    /// (`detail.records`).
+    TemplatesExtracted,
 }
 
 impl Action {
@@ -61,6 +66,8 @@ impl Action {
             Self::TrainingReset => "training-reset",
             Self::DeviceBackends => "device-backends",
             Self::BatchRecipients => "batch-recipients",
+            Self::Identification => "identification",
+            Self::TemplatesExtracted => "templates-extracted",
         }
     }
 }

@@ -11,7 +11,7 @@ pub const DEFAULT_TOML: &str = include_str!("../assets/config.default.toml");
 pub const FILE_NAME: &str = "config.toml";
 
 /// Everything configurable on a station.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub log: LogConfig,
@@ -20,6 +20,8 @@ pub struct Config {
     pub devices: DevicesConfig,
     /// Capture quality rules: the enrollment workflow's policy.
     pub capture: crate::workflow::CapturePolicy,
+    /// Fingerprint matching: duplicate search and identification.
+    pub matching: MatchingConfig,
 }
 
 /// Logging.
@@ -66,6 +68,59 @@ impl StationConfig {
             training: self.training,
             back_fill: self.back_fill,
         }
+    }
+}
+
+/// Fingerprint matching: the duplicate-person search before a record is signed, and
+/// identification by finger. The thresholds' defaults are the ones measured in
+/// [`crate::matching::threshold`] (see there how and on what).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchingConfig {
+    /// Search every new record's fingers among the station's records before it is signed.
+    pub search_duplicates: bool,
+    /// The fingers searched, in order of preference; the first two the citizen has are used.
+    pub duplicate_fingers: Vec<String>,
+    /// Fused score (mean of two fingers) at or above which two records are one person.
+    pub duplicate_threshold: f32,
+    /// Score at or above which one finger identifies a candidate.
+    pub identify_threshold_one_finger: f32,
+    /// Fused score at or above which two fingers identify a candidate.
+    pub identify_threshold_two_fingers: f32,
+    /// Most candidates a search returns.
+    pub candidates: usize,
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        use crate::matching::threshold::{FINGER_FMR_1000, FUSED2_FMR_10000, FUSED2_FMR_100000};
+        Self {
+            search_duplicates: true,
+            duplicate_fingers: [
+                "right-index",
+                "left-index",
+                "right-thumb",
+                "left-thumb",
+                "right-middle",
+                "left-middle",
+            ]
+            .map(String::from)
+            .to_vec(),
+            duplicate_threshold: FUSED2_FMR_100000.score,
+            identify_threshold_one_finger: FINGER_FMR_1000.score,
+            identify_threshold_two_fingers: FUSED2_FMR_10000.score,
+            candidates: 10,
+        }
+    }
+}
+
+impl MatchingConfig {
+    /// The duplicate-search fingers as positions (names checked when the configuration loads).
+    pub fn duplicate_positions(&self) -> Vec<crate::domain::FingerPosition> {
+        self.duplicate_fingers
+            .iter()
+            .filter_map(|name| name.parse().ok())
+            .collect()
     }
 }
 
@@ -136,6 +191,7 @@ impl Default for Config {
             station: StationConfig::default(),
             devices: DevicesConfig::default(),
             capture: crate::workflow::CapturePolicy::default(),
+            matching: MatchingConfig::default(),
         }
     }
 }
@@ -221,6 +277,22 @@ impl Config {
         }
         if let Some(v) = var("KATTOO_BACK_FILL") {
             self.station.back_fill = yes_or_no("KATTOO_BACK_FILL", v)?;
+        }
+        if let Some(v) = var("KATTOO_SEARCH_DUPLICATES") {
+            self.matching.search_duplicates = yes_or_no("KATTOO_SEARCH_DUPLICATES", v)?;
+        }
+        if let Some(bad) = self
+            .matching
+            .duplicate_fingers
+            .iter()
+            .find(|name| name.parse::<crate::domain::FingerPosition>().is_err())
+        {
+            return Err(Error::Parse {
+                path: FILE_NAME.into(),
+                message: format!(
+                    "matching.duplicate_fingers: {bad:?} is not a finger (use e.g. right-index)"
+                ),
+            });
         }
         if self.security.lockout_threshold == 0 {
             return Err(Error::Parse {

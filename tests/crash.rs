@@ -33,6 +33,7 @@ fn kattoo(dir: &Path) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("KATTOO_DATA_DIR", dir)
         .env("KATTOO_BACK_FILL", "true")
+        .env("KATTOO_SEARCH_DUPLICATES", "false")
         .env("KATTOO_PASSPHRASE", PASSPHRASE)
         .env("KATTOO_LOG_STDERR_LEVEL", "error");
     c

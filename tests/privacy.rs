@@ -9,6 +9,7 @@ fn kattoo(dir: &Path) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("KATTOO_DATA_DIR", dir)
         .env("KATTOO_BACK_FILL", "true")
+        .env("KATTOO_SEARCH_DUPLICATES", "false")
         .env("KATTOO_PASSPHRASE", "privacy test passphrase")
         .env("KATTOO_LOG_LEVEL", "trace")
         .env("KATTOO_LOG_STDERR_LEVEL", "trace");

@@ -162,12 +162,15 @@ impl Kiosk {
     /// `kattoo` with no inherited `KATTOO_*` variable, no controlling terminal, this data
     /// directory in `KATTOO_DATA_DIR` and the right passphrase in `KATTOO_PASSPHRASE`. The
     /// station back-fills from files (`KATTOO_BACK_FILL`), as `kattoo enroll` needs outside
-    /// training mode; `tests/cli/enroll.rs` shows the refusal without it.
+    /// training mode; `tests/cli/enroll.rs` shows the refusal without it. The duplicate-person
+    /// search is off (`KATTOO_SEARCH_DUPLICATES`): the tests' citizens all have the same
+    /// fixture fingers; `tests/cli/enroll.rs` turns it on to test it.
     pub fn cmd(&self) -> Command {
         let mut cmd = bare_cmd();
         cmd.env("KATTOO_DATA_DIR", &self.data)
             .env("KATTOO_PASSPHRASE", PASSPHRASE)
-            .env("KATTOO_BACK_FILL", "true");
+            .env("KATTOO_BACK_FILL", "true")
+            .env("KATTOO_SEARCH_DUPLICATES", "false");
         cmd
     }
 

@@ -11,6 +11,7 @@ mod devices;
 mod doctor;
 mod enroll;
 mod export;
+mod identify;
 mod init;
 mod operator;
 mod records;
@@ -83,6 +84,8 @@ pub enum Command {
     /// Fingerprint matching: accuracy and scores over a folder of FVC-named images.
     #[command(subcommand)]
     Biometrics(biometrics::BiometricsCommand),
+    /// Find a citizen by one or two fingers among the station's records, with scores.
+    Identify(identify::IdentifyArgs),
 }
 
 /// Exit statuses, stable for scripts.
@@ -201,7 +204,10 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 | StationError::OperatorExists(_)
                 | StationError::OverrideReason
                 | StationError::Password(crate::crypto::PasswordError::TooShort) => exit::INVALID,
-                StationError::DuplicatePin { .. } => exit::DUPLICATE,
+                StationError::DuplicatePin { .. } | StationError::DuplicatePerson { .. } => {
+                    exit::DUPLICATE
+                }
+                StationError::NoFingerTemplate => exit::INVALID,
                 StationError::UnknownRecord(_) | StationError::UnknownOperator(_) => {
                     exit::NOT_FOUND
                 }
@@ -272,6 +278,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Some(Command::SimSbi(args)) => sim_sbi::run(args),
         Some(Command::Doctor(args)) => doctor::run(&ctx, args),
         Some(Command::Biometrics(c)) => biometrics::run(c),
+        Some(Command::Identify(args)) => identify::run(&ctx, args),
     }
 }
 

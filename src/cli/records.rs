@@ -34,6 +34,12 @@ pub enum RecordsCommand {
     },
     /// Re-check every record signature, every biometric hash and the audit chain.
     Verify,
+    /// Make the fingerprint templates of records saved before templates existed (supervisor),
+    /// so the duplicate search and identification see them; prints progress.
+    Templates {
+        #[command(flatten)]
+        actor: Actor,
+    },
 }
 
 /// Options of `kattoo approve`.
@@ -87,6 +93,13 @@ fn status_line(s: &StoredRecord) -> String {
 
 pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        RecordsCommand::Templates { actor } => {
+            let (mut st, s) = actor.open(ctx)?;
+            let done = st.extract_missing_templates(&s, Timestamp::now(), &mut |done, total| {
+                eprintln!("templates: {done}/{total} records");
+            })?;
+            println!("made the templates of {done} record(s)");
+        }
         RecordsCommand::List { status, pin, actor } => {
             let (mut st, s) = actor.open(ctx)?;
             let filter = RecordFilter {

@@ -12,7 +12,7 @@
 
 use super::manager::{DeviceKind, DeviceSource, Found, Opened};
 use super::{
-    Backend, Camera, CaptureRequest, DeviceError, DeviceInfo, ErrorKind, FingerImage, FingerSet,
+    Backend, CaptureRequest, DeviceError, DeviceInfo, ErrorKind, FingerImage, FingerSet,
     FingerprintScanner, Provenance, Result,
 };
 use crate::domain::FingerPosition;

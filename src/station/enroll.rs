@@ -131,23 +131,47 @@ impl Station {
                 .filter(|id| draft.supersedes.as_ref().is_none_or(|s| s.as_str() != id))
                 .collect()
         };
-        let duplicate_override = match (existing.first(), grant) {
+        // One person, one registration: the draft's fingers among the live records.
+        let templates = self.templates_of(&draft.captures);
+        let people = self.duplicate_people(
+            &templates,
+            draft.supersedes.as_ref().map(RegistrationId::as_str),
+        )?;
+        let first_person = people.first().map(|m| m.registration_id.clone());
+        let mut duplicates = existing.clone();
+        for m in &people {
+            if !duplicates.contains(&m.registration_id) {
+                duplicates.push(m.registration_id.clone());
+            }
+        }
+        let duplicate_override = match (duplicates.first(), grant) {
             (None, _) => None,
             (Some(first), None) => {
+                let (action, refusal) = if existing.is_empty() {
+                    (
+                        "enrol a person whose fingerprints match another record",
+                        Error::DuplicatePerson { matches: people },
+                    )
+                } else {
+                    (
+                        "enrol a PIN that is already enrolled",
+                        Error::DuplicatePin {
+                            masked: citizen.pin.masked(),
+                            existing,
+                        },
+                    )
+                };
                 self.audit(
                     Event::new(Action::Refusal, now, Some(session.login()), Some(first))
-                        .with("action", "enrol a PIN that is already enrolled"),
+                        .with("action", action),
                 )?;
-                return Err(Error::DuplicatePin {
-                    masked: citizen.pin.masked(),
-                    existing,
-                });
+                return Err(refusal);
             }
             (Some(first), Some(grant)) => {
                 self.require(
                     grant.supervisor,
                     Role::Supervisor,
-                    "override a duplicate PIN",
+                    "override a duplicate",
                     Some(first),
                     now,
                 )?;
@@ -164,6 +188,8 @@ impl Station {
                 })
             }
         };
+        let corrects = draft.supersedes.is_some();
+        let iso_templates = super::dedup::iso_templates(&templates)?;
         let station_id = self.info.station_id.clone();
         let key = &self.key;
         let operator = OperatorRef {
@@ -195,6 +221,7 @@ impl Station {
             )?
             .sign(key)?;
             db.insert_record(&signed, duplicate_of.as_ref())?;
+            db.insert_templates(registration_id.as_str(), &iso_templates)?;
             let r = signed.record();
             let mut event = Event::new(
                 Action::Enrollment,
@@ -216,10 +243,19 @@ impl Station {
                 event = event
                     .with("duplicate_of", d.of.as_str())
                     .with("override_by", d.supervisor.as_str());
+                if let Some(person) = &first_person {
+                    event = event.with("fingerprint_match", person.as_str());
+                }
             }
             db.append_audit(&event)?;
             Ok(registration_id)
         })?;
+        if corrects {
+            // The corrected record left the live ones.
+            self.drop_search_index();
+        } else {
+            self.index_saved(id.as_str(), training, &templates);
+        }
         tracing::info!(record = %id, operator = session.login(), "enrollment saved");
         Ok(id)
     }

@@ -6,6 +6,7 @@
 
 mod access;
 mod certificate;
+mod dedup;
 mod enroll;
 mod export;
 mod health;
@@ -16,6 +17,7 @@ mod training;
 mod verify;
 
 pub use access::Session;
+pub use dedup::{PersonMatch, finger_template};
 pub use enroll::EnrollmentDraft;
 pub use export::{BATCH_DIR, ExportOutcome};
 pub use health::RecordState;
@@ -117,6 +119,10 @@ pub enum Error {
     },
     #[error("a duplicate override needs a reason")]
     OverrideReason,
+    #[error("the fingerprints match {}: the same person may be enrolled already; a supervisor must override with a reason", .matches.iter().map(|m| format!("{} (score {:.3})", m.registration_id, m.score)).collect::<Vec<_>>().join(", "))]
+    DuplicatePerson { matches: Vec<PersonMatch> },
+    #[error("no fingerprint could be read from the finger images given: use clear 500 ppi images")]
+    NoFingerTemplate,
     #[error("{0}: attach a real camera and scanner, or ask a supervisor for training mode")]
     Untrusted(#[from] crate::domain::Untrusted),
     #[error("{0} must change the password a supervisor reset before doing anything else")]
@@ -202,6 +208,8 @@ impl Error {
             Error::Config(_) => "station-error-config",
             Error::Batch(e) => e.message_id(),
             Error::Untrusted(u) => u.message_id(),
+            Error::DuplicatePerson { .. } => "station-error-duplicate-person",
+            Error::NoFingerTemplate => "station-error-no-finger-template",
         }
     }
 
@@ -220,6 +228,11 @@ impl Error {
             | Error::PasswordChangeRequired(l) => l.clone(),
             Error::LockedOut { remaining_secs, .. } => ((remaining_secs + 59) / 60).to_string(),
             Error::DuplicatePin { existing, .. } => existing.join(", "),
+            Error::DuplicatePerson { matches } => matches
+                .iter()
+                .map(|m| m.registration_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             Error::Validation(errors) => list(errors),
             Error::StationExists(dir, _) => dir.display().to_string(),
             Error::UnknownRegion(r) | Error::UnknownBackend(r) | Error::BadRegistrationId(r) => {
@@ -290,6 +303,10 @@ pub struct Station {
     info: StationInfo,
     config: Config,
     data_dir: PathBuf,
+    /// The fingerprint search index of the live records, built when first needed.
+    index: Option<dedup::SearchIndex>,
+    /// Templates extracted from finger files seen lately, by SHA-256.
+    templates: dedup::TemplateCache,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -455,6 +472,8 @@ impl Station {
             info,
             config,
             data_dir: data_dir.to_owned(),
+            index: None,
+            templates: dedup::TemplateCache::default(),
         })
     }
 

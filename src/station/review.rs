@@ -161,6 +161,7 @@ impl Station {
             ))?;
             Ok(())
         })?;
+        self.drop_search_index(); // a rejected record is no longer searched
         tracing::info!(record = id, operator = session.login(), "record rejected");
         Ok(())
     }

@@ -110,7 +110,6 @@ impl Station {
 #[cfg(test)]
 mod tests {
     use crate::audit::Action;
-    use crate::config::Config;
     use crate::domain::Role;
     use crate::station::tests::{PASSPHRASE, add_operator, now, setup};
     use crate::station::{Error, Station};
@@ -147,7 +146,12 @@ mod tests {
         assert_eq!(event.action, Action::DeviceBackends);
         assert_eq!(event.detail["backends"], "sbi sim");
         drop(st);
-        let st = Station::open(&dir.path().join("data"), PASSPHRASE, Config::default()).unwrap();
+        let st = Station::open(
+            &dir.path().join("data"),
+            PASSPHRASE,
+            crate::station::tests::test_config(),
+        )
+        .unwrap();
         assert_eq!(st.config().devices.backends, ["sbi", "sim"]);
     }
 }

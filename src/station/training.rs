@@ -44,6 +44,7 @@ impl Station {
             )?;
             Ok(deleted)
         })?;
+        self.drop_search_index();
         tracing::info!(
             records = deleted.records,
             biometrics = deleted.biometrics,
@@ -57,7 +58,6 @@ impl Station {
 #[cfg(test)]
 mod tests {
     use crate::audit::Action;
-    use crate::config::Config;
     use crate::domain::Role;
     use crate::station::tests::{
         PASSPHRASE, add_operator, draft, draft_left_little_amputated, now, setup,
@@ -88,14 +88,15 @@ mod tests {
         drop(st);
 
         // The stored choice wins over the configuration file, both ways.
-        let mut st = Station::open(&data, PASSPHRASE, Config::default()).unwrap();
+        let mut st =
+            Station::open(&data, PASSPHRASE, crate::station::tests::test_config()).unwrap();
         assert!(st.config().station.training);
         let admin = st
             .login("admin", crate::station::tests::ADMIN_PASSWORD, now())
             .unwrap();
         st.set_training(&admin, false, now()).unwrap();
         drop(st);
-        let mut training_config = Config::default();
+        let mut training_config = crate::station::tests::test_config();
         training_config.station.training = true;
         let st = Station::open(&data, PASSPHRASE, training_config).unwrap();
         assert!(!st.config().station.training);

@@ -102,6 +102,17 @@ const MIGRATIONS: &[&str] = &[
         set_by TEXT NOT NULL REFERENCES operators(login)
     );
     "#,
+    // 5: fingerprint templates (ISO/IEC 19794-2), one per finger of a record, for the duplicate
+    // search and identification; records saved before this step wait for the back-fill.
+    r#"
+    CREATE TABLE templates (
+        registration_id TEXT NOT NULL REFERENCES records(registration_id),
+        position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 10),
+        template BLOB NOT NULL,
+        PRIMARY KEY (registration_id, position)
+    );
+    ALTER TABLE records ADD COLUMN templates_done INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this build writes.

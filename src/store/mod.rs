@@ -11,6 +11,7 @@ mod operators;
 mod records;
 mod settings;
 mod station;
+mod templates;
 mod training;
 
 pub use export::BatchRow;
@@ -18,6 +19,7 @@ pub use migrations::SCHEMA_VERSION;
 pub use operators::{OperatorRow, OperatorStatus};
 pub use records::{RecordFilter, RecordStatus, StatusCounts, StoredRecord};
 pub use station::StationRow;
+pub use templates::StoredTemplate;
 pub use training::TrainingDeletion;
 
 use crate::crypto::DatabaseKey;

@@ -45,6 +45,10 @@ impl Db<'_> {
             &format!("DELETE FROM record_biometrics WHERE registration_id IN {TRAINING_IDS}"),
             [],
         )?;
+        self.0.execute(
+            &format!("DELETE FROM templates WHERE registration_id IN {TRAINING_IDS}"),
+            [],
+        )?;
         let records = self
             .0
             .execute("DELETE FROM records WHERE training = 1", [])? as u64;

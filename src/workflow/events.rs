@@ -56,9 +56,10 @@ pub enum Event {
     Save,
     /// The station stored the record.
     Saved { registration_id: String },
-    /// The station found the PIN already enrolled.
+    /// The station found the PIN already enrolled (its masked form), or, with no PIN, the
+    /// draft's fingerprints matching other records: the same stop either way.
     DuplicatePin {
-        masked_pin: String,
+        masked_pin: Option<String>,
         existing: Vec<String>,
     },
     /// A supervisor allows the duplicate, with a reason.

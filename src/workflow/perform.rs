@@ -74,8 +74,12 @@ pub fn answer(result: &station::Result<RegistrationId>, is_override: bool) -> Ev
             registration_id: id.to_string(),
         },
         Err(E::DuplicatePin { masked, existing }) if !is_override => Event::DuplicatePin {
-            masked_pin: masked.clone(),
+            masked_pin: Some(masked.clone()),
             existing: existing.clone(),
+        },
+        Err(E::DuplicatePerson { matches }) if !is_override => Event::DuplicatePin {
+            masked_pin: None,
+            existing: matches.iter().map(|m| m.registration_id.clone()).collect(),
         },
         // The supervisor could not authenticate, is not a supervisor, or gave no reason: back to
         // the override form.

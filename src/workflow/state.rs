@@ -126,7 +126,8 @@ pub enum SaveState {
     Saving { override_by: Option<String> },
     /// The PIN is already enrolled: shown, and a supervisor may override with a reason.
     DuplicatePin {
-        masked_pin: String,
+        /// The PIN found enrolled, masked; `None` when the fingerprints matched instead.
+        masked_pin: Option<String>,
         existing: Vec<String>,
         /// Why the last override was refused (message id), if one was tried.
         refused: Option<&'static str>,
@@ -169,7 +170,7 @@ pub struct State {
     pub(super) save: SaveState,
     /// The duplicate the station reported (masked PIN, existing ids), kept while an override
     /// is tried.
-    pub(super) duplicate: Option<(String, Vec<String>)>,
+    pub(super) duplicate: Option<(Option<String>, Vec<String>)>,
     pub(super) supersedes: Option<RegistrationId>,
 }
 

@@ -405,7 +405,7 @@ fn save_then_a_duplicate_pin_stops_for_a_supervisor_override() {
     send(
         &mut s,
         Event::DuplicatePin {
-            masked_pin: "**********0001".into(),
+            masked_pin: Some("**********0001".into()),
             existing: vec!["KG1101-000001-20261127-7".into()],
         },
     );

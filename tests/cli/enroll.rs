@@ -335,6 +335,63 @@ fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
 }
 
 #[test]
+fn the_same_fingers_under_another_pin_are_refused_and_identify_finds_the_first_record() {
+    let kiosk = staffed();
+    let searching = |password: &str| {
+        let mut cmd = kiosk.as_op(password);
+        cmd.env("KATTOO_SEARCH_DUPLICATES", "true");
+        cmd
+    };
+    let first = stdout(
+        &searching(REG_PASSWORD)
+            .args(["enroll", "--operator", REG])
+            .args(enroll_args(&fixture("people/aigul.json")))
+            .assert()
+            .success(),
+    );
+    let first = first.trim();
+    let other_pin = kiosk.person("other-pin.json", |p| p["pin"] = "11403199000777".into());
+    let out = searching(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .args(enroll_args(&other_pin))
+        .assert()
+        .code(i32::from(exit::DUPLICATE))
+        .stdout("");
+    assert!(
+        stderr(&out).contains(&format!("kattoo: the fingerprints match {first} (score ")),
+        "{}",
+        stderr(&out)
+    );
+
+    // Another impression of the right index finger finds the first record.
+    let found = stdout(
+        &searching(REG_PASSWORD)
+            .args(["identify", "--operator", REG, "--finger"])
+            .arg(format!(
+                "right-index={}",
+                fixture("matching/fvc/102_2.png").display()
+            ))
+            .assert()
+            .success(),
+    );
+    let lines: Vec<&str> = found.lines().collect();
+    assert_eq!(lines[0], "REGISTRATION ID             SCORE  NAME");
+    assert!(lines[1].starts_with(first), "{found}");
+    assert!(
+        lines[1].ends_with("Өмүрбекова Айгүл Асанбековна"),
+        "{found}"
+    );
+    assert_eq!(*lines.last().unwrap(), "1 candidate(s)");
+
+    // Nothing waits for templates on a new station.
+    searching(SUP_PASSWORD)
+        .args(["records", "templates", "--operator", SUP])
+        .assert()
+        .success()
+        .stdout("made the templates of 0 record(s)\n");
+}
+
+#[test]
 fn a_duplicate_pin_needs_a_supervisor_override_with_a_reason() {
     let kiosk = staffed();
     let person = fixture("people/aigul.json");

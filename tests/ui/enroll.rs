@@ -212,9 +212,9 @@ fn outside_training_the_simulated_camera_is_refused_with_what_to_do() {
         app.wizard().and_then(|w| w.error()).is_some()
     });
     h.get_by_label(
-        "sim:SIM-CAM-1 is a simulated device. Outside training mode a record is made only with \
-         real devices: attach the camera and the fingerprint scanner, or ask a supervisor to \
-         switch on training mode.",
+        "This camera or scanner is simulated (sim:SIM-CAM-1). Outside training mode a record is \
+         made only with real devices: attach the camera and the fingerprint scanner, or ask a \
+         supervisor to switch on training mode (Review and approve records → Training mode).",
     );
     let wizard = h.state().wizard().unwrap();
     assert_eq!(wizard.step(), Step::Face);

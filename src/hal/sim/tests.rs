@@ -1,4 +1,5 @@
 use super::*;
+use crate::hal::Camera;
 
 fn request(set: FingerSet) -> CaptureRequest {
     CaptureRequest {

@@ -34,13 +34,7 @@ fn init_never_overwrites_a_station() {
     drop(st);
     let kdf = std::fs::read(data.join(KDF_FILE)).unwrap();
     let db = std::fs::read(data.join(DB_FILE)).unwrap();
-    match Station::init(
-        &data,
-        PASSPHRASE,
-        &station_setup(),
-        Config::default(),
-        now(),
-    ) {
+    match Station::init(&data, PASSPHRASE, &station_setup(), test_config(), now()) {
         Err(Error::StationExists(_, name)) => assert_eq!(name, DB_FILE),
         other => panic!("expected StationExists, got {:?}", other.err()),
     }
@@ -51,13 +45,7 @@ fn init_never_overwrites_a_station() {
     let other = dir.path().join("other");
     std::fs::create_dir_all(&other).unwrap();
     std::fs::write(other.join(KDF_FILE), &kdf).unwrap();
-    match Station::init(
-        &other,
-        PASSPHRASE,
-        &station_setup(),
-        Config::default(),
-        now(),
-    ) {
+    match Station::init(&other, PASSPHRASE, &station_setup(), test_config(), now()) {
         Err(Error::StationExists(_, name)) => assert_eq!(name, KDF_FILE),
         other => panic!("expected StationExists, got {:?}", other.err()),
     }
@@ -77,16 +65,10 @@ fn an_init_cut_between_its_two_moves_is_completed_on_unlock() {
     )
     .unwrap();
     assert!(matches!(
-        Station::init(
-            &data,
-            PASSPHRASE,
-            &station_setup(),
-            Config::default(),
-            now()
-        ),
+        Station::init(&data, PASSPHRASE, &station_setup(), test_config(), now()),
         Err(Error::StationExists(..))
     ));
-    let st = Station::open(&data, PASSPHRASE, Config::default()).unwrap();
+    let st = Station::open(&data, PASSPHRASE, test_config()).unwrap();
     assert!(data.join(KDF_FILE).exists());
     assert!(st.verify_all().unwrap().ok());
 }

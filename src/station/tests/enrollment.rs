@@ -48,7 +48,7 @@ fn a_precinct_the_station_does_not_serve_is_refused() {
 /// A station like [`setup`]'s, back-filling records from files.
 fn back_filling_station() -> (tempfile::TempDir, Station, Session) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
+    let mut config = test_config();
     config.station.back_fill = true;
     let mut station = Station::init(
         &dir.path().join("data"),

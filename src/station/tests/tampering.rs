@@ -192,10 +192,10 @@ fn a_wrong_passphrase_opens_nothing() {
     drop(st);
     let data = dir.path().join("data");
     assert!(matches!(
-        Station::open(&data, "correct horse battery stapler", Config::default()),
+        Station::open(&data, "correct horse battery stapler", test_config()),
         Err(Error::Store(store::Error::WrongPassphrase(p))) if p == data.join(DB_FILE)
     ));
-    let st = Station::open(&data, PASSPHRASE, Config::default()).unwrap();
+    let st = Station::open(&data, PASSPHRASE, test_config()).unwrap();
     assert_eq!(st.info().station_id.as_str(), "KG1101");
     assert_eq!(st.verify_audit().unwrap(), Ok(2));
 }

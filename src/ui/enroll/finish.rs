@@ -251,12 +251,14 @@ pub(super) fn save(
             existing,
             refused,
         } => {
+            let heading = match &masked_pin {
+                Some(pin) => i18n.tr_args("save-duplicate", &[("pin", pin.as_str().into())]),
+                None => i18n.tr("save-duplicate-person"),
+            };
             ui.label(
-                RichText::new(
-                    i18n.tr_args("save-duplicate", &[("pin", masked_pin.as_str().into())]),
-                )
-                .color(Color32::from_rgb(0xc0, 0x30, 0x30))
-                .size(22.0),
+                RichText::new(heading)
+                    .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                    .size(22.0),
             );
             for id in &existing {
                 ui.label(

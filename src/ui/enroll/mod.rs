@@ -67,6 +67,9 @@ pub struct Wizard {
     receipt: Option<Saved>,
 }
 
+/// Room above the action bar for the reason of a refusal: two lines of 20 px text.
+const ERROR_LINE_HEIGHT: f32 = 56.0;
+
 impl Wizard {
     /// A new, empty draft for a station serving `precincts`, under its capture policy and
     /// taking the captures it admits.
@@ -227,7 +230,8 @@ impl Wizard {
         progress_header(ui, i18n, step);
         let mut events: Vec<Event> = Vec::new();
         let mut intent = WizardIntent::None;
-        let body_height = (ui.available_height() - TOUCH_HEIGHT - 80.0).max(240.0);
+        let body_height =
+            (ui.available_height() - TOUCH_HEIGHT - 52.0 - ERROR_LINE_HEIGHT).max(240.0);
         egui::ScrollArea::vertical()
             .id_salt(("wizard", step.index()))
             .max_height(body_height)
@@ -292,7 +296,8 @@ impl Wizard {
         chosen
     }
 
-    /// The reason the last event was refused, in a line that is always there (so nothing jumps).
+    /// The reason the last event was refused, in two lines that are always there (so nothing
+    /// jumps, and a long reason wraps instead of running off the screen).
     fn error_line(&self, ui: &mut Ui, i18n: &I18n) {
         let text = self
             .error
@@ -300,14 +305,17 @@ impl Wizard {
             .map(|e| workflow_message(i18n, e))
             .unwrap_or_default();
         ui.allocate_ui_with_layout(
-            Vec2::new(ui.available_width(), 28.0),
-            egui::Layout::left_to_right(egui::Align::Center),
+            Vec2::new(ui.available_width(), ERROR_LINE_HEIGHT),
+            egui::Layout::top_down(egui::Align::Min),
             |ui| {
-                ui.set_min_height(28.0);
-                ui.label(
-                    RichText::new(text)
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30))
-                        .size(20.0),
+                ui.set_min_height(ERROR_LINE_HEIGHT);
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(text)
+                            .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                            .size(20.0),
+                    )
+                    .wrap(),
                 );
             },
         );

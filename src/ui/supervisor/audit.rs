@@ -56,6 +56,8 @@ fn action_message(action: Action) -> &'static str {
         Action::TrainingReset => "sv-audit-training-reset",
         Action::DeviceBackends => "sv-audit-device-backends",
         Action::BatchRecipients => "sv-audit-batch-recipients",
+        Action::Identification => "sv-audit-identification",
+        Action::TemplatesExtracted => "sv-audit-templates-extracted",
     }
 }
 

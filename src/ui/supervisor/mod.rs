@@ -309,7 +309,8 @@ fn error_message(e: &station::Error) -> Message {
         }
         E::AccountLocked(_) => Message::error("login-error-account-locked"),
         E::AccountDisabled(_) => Message::error("login-error-account-disabled"),
-        other => Message::error("error-generic").with("detail", format!("{other:#}")),
+        // Every other station error in the supervisor's language, with its identifier.
+        other => Message::error(other.message_id()).with("detail", other.detail()),
     }
 }
 

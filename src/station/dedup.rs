@@ -1,0 +1,348 @@
+//! One person, one registration: a fingerprint template of every finger of every record, the
+//! search of a new record's fingers among them before it is signed, and identification by
+//! finger.
+//!
+//! Templates (ISO/IEC 19794-2 minutiae records) are extracted by the station from the record's
+//! own finger files when it is saved, or by [`Station::extract_missing_templates`] for records
+//! saved before templates existed. They stay in the encrypted store and never leave in a batch.
+//! The search index over them is built from the store the first time it is needed and follows
+//! the saves; anything that changes which records are live (a correction, a rejection, a
+//! training reset) drops it, and the next search builds it again.
+
+use super::{Error, Result, Session, Station};
+use crate::audit::{Action, Event};
+use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition, Role, Timestamp};
+use crate::matching::iso19794_2::{self, MinutiaeRecord};
+use crate::matching::search::{Gallery, ProbeFinger};
+use crate::matching::template::Template;
+use std::collections::HashMap;
+
+/// A record whose fingers match the ones searched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonMatch {
+    pub registration_id: String,
+    /// The fused score: the mean of the searched fingers' scores.
+    pub score: f32,
+    /// Each searched finger with its score.
+    pub fingers: Vec<(FingerPosition, f32)>,
+}
+
+/// The search index of the live records of one kind (training or not).
+pub(super) struct SearchIndex {
+    training: bool,
+    gallery: Gallery,
+    /// Registration id of each gallery person, by person number.
+    ids: Vec<String>,
+}
+
+/// Extracted templates by the SHA-256 of the finger file, so a draft searched while it is made
+/// is not extracted again when it is saved. Bounded: cleared when full.
+#[derive(Default)]
+pub(super) struct TemplateCache(HashMap<String, Option<Template>>);
+
+const CACHE_LIMIT: usize = 64;
+
+/// The template of a finger file: its image decoded (PNG, or the image inside an ISO/IEC
+/// 19794-4 record) and its minutiae extracted. `None` for a file with no usable image (too
+/// small, not a finger); such a finger is stored and shown but not searched.
+pub fn finger_template(capture: &Capture) -> Option<Template> {
+    if capture.kind != BiometricKind::Finger {
+        return None;
+    }
+    let (image, ppi) = match capture.format {
+        BiometricFormat::Png => (
+            image::load_from_memory(&capture.data).ok()?.to_luma8(),
+            capture.ppi.unwrap_or(500),
+        ),
+        BiometricFormat::Iso19794_4 => {
+            let record = crate::iso19794::FingerRecord::decode(&capture.data).ok()?;
+            let rep = record.representations.first()?;
+            let gray = rep.decode_image().ok()?;
+            (
+                image::GrayImage::from_raw(gray.width, gray.height, gray.pixels)?,
+                rep.ppi(),
+            )
+        }
+        BiometricFormat::Iso19794_5 => return None,
+    };
+    crate::matching::extract::extract(&image, ppi).ok()
+}
+
+fn slot(p: FingerPosition) -> usize {
+    usize::from(p.code() - 1)
+}
+
+impl SearchIndex {
+    fn add(&mut self, id: &str, templates: &[(FingerPosition, Template)]) {
+        let mut fingers: [Option<&Template>; 10] = [None; 10];
+        for (p, t) in templates {
+            fingers[slot(*p)] = Some(t);
+        }
+        self.gallery.add(self.ids.len() as u64, &fingers);
+        self.ids.push(id.to_owned());
+    }
+
+    /// The people whose fused score over `probe` reaches `threshold`, best first.
+    fn search(
+        &self,
+        probe: &[(FingerPosition, &Template)],
+        threshold: f32,
+        k: usize,
+    ) -> Vec<PersonMatch> {
+        let fingers: Vec<ProbeFinger> = probe
+            .iter()
+            .map(|(p, t)| ProbeFinger::new(slot(*p), t))
+            .collect();
+        self.gallery
+            .search(&fingers, k)
+            .into_iter()
+            .filter(|c| c.score >= threshold)
+            .map(|c| PersonMatch {
+                registration_id: self.ids[c.person as usize].clone(),
+                score: c.score,
+                fingers: probe.iter().map(|(p, _)| *p).zip(c.fingers).collect(),
+            })
+            .collect()
+    }
+}
+
+impl Station {
+    /// The templates of a draft's fingers (from the cache when the same file was seen).
+    pub(super) fn templates_of(&mut self, captures: &[Capture]) -> Vec<(FingerPosition, Template)> {
+        if self.templates.0.len() > CACHE_LIMIT {
+            self.templates.0.clear();
+        }
+        captures
+            .iter()
+            .filter(|c| c.kind == BiometricKind::Finger)
+            .filter_map(|c| {
+                let position = c.position?;
+                let sha = crate::domain::biometric::sha256_hex(&c.data);
+                let template = self
+                    .templates
+                    .0
+                    .entry(sha)
+                    .or_insert_with(|| finger_template(c))
+                    .clone()?;
+                Some((position, template))
+            })
+            .collect()
+    }
+
+    /// The search index of the live records of the station's current mode, built if needed.
+    fn index(&mut self) -> Result<&SearchIndex> {
+        let training = self.config.station.training;
+        if self.index.as_ref().is_none_or(|i| i.training != training) {
+            let mut index = SearchIndex {
+                training,
+                gallery: Gallery::new(10),
+                ids: Vec::new(),
+            };
+            let mut person: Option<(String, Vec<(FingerPosition, Template)>)> = None;
+            for stored in self.store.db().searchable_templates(training)? {
+                let Ok(position) = FingerPosition::try_from(stored.position) else {
+                    continue;
+                };
+                let Ok(record) = iso19794_2::read(&stored.iso) else {
+                    continue;
+                };
+                match &mut person {
+                    Some((id, fingers)) if *id == stored.registration_id => {
+                        fingers.push((position, record.into_template()))
+                    }
+                    _ => {
+                        if let Some((id, fingers)) = person.take() {
+                            index.add(&id, &fingers);
+                        }
+                        person = Some((
+                            stored.registration_id,
+                            vec![(position, record.into_template())],
+                        ));
+                    }
+                }
+            }
+            if let Some((id, fingers)) = person {
+                index.add(&id, &fingers);
+            }
+            index.gallery.shrink_to_fit();
+            self.index = Some(index);
+        }
+        Ok(self.index.as_ref().expect("built above"))
+    }
+
+    /// Forgets the search index (which records are live changed); the next search builds it.
+    pub(super) fn drop_search_index(&mut self) {
+        self.index = None;
+    }
+
+    /// The live records whose fingers match the draft's `templates` at the duplicate-person
+    /// threshold, leaving out the record the draft corrects. Empty when the search is off.
+    pub(super) fn duplicate_people(
+        &mut self,
+        templates: &[(FingerPosition, Template)],
+        supersedes: Option<&str>,
+    ) -> Result<Vec<PersonMatch>> {
+        let matching = self.config.matching.clone();
+        if !matching.search_duplicates {
+            return Ok(Vec::new());
+        }
+        let probe: Vec<(FingerPosition, &Template)> = matching
+            .duplicate_positions()
+            .into_iter()
+            .filter_map(|p| {
+                templates
+                    .iter()
+                    .find(|(q, _)| *q == p)
+                    .map(|(p, t)| (*p, t))
+            })
+            .take(2)
+            .collect();
+        if probe.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self
+            .index()?
+            .search(&probe, matching.duplicate_threshold, matching.candidates);
+        Ok(found
+            .into_iter()
+            .filter(|m| supersedes != Some(m.registration_id.as_str()))
+            .collect())
+    }
+
+    /// Adds a saved record to the search index, if one is built for its mode.
+    pub(super) fn index_saved(
+        &mut self,
+        id: &str,
+        training: bool,
+        templates: &[(FingerPosition, Template)],
+    ) {
+        if let Some(index) = self.index.as_mut().filter(|i| i.training == training) {
+            index.add(id, templates);
+        }
+    }
+
+    /// Identification by finger: the live records whose fingers match `fingers` (one or two
+    /// finger files with their positions), best first, with scores. Audited without the
+    /// fingerprints.
+    pub fn identify(
+        &mut self,
+        session: &Session,
+        fingers: &[Capture],
+        now: Timestamp,
+    ) -> Result<Vec<PersonMatch>> {
+        self.require(
+            session,
+            Role::Registrar,
+            "identify a citizen by finger",
+            None,
+            now,
+        )?;
+        let templates = self.templates_of(fingers);
+        if templates.is_empty() {
+            return Err(Error::NoFingerTemplate);
+        }
+        let matching = self.config.matching.clone();
+        let threshold = if templates.len() == 1 {
+            matching.identify_threshold_one_finger
+        } else {
+            matching.identify_threshold_two_fingers
+        };
+        let probe: Vec<(FingerPosition, &Template)> =
+            templates.iter().take(2).map(|(p, t)| (*p, t)).collect();
+        let found = self.index()?.search(&probe, threshold, matching.candidates);
+        self.audit(
+            Event::new(Action::Identification, now, Some(session.login()), None)
+                .with("fingers", probe.len() as u64)
+                .with("candidates", found.len() as u64),
+        )?;
+        Ok(found)
+    }
+
+    /// Extracts the templates of every record saved before templates existed, one record per
+    /// transaction (an interruption loses nothing), calling `progress(done, total)` after each.
+    /// Returns how many records were processed.
+    pub fn extract_missing_templates(
+        &mut self,
+        session: &Session,
+        now: Timestamp,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize> {
+        self.require(
+            session,
+            Role::Supervisor,
+            "extract fingerprint templates",
+            None,
+            now,
+        )?;
+        let ids = self.store.db().records_without_templates()?;
+        let total = ids.len();
+        for (done, id) in ids.iter().enumerate() {
+            let captures = self.stored_fingers(id)?;
+            let templates = self.templates_of(&captures);
+            let iso = iso_templates(&templates)?;
+            self.store
+                .transaction(|db| -> Result<()> { Ok(db.insert_templates(id, &iso)?) })?;
+            progress(done + 1, total);
+        }
+        if total > 0 {
+            self.audit(
+                Event::new(Action::TemplatesExtracted, now, Some(session.login()), None)
+                    .with("records", total as u64),
+            )?;
+            self.drop_search_index();
+        }
+        Ok(total)
+    }
+
+    /// The finger files of a stored record, as captures.
+    fn stored_fingers(&self, id: &str) -> Result<Vec<Capture>> {
+        let stored = self
+            .store
+            .db()
+            .record(id)?
+            .ok_or_else(|| Error::UnknownRecord(id.to_owned()))?;
+        let record: crate::domain::enrollment::Record = serde_json::from_slice(&stored.record_json)
+            .map_err(|e| crate::store::Error::Corrupt(format!("record {id}: {e}")))?;
+        let mut out = Vec::new();
+        for b in record
+            .biometrics
+            .iter()
+            .filter(|b| b.kind == BiometricKind::Finger)
+        {
+            let Some(data) = self.store.db().biometric(&b.sha256)? else {
+                continue;
+            };
+            out.push(Capture {
+                kind: b.kind,
+                position: b.position,
+                format: b.format,
+                data,
+                width: b.width,
+                height: b.height,
+                ppi: b.ppi,
+                quality: b.quality,
+                retries: b.retries,
+                forced: b.forced,
+                source: crate::domain::Provenance {
+                    device: b.device.clone(),
+                    trust: crate::domain::Trust::Attached,
+                },
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Templates as the ISO/IEC 19794-2 records the store keeps, by position code.
+pub(super) fn iso_templates(
+    templates: &[(FingerPosition, Template)],
+) -> Result<Vec<(u8, Vec<u8>)>> {
+    templates
+        .iter()
+        .map(|(p, t)| {
+            iso19794_2::write(&MinutiaeRecord::from_template(t, p.code()))
+                .map(|bytes| (p.code(), bytes))
+                .map_err(|e| crate::store::Error::Corrupt(format!("template {p}: {e}")).into())
+        })
+        .collect()
+}
