@@ -36,6 +36,8 @@ pub fn ridge_map(px: &[f32], w: usize, h: usize, field: &Field, scale: f32) -> V
             .copy_from_slice(&px[y * w..(y + 1) * w]);
     }
     // Per foreground pixel: orientation bin (interpolated between block centres) and period bin.
+    // Background pixels are never filtered, so they need none (a 640×480 frame is mostly
+    // background).
     let mut obin = vec![0u8; w * h];
     let mut pbin = vec![0u8; w * h];
     for y in 0..h {
@@ -45,7 +47,8 @@ pub fn ridge_map(px: &[f32], w: usize, h: usize, field: &Field, scale: f32) -> V
                 continue;
             }
             let o = field.orientation_at(x as f32 + 0.5, y as f32 + 0.5);
-            obin[y * w + x] = ((o / PI * ORIENTATIONS as f32).round() as usize % ORIENTATIONS) as u8;
+            obin[y * w + x] =
+                ((o / PI * ORIENTATIONS as f32).round() as usize % ORIENTATIONS) as u8;
             let p = field.period[b] / scale;
             pbin[y * w + x] = (((p - MIN_PERIOD) * 2.0)
                 .round()

@@ -140,7 +140,10 @@ pub fn analyse(px: &[f32], w: usize, h: usize, scale: f32) -> Field {
         orientation[b] = (grad + std::f32::consts::FRAC_PI_2).rem_euclid(std::f32::consts::PI);
     }
     let period = ridge_period(px, w, h, bw, bh, &mask, &orientation, scale);
-    let doubled = orientation.iter().map(|o| ((o * 2.0).cos(), (o * 2.0).sin())).collect();
+    let doubled = orientation
+        .iter()
+        .map(|o| ((o * 2.0).cos(), (o * 2.0).sin()))
+        .collect();
     Field {
         bw,
         bh,
