@@ -168,13 +168,12 @@ impl Station {
                 return Err(refusal);
             }
             (Some(first), Some(grant)) => {
-                self.require(
-                    grant.supervisor,
-                    Role::Supervisor,
-                    "override a duplicate",
-                    Some(first),
-                    now,
-                )?;
+                let action = if existing.is_empty() {
+                    "override a fingerprint match"
+                } else {
+                    "override a duplicate PIN"
+                };
+                self.require(grant.supervisor, Role::Supervisor, action, Some(first), now)?;
                 let reason = grant.reason.trim();
                 if reason.is_empty() {
                     return Err(Error::OverrideReason);

@@ -190,7 +190,7 @@ fn a_version_1_database_is_migrated_and_keeps_its_rows() {
 
     let store = Store::open(&path, &key_of_an_older_station("right")).unwrap();
     assert_eq!(user_version(&store).unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
 
     let db = store.db();
     let station = db.station().unwrap();
@@ -212,6 +212,15 @@ fn a_version_1_database_is_migrated_and_keeps_its_rows() {
         )
         .unwrap();
     assert_eq!((default.as_str(), not_null), ("0", true));
+    // Every record of the old database waits for its fingerprint templates.
+    let records: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        db.records_without_templates().unwrap().len() as i64,
+        records
+    );
 
     // The audit chain came through intact and still ends at the recorded head.
     let head = db.audit_head().unwrap();

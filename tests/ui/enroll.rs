@@ -214,7 +214,7 @@ fn outside_training_the_simulated_camera_is_refused_with_what_to_do() {
     h.get_by_label(
         "This camera or scanner is simulated (sim:SIM-CAM-1). Outside training mode a record is \
          made only with real devices: attach the camera and the fingerprint scanner, or ask a \
-         supervisor to switch on training mode (Review and approve records → Training mode).",
+         supervisor to switch on training mode (Review and approve records, then Training mode).",
     );
     let wizard = h.state().wizard().unwrap();
     assert_eq!(wizard.step(), Step::Face);

@@ -473,7 +473,7 @@ workflow-error-attempt-mismatch = The scanner sent other fingers than asked — 
 workflow-error-wrong-kind = The capture is of the wrong kind — take it again.
 workflow-error-no-signature = The citizen must sign first.
 workflow-error-override-incomplete = The supervisor's login, password and a reason are all needed.
-capture-untrusted-simulated = This camera or scanner is simulated ({ $detail }). Outside training mode a record is made only with real devices: attach the camera and the fingerprint scanner, or ask a supervisor to switch on training mode (Review and approve records → Training mode).
+capture-untrusted-simulated = This camera or scanner is simulated ({ $detail }). Outside training mode a record is made only with real devices: attach the camera and the fingerprint scanner, or ask a supervisor to switch on training mode (Review and approve records, then Training mode).
 capture-untrusted-unverified = This device ({ $detail }) sent data whose signature could not be checked, so it cannot be part of a record. Use a certified, registered device, or ask a supervisor to switch on training mode.
 capture-untrusted-file = This station does not accept records made from files. Capture with the station's devices; back-filling from files must be switched on by a technician.
 

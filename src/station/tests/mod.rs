@@ -9,7 +9,7 @@ use crate::domain::{
     BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition,
     Provenance, Sex, Trust,
 };
-use crate::store::{RecordFilter, StatusCounts};
+use crate::store::{RecordFilter, RecordStatus, StatusCounts};
 use std::sync::OnceLock;
 
 /// The fixed "now" of the tests: 2026-11-27T06:00:00Z.
