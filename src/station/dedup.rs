@@ -209,6 +209,27 @@ impl Station {
             .collect())
     }
 
+    /// The search the kiosk runs as soon as a draft's prints are taken: the live records whose
+    /// fingers match `fingers` at the duplicate-person threshold, leaving out the record the
+    /// draft corrects. Saving searches again and refuses a match; this only warns early.
+    pub fn search_people(
+        &mut self,
+        session: &Session,
+        fingers: &[Capture],
+        supersedes: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<PersonMatch>> {
+        self.require(
+            session,
+            Role::Registrar,
+            "search a draft's fingerprints",
+            None,
+            now,
+        )?;
+        let templates = self.templates_of(fingers);
+        self.duplicate_people(&templates, supersedes)
+    }
+
     /// Adds a saved record to the search index, if one is built for its mode.
     pub(super) fn index_saved(
         &mut self,

@@ -62,6 +62,9 @@ pub enum Event {
         masked_pin: Option<String>,
         existing: Vec<String>,
     },
+    /// The station's search of the draft's fingers among its records, run as soon as the prints
+    /// are taken: the records that may be the same person (empty: none).
+    PeopleFound { existing: Vec<String> },
     /// A supervisor allows the duplicate, with a reason.
     Override {
         supervisor: String,
@@ -106,6 +109,7 @@ impl Event {
             Event::Override { .. } => "override",
             Event::OverrideRefused { .. } => "override refused",
             Event::SaveFailed { .. } => "save failed",
+            Event::PeopleFound { .. } => "people found",
             Event::Cancel => "cancel",
             Event::Finish => "finish",
         }
@@ -137,6 +141,9 @@ pub enum Effect {
     CaptureFingers(CaptureRequest),
     /// Take a photo of the hand of this missing finger.
     TakeExceptionPhoto(FingerPosition),
+    /// Search these finger captures among the station's records (the answer is
+    /// [`Event::PeopleFound`]); the station searches again, authoritatively, at save.
+    SearchPeople(Vec<Capture>),
     /// Sign and store this draft.
     Save(Box<EnrollmentDraft>),
     /// Sign and store it although the PIN is enrolled, allowed by this supervisor.

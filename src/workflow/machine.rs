@@ -233,6 +233,9 @@ pub fn next(state: &State, event: Event, now: Timestamp) -> Outcome {
         (Step::Save, E::SaveFailed { message_id, detail }) if is_saving(&s) => {
             s.save = SaveState::Failed { message_id, detail };
         }
+        (step, E::PeopleFound { existing }) if step < Step::Save => {
+            s.possible_duplicates = existing;
+        }
         (Step::Receipt, E::Finish) => {
             s.wipe_citizen();
             effects.push(Effect::Done);
@@ -277,6 +280,16 @@ fn forward(mut s: State, now: Timestamp) -> Outcome {
         }
         Step::Fingers => {
             fingers_ready(&s)?;
+            // One person, one registration: look for these prints while the citizen signs.
+            let fingers = s
+                .fingers
+                .iter()
+                .filter_map(|slot| match slot {
+                    FingerSlot::Captured(c) => Some((**c).clone()),
+                    _ => None,
+                })
+                .collect();
+            effects.push(Effect::SearchPeople(fingers));
             Step::Signature
         }
         Step::Signature => {

@@ -172,6 +172,8 @@ pub struct State {
     /// is tried.
     pub(super) duplicate: Option<(Option<String>, Vec<String>)>,
     pub(super) supersedes: Option<RegistrationId>,
+    /// Records the early search found the draft's fingers in (ids only).
+    pub(super) possible_duplicates: Vec<String>,
 }
 
 pub(super) fn slot_index(p: FingerPosition) -> usize {
@@ -200,7 +202,13 @@ impl State {
             save: SaveState::NotYet,
             duplicate: None,
             supersedes: None,
+            possible_duplicates: Vec::new(),
         }
+    }
+
+    /// Records whose fingers match the draft's, as the search after the prints found them.
+    pub fn possible_duplicates(&self) -> &[String] {
+        &self.possible_duplicates
     }
 
     /// A draft that corrects the record `old` (it supersedes it once saved).
@@ -378,6 +386,7 @@ impl State {
 
     /// Overwrites the citizen's typed details.
     pub(super) fn wipe_citizen(&mut self) {
+        self.possible_duplicates.clear();
         let c = &mut self.citizen;
         for field in [
             &mut c.surname,

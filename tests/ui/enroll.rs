@@ -90,6 +90,8 @@ fn capture_biometrics(h: &mut Harness<'static, App>) {
     }
     click(h, "Next");
     assert_eq!(step_of(h), Some(Step::Signature), "fingers incomplete");
+    // The prints are searched among the station's records as soon as they are taken.
+    wait_for(h, "the search of the prints", |app| !app.busy());
     sign(h);
     click(h, "Next");
     assert_eq!(step_of(h), Some(Step::Review));
@@ -298,6 +300,7 @@ fn a_missing_finger_needs_a_reason_and_a_photo_of_the_hand() {
         app.wizard().is_some_and(|w| w.state().fingers_complete())
     });
     click(&mut h, "Next");
+    wait_for(&mut h, "the search of the prints", |app| !app.busy());
     sign(&mut h);
     click(&mut h, "Next");
     click(&mut h, "Save record");
@@ -346,6 +349,23 @@ fn a_duplicate_pin_is_refused_then_saved_with_a_supervisor_override() {
     for round in 0..2 {
         fill_details(&mut h, "11403199000123");
         capture_biometrics(&mut h);
+        let found = h
+            .state()
+            .wizard()
+            .unwrap()
+            .state()
+            .possible_duplicates()
+            .to_vec();
+        if round == 0 {
+            assert!(found.is_empty(), "{found:?}");
+        } else {
+            // The same prints again: the first record is named before the save.
+            assert_eq!(found, [stored(dir.path())[0].registration_id.clone()]);
+            h.get_by_label(
+                "These fingerprints match a record already saved: the same person may be \
+                 registered. Check it with the citizen; saving will need a supervisor.",
+            );
+        }
         click(&mut h, "Save record");
         wait_for(&mut h, "the save", |app| !app.busy());
         if round == 0 {

@@ -426,6 +426,7 @@ sv-audit-templates-extracted = Fingerprint templates made for earlier records
 station-error-duplicate-person = The fingerprints match another record ({ $detail }): the same person may be registered already. Check the other record with the citizen; a supervisor can save anyway with a reason.
 station-error-no-finger-template = No fingerprint could be read from the finger images. Capture the fingers again, pressing flat and still.
 save-duplicate-person = The fingerprints match a record already saved: the same person may be registered twice.
+enroll-possible-duplicate = These fingerprints match a record already saved: the same person may be registered. Check it with the citizen; saving will need a supervisor.
 sv-stats-figures = Enrollments { $enrollments } · rejected { $rejections } · forced captures { $forced } · average fingerprint quality { $quality }
 sv-stats-training = Training records (not counted): { $count }
 sv-stats-none = No records yet.

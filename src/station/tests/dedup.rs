@@ -65,6 +65,17 @@ fn the_same_fingers_under_a_new_pin_are_caught_before_save_and_only_a_supervisor
 
     // The first citizen again under another PIN: new impressions of the same fingers.
     let again = || with_thumb_and_index(3, THUMB_AGAIN, INDEX_AGAIN);
+    // The kiosk's early search, as soon as the prints are taken, already names the first record.
+    let early = st
+        .search_people(&reg, &again().captures, None, now())
+        .unwrap();
+    assert_eq!(
+        early
+            .iter()
+            .map(|m| m.registration_id.as_str())
+            .collect::<Vec<_>>(),
+        [first.as_str()]
+    );
     let before = audit_len(&st);
     let matches = match st.enroll(&reg, again(), now()) {
         Err(Error::DuplicatePerson { matches }) => matches,

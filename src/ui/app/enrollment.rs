@@ -31,6 +31,40 @@ impl App {
                     }
                 },
             ),
+            WizardIntent::SearchPeople(mut fingers) => {
+                let supersedes = match &self.screen {
+                    Screen::Enroll(w) => w.state().supersedes().map(|r| r.as_str().to_owned()),
+                    _ => None,
+                };
+                self.run(
+                    ctx,
+                    move |station| {
+                        let found =
+                            station.search_people(&session, &fingers, supersedes.as_deref(), now);
+                        for f in &mut fingers {
+                            zeroize::Zeroize::zeroize(&mut f.data);
+                        }
+                        found
+                    },
+                    move |app, found| {
+                        // A failed search only loses the early warning: the save searches again.
+                        let existing = match found {
+                            Ok(found) => found.into_iter().map(|m| m.registration_id).collect(),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "early duplicate search failed");
+                                Vec::new()
+                            }
+                        };
+                        if let Screen::Enroll(wizard) = &mut app.screen {
+                            let _ = wizard.send(
+                                crate::workflow::Event::PeopleFound { existing },
+                                None,
+                                now,
+                            );
+                        }
+                    },
+                )
+            }
             WizardIntent::Receipt { print } => self.receipt(ctx, print),
         }
     }

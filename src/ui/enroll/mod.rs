@@ -43,6 +43,8 @@ pub enum WizardIntent {
     Language(Language),
     /// Sign and store the draft (with a supervisor's override when the request says so).
     Save(SaveRequest),
+    /// Search these prints among the station's records (for [`Event::PeopleFound`]).
+    SearchPeople(Vec<Capture>),
     /// Write the receipt as a PDF (and print it when `print`).
     Receipt { print: bool },
     /// The receipt was handed over: back home.
@@ -178,6 +180,7 @@ impl Wizard {
                     return Some(self.send(event, devices, now));
                 }
             }
+            Effect::SearchPeople(fingers) => return Some(WizardIntent::SearchPeople(fingers)),
             Effect::Save(_) | Effect::SaveWithOverride { .. } => {
                 let request = SaveRequest::from_effect(effect).expect("a save effect");
                 return Some(WizardIntent::Save(request));
@@ -228,6 +231,9 @@ impl Wizard {
     ) -> WizardIntent {
         let step = self.state.step();
         progress_header(ui, i18n, step);
+        if matches!(step, Step::Signature | Step::Review) {
+            possible_duplicates(ui, i18n, self.state.possible_duplicates());
+        }
         let mut events: Vec<Event> = Vec::new();
         let mut intent = WizardIntent::None;
         let body_height =
@@ -335,6 +341,23 @@ impl Drop for Wizard {
         self.wipe_screens();
         self.form.wipe();
     }
+}
+
+/// The records the prints were found in, said before the signature and the save (which will
+/// stop for a supervisor).
+fn possible_duplicates(ui: &mut Ui, i18n: &I18n, existing: &[String]) {
+    if existing.is_empty() {
+        return;
+    }
+    ui.add(
+        egui::Label::new(
+            RichText::new(i18n.tr("enroll-possible-duplicate"))
+                .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                .size(20.0),
+        )
+        .wrap(),
+    );
+    ui.label(RichText::new(existing.join(", ")).monospace());
 }
 
 /// A workflow refusal in the operator's language.

@@ -147,3 +147,31 @@ fn a_correction_carries_the_record_it_supersedes() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_prints_are_searched_as_soon_as_they_are_taken_and_the_answer_is_kept_until_the_save() {
+    let mut s = at_fingers();
+    for set in [FingerSet::LeftSlap, FingerSet::RightSlap, FingerSet::Thumbs] {
+        capture_set(&mut s, set, 80);
+    }
+    let effects = send(&mut s, Event::Next);
+    match &effects[..] {
+        [Effect::SearchPeople(fingers)] => {
+            assert_eq!(fingers.len(), 10);
+            assert!(fingers.iter().all(|c| c.kind == BiometricKind::Finger));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.possible_duplicates().is_empty());
+    let found = vec!["KG1101-000001-20261127-7".to_owned()];
+    send(
+        &mut s,
+        Event::PeopleFound {
+            existing: found.clone(),
+        },
+    );
+    assert_eq!(s.possible_duplicates(), &found[..]);
+    // Leaving forgets it with the rest of the draft.
+    send(&mut s, Event::Cancel);
+    assert!(s.possible_duplicates().is_empty());
+}
