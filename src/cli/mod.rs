@@ -207,7 +207,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 StationError::DuplicatePin { .. } | StationError::DuplicatePerson { .. } => {
                     exit::DUPLICATE
                 }
-                StationError::NoFingerTemplate => exit::INVALID,
+                StationError::NoFingerTemplate | StationError::NotTheSamePerson { .. } => {
+                    exit::INVALID
+                }
                 StationError::UnknownRecord(_) | StationError::UnknownOperator(_) => {
                     exit::NOT_FOUND
                 }

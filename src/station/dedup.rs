@@ -12,6 +12,7 @@
 use super::{Error, Result, Session, Station};
 use crate::audit::{Action, Event};
 use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition, Role, Timestamp};
+use crate::matching::compare::{self, Prepared};
 use crate::matching::iso19794_2::{self, MinutiaeRecord};
 use crate::matching::search::{Gallery, ProbeFinger};
 use crate::matching::template::Template;
@@ -228,6 +229,54 @@ impl Station {
         )?;
         let templates = self.templates_of(fingers);
         self.duplicate_people(&templates, supersedes)
+    }
+
+    /// A correction is the same citizen: the draft's fingers compared 1:1 with the record it
+    /// replaces, on the first two searched fingers both have. `Ok(None)` when they match, or
+    /// when there is nothing to compare (the search is off, or either side has no template of
+    /// those fingers); `Ok(Some(score))` when they do not.
+    pub(super) fn verify_correction(
+        &mut self,
+        templates: &[(FingerPosition, Template)],
+        old: &str,
+    ) -> Result<Option<f32>> {
+        let matching = self.config.matching.clone();
+        if !matching.search_duplicates {
+            return Ok(None);
+        }
+        let stored: Vec<(FingerPosition, Template)> = self
+            .store
+            .db()
+            .record_templates(old)?
+            .into_iter()
+            .filter_map(|t| {
+                let position = FingerPosition::try_from(t.position).ok()?;
+                Some((position, iso19794_2::read(&t.iso).ok()?.into_template()))
+            })
+            .collect();
+        let find = |list: &[(FingerPosition, Template)], p| {
+            list.iter().find(|(q, _)| *q == p).map(|(_, t)| t.clone())
+        };
+        let pairs: Vec<(Template, Template)> = matching
+            .duplicate_positions()
+            .into_iter()
+            .filter_map(|p| Some((find(templates, p)?, find(&stored, p)?)))
+            .take(2)
+            .collect();
+        if pairs.is_empty() {
+            return Ok(None);
+        }
+        let threshold = if pairs.len() == 1 {
+            matching.identify_threshold_one_finger
+        } else {
+            matching.identify_threshold_two_fingers
+        };
+        let score = pairs
+            .iter()
+            .map(|(a, b)| compare::score(&Prepared::new(a), &Prepared::new(b)))
+            .sum::<f32>()
+            / pairs.len() as f32;
+        Ok((score < threshold).then_some(score))
     }
 
     /// Adds a saved record to the search index, if one is built for its mode.

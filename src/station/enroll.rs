@@ -131,8 +131,29 @@ impl Station {
                 .filter(|id| draft.supersedes.as_ref().is_none_or(|s| s.as_str() != id))
                 .collect()
         };
-        // One person, one registration: the draft's fingers among the live records.
+        // One person, one registration: the draft's fingers among the live records, and a
+        // correction's fingers against the record it replaces.
         let templates = self.templates_of(&draft.captures);
+        if let Some(old) = &draft.supersedes
+            && let Some(score) = self.verify_correction(&templates, old.as_str())?
+        {
+            self.audit(
+                Event::new(
+                    Action::Refusal,
+                    now,
+                    Some(session.login()),
+                    Some(old.as_str()),
+                )
+                .with(
+                    "action",
+                    "correct a record with another person's fingerprints",
+                ),
+            )?;
+            return Err(Error::NotTheSamePerson {
+                id: old.to_string(),
+                score,
+            });
+        }
         let people = self.duplicate_people(
             &templates,
             draft.supersedes.as_ref().map(RegistrationId::as_str),

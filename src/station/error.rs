@@ -88,6 +88,10 @@ pub enum Error {
     OverrideReason,
     #[error("the fingerprints match {}: the same person may be enrolled already; a supervisor must override with a reason", .matches.iter().map(|m| format!("{} (score {:.3})", m.registration_id, m.score)).collect::<Vec<_>>().join(", "))]
     DuplicatePerson { matches: Vec<PersonMatch> },
+    #[error(
+        "the fingerprints do not match record {id} (score {score:.3}): a correction must be the same citizen; enrol a new record instead"
+    )]
+    NotTheSamePerson { id: String, score: f32 },
     #[error("no fingerprint could be read from the finger images given: use clear 500 ppi images")]
     NoFingerTemplate,
     #[error("{0}: attach a real camera and scanner, or ask a supervisor for training mode")]
@@ -176,6 +180,7 @@ impl Error {
             Error::Batch(e) => e.message_id(),
             Error::Untrusted(u) => u.message_id(),
             Error::DuplicatePerson { .. } => "station-error-duplicate-person",
+            Error::NotTheSamePerson { .. } => "station-error-not-the-same-person",
             Error::NoFingerTemplate => "station-error-no-finger-template",
         }
     }
@@ -195,6 +200,7 @@ impl Error {
             | Error::PasswordChangeRequired(l) => l.clone(),
             Error::LockedOut { remaining_secs, .. } => ((remaining_secs + 59) / 60).to_string(),
             Error::DuplicatePin { existing, .. } => existing.join(", "),
+            Error::NotTheSamePerson { id, .. } => id.clone(),
             Error::DuplicatePerson { matches } => matches
                 .iter()
                 .map(|m| m.registration_id.as_str())

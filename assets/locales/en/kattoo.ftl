@@ -424,6 +424,7 @@ sv-audit-batch-recipients = Central key for batches set
 sv-audit-identification = Citizen looked for by fingerprint
 sv-audit-templates-extracted = Fingerprint templates made for earlier records
 station-error-duplicate-person = The fingerprints match another record ({ $detail }): the same person may be registered already. Check the other record with the citizen; a supervisor can save anyway with a reason.
+station-error-not-the-same-person = The fingerprints do not match the record being corrected ({ $detail }). A correction must be the same citizen: capture their fingers again, or enrol a new record.
 station-error-no-finger-template = No fingerprint could be read from the finger images. Capture the fingers again, pressing flat and still.
 save-duplicate-person = The fingerprints match a record already saved: the same person may be registered twice.
 enroll-possible-duplicate = These fingerprints match a record already saved: the same person may be registered. Check it with the citizen; saving will need a supervisor.

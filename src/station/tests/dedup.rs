@@ -225,3 +225,37 @@ fn records_saved_before_templates_get_them_with_progress_and_are_then_searched()
         0
     );
 }
+
+#[test]
+fn a_correction_must_carry_the_same_citizens_fingers() {
+    let (_dir, mut st, admin) = searching_station();
+    let reg = add_operator(&mut st, &admin, "reg1", Role::Registrar);
+    let first = st.enroll(&reg, draft(1), now()).unwrap();
+
+    // Another person's prints cannot replace the record.
+    let mut other = with_thumb_and_index(1, OTHER_THUMB, OTHER_INDEX);
+    other.supersedes = Some(first.clone());
+    match st.enroll(&reg, other, now()) {
+        Err(Error::NotTheSamePerson { id, score }) => {
+            assert_eq!(id, first.to_string());
+            assert!(score < Config::default().matching.identify_threshold_two_fingers);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let e = last_event(&st);
+    assert_eq!(
+        (e.action, e.subject.as_deref()),
+        (Action::Refusal, Some(first.as_str()))
+    );
+    assert_eq!(
+        e.detail["action"],
+        "correct a record with another person's fingerprints"
+    );
+
+    // New impressions of the citizen's own fingers correct it.
+    let mut own = with_thumb_and_index(1, THUMB_AGAIN, INDEX_AGAIN);
+    own.supersedes = Some(first.clone());
+    let id = st.enroll(&reg, own, now()).unwrap();
+    let (stored, _) = st.record(&reg, first.as_str(), now()).unwrap();
+    assert_eq!(stored.superseded_by.as_deref(), Some(id.as_str()));
+}
