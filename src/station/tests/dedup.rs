@@ -49,6 +49,16 @@ fn with_thumb_and_index(serial: u32, thumb: &[u8], index: &[u8]) -> EnrollmentDr
     d
 }
 
+/// The last audit row is a refusal of `action` about record `subject`.
+fn assert_refused(st: &Station, subject: &str, action: &str) {
+    let e = last_event(st);
+    assert_eq!(
+        (e.action, e.subject.as_deref()),
+        (Action::Refusal, Some(subject))
+    );
+    assert_eq!(e.detail["action"], action);
+}
+
 #[test]
 fn the_same_fingers_under_a_new_pin_are_caught_before_save_and_only_a_supervisor_overrides() {
     let (_dir, mut st, admin) = searching_station();
@@ -92,14 +102,10 @@ fn the_same_fingers_under_a_new_pin_are_caught_before_save_and_only_a_supervisor
             .collect::<Vec<_>>(),
         [RightThumb, RightIndex]
     );
-    let e = last_event(&st);
-    assert_eq!(
-        (e.action, e.subject.as_deref()),
-        (Action::Refusal, Some(first.as_str()))
-    );
-    assert_eq!(
-        e.detail["action"],
-        "enrol a person whose fingerprints match another record"
+    assert_refused(
+        &st,
+        first.as_str(),
+        "enrol a person whose fingerprints match another record",
     );
     assert_eq!(audit_len(&st), before + 1);
     assert_eq!(st.verify_all().unwrap().records_checked, 2, "nothing saved");
@@ -242,14 +248,10 @@ fn a_correction_must_carry_the_same_citizens_fingers() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    let e = last_event(&st);
-    assert_eq!(
-        (e.action, e.subject.as_deref()),
-        (Action::Refusal, Some(first.as_str()))
-    );
-    assert_eq!(
-        e.detail["action"],
-        "correct a record with another person's fingerprints"
+    assert_refused(
+        &st,
+        first.as_str(),
+        "correct a record with another person's fingerprints",
     );
 
     // New impressions of the citizen's own fingers correct it.
