@@ -16,6 +16,7 @@ use crate::matching::compare::{self, Prepared};
 use crate::matching::iso19794_2::{self, MinutiaeRecord};
 use crate::matching::search::{Gallery, ProbeFinger};
 use crate::matching::template::Template;
+use crate::store::StoredTemplate;
 use std::collections::HashMap;
 
 /// A record whose fingers match the ones searched.
@@ -45,18 +46,16 @@ const CACHE_LIMIT: usize = 64;
 
 /// The template of a finger file: its image decoded (PNG, or the image inside an ISO/IEC
 /// 19794-4 record) and its minutiae extracted. `None` for a file with no usable image (too
-/// small, not a finger); such a finger is stored and shown but not searched.
-pub fn finger_template(capture: &Capture) -> Option<Template> {
-    if capture.kind != BiometricKind::Finger {
-        return None;
-    }
-    let (image, ppi) = match capture.format {
+/// small, not a finger); such a finger is stored and shown but not searched. `ppi` is what the
+/// record says of a PNG (500 when it says nothing); an ISO record carries its own.
+pub fn finger_template(format: BiometricFormat, data: &[u8], ppi: Option<u32>) -> Option<Template> {
+    let (image, ppi) = match format {
         BiometricFormat::Png => (
-            image::load_from_memory(&capture.data).ok()?.to_luma8(),
-            capture.ppi.unwrap_or(500),
+            image::load_from_memory(data).ok()?.to_luma8(),
+            ppi.unwrap_or(500),
         ),
         BiometricFormat::Iso19794_4 => {
-            let record = crate::iso19794::FingerRecord::decode(&capture.data).ok()?;
+            let record = crate::iso19794::FingerRecord::decode(data).ok()?;
             let rep = record.representations.first()?;
             let gray = rep.decode_image().ok()?;
             (
@@ -67,6 +66,15 @@ pub fn finger_template(capture: &Capture) -> Option<Template> {
         BiometricFormat::Iso19794_5 => return None,
     };
     crate::matching::extract::extract(&image, ppi).ok()
+}
+
+/// A stored template read back, or `None` when its row does not read (it is then not searched).
+fn decoded(stored: &StoredTemplate) -> Option<(FingerPosition, Template)> {
+    let position = FingerPosition::try_from(stored.position).ok()?;
+    Some((
+        position,
+        iso19794_2::read(&stored.iso).ok()?.into_template(),
+    ))
 }
 
 fn slot(p: FingerPosition) -> usize {
@@ -110,20 +118,31 @@ impl SearchIndex {
 impl Station {
     /// The templates of a draft's fingers (from the cache when the same file was seen).
     pub(super) fn templates_of(&mut self, captures: &[Capture]) -> Vec<(FingerPosition, Template)> {
+        let files: Vec<(FingerPosition, BiometricFormat, &[u8], Option<u32>)> = captures
+            .iter()
+            .filter(|c| c.kind == BiometricKind::Finger)
+            .filter_map(|c| Some((c.position?, c.format, c.data.as_slice(), c.ppi)))
+            .collect();
+        self.templates_of_files(&files)
+    }
+
+    /// [`Station::templates_of`] for finger files with their position, format and resolution.
+    fn templates_of_files(
+        &mut self,
+        files: &[(FingerPosition, BiometricFormat, &[u8], Option<u32>)],
+    ) -> Vec<(FingerPosition, Template)> {
         if self.templates.0.len() > CACHE_LIMIT {
             self.templates.0.clear();
         }
-        captures
+        files
             .iter()
-            .filter(|c| c.kind == BiometricKind::Finger)
-            .filter_map(|c| {
-                let position = c.position?;
-                let sha = crate::domain::biometric::sha256_hex(&c.data);
+            .filter_map(|&(position, format, data, ppi)| {
+                let sha = crate::domain::biometric::sha256_hex(data);
                 let template = self
                     .templates
                     .0
                     .entry(sha)
-                    .or_insert_with(|| finger_template(c))
+                    .or_insert_with(|| finger_template(format, data, ppi))
                     .clone()?;
                 Some((position, template))
             })
@@ -139,31 +158,12 @@ impl Station {
                 gallery: Gallery::new(10),
                 ids: Vec::new(),
             };
-            let mut person: Option<(String, Vec<(FingerPosition, Template)>)> = None;
-            for stored in self.store.db().searchable_templates(training)? {
-                let Ok(position) = FingerPosition::try_from(stored.position) else {
-                    continue;
-                };
-                let Ok(record) = iso19794_2::read(&stored.iso) else {
-                    continue;
-                };
-                match &mut person {
-                    Some((id, fingers)) if *id == stored.registration_id => {
-                        fingers.push((position, record.into_template()))
-                    }
-                    _ => {
-                        if let Some((id, fingers)) = person.take() {
-                            index.add(&id, &fingers);
-                        }
-                        person = Some((
-                            stored.registration_id,
-                            vec![(position, record.into_template())],
-                        ));
-                    }
-                }
-            }
-            if let Some((id, fingers)) = person {
-                index.add(&id, &fingers);
+            let stored = self.store.db().searchable_templates(training)?;
+            // Rows come ordered by record: one gallery person per run of one registration id.
+            for record in stored.chunk_by(|a, b| a.registration_id == b.registration_id) {
+                let fingers: Vec<(FingerPosition, Template)> =
+                    record.iter().filter_map(decoded).collect();
+                index.add(&record[0].registration_id, &fingers);
             }
             index.gallery.shrink_to_fit();
             self.index = Some(index);
@@ -248,11 +248,8 @@ impl Station {
             .store
             .db()
             .record_templates(old)?
-            .into_iter()
-            .filter_map(|t| {
-                let position = FingerPosition::try_from(t.position).ok()?;
-                Some((position, iso19794_2::read(&t.iso).ok()?.into_template()))
-            })
+            .iter()
+            .filter_map(decoded)
             .collect();
         let find = |list: &[(FingerPosition, Template)], p| {
             list.iter().find(|(q, _)| *q == p).map(|(_, t)| t.clone())
@@ -347,8 +344,12 @@ impl Station {
         let ids = self.store.db().records_without_templates()?;
         let total = ids.len();
         for (done, id) in ids.iter().enumerate() {
-            let captures = self.stored_fingers(id)?;
-            let templates = self.templates_of(&captures);
+            let files = self.stored_fingers(id)?;
+            let files: Vec<_> = files
+                .iter()
+                .map(|(p, format, data, ppi)| (*p, *format, data.as_slice(), *ppi))
+                .collect();
+            let templates = self.templates_of_files(&files);
             let iso = iso_templates(&templates)?;
             self.store
                 .transaction(|db| -> Result<()> { Ok(db.insert_templates(id, &iso)?) })?;
@@ -364,8 +365,12 @@ impl Station {
         Ok(total)
     }
 
-    /// The finger files of a stored record, as captures.
-    fn stored_fingers(&self, id: &str) -> Result<Vec<Capture>> {
+    /// The finger files of a stored record: position, format, bytes and resolution.
+    #[allow(clippy::type_complexity)]
+    fn stored_fingers(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(FingerPosition, BiometricFormat, Vec<u8>, Option<u32>)>> {
         let stored = self
             .store
             .db()
@@ -379,25 +384,11 @@ impl Station {
             .iter()
             .filter(|b| b.kind == BiometricKind::Finger)
         {
-            let Some(data) = self.store.db().biometric(&b.sha256)? else {
-                continue;
-            };
-            out.push(Capture {
-                kind: b.kind,
-                position: b.position,
-                format: b.format,
-                data,
-                width: b.width,
-                height: b.height,
-                ppi: b.ppi,
-                quality: b.quality,
-                retries: b.retries,
-                forced: b.forced,
-                source: crate::domain::Provenance {
-                    device: b.device.clone(),
-                    trust: crate::domain::Trust::Attached,
-                },
-            });
+            if let (Some(position), Some(data)) =
+                (b.position, self.store.db().biometric(&b.sha256)?)
+            {
+                out.push((position, b.format, data, b.ppi));
+            }
         }
         Ok(out)
     }

@@ -31,6 +31,15 @@ impl std::fmt::Debug for StoredTemplate {
     }
 }
 
+/// A row of `SELECT registration_id, position, template`.
+fn stored_template(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredTemplate> {
+    Ok(StoredTemplate {
+        registration_id: r.get(0)?,
+        position: r.get(1)?,
+        iso: r.get(2)?,
+    })
+}
+
 impl Db<'_> {
     /// Stores the templates of a record's fingers (replacing any earlier ones).
     pub fn insert_templates(
@@ -62,13 +71,7 @@ impl Db<'_> {
              ORDER BY r.sequence, t.position",
         )?;
         let rows = stmt
-            .query_map([training], |r| {
-                Ok(StoredTemplate {
-                    registration_id: r.get(0)?,
-                    position: r.get(1)?,
-                    iso: r.get(2)?,
-                })
-            })?
+            .query_map([training], stored_template)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -80,13 +83,7 @@ impl Db<'_> {
              WHERE registration_id = ?1 ORDER BY position",
         )?;
         let rows = stmt
-            .query_map([registration_id], |r| {
-                Ok(StoredTemplate {
-                    registration_id: r.get(0)?,
-                    position: r.get(1)?,
-                    iso: r.get(2)?,
-                })
-            })?
+            .query_map([registration_id], stored_template)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

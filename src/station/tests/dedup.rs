@@ -14,19 +14,9 @@ const OTHER_INDEX: &[u8] = include_bytes!("../../../fixtures/fingers/104_1.png")
 
 /// A station with the search on (the product's default), searching the right thumb and index.
 fn searching_station() -> (tempfile::TempDir, Station, Session) {
-    let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::default();
     config.matching.duplicate_fingers = vec!["right-thumb".into(), "right-index".into()];
-    let mut station = Station::init(
-        &dir.path().join("data"),
-        PASSPHRASE,
-        &station_setup(),
-        config,
-        now(),
-    )
-    .expect("station init");
-    let admin = station.login("admin", ADMIN_PASSWORD, now()).unwrap();
-    (dir, station, admin)
+    setup_with(config)
 }
 
 fn finger(position: FingerPosition, png: &[u8]) -> Capture {

@@ -47,19 +47,9 @@ fn a_precinct_the_station_does_not_serve_is_refused() {
 
 /// A station like [`setup`]'s, back-filling records from files.
 fn back_filling_station() -> (tempfile::TempDir, Station, Session) {
-    let dir = tempfile::tempdir().expect("temp dir");
     let mut config = test_config();
     config.station.back_fill = true;
-    let mut station = Station::init(
-        &dir.path().join("data"),
-        PASSPHRASE,
-        &station_setup(),
-        config,
-        now(),
-    )
-    .expect("station init");
-    let admin = station.login("admin", ADMIN_PASSWORD, now()).unwrap();
-    (dir, station, admin)
+    setup_with(config)
 }
 
 fn unverified(device: &str) -> Provenance {

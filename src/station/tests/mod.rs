@@ -43,12 +43,17 @@ pub(crate) fn test_config() -> Config {
 }
 
 pub(crate) fn setup() -> (tempfile::TempDir, Station, Session) {
+    setup_with(test_config())
+}
+
+/// [`setup`] under `config`.
+pub(crate) fn setup_with(config: Config) -> (tempfile::TempDir, Station, Session) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut station = Station::init(
         &dir.path().join("data"),
         PASSPHRASE,
         &station_setup(),
-        test_config(),
+        config,
         now(),
     )
     .expect("station init");
