@@ -41,6 +41,14 @@ pub enum Action {
     /// Fingerprint templates were extracted for records saved before templates existed
     /// (`detail.records`).
     TemplatesExtracted,
+    /// An operator's login fingers were enrolled (`detail.positions`; templates only).
+    OperatorFingers,
+    /// A supervisor required (or stopped requiring) finger and password at an operator's login
+    /// (`detail.on`).
+    FingerRequired,
+    /// A draft's fingerprints were searched among the station's records as soon as they were
+    /// taken (`detail.fingers_read`, `detail.candidates`).
+    DuplicateSearch,
 }
 
 impl Action {
@@ -68,6 +76,9 @@ impl Action {
             Self::BatchRecipients => "batch-recipients",
             Self::Identification => "identification",
             Self::TemplatesExtracted => "templates-extracted",
+            Self::OperatorFingers => "operator-fingers",
+            Self::FingerRequired => "finger-required",
+            Self::DuplicateSearch => "duplicate-search",
         }
     }
 }

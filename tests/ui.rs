@@ -17,6 +17,7 @@ const ADMIN_PASSWORD: &str = "admin-password-1";
 const REGISTRAR_PASSWORD: &str = "registrar-pass-1";
 
 mod enroll;
+mod people;
 mod supervisor;
 
 /// The simulated camera and scanner dressed as a USB camera and scanner the station drives
@@ -103,7 +104,12 @@ mod stand_in {
 
     /// A manager over the stand-ins.
     pub fn devices() -> DeviceManager {
-        let sim = SimSource::fixtures(default_fixtures_dir(), Duration::from_millis(30)).unwrap();
+        devices_from(default_fixtures_dir())
+    }
+
+    /// A manager over stand-ins serving `dir/fingers/1NN_1.png` and `dir/faces/astronaut.png`.
+    pub fn devices_from(dir: &std::path::Path) -> DeviceManager {
+        let sim = SimSource::fixtures(dir, Duration::from_millis(30)).unwrap();
         DeviceManager::with_sources(vec![Box::new(Source(sim))], Duration::from_millis(100))
     }
 }

@@ -2,17 +2,18 @@
 
 use super::{Error, Result, Station};
 use crate::audit::{Action, Event};
-use crate::crypto::{hash_password, verify_password};
+use crate::crypto::hash_password;
 use crate::domain::{Role, Timestamp};
 use crate::store::{OperatorRow, OperatorStatus};
 
-/// An authenticated operator. Only [`Station::login`] makes one.
+/// An authenticated operator. Only [`Station::login`] and [`Station::login_with_finger`] make
+/// one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    login: String,
-    role: Role,
-    started: Timestamp,
-    must_change_password: bool,
+    pub(super) login: String,
+    pub(super) role: Role,
+    pub(super) started: Timestamp,
+    pub(super) must_change_password: bool,
 }
 
 impl Session {
@@ -44,112 +45,6 @@ pub fn lockout_seconds(n: u32, base_minutes: u32, max_minutes: u32) -> i64 {
 }
 
 impl Station {
-    /// Checks a password. Five failures in a row (configurable) lock the account for a period that
-    /// doubles with each lockout. Success, failure and lockout are audited.
-    pub fn login(&mut self, login: &str, password: &str, now: Timestamp) -> Result<Session> {
-        let security = self.config.security.clone();
-        // People type passwords into login boxes: what was typed is written to the audit chain
-        // only when it is a login that exists.
-        if crate::domain::operator::validate_login(login).is_err() {
-            let _ = hash_password("kattoo-unknown-login");
-            self.audit(
-                Event::new(Action::LoginFailed, now, None, None).with("why", "malformed-login"),
-            )?;
-            return Err(Error::MalformedLogin);
-        }
-        let row = self.store.db().operator(login)?;
-        let Some(row) = row else {
-            // Spend the same time as a real check, so timing does not reveal which logins exist.
-            let _ = hash_password("kattoo-unknown-login");
-            self.audit(
-                Event::new(Action::LoginFailed, now, None, None).with("why", "unknown-login"),
-            )?;
-            return Err(Error::BadCredentials);
-        };
-        match row.status {
-            OperatorStatus::Disabled => {
-                self.audit(
-                    Event::new(Action::LoginFailed, now, None, Some(login)).with("why", "disabled"),
-                )?;
-                return Err(Error::AccountDisabled(login.to_owned()));
-            }
-            OperatorStatus::Locked => {
-                self.audit(
-                    Event::new(Action::LoginFailed, now, None, Some(login)).with("why", "locked"),
-                )?;
-                return Err(Error::AccountLocked(login.to_owned()));
-            }
-            OperatorStatus::Active => {}
-        }
-        if let Some(until) = row.locked_until.filter(|u| *u > now.unix()) {
-            self.audit(
-                Event::new(Action::LoginFailed, now, None, Some(login)).with("why", "locked-out"),
-            )?;
-            return Err(locked_out(login, until, now));
-        }
-        if verify_password(password, &row.password_hash)? {
-            self.store.transaction(|db| -> Result<()> {
-                db.set_operator_attempts(login, 0, 0, None)?;
-                db.append_audit(
-                    &Event::new(Action::Login, now, Some(login), None)
-                        .with("role", row.role.name()),
-                )?;
-                Ok(())
-            })?;
-            tracing::info!(operator = login, role = %row.role, "login");
-            return Ok(Session {
-                login: row.login,
-                role: row.role,
-                started: now,
-                must_change_password: row.must_change_password,
-            });
-        }
-        let failed = row.failed_attempts + 1;
-        let lock = failed >= security.lockout_threshold;
-        let (lockouts, until) = if lock {
-            let n = row.lockouts + 1;
-            (
-                n,
-                Some(
-                    now.unix()
-                        + lockout_seconds(
-                            n,
-                            security.lockout_base_minutes,
-                            security.lockout_max_minutes,
-                        ),
-                ),
-            )
-        } else {
-            (row.lockouts, None)
-        };
-        self.store.transaction(|db| -> Result<()> {
-            db.set_operator_attempts(login, if lock { 0 } else { failed }, lockouts, until)?;
-            db.append_audit(
-                &Event::new(Action::LoginFailed, now, None, Some(login))
-                    .with("why", "password")
-                    .with("attempt", failed),
-            )?;
-            if let Some(until) = until {
-                db.append_audit(
-                    &Event::new(Action::Lockout, now, None, Some(login))
-                        .with("lockout", lockouts)
-                        .with("seconds", until - now.unix()),
-                )?;
-            }
-            Ok(())
-        })?;
-        tracing::warn!(
-            operator = login,
-            attempt = failed,
-            locked = lock,
-            "failed login"
-        );
-        match until {
-            Some(until) => Err(locked_out(login, until, now)),
-            None => Err(Error::BadCredentials),
-        }
-    }
-
     /// Ends a session (audited).
     pub fn logout(&mut self, session: Session, now: Timestamp) -> Result<()> {
         self.audit(Event::new(Action::Logout, now, Some(session.login()), None))
@@ -209,7 +104,7 @@ impl Station {
 
     /// The role needed to manage an account of role `target`: supervisors manage registrars,
     /// admins manage everyone.
-    fn manager_of(target: Role) -> Role {
+    pub(super) fn manager_of(target: Role) -> Role {
         if target == Role::Registrar {
             Role::Supervisor
         } else {
@@ -217,7 +112,7 @@ impl Station {
         }
     }
 
-    fn target(&self, login: &str) -> Result<OperatorRow> {
+    pub(super) fn target(&self, login: &str) -> Result<OperatorRow> {
         self.store
             .db()
             .operator(login)?
@@ -385,7 +280,7 @@ impl Station {
     }
 }
 
-fn locked_out(login: &str, until: i64, now: Timestamp) -> Error {
+pub(super) fn locked_out(login: &str, until: i64, now: Timestamp) -> Error {
     Error::LockedOut {
         login: login.to_owned(),
         until: Timestamp::from_unix(until).unwrap_or(now),

@@ -228,7 +228,18 @@ impl Station {
             now,
         )?;
         let templates = self.templates_of(fingers);
-        self.duplicate_people(&templates, supersedes)
+        let found = self.duplicate_people(&templates, supersedes)?;
+        self.audit(
+            Event::new(
+                Action::DuplicateSearch,
+                now,
+                Some(session.login()),
+                supersedes,
+            )
+            .with("fingers_read", templates.len() as u64)
+            .with("candidates", found.len() as u64),
+        )?;
+        Ok(found)
     }
 
     /// A correction is the same citizen: the draft's fingers compared 1:1 with the record it

@@ -94,6 +94,16 @@ pub enum Error {
     NotTheSamePerson { id: String, score: f32 },
     #[error("no fingerprint could be read from the finger images given: use clear 500 ppi images")]
     NoFingerTemplate,
+    #[error("{0} must log in with a finger and the password: place a finger on the scanner")]
+    FingerRequired(String),
+    #[error("{0} must log in with the password as well as the finger: type the password first")]
+    PasswordRequired(String),
+    #[error(
+        "{0} has no fingers enrolled for login: log in with the password, or enrol two fingers first"
+    )]
+    NoOperatorFingers(String),
+    #[error("enrolling {0}'s fingers needs two different fingers, each captured once")]
+    OperatorFingers(String),
     #[error("{0}: attach a real camera and scanner, or ask a supervisor for training mode")]
     Untrusted(#[from] crate::domain::Untrusted),
     #[error("{0} must change the password a supervisor reset before doing anything else")]
@@ -182,6 +192,10 @@ impl Error {
             Error::DuplicatePerson { .. } => "station-error-duplicate-person",
             Error::NotTheSamePerson { .. } => "station-error-not-the-same-person",
             Error::NoFingerTemplate => "station-error-no-finger-template",
+            Error::FingerRequired(_) => "login-error-finger-required",
+            Error::PasswordRequired(_) => "login-error-password-required",
+            Error::NoOperatorFingers(_) => "login-error-no-fingers",
+            Error::OperatorFingers(_) => "station-error-operator-fingers",
         }
     }
 
@@ -197,7 +211,11 @@ impl Error {
             | Error::OperatorExists(l)
             | Error::AccountLocked(l)
             | Error::AccountDisabled(l)
-            | Error::PasswordChangeRequired(l) => l.clone(),
+            | Error::PasswordChangeRequired(l)
+            | Error::FingerRequired(l)
+            | Error::PasswordRequired(l)
+            | Error::NoOperatorFingers(l)
+            | Error::OperatorFingers(l) => l.clone(),
             Error::LockedOut { remaining_secs, .. } => ((remaining_secs + 59) / 60).to_string(),
             Error::DuplicatePin { existing, .. } => existing.join(", "),
             Error::NotTheSamePerson { id, .. } => id.clone(),

@@ -113,6 +113,18 @@ const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE records ADD COLUMN templates_done INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 6: operator login by fingerprint: the templates of an operator's enrolled fingers (no
+    // images are kept), and whether a supervisor requires finger and password together.
+    r#"
+    CREATE TABLE operator_fingers (
+        login TEXT NOT NULL REFERENCES operators(login),
+        position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 10),
+        template BLOB NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        PRIMARY KEY (login, position)
+    );
+    ALTER TABLE operators ADD COLUMN finger_required INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -46,9 +46,13 @@ pub struct OperatorRow {
     pub locked_until: Option<i64>,
     pub must_change_password: bool,
     pub created_at: String,
+    /// A supervisor requires a fingerprint as well as the password at login.
+    pub finger_required: bool,
+    /// How many fingers are enrolled for login.
+    pub fingers: u32,
 }
 
-const COLUMNS: &str = "login, role, password_hash, status, failed_attempts, lockouts, locked_until, must_change_password, created_at";
+const COLUMNS: &str = "login, role, password_hash, status, failed_attempts, lockouts, locked_until, must_change_password, created_at, finger_required, (SELECT COUNT(*) FROM operator_fingers f WHERE f.login = operators.login)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(OperatorRow, String, String)> {
     Ok((
@@ -62,6 +66,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(OperatorRow, String, String)> {
             locked_until: r.get(6)?,
             must_change_password: r.get(7)?,
             created_at: r.get(8)?,
+            finger_required: r.get(9)?,
+            fingers: r.get(10)?,
         },
         r.get(1)?,
         r.get(3)?,
@@ -150,6 +156,48 @@ impl Db<'_> {
         self.0.execute(
             "UPDATE operators SET password_hash = ?2, must_change_password = ?3 WHERE login = ?1",
             params![login, password_hash, must_change],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces an operator's enrolled finger templates (position code, ISO/IEC 19794-2 record).
+    pub fn set_operator_fingers(
+        &self,
+        login: &str,
+        templates: &[(u8, Vec<u8>)],
+        enrolled_at: &str,
+    ) -> Result<()> {
+        self.0
+            .execute("DELETE FROM operator_fingers WHERE login = ?1", [login])?;
+        let mut stmt = self.0.prepare_cached(
+            "INSERT INTO operator_fingers (login, position, template, enrolled_at)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (position, iso) in templates {
+            stmt.execute(params![login, position, iso, enrolled_at])?;
+        }
+        if templates.is_empty() {
+            self.set_finger_required(login, false)?;
+        }
+        Ok(())
+    }
+
+    /// An operator's enrolled finger templates: (position code, ISO/IEC 19794-2 record).
+    pub fn operator_fingers(&self, login: &str) -> Result<Vec<(u8, Vec<u8>)>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT position, template FROM operator_fingers WHERE login = ?1 ORDER BY position",
+        )?;
+        let rows = stmt
+            .query_map([login], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Whether the operator must give a fingerprint as well as the password.
+    pub fn set_finger_required(&self, login: &str, on: bool) -> Result<()> {
+        self.0.execute(
+            "UPDATE operators SET finger_required = ?2 WHERE login = ?1",
+            params![login, on],
         )?;
         Ok(())
     }

@@ -190,7 +190,7 @@ fn a_version_1_database_is_migrated_and_keeps_its_rows() {
 
     let store = Store::open(&path, &key_of_an_older_station("right")).unwrap();
     assert_eq!(user_version(&store).unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
 
     let db = store.db();
     let station = db.station().unwrap();

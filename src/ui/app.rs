@@ -5,6 +5,7 @@ use super::Clock;
 use super::enroll::{Wizard, WizardIntent};
 use super::i18n::{I18n, Language};
 use super::screens::home::{self, HomeIntent, HomeState, TodayCounts};
+use super::screens::identify::IdentifyScreen;
 use super::screens::login::{LoginIntent, LoginScreen};
 use super::screens::setup::{SetupIntent, SetupScreen};
 use super::screens::unlock::{UnlockIntent, UnlockScreen};
@@ -24,6 +25,8 @@ use std::sync::mpsc::Receiver;
 mod chrome;
 mod devices;
 mod enrollment;
+mod find;
+mod screens;
 mod session;
 
 use chrome::{style, training_banner};
@@ -41,6 +44,8 @@ pub enum Screen {
     Home,
     /// The enrollment wizard.
     Enroll(Box<Wizard>),
+    /// Find a citizen by fingerprint.
+    Identify(Box<IdentifyScreen>),
     /// The supervisor's station.
     Supervisor(Box<SupervisorScreen>),
 }
@@ -53,6 +58,7 @@ pub enum ScreenKind {
     Login,
     Home,
     Enroll,
+    Identify,
     Supervisor,
 }
 
@@ -172,6 +178,14 @@ impl App {
         }
     }
 
+    /// The find-by-fingerprint screen, while it is shown.
+    pub fn identify_screen(&self) -> Option<&IdentifyScreen> {
+        match &self.screen {
+            Screen::Identify(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The unlocked station, when no call is running.
     pub fn station(&self) -> Option<&Station> {
         self.station.as_ref()
@@ -213,6 +227,7 @@ impl App {
             Screen::Login(_) => ScreenKind::Login,
             Screen::Home => ScreenKind::Home,
             Screen::Enroll(_) => ScreenKind::Enroll,
+            Screen::Identify(_) => ScreenKind::Identify,
             Screen::Supervisor(_) => ScreenKind::Supervisor,
         }
     }
@@ -300,155 +315,6 @@ impl App {
             // Count the lockout and the idle logout down; refresh the device strip.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));
-        }
-    }
-
-    fn screen_ui(&mut self, ui: &mut Ui, now: Timestamp) {
-        let busy = self.busy();
-        let ctx = ui.ctx().clone();
-        match &mut self.screen {
-            Screen::Setup(screen) => match screen.show(ui, &self.i18n, busy, now) {
-                SetupIntent::None => {}
-                SetupIntent::Create { setup, passphrase } => {
-                    let (dir, config) = (self.data_dir.clone(), self.config.clone());
-                    self.job = Some(Job::spawn(&ctx, move || -> Then {
-                        let result = Station::init(&dir, &passphrase, &setup, config, now);
-                        Box::new(move |app: &mut App| app.opened(result))
-                    }));
-                }
-            },
-            Screen::Unlock(screen) => match screen.show(ui, &self.i18n, busy, now) {
-                UnlockIntent::None => {}
-                UnlockIntent::Unlock(passphrase) => {
-                    let (dir, config) = (self.data_dir.clone(), self.config.clone());
-                    self.job = Some(Job::spawn(&ctx, move || -> Then {
-                        let result = Station::open(&dir, &passphrase, config);
-                        Box::new(move |app: &mut App| app.opened(result))
-                    }));
-                }
-            },
-            Screen::Login(screen) => match screen.show(ui, &self.i18n, busy, now) {
-                LoginIntent::None => {}
-                LoginIntent::Login { login, password } => self.run(
-                    &ctx,
-                    move |station| {
-                        station.login(&login, &password, now).and_then(|session| {
-                            let today = today_counts(station, &session, now)?;
-                            Ok((session, today))
-                        })
-                    },
-                    |app, result| match result {
-                        Ok(session) => {
-                            app.session = Some(session);
-                            app.home = HomeState::default();
-                            app.screen = Screen::Home;
-                        }
-                        Err(e) => {
-                            if let Screen::Login(s) = &mut app.screen {
-                                s.notice = Some(notice_for(&e));
-                            }
-                        }
-                    },
-                ),
-            },
-            Screen::Home => {
-                let Some((session, today)) = &self.session else {
-                    self.screen = Screen::Login(LoginScreen::default());
-                    return;
-                };
-                match home::show(ui, &self.i18n, session, today, &mut self.home, busy) {
-                    HomeIntent::None => {}
-                    HomeIntent::Find(query) => {
-                        let session = session.clone();
-                        self.run(
-                            &ctx,
-                            move |station| station.find(&session, &query, now),
-                            |app, result| match result {
-                                Ok(found) => app.home.results = Some(found),
-                                Err(e) => {
-                                    tracing::warn!("search failed: {e}");
-                                    app.home.results = Some(Vec::new());
-                                }
-                            },
-                        );
-                    }
-                    HomeIntent::StartEnrollment => {
-                        let precincts = self
-                            .station
-                            .as_ref()
-                            .map(|s| s.info().precincts.clone())
-                            .unwrap_or_default();
-                        let config = self.station.as_ref().map_or(&self.config, |s| s.config());
-                        self.screen = Screen::Enroll(Box::new(Wizard::new(
-                            precincts,
-                            config.capture,
-                            config.station.admission(),
-                        )));
-                    }
-                    HomeIntent::Review => {
-                        self.screen = Screen::Supervisor(Box::default());
-                    }
-                }
-            }
-            Screen::Enroll(wizard) => {
-                let devices = match &self.devices {
-                    Devices::Up(m) => Some(m),
-                    _ => None,
-                };
-                let intent = wizard.show(ui, &self.i18n, devices, busy, now);
-                self.apply_wizard(&ctx, intent, now);
-            }
-            Screen::Supervisor(screen) => {
-                let Some((session, _)) = &self.session else {
-                    return;
-                };
-                let devices = match &self.devices {
-                    Devices::Up(m) => Some(m),
-                    _ => None,
-                };
-                match screen.show(ui, &self.i18n, session, devices, busy, now) {
-                    SupervisorIntent::None => {}
-                    SupervisorIntent::Home => self.screen = Screen::Home,
-                    SupervisorIntent::Run(task) => {
-                        let session = session.clone();
-                        self.run(
-                            &ctx,
-                            move |station| task(station, &session, now),
-                            |app, apply| {
-                                if let Screen::Supervisor(screen) = &mut app.screen {
-                                    apply(screen);
-                                }
-                            },
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    /// A station was created or unlocked (or not).
-    fn opened(&mut self, result: station::Result<Station>) {
-        match result {
-            Ok(station) => {
-                // Backends chosen on the supervisor's devices screen live in the station: start
-                // the devices again if they differ from the file's.
-                if station.config().devices != self.config.devices {
-                    self.config.devices = station.config().devices.clone();
-                    if !matches!(self.devices, Devices::Off) {
-                        self.devices = Devices::Pending;
-                    }
-                }
-                self.station = Some(station);
-                self.screen = Screen::Login(LoginScreen::default());
-            }
-            Err(e) => {
-                let notice = notice_for(&e);
-                match &mut self.screen {
-                    Screen::Setup(s) => s.notice = Some(notice),
-                    Screen::Unlock(s) => s.notice = Some(notice),
-                    _ => {}
-                }
-            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::domain::BiometricFormat;
 use crate::iso19794::{FaceRecord, FingerRecord};
+use egui::{Ui, Vec2};
 
 /// Decodes a biometric file to a picture that fits in `max` (width, height), keeping its aspect.
 /// `None` when it cannot be decoded.
@@ -34,6 +35,34 @@ pub fn decode(format: BiometricFormat, bytes: &[u8], max: (u32, u32)) -> Option<
         [rgba.width() as usize, rgba.height() as usize],
         rgba.as_raw(),
     ))
+}
+
+/// A texture made from `image` the first time it is drawn.
+pub enum Picture {
+    Decoded(egui::ColorImage),
+    Texture(egui::TextureHandle),
+}
+
+impl Picture {
+    /// The texture, made on the UI thread on first use.
+    pub fn texture(&mut self, ui: &Ui, name: &str) -> egui::TextureHandle {
+        if let Picture::Decoded(image) = self {
+            let image = std::mem::take(image);
+            *self = Picture::Texture(ui.ctx().load_texture(name, image, Default::default()));
+        }
+        match self {
+            Picture::Texture(t) => t.clone(),
+            Picture::Decoded(_) => unreachable!("made above"),
+        }
+    }
+
+    /// Draws the picture inside `max`, keeping its proportions.
+    pub fn show(&mut self, ui: &mut Ui, name: &str, max: Vec2) {
+        let texture = self.texture(ui, name);
+        let size = texture.size_vec2();
+        let scale = (max.x / size.x).min(max.y / size.y).min(4.0);
+        ui.add(egui::Image::new((texture.id(), size * scale)));
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,13 @@ impl SaveRequest {
         }
     }
 
+    /// The draft to save.
+    pub fn draft(&self) -> &station::EnrollmentDraft {
+        match self {
+            SaveRequest::Plain(draft) | SaveRequest::Override { draft, .. } => draft,
+        }
+    }
+
     fn is_override(&self) -> bool {
         matches!(self, SaveRequest::Override { .. })
     }

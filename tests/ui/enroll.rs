@@ -8,12 +8,12 @@ use kattoo::ui::enroll::Step;
 use std::time::Duration;
 
 /// A harness tall enough that the whole demographics form is on screen, with simulated devices.
-fn harness_with_devices(dir: &Path) -> Harness<'static, App> {
+pub(super) fn harness_with_devices(dir: &Path) -> Harness<'static, App> {
     harness_over(dir, super::stand_in::devices())
 }
 
 /// [`harness_with_devices`] over `devices`.
-fn harness_over(dir: &Path, devices: DeviceManager) -> Harness<'static, App> {
+pub(super) fn harness_over(dir: &Path, devices: DeviceManager) -> Harness<'static, App> {
     let mut app = App::new(dir.to_owned(), Config::default(), clock()).with_devices(devices);
     app.set_language(Language::En);
     Harness::builder()
@@ -22,7 +22,7 @@ fn harness_over(dir: &Path, devices: DeviceManager) -> Harness<'static, App> {
 }
 
 /// Steps frames until `done` holds (bounded by a step count, not timed).
-fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+pub(super) fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
     for _ in 0..2000 {
         h.step();
         if done(h.state()) {
@@ -43,12 +43,12 @@ fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bo
     );
 }
 
-fn step_of(h: &Harness<'static, App>) -> Option<Step> {
+pub(super) fn step_of(h: &Harness<'static, App>) -> Option<Step> {
     h.state().wizard().map(|w| w.step())
 }
 
 /// Language and demographics for Aigül (fixtures/people/aigul.json), with `pin`.
-fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
+pub(super) fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
     click(h, "Start enrollment");
     assert_eq!(step_of(h), Some(Step::Language));
     click(h, "In English");
@@ -71,7 +71,7 @@ fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
 }
 
 /// Face (auto-captured), ten fingers as 4-4-2, a signature drawn with the pointer.
-fn capture_biometrics(h: &mut Harness<'static, App>) {
+pub(super) fn capture_biometrics(h: &mut Harness<'static, App>) {
     wait_for(h, "the auto-captured photo", |app| {
         app.wizard().is_some_and(|w| w.state().face().is_some())
     });

@@ -76,6 +76,17 @@ fn the_same_fingers_under_a_new_pin_are_caught_before_save_and_only_a_supervisor
             .collect::<Vec<_>>(),
         [first.as_str()]
     );
+    // The early search is audited: who searched and how many records matched, no prints.
+    let searched = last_event(&st);
+    assert_eq!(
+        (searched.action, searched.operator.as_deref()),
+        (Action::DuplicateSearch, Some("reg1"))
+    );
+    assert_eq!(searched.detail["candidates"], 1);
+    assert_eq!(
+        searched.detail["fingers_read"], 10,
+        "every finger of the draft was read"
+    );
     let before = audit_len(&st);
     let matches = match st.enroll(&reg, again(), now()) {
         Err(Error::DuplicatePerson { matches }) => matches,

@@ -255,6 +255,7 @@ pub(crate) fn status(station: &Station, id: &RegistrationId) -> RecordStatus {
 mod dedup;
 mod door;
 mod enrollment;
+mod finger_login;
 mod lockout;
 mod roles;
 mod tampering;

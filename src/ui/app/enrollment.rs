@@ -2,6 +2,8 @@
 //! station's worker, and the receipt as a PDF or on paper.
 
 use super::*;
+use crate::domain::BiometricKind;
+use crate::ui::people;
 
 impl App {
     pub(super) fn apply_wizard(
@@ -20,27 +22,39 @@ impl App {
             WizardIntent::Save(request) => self.run(
                 ctx,
                 move |station| save(station, &session, request, now),
-                move |app, (event, today)| {
+                move |app, (event, today, compared)| {
                     if let Some(today) = today
                         && let Some((_, counts)) = &mut app.session
                     {
                         *counts = today;
                     }
                     if let Screen::Enroll(wizard) = &mut app.screen {
+                        if let Some((probe, people)) = compared {
+                            wizard.compared(probe, people);
+                        }
                         wizard.answer(event, now);
                     }
                 },
             ),
             WizardIntent::SearchPeople(mut fingers) => {
-                let supersedes = match &self.screen {
-                    Screen::Enroll(w) => w.state().supersedes().map(|r| r.as_str().to_owned()),
-                    _ => None,
+                let Screen::Enroll(wizard) = &self.screen else {
+                    return;
                 };
+                let supersedes = wizard.state().supersedes().map(|r| r.as_str().to_owned());
+                let face = wizard.state().face().cloned();
                 self.run(
                     ctx,
                     move |station| {
-                        let found =
-                            station.search_people(&session, &fingers, supersedes.as_deref(), now);
+                        let found = station
+                            .search_people(&session, &fingers, supersedes.as_deref(), now)
+                            .and_then(|found| {
+                                if found.is_empty() {
+                                    return Ok(Default::default());
+                                }
+                                let people = people::load(station, &session, &found, now)?;
+                                fingers.extend(face);
+                                Ok((people::Probe::new(&fingers), people))
+                            });
                         for f in &mut fingers {
                             zeroize::Zeroize::zeroize(&mut f.data);
                         }
@@ -48,14 +62,13 @@ impl App {
                     },
                     move |app, found| {
                         // A failed search only loses the early warning: the save searches again.
-                        let existing = match found {
-                            Ok(found) => found.into_iter().map(|m| m.registration_id).collect(),
-                            Err(e) => {
-                                tracing::warn!(error = %e, "early duplicate search failed");
-                                Vec::new()
-                            }
-                        };
+                        let (probe, people) = found.unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "early duplicate search failed");
+                            Default::default()
+                        });
+                        let existing = people.iter().map(|p| p.registration_id.clone()).collect();
                         if let Screen::Enroll(wizard) = &mut app.screen {
+                            wizard.compared(probe, people);
                             let _ = wizard.send(
                                 crate::workflow::Event::PeopleFound { existing },
                                 None,
@@ -67,6 +80,25 @@ impl App {
             }
             WizardIntent::Receipt { print } => self.receipt(ctx, print),
         }
+    }
+
+    /// Opens the wizard on a correction of record `old` of `citizen`.
+    pub(super) fn correct(
+        &mut self,
+        old: crate::domain::RegistrationId,
+        citizen: &crate::domain::Citizen,
+    ) {
+        let Some(station) = self.station.as_ref() else {
+            return;
+        };
+        let config = station.config();
+        self.screen = Screen::Enroll(Box::new(Wizard::correcting(
+            station.info().precincts.clone(),
+            config.capture,
+            config.station.admission(),
+            old,
+            citizen,
+        )));
     }
 
     /// Writes the receipt as a PDF into the data directory's `receipts/` (and prints it), off
@@ -143,18 +175,42 @@ impl App {
 }
 
 /// Carries out a save through the workflow's one path and, once stored, counts the operator's
-/// day again.
+/// day again. When the prints match saved records, those records are loaded with their pictures
+/// beside the draft's, for the duplicate stop.
 fn save(
     station: &mut Station,
     session: &Session,
     request: SaveRequest,
     now: Timestamp,
-) -> (crate::workflow::Event, Option<TodayCounts>) {
+) -> (
+    crate::workflow::Event,
+    Option<TodayCounts>,
+    Option<(people::Probe, Vec<people::MatchedPerson>)>,
+) {
+    let mut captures: Vec<crate::domain::Capture> = request
+        .draft()
+        .captures
+        .iter()
+        .filter(|c| matches!(c.kind, BiometricKind::Face | BiometricKind::Finger))
+        .cloned()
+        .collect();
     let (result, event) = perform::save(station, session, request, now);
+    let compared = match &result {
+        Err(station::Error::DuplicatePerson { matches }) => {
+            people::load(station, session, matches, now)
+                .inspect_err(|e| tracing::warn!(error = %e, "matched records could not be loaded"))
+                .ok()
+                .map(|people| (people::Probe::new(&captures), people))
+        }
+        _ => None,
+    };
+    for c in &mut captures {
+        zeroize::Zeroize::zeroize(&mut c.data);
+    }
     let today = result
         .ok()
         .and_then(|_| today_counts(station, session, now).ok());
-    (event, today)
+    (event, today, compared)
 }
 
 /// The operator's records since midnight (UTC, as records are timestamped).

@@ -53,6 +53,31 @@ impl DemographicsForm {
         }
     }
 
+    /// The form filled in with a saved citizen's details, to correct their record.
+    pub fn from_citizen(precincts: Vec<String>, c: &crate::domain::Citizen) -> Self {
+        let region = crate::domain::address::region(&c.address.region);
+        DemographicsForm {
+            surname: c.surname.clone(),
+            given_name: c.given_name.clone(),
+            patronymic: c.patronymic.clone().unwrap_or_default(),
+            pin: c.pin.as_str().to_owned(),
+            sex: Some(c.sex),
+            birth_date: c.birth_date.to_string(),
+            region: region.map(|r| r.code),
+            district: region
+                .and_then(|r| r.district(&c.address.district))
+                .map(|d| d.code),
+            settlement: c.address.settlement.clone(),
+            street: c.address.street.clone(),
+            house: c.address.house.clone(),
+            precinct: Some(c.precinct.as_str().to_owned()),
+            document_type: Some(c.document.kind.code()),
+            document_number: c.document.number.clone(),
+            language: Some(c.language),
+            ..Self::new(precincts)
+        }
+    }
+
     /// The typed text as the domain takes it.
     pub fn input(&self) -> CitizenInput {
         let some = |s: &str| Some(s.to_owned());

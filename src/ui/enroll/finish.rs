@@ -251,66 +251,101 @@ pub(super) fn save(
             existing,
             refused,
         } => {
-            let heading = match &masked_pin {
-                Some(pin) => i18n.tr_args("save-duplicate", &[("pin", pin.as_str().into())]),
-                None => i18n.tr("save-duplicate-person"),
-            };
-            ui.label(
-                RichText::new(heading)
-                    .color(Color32::from_rgb(0xc0, 0x30, 0x30))
-                    .size(22.0),
-            );
-            for id in &existing {
-                ui.label(
-                    RichText::new(
-                        i18n.tr_args("save-duplicate-record", &[("id", id.as_str().into())]),
-                    )
-                    .monospace(),
-                );
-            }
-            ui.add_space(8.0);
-            ui.label(RichText::new(i18n.tr("save-override-title")).strong());
-            let form = &mut wizard.override_form;
-            field(ui, i18n.tr("save-override-login"), &mut form.login, false);
-            field(
-                ui,
-                i18n.tr("save-override-password"),
-                &mut form.password,
-                true,
-            );
-            field(ui, i18n.tr("save-override-reason"), &mut form.reason, false);
-            show_notice(ui, i18n, refused.map(Notice::Message).as_ref(), now);
-            if busy {
-                working(ui, i18n);
-                return None;
-            }
-            let ready = !form.login.trim().is_empty()
-                && !form.password.is_empty()
-                && !form.reason.trim().is_empty();
-            ui.horizontal(|ui| {
-                if action(ui, i18n, "common-back", size) {
-                    event = Some(Event::Back);
+            ui.horizontal_top(|ui| {
+                if masked_pin.is_none() {
+                    wizard.comparison_column(ui, i18n, COMPARISON_HEIGHT);
                 }
-                if action(ui, i18n, "save-cancel", size) {
-                    event = Some(Event::Cancel);
-                }
-                if ui
-                    .add_enabled(
-                        ready,
-                        Button::new(i18n.tr("save-override-button"))
-                            .min_size(Vec2::new(320.0, TOUCH_HEIGHT)),
-                    )
-                    .clicked()
-                {
-                    event = Some(Event::Override {
-                        supervisor: form.login.trim().to_owned(),
-                        password: std::mem::take(&mut form.password),
-                        reason: form.reason.trim().to_owned(),
-                    });
-                }
+                ui.vertical(|ui| {
+                    event = duplicate_stop(
+                        ui,
+                        i18n,
+                        wizard,
+                        masked_pin.as_deref(),
+                        &existing,
+                        refused,
+                        busy,
+                        now,
+                    );
+                });
             });
         }
     }
+    event
+}
+
+/// How tall the people compared on the duplicate stop may be before they scroll.
+const COMPARISON_HEIGHT: f32 = 470.0;
+
+/// The duplicate stop: what matched, and the supervisor's override form.
+#[allow(clippy::too_many_arguments)]
+fn duplicate_stop(
+    ui: &mut Ui,
+    i18n: &I18n,
+    wizard: &mut Wizard,
+    masked_pin: Option<&str>,
+    existing: &[String],
+    refused: Option<&'static str>,
+    busy: bool,
+    now: Timestamp,
+) -> Option<Event> {
+    let mut event = None;
+    let size = Vec2::new(260.0, TOUCH_HEIGHT);
+    let heading = match masked_pin {
+        Some(pin) => i18n.tr_args("save-duplicate", &[("pin", pin.into())]),
+        None => i18n.tr("save-duplicate-person"),
+    };
+    ui.label(
+        RichText::new(heading)
+            .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+            .size(22.0),
+    );
+    for id in existing {
+        ui.label(
+            RichText::new(i18n.tr_args("save-duplicate-record", &[("id", id.as_str().into())]))
+                .monospace(),
+        );
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new(i18n.tr("save-override-title")).strong());
+    let form = &mut wizard.override_form;
+    field(ui, i18n.tr("save-override-login"), &mut form.login, false);
+    field(
+        ui,
+        i18n.tr("save-override-password"),
+        &mut form.password,
+        true,
+    );
+    field(ui, i18n.tr("save-override-reason"), &mut form.reason, false);
+    show_notice(ui, i18n, refused.map(Notice::Message).as_ref(), now);
+    if busy {
+        working(ui, i18n);
+        return None;
+    }
+    let ready = !form.login.trim().is_empty()
+        && !form.password.is_empty()
+        && !form.reason.trim().is_empty();
+    ui.horizontal_wrapped(|ui| {
+        if action(ui, i18n, "common-back", size) {
+            event = Some(Event::Back);
+        }
+        if action(ui, i18n, "save-cancel", size) {
+            event = Some(Event::Cancel);
+        }
+        if ui
+            .add_enabled(
+                ready,
+                Button::new(i18n.tr("save-override-button"))
+                    .min_size(Vec2::new(320.0, TOUCH_HEIGHT)),
+            )
+            .clicked()
+        {
+            event = Some(Event::Override {
+                supervisor: form.login.trim().to_owned(),
+                password: std::mem::take(&mut form.password),
+                reason: form.reason.trim().to_owned(),
+            });
+        }
+    });
     event
 }
 

@@ -14,6 +14,7 @@ pub mod face;
 pub mod fingers;
 pub mod signature;
 
+mod compare;
 mod finish;
 
 pub use crate::workflow::Step;
@@ -67,6 +68,8 @@ pub struct Wizard {
     review: finish::ReviewCache,
     override_form: finish::OverrideForm,
     receipt: Option<Saved>,
+    /// The records the prints matched, with their pictures, and whether they are shown.
+    compared: compare::Comparison,
 }
 
 /// Room above the action bar for the reason of a refusal: two lines of 20 px text.
@@ -86,7 +89,24 @@ impl Wizard {
             review: finish::ReviewCache::default(),
             override_form: finish::OverrideForm::default(),
             receipt: None,
+            compared: compare::Comparison::default(),
         }
+    }
+
+    /// A draft that corrects the saved record `old` of `citizen`: the details filled in from it,
+    /// the biometrics taken again. Saving compares the new prints 1:1 with the old record's and
+    /// refuses another person's.
+    pub fn correcting(
+        precincts: Vec<String>,
+        policy: CapturePolicy,
+        admission: Admission,
+        old: crate::domain::RegistrationId,
+        citizen: &crate::domain::Citizen,
+    ) -> Self {
+        let mut wizard = Wizard::new(precincts.clone(), policy, admission);
+        wizard.state = State::superseding(policy, admission, old);
+        wizard.form = DemographicsForm::from_citizen(precincts, citizen);
+        wizard
     }
 
     /// The step shown.
@@ -231,13 +251,23 @@ impl Wizard {
     ) -> WizardIntent {
         let step = self.state.step();
         progress_header(ui, i18n, step);
+        if let Some(old) = self.state.supersedes() {
+            ui.label(
+                RichText::new(i18n.tr_args("enroll-correcting", &[("id", old.as_str().into())]))
+                    .size(18.0)
+                    .strong(),
+            );
+        }
         if matches!(step, Step::Signature | Step::Review) {
-            possible_duplicates(ui, i18n, self.state.possible_duplicates());
+            self.possible_duplicates(ui, i18n);
         }
         let mut events: Vec<Event> = Vec::new();
         let mut intent = WizardIntent::None;
         let body_height =
             (ui.available_height() - TOUCH_HEIGHT - 52.0 - ERROR_LINE_HEIGHT).max(240.0);
+        if self.compare_page(ui, i18n, body_height + ERROR_LINE_HEIGHT - 40.0) {
+            return intent;
+        }
         egui::ScrollArea::vertical()
             .id_salt(("wizard", step.index()))
             .max_height(body_height)
@@ -329,6 +359,7 @@ impl Wizard {
 
     /// Overwrites what the screens hold beside the state: frames, textures, strokes.
     fn wipe_screens(&mut self) {
+        self.compared = compare::Comparison::default();
         self.face.wipe();
         self.fingers.wipe();
         self.signature.clear();
@@ -341,23 +372,6 @@ impl Drop for Wizard {
         self.wipe_screens();
         self.form.wipe();
     }
-}
-
-/// The records the prints were found in, said before the signature and the save (which will
-/// stop for a supervisor).
-fn possible_duplicates(ui: &mut Ui, i18n: &I18n, existing: &[String]) {
-    if existing.is_empty() {
-        return;
-    }
-    ui.add(
-        egui::Label::new(
-            RichText::new(i18n.tr("enroll-possible-duplicate"))
-                .color(Color32::from_rgb(0xc0, 0x30, 0x30))
-                .size(20.0),
-        )
-        .wrap(),
-    );
-    ui.label(RichText::new(existing.join(", ")).monospace());
 }
 
 /// A workflow refusal in the operator's language.

@@ -3,6 +3,7 @@
 use super::{big_button, field, title};
 use crate::domain::Role;
 use crate::station::{FoundRecord, Session};
+use crate::store::RecordStatus;
 use crate::ui::i18n::I18n;
 use egui::{RichText, Ui};
 
@@ -31,6 +32,10 @@ pub enum HomeIntent {
     Review,
     /// Find citizens by registration number, PIN or name.
     Find(String),
+    /// Find a citizen by fingerprint.
+    FindByFinger,
+    /// Correct this record: a new one that replaces it, for the same citizen.
+    Correct(String),
 }
 
 /// The citizen search on the home screen.
@@ -74,6 +79,10 @@ pub fn show(
         intent = HomeIntent::StartEnrollment;
     }
     ui.add_space(12.0);
+    if big_button(ui, i18n.tr("home-find-by-finger"), !busy).clicked() {
+        intent = HomeIntent::FindByFinger;
+    }
+    ui.add_space(12.0);
     if session.role() >= Role::Supervisor {
         if big_button(ui, i18n.tr("home-review"), true).clicked() {
             intent = HomeIntent::Review;
@@ -105,13 +114,28 @@ pub fn show(
         Some(found) => {
             egui::Grid::new("found")
                 .striped(true)
-                .num_columns(4)
+                .num_columns(5)
                 .show(ui, |ui| {
                     for r in found {
                         ui.label(RichText::new(&r.registration_id).monospace());
                         ui.label(&r.name);
                         ui.label(&r.masked_pin);
                         ui.label(i18n.tr(&format!("home-status-{}", r.status.name())));
+                        if r.status != RecordStatus::Rejected {
+                            let correct = egui::Button::new(i18n.tr("home-correct"))
+                                .min_size(egui::Vec2::new(120.0, super::TOUCH_HEIGHT));
+                            let name = i18n.tr_args(
+                                "home-correct-named",
+                                &[("id", r.registration_id.as_str().into())],
+                            );
+                            if ui
+                                .add_enabled(!busy, correct)
+                                .accessible_name(name)
+                                .clicked()
+                            {
+                                intent = HomeIntent::Correct(r.registration_id.clone());
+                            }
+                        }
                         ui.end_row();
                     }
                 });

@@ -1,14 +1,16 @@
-//! Operator login: login name and password; a locked-out account shows the time left.
+//! Operator login: login name and password, or a finger on the scanner (with the password too
+//! when a supervisor requires both); a locked-out account shows the time left.
 
 use super::{Notice, big_button, field, show_notice, title, working};
-use crate::domain::Timestamp;
+use crate::domain::{Capture, FingerPosition, Timestamp};
+use crate::hal::manager::DeviceManager;
 use crate::ui::i18n::I18n;
-use egui::Ui;
+use crate::ui::scan::FingerScan;
+use egui::{RichText, Ui};
 use zeroize::Zeroizing;
 
 /// What the login screen asks for.
 #[must_use]
-#[derive(Debug)]
 pub enum LoginIntent {
     /// Nothing this frame.
     None,
@@ -17,6 +19,12 @@ pub enum LoginIntent {
         login: String,
         password: Zeroizing<String>,
     },
+    /// Check this finger against the operator's enrolled ones (and the password, if typed).
+    Finger {
+        login: String,
+        finger: Box<Capture>,
+        password: Option<Zeroizing<String>>,
+    },
 }
 
 /// The login screen's state.
@@ -24,13 +32,22 @@ pub enum LoginIntent {
 pub struct LoginScreen {
     login: String,
     password: Zeroizing<String>,
+    /// The finger being scanned for a finger login.
+    scan: Option<FingerScan>,
     /// The last refusal.
     pub notice: Option<Notice>,
 }
 
 impl LoginScreen {
     /// Draws the screen.
-    pub fn show(&mut self, ui: &mut Ui, i18n: &I18n, busy: bool, now: Timestamp) -> LoginIntent {
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        i18n: &I18n,
+        devices: Option<&DeviceManager>,
+        busy: bool,
+        now: Timestamp,
+    ) -> LoginIntent {
         title(ui, i18n.tr("login-title"));
         field(ui, i18n.tr("login-login"), &mut self.login, false);
         let response = field(ui, i18n.tr("login-password"), &mut self.password, true);
@@ -41,16 +58,47 @@ impl LoginScreen {
             working(ui, i18n);
             return LoginIntent::None;
         }
-        let ready = !self.login.trim().is_empty() && !self.password.is_empty();
+        let login = self.login.trim().to_owned();
+        let ready = !login.is_empty() && !self.password.is_empty();
         let clicked = big_button(ui, i18n.tr("login-button"), ready).clicked();
         if (clicked || enter) && ready {
             self.notice = None;
-            LoginIntent::Login {
-                login: self.login.trim().to_owned(),
+            self.scan = None;
+            return LoginIntent::Login {
+                login,
                 password: std::mem::take(&mut self.password),
+            };
+        }
+        ui.add_space(12.0);
+        if big_button(ui, i18n.tr("login-finger-button"), !login.is_empty()).clicked() {
+            let scan = self
+                .scan
+                .get_or_insert_with(|| FingerScan::new(FingerPosition::RightIndex));
+            scan.start(devices);
+            self.notice = None;
+        }
+        let Some(scan) = &mut self.scan else {
+            return LoginIntent::None;
+        };
+        ui.add_space(8.0);
+        ui.label(RichText::new(i18n.tr("login-finger-help")).size(18.0));
+        let taken = scan.poll();
+        if scan.show(ui, i18n, "login", !login.is_empty()) {
+            scan.start(devices);
+        }
+        match scan.capture() {
+            Some(finger) if taken && !login.is_empty() => {
+                let finger = Box::new(finger.clone());
+                scan.clear();
+                let password =
+                    (!self.password.is_empty()).then(|| std::mem::take(&mut self.password));
+                LoginIntent::Finger {
+                    login,
+                    finger,
+                    password,
+                }
             }
-        } else {
-            LoginIntent::None
+            _ => LoginIntent::None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! [`super::app::App`] applies after drawing; no screen touches the station.
 
 pub mod home;
+pub mod identify;
 pub mod login;
 pub mod setup;
 pub mod unlock;

@@ -58,6 +58,9 @@ fn action_message(action: Action) -> &'static str {
         Action::BatchRecipients => "sv-audit-batch-recipients",
         Action::Identification => "sv-audit-identification",
         Action::TemplatesExtracted => "sv-audit-templates-extracted",
+        Action::OperatorFingers => "sv-audit-operator-fingers",
+        Action::FingerRequired => "sv-audit-finger-required",
+        Action::DuplicateSearch => "sv-audit-duplicate-search",
     }
 }
 

@@ -12,6 +12,7 @@ mod audit;
 mod devices;
 mod export;
 pub mod media;
+mod operator_fingers;
 mod operators;
 mod record;
 mod stats;
@@ -21,6 +22,7 @@ use crate::domain::{Role, Timestamp};
 use crate::hal::manager::DeviceManager;
 use crate::station::{self, Session, Station};
 use crate::ui::i18n::I18n;
+use crate::ui::picture::Picture;
 use crate::ui::screens::{TOUCH_HEIGHT, title, working};
 use egui::{Button, Color32, RichText, Ui, Vec2};
 
@@ -181,7 +183,7 @@ impl SupervisorScreen {
         let task = match self.tab {
             Tab::Approvals => self.approvals.show(ui, i18n, busy),
             Tab::Export => self.export.show(ui, i18n, busy),
-            Tab::Operators => self.operators.show(ui, i18n, session, busy, now),
+            Tab::Operators => self.operators.show(ui, i18n, session, devices, busy, now),
             Tab::Devices => self.devices.show(ui, i18n, session, devices, busy),
             Tab::Audit => self.audit.show(ui, i18n, busy),
             Tab::Statistics => self.stats.show(ui, i18n, busy),
@@ -348,32 +350,4 @@ fn heading(ui: &mut Ui, text: String) {
     ui.add_space(8.0);
     ui.label(RichText::new(text).strong().size(22.0));
     ui.add_space(4.0);
-}
-
-/// A texture made from `image` the first time it is drawn.
-enum Picture {
-    Decoded(egui::ColorImage),
-    Texture(egui::TextureHandle),
-}
-
-impl Picture {
-    /// The texture, made on the UI thread on first use.
-    fn texture(&mut self, ui: &Ui, name: &str) -> egui::TextureHandle {
-        if let Picture::Decoded(image) = self {
-            let image = std::mem::take(image);
-            *self = Picture::Texture(ui.ctx().load_texture(name, image, Default::default()));
-        }
-        match self {
-            Picture::Texture(t) => t.clone(),
-            Picture::Decoded(_) => unreachable!("made above"),
-        }
-    }
-
-    /// Draws the picture inside `max`, keeping its proportions.
-    fn show(&mut self, ui: &mut Ui, name: &str, max: Vec2) {
-        let texture = self.texture(ui, name);
-        let size = texture.size_vec2();
-        let scale = (max.x / size.x).min(max.y / size.y).min(4.0);
-        ui.add(egui::Image::new((texture.id(), size * scale)));
-    }
 }

@@ -2,8 +2,10 @@
 //! unlock, reset a password. A supervisor manages registrars; an admin manages everyone. Buttons
 //! for what the role may not do are not shown.
 
+use super::operator_fingers::FingerForm;
 use super::{Load, Message, Task, big, button, error_message, heading, task};
 use crate::domain::{Role, Timestamp};
+use crate::hal::manager::DeviceManager;
 use crate::station::{self, Session, Station};
 use crate::store::OperatorStatus;
 use crate::ui::i18n::I18n;
@@ -21,6 +23,10 @@ struct Operator {
     /// End of an automatic lockout (unix seconds), if one holds.
     locked_until: Option<i64>,
     must_change_password: bool,
+    /// Login fingers enrolled.
+    fingers: u32,
+    /// A finger and the password are both required at login.
+    finger_required: bool,
 }
 
 /// A password typed twice.
@@ -90,6 +96,7 @@ pub(super) struct OperatorsTab {
     list: Load<Vec<Operator>>,
     add: Option<AddForm>,
     reset: Option<Reset>,
+    fingers: Option<FingerForm>,
     message: Option<Message>,
 }
 
@@ -99,6 +106,7 @@ impl Default for OperatorsTab {
             list: Load::NotAsked,
             add: None,
             reset: None,
+            fingers: None,
             message: None,
         }
     }
@@ -115,6 +123,8 @@ enum Action {
     Lock(String),
     Unlock(String),
     Reset(String),
+    Fingers(String),
+    RequireFinger(String, bool),
 }
 
 impl OperatorsTab {
@@ -128,6 +138,7 @@ impl OperatorsTab {
         ui: &mut Ui,
         i18n: &I18n,
         session: &Session,
+        devices: Option<&DeviceManager>,
         busy: bool,
         now: Timestamp,
     ) -> Option<Task> {
@@ -136,6 +147,20 @@ impl OperatorsTab {
         }
         if let Some(m) = &self.message {
             m.show(ui, i18n);
+        }
+        if let Some(form) = &mut self.fingers {
+            return match form.show(ui, i18n, devices, busy) {
+                FormOutcome::Stay => None,
+                FormOutcome::Cancel => {
+                    self.fingers = None;
+                    None
+                }
+                FormOutcome::Run(task) => {
+                    self.fingers = None;
+                    self.message = None;
+                    Some(task)
+                }
+            };
         }
         if let Some(form) = &mut self.add {
             return match add_form(ui, i18n, session, form, busy) {
@@ -205,13 +230,49 @@ impl OperatorsTab {
             if op.must_change_password {
                 line = format!("{line} · {}", i18n.tr("sv-operators-must-change"));
             }
+            if op.finger_required {
+                line = format!("{line} · {}", i18n.tr("sv-operators-finger-required"));
+            } else if op.fingers > 0 {
+                line = format!("{line} · {}", i18n.tr("sv-operators-fingers-enrolled"));
+            }
             ui.label(RichText::new(line).size(20.0).strong());
             let manage = may_manage(session, op.role) && op.status != OperatorStatus::Disabled;
             let own = op.login == session.login();
-            if manage {
+            if manage || own {
                 ui.horizontal_wrapped(|ui| {
                     let named =
                         |id: &str| Some(i18n.tr_args(id, &[("login", op.login.as_str().into())]));
+                    if op.status != OperatorStatus::Disabled
+                        && button(
+                            ui,
+                            i18n.tr("sv-operators-fingers"),
+                            named("sv-operators-fingers-named"),
+                            !busy,
+                        )
+                        .clicked()
+                    {
+                        action = Some(Action::Fingers(op.login.clone()));
+                    }
+                    if !manage {
+                        return;
+                    }
+                    if op.fingers > 0 {
+                        let (id, named_id) = if op.finger_required {
+                            (
+                                "sv-operators-finger-optional",
+                                "sv-operators-finger-optional-named",
+                            )
+                        } else {
+                            (
+                                "sv-operators-finger-require",
+                                "sv-operators-finger-require-named",
+                            )
+                        };
+                        if button(ui, i18n.tr(id), named(named_id), !busy).clicked() {
+                            action =
+                                Some(Action::RequireFinger(op.login.clone(), !op.finger_required));
+                        }
+                    }
                     if op.status == OperatorStatus::Active
                         && !own
                         && button(
@@ -270,6 +331,24 @@ impl OperatorsTab {
                         .map(|()| Message::ok("sv-operators-unlocked").with("login", &login))
                 }))))
             }
+            Action::Fingers(login) => {
+                self.message = None;
+                self.fingers = Some(FingerForm::new(login));
+                None
+            }
+            Action::RequireFinger(login, on) => {
+                self.message = None;
+                Some(list_task(Some(Box::new(move |st, session, now| {
+                    st.set_finger_required(session, &login, on, now).map(|()| {
+                        let id = if on {
+                            "sv-operators-finger-required-done"
+                        } else {
+                            "sv-operators-finger-optional-done"
+                        };
+                        Message::ok(id).with("login", &login)
+                    })
+                }))))
+            }
             Action::Reset(login) => {
                 self.message = None;
                 self.reset = Some(Reset {
@@ -284,10 +363,11 @@ impl OperatorsTab {
 }
 
 /// A change to an account, run before the list is loaded again.
-type Change = Box<dyn FnOnce(&mut Station, &Session, Timestamp) -> station::Result<Message> + Send>;
+pub(super) type Change =
+    Box<dyn FnOnce(&mut Station, &Session, Timestamp) -> station::Result<Message> + Send>;
 
 /// Runs `change` (if any), then lists the accounts again.
-fn list_task(change: Option<Change>) -> Task {
+pub(super) fn list_task(change: Option<Change>) -> Task {
     task(
         move |st, session, now| {
             let done = change.map(|c| c(st, session, now).map_err(|e| error_message(&e)));
@@ -301,6 +381,8 @@ fn list_task(change: Option<Change>) -> Task {
                             status: r.status,
                             locked_until: r.locked_until,
                             must_change_password: r.must_change_password,
+                            fingers: r.fingers,
+                            finger_required: r.finger_required,
                         })
                         .collect()
                 })
@@ -323,8 +405,8 @@ fn list_task(change: Option<Change>) -> Task {
     )
 }
 
-/// What the add form asks for.
-enum FormOutcome {
+/// What a form of the tab asks for.
+pub(super) enum FormOutcome {
     Stay,
     Cancel,
     Run(Task),

@@ -1,0 +1,227 @@
+//! Drawing the screen shown and applying what it asked for: setup, unlock, login, home, find by
+//! fingerprint, the wizard and the supervisor's screen.
+
+use super::*;
+use crate::ui::screens::identify::IdentifyIntent;
+
+impl App {
+    pub(super) fn screen_ui(&mut self, ui: &mut Ui, now: Timestamp) {
+        let busy = self.busy();
+        let ctx = ui.ctx().clone();
+        match &mut self.screen {
+            Screen::Setup(screen) => match screen.show(ui, &self.i18n, busy, now) {
+                SetupIntent::None => {}
+                SetupIntent::Create { setup, passphrase } => {
+                    let (dir, config) = (self.data_dir.clone(), self.config.clone());
+                    self.job = Some(Job::spawn(&ctx, move || -> Then {
+                        let result = Station::init(&dir, &passphrase, &setup, config, now);
+                        Box::new(move |app: &mut App| app.opened(result))
+                    }));
+                }
+            },
+            Screen::Unlock(screen) => match screen.show(ui, &self.i18n, busy, now) {
+                UnlockIntent::None => {}
+                UnlockIntent::Unlock(passphrase) => {
+                    let (dir, config) = (self.data_dir.clone(), self.config.clone());
+                    self.job = Some(Job::spawn(&ctx, move || -> Then {
+                        let result = Station::open(&dir, &passphrase, config);
+                        Box::new(move |app: &mut App| app.opened(result))
+                    }));
+                }
+            },
+            Screen::Login(screen) => {
+                let devices = match &self.devices {
+                    Devices::Up(m) => Some(m),
+                    _ => None,
+                };
+                match screen.show(ui, &self.i18n, devices, busy, now) {
+                    LoginIntent::None => {}
+                    LoginIntent::Login { login, password } => self.run(
+                        &ctx,
+                        move |station| {
+                            let session = station.login(&login, &password, now);
+                            logged_in(station, session, now)
+                        },
+                        App::logged_in,
+                    ),
+                    LoginIntent::Finger {
+                        login,
+                        mut finger,
+                        password,
+                    } => self.run(
+                        &ctx,
+                        move |station| {
+                            let session = station.login_with_finger(
+                                &login,
+                                &finger,
+                                password.as_deref().map(|p| p.as_str()),
+                                now,
+                            );
+                            zeroize::Zeroize::zeroize(&mut finger.data);
+                            logged_in(station, session, now)
+                        },
+                        App::logged_in,
+                    ),
+                }
+            }
+            Screen::Home => {
+                let Some((session, today)) = &self.session else {
+                    self.screen = Screen::Login(LoginScreen::default());
+                    return;
+                };
+                match home::show(ui, &self.i18n, session, today, &mut self.home, busy) {
+                    HomeIntent::None => {}
+                    HomeIntent::Find(query) => {
+                        let session = session.clone();
+                        self.run(
+                            &ctx,
+                            move |station| station.find(&session, &query, now),
+                            |app, result| match result {
+                                Ok(found) => app.home.results = Some(found),
+                                Err(e) => {
+                                    tracing::warn!("search failed: {e}");
+                                    app.home.results = Some(Vec::new());
+                                }
+                            },
+                        );
+                    }
+                    HomeIntent::StartEnrollment => {
+                        let precincts = self
+                            .station
+                            .as_ref()
+                            .map(|s| s.info().precincts.clone())
+                            .unwrap_or_default();
+                        let config = self.station.as_ref().map_or(&self.config, |s| s.config());
+                        self.screen = Screen::Enroll(Box::new(Wizard::new(
+                            precincts,
+                            config.capture,
+                            config.station.admission(),
+                        )));
+                    }
+                    HomeIntent::Review => {
+                        self.screen = Screen::Supervisor(Box::default());
+                    }
+                    HomeIntent::Correct(id) => {
+                        let session = session.clone();
+                        self.run(
+                            &ctx,
+                            move |station| {
+                                let (_, record) = station.record(&session, &id, now)?;
+                                let old = Station::parse_id(&id)?;
+                                Ok((old, record.citizen))
+                            },
+                            |app, found: station::Result<_>| match found {
+                                Ok((old, citizen)) => app.correct(old, &citizen),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "record to correct not loaded")
+                                }
+                            },
+                        );
+                    }
+                    HomeIntent::FindByFinger => {
+                        let config = self.station.as_ref().map_or(&self.config, |s| s.config());
+                        let positions = config.matching.duplicate_positions();
+                        self.screen = Screen::Identify(Box::new(IdentifyScreen::new(&positions)));
+                    }
+                }
+            }
+            Screen::Identify(screen) => {
+                let devices = match &self.devices {
+                    Devices::Up(m) => Some(m),
+                    _ => None,
+                };
+                match screen.show(ui, &self.i18n, devices, busy, now) {
+                    IdentifyIntent::None => {}
+                    IdentifyIntent::Home => self.screen = Screen::Home,
+                    IdentifyIntent::Search(fingers) => self.identify(&ctx, fingers, now),
+                }
+            }
+            Screen::Enroll(wizard) => {
+                let devices = match &self.devices {
+                    Devices::Up(m) => Some(m),
+                    _ => None,
+                };
+                let intent = wizard.show(ui, &self.i18n, devices, busy, now);
+                self.apply_wizard(&ctx, intent, now);
+            }
+            Screen::Supervisor(screen) => {
+                let Some((session, _)) = &self.session else {
+                    return;
+                };
+                let devices = match &self.devices {
+                    Devices::Up(m) => Some(m),
+                    _ => None,
+                };
+                match screen.show(ui, &self.i18n, session, devices, busy, now) {
+                    SupervisorIntent::None => {}
+                    SupervisorIntent::Home => self.screen = Screen::Home,
+                    SupervisorIntent::Run(task) => {
+                        let session = session.clone();
+                        self.run(
+                            &ctx,
+                            move |station| task(station, &session, now),
+                            |app, apply| {
+                                if let Screen::Supervisor(screen) = &mut app.screen {
+                                    apply(screen);
+                                }
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A login succeeded (home) or not (the reason on the login screen).
+    fn logged_in(&mut self, result: station::Result<(Session, TodayCounts)>) {
+        match result {
+            Ok(session) => {
+                self.session = Some(session);
+                self.home = HomeState::default();
+                self.screen = Screen::Home;
+            }
+            Err(e) => {
+                if let Screen::Login(s) = &mut self.screen {
+                    s.notice = Some(notice_for(&e));
+                }
+            }
+        }
+    }
+
+    /// A station was created or unlocked (or not).
+    fn opened(&mut self, result: station::Result<Station>) {
+        match result {
+            Ok(station) => {
+                // Backends chosen on the supervisor's devices screen live in the station: start
+                // the devices again if they differ from the file's.
+                if station.config().devices != self.config.devices {
+                    self.config.devices = station.config().devices.clone();
+                    if !matches!(self.devices, Devices::Off) {
+                        self.devices = Devices::Pending;
+                    }
+                }
+                self.station = Some(station);
+                self.screen = Screen::Login(LoginScreen::default());
+            }
+            Err(e) => {
+                let notice = notice_for(&e);
+                match &mut self.screen {
+                    Screen::Setup(s) => s.notice = Some(notice),
+                    Screen::Unlock(s) => s.notice = Some(notice),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// The operator's day counted once a login succeeded (on the worker).
+fn logged_in(
+    station: &mut Station,
+    session: station::Result<Session>,
+    now: Timestamp,
+) -> station::Result<(Session, TodayCounts)> {
+    let session = session?;
+    let today = today_counts(station, &session, now)?;
+    Ok((session, today))
+}
