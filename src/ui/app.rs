@@ -288,12 +288,13 @@ impl App {
             }
             self.idle_warning(ui, now);
             ui.separator();
-            if matches!(self.screen, Screen::Enroll(_)) {
-                // The wizard scrolls its page and keeps Back / Next in view itself.
+            if matches!(self.screen, Screen::Enroll(_) | Screen::Identify(_)) {
+                // The wizard and the fingerprint search scroll their own pages and keep their
+                // actions in view.
                 self.screen_ui(ui, now);
             } else {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    if !matches!(self.screen, Screen::Supervisor(_)) {
+                    if !matches!(self.screen, Screen::Supervisor(_) | Screen::Login(_)) {
                         ui.set_max_width(super::screens::COLUMN_WIDTH + 40.0);
                     }
                     self.screen_ui(ui, now);

@@ -13,8 +13,15 @@ use crate::ui::i18n::I18n;
 use crate::ui::picture::{Picture, decode};
 use egui::{Color32, RichText, Ui, Vec2};
 
-const FACE: Vec2 = Vec2::new(150.0, 190.0);
-const FINGER: Vec2 = Vec2::new(110.0, 130.0);
+/// Face and finger boxes on a wide page, and in a narrow column.
+const WIDE: (Vec2, Vec2) = (Vec2::new(150.0, 190.0), Vec2::new(120.0, 140.0));
+const NARROW: (Vec2, Vec2) = (Vec2::new(120.0, 150.0), Vec2::new(100.0, 120.0));
+/// The width of each person's column: two fingers side by side.
+const COLUMN: f32 = 270.0;
+/// The width of each person's column on a wide page: the face, then two fingers.
+const WIDE_COLUMN: f32 = 440.0;
+/// The height of each column's header, so both people's pictures line up.
+const HEADER: f32 = 84.0;
 
 /// A record whose fingers matched, as the screen shows it.
 pub struct MatchedPerson {
@@ -132,9 +139,10 @@ fn status_text(i18n: &I18n, status: RecordStatus) -> String {
     i18n.tr(&format!("home-status-{}", status.name()))
 }
 
-/// The person at the kiosk (left) and `person` (right): who they are, the faces, then each
-/// searched finger as taken now beside the stored one, with its score. `probe_title` names the
-/// left column ("This citizen", "Scanned now").
+/// The person at the kiosk (left) and `person` (right), each as a column: who (the left
+/// column's title, the record's name, number, masked PIN, status and fused score), the face,
+/// then the searched fingers in a row, each with its score on the record's side. `probe_title`
+/// names the left column ("This citizen", "Scanned now").
 pub fn side_by_side(
     ui: &mut Ui,
     i18n: &I18n,
@@ -143,60 +151,104 @@ pub fn side_by_side(
     person: &mut MatchedPerson,
 ) {
     let id = person.registration_id.clone();
-    egui::Grid::new(format!("compare-{id}"))
-        .num_columns(2)
-        .spacing(Vec2::new(24.0, 6.0))
-        .show(ui, |ui| {
-            ui.label(RichText::new(i18n.tr(probe_title)).strong().size(18.0));
-            ui.vertical(|ui| {
-                ui.label(RichText::new(&person.name).strong().size(18.0));
-                ui.label(
-                    RichText::new(format!(
-                        "{} · {} · {}",
-                        person.registration_id,
-                        person.masked_pin,
-                        status_text(i18n, person.status)
-                    ))
-                    .monospace()
-                    .size(14.0),
-                );
-                ui.label(i18n.tr_args(
-                    "people-score",
-                    &[("score", format!("{:.2}", person.score).into())],
-                ));
-            });
-            ui.end_row();
-            if probe.face.is_some() || person.face.is_some() {
-                picture_box(ui, i18n, probe.face.as_mut(), "probe-face", FACE);
-                picture_box(ui, i18n, person.face.as_mut(), &format!("{id}-face"), FACE);
-                ui.end_row();
-            }
-            for (p, score, stored) in &mut person.fingers {
-                let now = probe.fingers.iter_mut().find(|(q, _)| q == p);
-                ui.vertical(|ui| {
-                    ui.label(RichText::new(i18n.tr(finger_message(*p))).size(14.0));
-                    picture_box(
-                        ui,
-                        i18n,
-                        now.map(|(_, pic)| pic),
-                        &format!("probe-{p}"),
-                        FINGER,
-                    );
-                });
-                ui.vertical(|ui| {
-                    ui.label(
-                        RichText::new(i18n.tr_args(
-                            "people-finger-score",
-                            &[
-                                ("finger", i18n.tr(finger_message(*p)).into()),
-                                ("score", format!("{score:.2}").into()),
-                            ],
-                        ))
-                        .size(14.0),
-                    );
-                    picture_box(ui, i18n, stored.as_mut(), &format!("{id}-{p}"), FINGER);
-                });
-                ui.end_row();
+    // On a wide page each person's face and fingers stand in one row; in a narrow column the
+    // fingers go under the face.
+    let wide = ui.available_width() >= 2.0 * WIDE_COLUMN + 12.0;
+    let width = if wide { WIDE_COLUMN } else { COLUMN };
+    let (face_box, finger_box) = if wide { WIDE } else { NARROW };
+    let column = |ui: &mut Ui, header: &mut dyn FnMut(&mut Ui), body: &mut dyn FnMut(&mut Ui)| {
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            ui.allocate_ui_with_layout(
+                Vec2::new(width, HEADER),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_min_height(HEADER);
+                    header(ui);
+                },
+            );
+            if wide {
+                ui.horizontal_top(|ui| body(ui));
+            } else {
+                body(ui);
             }
         });
+    };
+    ui.horizontal_top(|ui| {
+        column(
+            ui,
+            &mut |ui| {
+                ui.label(RichText::new(i18n.tr(probe_title)).strong().size(16.0));
+            },
+            &mut |ui| {
+                // A search by finger alone has no face on the left: the space stays, empty.
+                match probe.face.as_mut() {
+                    Some(face) => picture_box(ui, i18n, Some(face), "probe-face", face_box),
+                    None => {
+                        ui.allocate_exact_size(face_box, egui::Sense::hover());
+                    }
+                }
+                ui.horizontal_top(|ui| {
+                    for (p, _, _) in &person.fingers {
+                        let now = probe.fingers.iter_mut().find(|(q, _)| q == p);
+                        ui.vertical(|ui| {
+                            ui.label(RichText::new(i18n.tr(finger_message(*p))).size(14.0));
+                            let name = format!("probe-{p}");
+                            picture_box(ui, i18n, now.map(|(_, pic)| pic), &name, finger_box);
+                        });
+                    }
+                });
+            },
+        );
+        ui.add_space(12.0);
+        let name = person.name.clone();
+        let facts = format!(
+            "{} · {} · {}",
+            person.registration_id,
+            person.masked_pin,
+            status_text(i18n, person.status)
+        );
+        let score = i18n.tr_args(
+            "people-score",
+            &[("score", format!("{:.2}", person.score).into())],
+        );
+        column(
+            ui,
+            &mut |ui| {
+                ui.label(RichText::new(&name).strong().size(16.0));
+                ui.label(RichText::new(&facts).monospace().size(12.0));
+                ui.label(RichText::new(&score).size(16.0));
+            },
+            &mut |ui| {
+                picture_box(
+                    ui,
+                    i18n,
+                    person.face.as_mut(),
+                    &format!("{id}-face"),
+                    face_box,
+                );
+                ui.horizontal_top(|ui| {
+                    for (p, score, stored) in &mut person.fingers {
+                        ui.vertical(|ui| {
+                            let text = i18n.tr_args(
+                                "people-finger-score",
+                                &[
+                                    ("finger", i18n.tr(finger_message(*p)).into()),
+                                    ("score", format!("{score:.2}").into()),
+                                ],
+                            );
+                            ui.label(RichText::new(text).size(14.0));
+                            picture_box(
+                                ui,
+                                i18n,
+                                stored.as_mut(),
+                                &format!("{id}-{p}"),
+                                finger_box,
+                            );
+                        });
+                    }
+                });
+            },
+        );
+    });
 }

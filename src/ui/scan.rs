@@ -23,7 +23,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// The width of a finger card.
 pub const CARD_WIDTH: f32 = 220.0;
 /// The picture's box inside a card.
-const PICTURE: Vec2 = Vec2::new(150.0, 170.0);
+const PICTURE: Vec2 = Vec2::new(200.0, 170.0);
 
 type Scanned = Result<(Capture, egui::ColorImage), DeviceError>;
 
@@ -151,13 +151,14 @@ impl FingerScan {
                     } else {
                         i18n.tr("scan-not-taken")
                     };
-                    ui.painter().text(
-                        rect.center(),
-                        egui::Align2::CENTER_CENTER,
+                    let galley = ui.painter().layout(
                         text,
                         egui::FontId::proportional(16.0),
                         Color32::from_gray(60),
+                        PICTURE.x - 16.0,
                     );
+                    let at = rect.center() - galley.size() / 2.0;
+                    ui.painter().galley(at, galley, Color32::from_gray(60));
                 }
             }
             // One reserved line for the scanner's complaint, so nothing moves when it appears.

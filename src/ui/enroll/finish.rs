@@ -6,7 +6,7 @@ use super::{Step, Wizard, WizardIntent, capture_image, capture_key};
 use crate::domain::address::region;
 use crate::domain::{BiometricFormat, Capture, FingerPosition, Timestamp};
 use crate::ui::i18n::{I18n, Language};
-use crate::ui::screens::{Notice, TOUCH_HEIGHT, field, show_notice, working};
+use crate::ui::screens::{COLUMN_WIDTH, Notice, TOUCH_HEIGHT, field, show_notice, working};
 use crate::workflow::{Event, FingerSlot, SaveState};
 use egui::{Button, Color32, RichText, TextureHandle, Ui, Vec2};
 use std::path::PathBuf;
@@ -274,7 +274,7 @@ pub(super) fn save(
 }
 
 /// How tall the people compared on the duplicate stop may be before they scroll.
-const COMPARISON_HEIGHT: f32 = 470.0;
+const COMPARISON_HEIGHT: f32 = 400.0;
 
 /// The duplicate stop: what matched, and the supervisor's override form.
 #[allow(clippy::too_many_arguments)]
@@ -289,7 +289,6 @@ fn duplicate_stop(
     now: Timestamp,
 ) -> Option<Event> {
     let mut event = None;
-    let size = Vec2::new(260.0, TOUCH_HEIGHT);
     let heading = match masked_pin {
         Some(pin) => i18n.tr_args("save-duplicate", &[("pin", pin.into())]),
         None => i18n.tr("save-duplicate-person"),
@@ -299,22 +298,35 @@ fn duplicate_stop(
             .color(Color32::from_rgb(0xc0, 0x30, 0x30))
             .size(22.0),
     );
-    for id in existing {
-        ui.label(
-            RichText::new(i18n.tr_args("save-duplicate-record", &[("id", id.as_str().into())]))
-                .monospace(),
-        );
+    // A fingerprint match names its records in the comparison beside this form.
+    if masked_pin.is_some() || !wizard.compared_ids().iter().eq(existing.iter()) {
+        for id in existing {
+            ui.label(
+                RichText::new(i18n.tr_args("save-duplicate-record", &[("id", id.as_str().into())]))
+                    .monospace(),
+            );
+        }
     }
     ui.add_space(8.0);
     ui.label(RichText::new(i18n.tr("save-override-title")).strong());
     let form = &mut wizard.override_form;
-    field(ui, i18n.tr("save-override-login"), &mut form.login, false);
-    field(
-        ui,
-        i18n.tr("save-override-password"),
-        &mut form.password,
-        true,
-    );
+    // Login and password side by side, so the form and its buttons fit beside the people.
+    let half = (ui.available_width().min(COLUMN_WIDTH) - 12.0) / 2.0;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(half);
+            field(ui, i18n.tr("save-override-login"), &mut form.login, false);
+        });
+        ui.vertical(|ui| {
+            ui.set_width(half);
+            field(
+                ui,
+                i18n.tr("save-override-password"),
+                &mut form.password,
+                true,
+            );
+        });
+    });
     field(ui, i18n.tr("save-override-reason"), &mut form.reason, false);
     show_notice(ui, i18n, refused.map(Notice::Message).as_ref(), now);
     if busy {
@@ -324,26 +336,27 @@ fn duplicate_stop(
     let ready = !form.login.trim().is_empty()
         && !form.password.is_empty()
         && !form.reason.trim().is_empty();
-    ui.horizontal_wrapped(|ui| {
+    // The override first and widest, then the ways back.
+    let wide = Vec2::new(ui.available_width().min(COLUMN_WIDTH), TOUCH_HEIGHT);
+    let text = RichText::new(i18n.tr("save-override-button")).size(20.0);
+    if ui
+        .add_enabled(ready, Button::new(text).min_size(wide))
+        .clicked()
+    {
+        event = Some(Event::Override {
+            supervisor: form.login.trim().to_owned(),
+            password: std::mem::take(&mut form.password),
+            reason: form.reason.trim().to_owned(),
+        });
+    }
+    ui.add_space(4.0);
+    let size = Vec2::new((wide.x - 8.0) / 2.0, TOUCH_HEIGHT);
+    ui.horizontal(|ui| {
         if action(ui, i18n, "common-back", size) {
             event = Some(Event::Back);
         }
         if action(ui, i18n, "save-cancel", size) {
             event = Some(Event::Cancel);
-        }
-        if ui
-            .add_enabled(
-                ready,
-                Button::new(i18n.tr("save-override-button"))
-                    .min_size(Vec2::new(320.0, TOUCH_HEIGHT)),
-            )
-            .clicked()
-        {
-            event = Some(Event::Override {
-                supervisor: form.login.trim().to_owned(),
-                password: std::mem::take(&mut form.password),
-                reason: form.reason.trim().to_owned(),
-            });
         }
     });
     event

@@ -258,13 +258,20 @@ impl Wizard {
                     .strong(),
             );
         }
-        if matches!(step, Step::Signature | Step::Review) {
+        if matches!(step, Step::Signature | Step::Review) && !self.comparing() {
             self.possible_duplicates(ui, i18n);
         }
         let mut events: Vec<Event> = Vec::new();
         let mut intent = WizardIntent::None;
-        let body_height =
-            (ui.available_height() - TOUCH_HEIGHT - 52.0 - ERROR_LINE_HEIGHT).max(240.0);
+        // The save and receipt steps have no action bar: their own buttons and messages are on
+        // the page, which gets the whole height (a refusal there takes the reserved line).
+        let own_buttons = matches!(step, Step::Save | Step::Receipt);
+        let reserved = match (own_buttons, self.error.is_some()) {
+            (true, false) => 0.0,
+            (true, true) => ERROR_LINE_HEIGHT,
+            (false, _) => TOUCH_HEIGHT + 52.0 + ERROR_LINE_HEIGHT,
+        };
+        let body_height = (ui.available_height() - reserved).max(240.0);
         if self.compare_page(ui, i18n, body_height + ERROR_LINE_HEIGHT - 40.0) {
             return intent;
         }
@@ -287,7 +294,9 @@ impl Wizard {
                     }
                 }
             });
-        self.error_line(ui, i18n);
+        if !own_buttons || self.error.is_some() {
+            self.error_line(ui, i18n);
+        }
         match step {
             Step::Save | Step::Receipt => {}
             _ => {

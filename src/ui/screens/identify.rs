@@ -84,15 +84,42 @@ impl IdentifyScreen {
         busy: bool,
         now: Timestamp,
     ) -> IdentifyIntent {
-        title(ui, i18n.tr("identify-title"));
-        ui.label(RichText::new(i18n.tr("identify-help")).size(18.0));
-        ui.add_space(8.0);
         for scan in &mut self.scans {
             if scan.poll() {
                 self.found = None;
                 self.notice = None;
             }
         }
+        let mut intent = IdentifyIntent::None;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(super::COLUMN_WIDTH);
+                intent = self.controls(ui, i18n, devices, busy, now);
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("identify-results")
+                    .max_height(ui.available_height())
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| self.results(ui, i18n));
+            });
+        });
+        intent
+    }
+
+    /// The fingers to scan, and Search and Home, in a column that never scrolls.
+    fn controls(
+        &mut self,
+        ui: &mut Ui,
+        i18n: &I18n,
+        devices: Option<&DeviceManager>,
+        busy: bool,
+        now: Timestamp,
+    ) -> IdentifyIntent {
+        title(ui, i18n.tr("identify-title"));
+        ui.add(egui::Label::new(RichText::new(i18n.tr("identify-help")).size(18.0)).wrap());
+        ui.add_space(8.0);
         ui.horizontal(|ui| {
             for (i, scan) in self.scans.iter_mut().enumerate() {
                 if scan.show(ui, i18n, &format!("identify-{i}"), !busy) {
@@ -112,23 +139,20 @@ impl IdentifyScreen {
         ui.add_space(8.0);
         if busy {
             working(ui, i18n);
-        } else {
-            ui.horizontal(|ui| {
-                let search = Button::new(RichText::new(i18n.tr("identify-search")).size(22.0))
-                    .min_size(Vec2::new(260.0, TOUCH_HEIGHT));
-                if ui.add_enabled(!captures.is_empty(), search).clicked() {
-                    self.notice = None;
-                    intent = IdentifyIntent::Search(captures);
-                }
-                let home = Button::new(RichText::new(i18n.tr("identify-home")).size(22.0))
-                    .min_size(Vec2::new(260.0, TOUCH_HEIGHT));
-                if ui.add(home).clicked() {
-                    intent = IdentifyIntent::Home;
-                }
-            });
+            return intent;
         }
-        ui.separator();
-        self.results(ui, i18n);
+        let search = Button::new(RichText::new(i18n.tr("identify-search")).size(22.0))
+            .min_size(Vec2::new(super::COLUMN_WIDTH, TOUCH_HEIGHT));
+        if ui.add_enabled(!captures.is_empty(), search).clicked() {
+            self.notice = None;
+            intent = IdentifyIntent::Search(captures);
+        }
+        ui.add_space(8.0);
+        let home = Button::new(RichText::new(i18n.tr("identify-home")).size(22.0))
+            .min_size(Vec2::new(super::COLUMN_WIDTH, TOUCH_HEIGHT));
+        if ui.add(home).clicked() {
+            intent = IdentifyIntent::Home;
+        }
         intent
     }
 

@@ -39,8 +39,32 @@ pub struct LoginScreen {
 }
 
 impl LoginScreen {
-    /// Draws the screen.
+    /// Draws the screen: the login form in the main column and, once a finger login is asked
+    /// for, the finger being scanned beside it.
     pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        i18n: &I18n,
+        devices: Option<&DeviceManager>,
+        busy: bool,
+        now: Timestamp,
+    ) -> LoginIntent {
+        let mut intent = LoginIntent::None;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(super::COLUMN_WIDTH);
+                intent = self.form(ui, i18n, devices, busy, now);
+            });
+            if !matches!(intent, LoginIntent::None) {
+                return;
+            }
+            ui.add_space(40.0);
+            ui.vertical(|ui| intent = self.finger(ui, i18n, devices));
+        });
+        intent
+    }
+
+    fn form(
         &mut self,
         ui: &mut Ui,
         i18n: &I18n,
@@ -77,10 +101,16 @@ impl LoginScreen {
             scan.start(devices);
             self.notice = None;
         }
+        LoginIntent::None
+    }
+
+    /// The finger being scanned for a finger login; the login once it is taken.
+    fn finger(&mut self, ui: &mut Ui, i18n: &I18n, devices: Option<&DeviceManager>) -> LoginIntent {
+        let login = self.login.trim().to_owned();
         let Some(scan) = &mut self.scan else {
             return LoginIntent::None;
         };
-        ui.add_space(8.0);
+        ui.add_space(60.0);
         ui.label(RichText::new(i18n.tr("login-finger-help")).size(18.0));
         let taken = scan.poll();
         if scan.show(ui, i18n, "login", !login.is_empty()) {

@@ -7,7 +7,8 @@ use crate::domain::{Capture, FingerPosition};
 use crate::hal::manager::DeviceManager;
 use crate::ui::i18n::I18n;
 use crate::ui::scan::FingerScan;
-use egui::{RichText, Ui};
+use crate::ui::screens::TOUCH_HEIGHT;
+use egui::{Button, RichText, Ui, Vec2};
 
 /// The fingers an operator enrols.
 const FINGERS: [FingerPosition; 2] = [FingerPosition::RightIndex, FingerPosition::LeftIndex];
@@ -41,7 +42,10 @@ impl FingerForm {
             ),
         );
         ui.label(RichText::new(i18n.tr("sv-operators-fingers-help")).size(18.0));
-        ui.horizontal(|ui| {
+        let mut outcome = FormOutcome::Stay;
+        let mut save = false;
+        // The cards and, beside them, the form's two actions: all on one screen.
+        ui.horizontal_top(|ui| {
             for (i, scan) in self.scans.iter_mut().enumerate() {
                 scan.poll();
                 if scan.show(ui, i18n, &format!("operator-finger-{i}"), !busy) {
@@ -49,21 +53,32 @@ impl FingerForm {
                 }
                 ui.add_space(16.0);
             }
+            ui.vertical(|ui| {
+                ui.add_space(24.0);
+                let ready = self.scans.iter().all(|s| s.capture().is_some());
+                let size = Vec2::new(320.0, TOUCH_HEIGHT);
+                let text = RichText::new(i18n.tr("sv-operators-fingers-save")).size(20.0);
+                save = ui
+                    .add_enabled(ready && !busy, Button::new(text).min_size(size))
+                    .clicked();
+                ui.add_space(12.0);
+                let text = RichText::new(i18n.tr("sv-cancel")).size(20.0);
+                if ui
+                    .add_enabled(!busy, Button::new(text).min_size(size))
+                    .clicked()
+                {
+                    outcome = FormOutcome::Cancel;
+                }
+            });
         });
+        if !save {
+            return outcome;
+        }
         let fingers: Vec<Capture> = self
             .scans
             .iter()
             .filter_map(|s| s.capture().cloned())
             .collect();
-        let ready = fingers.len() == FINGERS.len();
-        let save = super::big(ui, i18n.tr("sv-operators-fingers-save"), ready && !busy);
-        let cancel = super::big(ui, i18n.tr("sv-cancel"), !busy);
-        if cancel.clicked() {
-            return FormOutcome::Cancel;
-        }
-        if !(save.clicked() && ready) {
-            return FormOutcome::Stay;
-        }
         let login = self.login.clone();
         let change: Change = Box::new(move |st, session, now| {
             let mut fingers = fingers;
