@@ -99,6 +99,8 @@ pub struct App {
     keyboard: Option<super::keyboard::OnScreenKeyboard>,
     /// The home screen's citizen search.
     home: HomeState,
+    /// The operator tapped Log out with an enrollment in progress: ask before wiping it.
+    confirm_logout: bool,
 }
 
 /// Intents of the bar at the top of every screen.
@@ -132,6 +134,7 @@ impl App {
             first_frame_logged: false,
             keyboard: None,
             home: HomeState::default(),
+            confirm_logout: false,
         }
     }
 
@@ -281,14 +284,17 @@ impl App {
             match self.top_bar(ui) {
                 BarIntent::None => {}
                 BarIntent::Language(language) => self.i18n.set_language(language),
-                BarIntent::Logout => self.logout(ui.ctx()),
+                BarIntent::Logout if self.draft_in_progress() => self.confirm_logout = true,
+                BarIntent::Logout => self.logout(ui.ctx(), None),
             }
             if self.training() {
                 training_banner(ui, &self.i18n);
             }
             self.idle_warning(ui, now);
             ui.separator();
-            if matches!(self.screen, Screen::Enroll(_) | Screen::Identify(_)) {
+            if self.confirm_logout {
+                self.logout_confirmation(ui);
+            } else if matches!(self.screen, Screen::Enroll(_) | Screen::Identify(_)) {
                 // The wizard and the fingerprint search scroll their own pages and keep their
                 // actions in view.
                 self.screen_ui(ui, now);

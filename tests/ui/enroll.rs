@@ -441,6 +441,48 @@ fn idle_logout_wipes_the_draft() {
     assert_eq!(h.state().screen(), ScreenKind::Login);
     assert!(h.state().wizard().is_none(), "the draft is gone");
     assert!(h.state().session().is_none());
+    // The next person is told why the kiosk is at the login screen, and that nothing was kept.
+    h.get_by_label(
+        "The last operator was logged out after 3 min without activity, and the unsaved \
+         enrollment was wiped for the citizen's privacy. Log in and start it again.",
+    );
+}
+
+#[test]
+fn logging_out_during_an_enrollment_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    // Log out with a draft: the kiosk asks; staying loses nothing.
+    click(&mut h, "Log out");
+    assert!(h.state().confirming_logout());
+    h.get_by_label("Log out now?");
+    click(&mut h, "Stay and continue the enrollment");
+    assert!(!h.state().confirming_logout());
+    assert_eq!(step_of(&h), Some(Step::Face));
+    assert_eq!(h.state().session().unwrap().login(), "aibek");
+    // Asked again and confirmed: the draft is wiped and the operator logged out.
+    click(&mut h, "Log out");
+    click(&mut h, "Log out and wipe the enrollment");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    assert!(h.state().wizard().is_none() && h.state().session().is_none());
+    // From home, with nothing to lose, Log out does not ask.
+    unlock_and_login_again(&mut h);
+    click(&mut h, "Log out");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+}
+
+/// Logs aibek in again on the login screen (the station is still unlocked).
+fn unlock_and_login_again(h: &mut Harness<'static, App>) {
+    type_into(h, "Login", "aibek");
+    type_into(h, "Password", REGISTRAR_PASSWORD);
+    click(h, "Log in");
+    settle(h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
 }
 
 #[test]

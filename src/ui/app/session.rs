@@ -1,10 +1,12 @@
-//! The end of an operator's session: idle logout after the configured quiet time, and logout,
-//! both wiping an unsaved draft.
+//! The end of an operator's session: idle logout after the configured quiet time (the login
+//! screen then says why), and logout, which asks first when it would wipe an unsaved draft.
 
 use super::{App, HomeState, Screen};
 use crate::domain::Timestamp;
 use crate::ui::screens::login::LoginScreen;
-use egui::Ui;
+use crate::ui::screens::{COLUMN_WIDTH, Notice, TOUCH_HEIGHT, title};
+use crate::workflow::Step;
+use egui::{Button, Color32, RichText, Ui, Vec2};
 
 impl App {
     /// Idle logout: any input resets the timer; past the limit the operator is logged out and an
@@ -18,7 +20,14 @@ impl App {
         let limit = i64::from(self.config.security.idle_logout_seconds);
         if limit > 0 && now.unix() - self.last_activity.unix() >= limit && !self.busy() {
             tracing::info!("idle logout");
-            self.logout(ui.ctx());
+            // The next person at the kiosk is told why it is at the login screen.
+            let minutes = (limit + 59) / 60;
+            let id = if self.draft_in_progress() {
+                "login-idle-draft-wiped"
+            } else {
+                "login-idle-logged-out"
+            };
+            self.logout(ui.ctx(), Some(Notice::Detail(id, minutes.to_string())));
         }
     }
 
@@ -29,8 +38,50 @@ impl App {
         (self.session.is_some() && limit > 0 && left <= 30).then_some(left.max(0))
     }
 
+    /// Whether an enrollment is under way and not yet saved (logging out would wipe it).
+    pub(super) fn draft_in_progress(&self) -> bool {
+        match &self.screen {
+            Screen::Enroll(w) => w.receipt().is_none() && w.step() != Step::Receipt,
+            _ => false,
+        }
+    }
+
+    /// Whether the kiosk is asking before a logout wipes the enrollment in progress.
+    pub fn confirming_logout(&self) -> bool {
+        self.confirm_logout
+    }
+
+    /// "Log out now?" in place of the screen: stay (nothing lost) or log out and wipe the draft.
+    pub(super) fn logout_confirmation(&mut self, ui: &mut Ui) {
+        title(ui, self.i18n.tr("logout-confirm-title"));
+        ui.add(
+            egui::Label::new(
+                RichText::new(self.i18n.tr("logout-confirm-body"))
+                    .size(20.0)
+                    .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+            )
+            .wrap(),
+        );
+        ui.add_space(16.0);
+        let size = Vec2::new(COLUMN_WIDTH, TOUCH_HEIGHT);
+        let stay = Button::new(RichText::new(self.i18n.tr("logout-confirm-stay")).size(22.0))
+            .min_size(size);
+        if ui.add(stay).clicked() {
+            self.confirm_logout = false;
+        }
+        ui.add_space(12.0);
+        let leave = Button::new(RichText::new(self.i18n.tr("logout-confirm-leave")).size(22.0))
+            .min_size(size);
+        if ui.add_enabled(!self.busy(), leave).clicked() {
+            self.confirm_logout = false;
+            self.logout(ui.ctx(), None);
+        }
+    }
+
     /// Logs the operator out: a draft is cancelled (its biometrics wiped) and the logout audited.
-    pub(super) fn logout(&mut self, ctx: &egui::Context) {
+    /// `notice` is what the login screen then says (why an idle logout happened).
+    pub(super) fn logout(&mut self, ctx: &egui::Context, notice: Option<Notice>) {
+        self.confirm_logout = false;
         // The workflow wipes the draft; dropping the wizard wipes what its screens held.
         if let Screen::Enroll(wizard) = &mut self.screen {
             wizard.cancel((self.clock)());
@@ -50,7 +101,11 @@ impl App {
                     tracing::error!("logout could not be audited: {e}");
                 }
             },
-            |app, ()| app.screen = Screen::Login(LoginScreen::default()),
+            |app, ()| {
+                let mut login = LoginScreen::default();
+                login.notice = notice;
+                app.screen = Screen::Login(login);
+            },
         );
     }
 }
