@@ -17,6 +17,7 @@ const ADMIN_PASSWORD: &str = "admin-password-1";
 const REGISTRAR_PASSWORD: &str = "registrar-pass-1";
 
 mod enroll;
+mod layout;
 mod people;
 mod supervisor;
 

@@ -92,11 +92,12 @@ impl App {
                             .map(|s| s.info().precincts.clone())
                             .unwrap_or_default();
                         let config = self.station.as_ref().map_or(&self.config, |s| s.config());
-                        self.screen = Screen::Enroll(Box::new(Wizard::new(
-                            precincts,
-                            config.capture,
-                            config.station.admission(),
-                        )));
+                        let mut wizard =
+                            Wizard::new(precincts, config.capture, config.station.admission());
+                        if let Some(station) = &self.station {
+                            wizard.form.preset_region(&station.info().region);
+                        }
+                        self.screen = Screen::Enroll(Box::new(wizard));
                     }
                     HomeIntent::Review => {
                         self.screen = Screen::Supervisor(Box::default());

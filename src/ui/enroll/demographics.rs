@@ -78,6 +78,14 @@ impl DemographicsForm {
         }
     }
 
+    /// Preselects the station's own region (most citizens live where they register); the
+    /// registrar can still pick another. Unknown codes are ignored.
+    pub fn preset_region(&mut self, code: &str) {
+        if self.region.is_none() {
+            self.region = crate::domain::address::region(code).map(|r| r.code);
+        }
+    }
+
     /// The typed text as the domain takes it.
     pub fn input(&self) -> CitizenInput {
         let some = |s: &str| Some(s.to_owned());
@@ -331,7 +339,7 @@ impl DemographicsForm {
                 for r in regions() {
                     let text = name(r.name_ky, r.name_ru, r.name_en);
                     if ui
-                        .selectable_label(self.region == Some(r.code), text)
+                        .add(picker_row(self.region == Some(r.code), text))
                         .clicked()
                         && self.region != Some(r.code)
                     {
@@ -360,7 +368,7 @@ impl DemographicsForm {
                     for d in region.map_or(&[][..], |r| r.districts) {
                         let text = name(d.name_ky, d.name_ru, d.name_en);
                         if ui
-                            .selectable_label(self.district == Some(d.code), text)
+                            .add(picker_row(self.district == Some(d.code), text))
                             .clicked()
                         {
                             self.district = Some(d.code);
@@ -463,4 +471,10 @@ mod tests {
         form.wipe();
         assert!(form.pin.is_empty() && form.surname.is_empty());
     }
+}
+
+/// One row of the region or district list: a touch-sized button, the chosen one selected.
+fn picker_row(selected: bool, text: &str) -> Button<'_> {
+    Button::selectable(selected, RichText::new(text).size(20.0))
+        .min_size(Vec2::new(COLUMN - 40.0, TOUCH_HEIGHT - 8.0))
 }

@@ -70,7 +70,12 @@ pub struct Wizard {
     receipt: Option<Saved>,
     /// The records the prints matched, with their pictures, and whether they are shown.
     compared: compare::Comparison,
+    /// This wizard's number in the kiosk's run: keeps its scroll positions its own.
+    serial: u64,
 }
+
+/// Wizards opened so far (for [`Wizard::serial`]).
+static WIZARDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Room above the action bar for the reason of a refusal: two lines of 20 px text.
 const ERROR_LINE_HEIGHT: f32 = 56.0;
@@ -90,6 +95,7 @@ impl Wizard {
             override_form: finish::OverrideForm::default(),
             receipt: None,
             compared: compare::Comparison::default(),
+            serial: WIZARDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -275,10 +281,13 @@ impl Wizard {
         if self.compare_page(ui, i18n, body_height + ERROR_LINE_HEIGHT - 40.0) {
             return intent;
         }
+        // The page takes all the height it is given, so the action bar stands at the same place
+        // on every step whatever the header shows; each wizard scrolls on its own (a new
+        // citizen's pages start at the top).
         egui::ScrollArea::vertical()
-            .id_salt(("wizard", step.index()))
+            .id_salt(("wizard", self.serial, step.index()))
             .max_height(body_height)
-            .auto_shrink([false, true])
+            .auto_shrink([false, false])
             .show(ui, |ui| match step {
                 Step::Language => events.extend(self.language_page(ui, i18n)),
                 Step::Demographics => self.form.show(ui, i18n, now),

@@ -1,0 +1,106 @@
+//! The kiosk at the size it is judged at, 1280×800: the wizard's action bar lies inside the
+//! window and stays where it is from step to step and when a refusal appears, in every language.
+
+use super::*;
+use egui::Rect;
+
+const SCREEN: Rect = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1280.0, 800.0));
+
+fn kiosk(dir: &Path) -> Harness<'static, App> {
+    let app = App::new(dir.to_owned(), Config::default(), clock())
+        .with_devices(super::stand_in::devices());
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app)
+}
+
+/// Where the wizard's Back and Next are, checked to be fully on screen.
+fn bar(h: &Harness<'static, App>, i18n: &I18n) -> (Rect, Rect) {
+    let back = h.get_by_label(&i18n.tr("common-back")).rect();
+    let next = h.get_by_label(&i18n.tr("common-next")).rect();
+    for (name, rect) in [("Back", back), ("Next", next)] {
+        assert!(
+            SCREEN.contains_rect(rect),
+            "{name} at {rect:?} is off the screen"
+        );
+        assert!(rect.height() >= 48.0, "{name} is {} px tall", rect.height());
+    }
+    (back, next)
+}
+
+#[test]
+fn the_wizard_action_bar_stays_in_place_and_on_screen_in_every_language() {
+    for language in Language::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        station_with_registrar(dir.path());
+        let mut h = kiosk(dir.path());
+        h.state_mut().set_language(Language::En);
+        h.step();
+        unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+        h.state_mut().set_language(language);
+        h.step();
+        let mut i18n = I18n::default();
+        i18n.set_language(language);
+        click(&mut h, &i18n.tr("home-start-enrollment"));
+        let first = bar(&h, &i18n);
+
+        // Next without a language: refused, the reason shown, the bar where it was.
+        click(&mut h, &i18n.tr("common-next"));
+        assert!(
+            h.state().wizard().unwrap().error().is_some(),
+            "{language:?}"
+        );
+        assert_eq!(
+            bar(&h, &i18n),
+            first,
+            "{language:?}: the refusal moved the bar"
+        );
+
+        // The citizen's language (the same as the kiosk's here), then the details step.
+        click(
+            &mut h,
+            &i18n.tr(&format!("citizen-lang-{}", language.code())),
+        );
+        click(&mut h, &i18n.tr("common-next"));
+        assert_eq!(
+            bar(&h, &i18n),
+            first,
+            "{language:?}: the details step moved the bar"
+        );
+        // The station's region is preset; the registrar can change it.
+        assert_eq!(h.state().wizard().unwrap().form.region, Some("chui"));
+        // Next on an empty form: every field's error appears, the bar stays.
+        click(&mut h, &i18n.tr("common-next"));
+        assert_eq!(
+            bar(&h, &i18n),
+            first,
+            "{language:?}: the errors moved the bar"
+        );
+    }
+}
+
+#[test]
+fn region_and_district_lists_are_touch_sized() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = kiosk(dir.path());
+    h.state_mut().set_language(Language::En);
+    h.step();
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    click(&mut h, "Start enrollment");
+    click(&mut h, "In English");
+    click(&mut h, "Next");
+    click(&mut h, "Region");
+    for region in ["Chui Region", "Batken Region", "Bishkek City"] {
+        let row = h.get_by_label(region).rect();
+        assert!(row.height() >= 48.0, "{region}: {row:?}");
+        assert!(
+            SCREEN.contains_rect(row),
+            "{region} at {row:?} is off the screen"
+        );
+    }
+    click(&mut h, "Chui Region");
+    click(&mut h, "District");
+    let row = h.get_by_label("Alamudun District").rect();
+    assert!(row.height() >= 48.0, "{row:?}");
+}
