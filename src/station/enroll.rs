@@ -25,6 +25,34 @@ struct DuplicateGrant<'a> {
 }
 
 impl Station {
+    /// The live records enrolled under `pin`, leaving out the record a correction replaces; a
+    /// save of that PIN will stop for a supervisor. Training records never count.
+    fn records_with_pin(&self, pin: &str, supersedes: Option<&str>) -> Result<Vec<String>> {
+        if self.config.station.training {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store
+            .db()
+            .live_records_with_pin(pin)?
+            .into_iter()
+            .filter(|id| supersedes != Some(id.as_str()))
+            .collect())
+    }
+
+    /// The records a draft's PIN is already enrolled in, asked as soon as the PIN is typed so
+    /// the registrar learns it before taking the biometrics. The save checks again and decides.
+    pub fn pin_in_use(
+        &mut self,
+        session: &Session,
+        pin: &str,
+        supersedes: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        self.require(session, Role::Registrar, "check a PIN", None, now)?;
+        self.records_with_pin(pin, supersedes)
+    }
+
     /// Saves an enrollment and returns its registration id. The same path serves the GUI and
     /// `kattoo enroll` (both through [`crate::workflow::perform`]): every rule is checked here,
     /// then one transaction takes the sequence number, signs the record and stores it with its
@@ -121,16 +149,10 @@ impl Station {
             }
         }
         let training = self.config.station.training;
-        let existing: Vec<String> = if training {
-            Vec::new()
-        } else {
-            self.store
-                .db()
-                .live_records_with_pin(citizen.pin.as_str())?
-                .into_iter()
-                .filter(|id| draft.supersedes.as_ref().is_none_or(|s| s.as_str() != id))
-                .collect()
-        };
+        let existing = self.records_with_pin(
+            citizen.pin.as_str(),
+            draft.supersedes.as_ref().map(RegistrationId::as_str),
+        )?;
         // One person, one registration: the draft's fingers among the live records, and a
         // correction's fingers against the record it replaces.
         let templates = self.templates_of(&draft.captures);

@@ -278,3 +278,35 @@ fn a_correction_is_verified_one_to_one_against_the_record_it_replaces() {
     assert_eq!(records.len(), 2);
     assert_eq!(records[1].supersedes.as_deref(), Some(first.as_str()));
 }
+
+#[test]
+fn a_registered_pin_is_said_on_the_details_step() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    let first = enroll_and_save(&mut h);
+    click(&mut h, "Done: next citizen");
+
+    click(&mut h, "Start enrollment");
+    click(&mut h, "In English");
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Some(Step::Demographics));
+    type_into(&mut h, "PIN", "11403199000123");
+    settle(&mut h);
+    let warning = format!(
+        "This PIN is already registered ({first}). Check the citizen's document: saving will \
+         stop for a supervisor."
+    );
+    h.get_by_label(&warning);
+    // Another PIN: the warning goes.
+    h.get_by_label("PIN").click();
+    h.step();
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    h.get_by_label("PIN").type_text("4");
+    h.step();
+    settle(&mut h);
+    assert!(h.query_by_label(&warning).is_none());
+    assert!(h.state().wizard().unwrap().form.pin_registered().is_empty());
+}

@@ -619,3 +619,4 @@ logout-confirm-stay = Stay and continue the enrollment
 logout-confirm-leave = Log out and wipe the enrollment
 login-idle-logged-out = The last operator was logged out after { $detail } min without activity.
 login-idle-draft-wiped = The last operator was logged out after { $detail } min without activity, and the unsaved enrollment was wiped for the citizen's privacy. Log in and start it again.
+enroll-pin-registered = This PIN is already registered ({ $ids }). Check the citizen's document: saving will stop for a supervisor.

@@ -78,6 +78,30 @@ impl App {
                     },
                 )
             }
+            WizardIntent::CheckPin(pin) => {
+                let Screen::Enroll(wizard) = &mut self.screen else {
+                    return;
+                };
+                let supersedes = wizard.state().supersedes().map(|r| r.as_str().to_owned());
+                // Asked once: a failed check leaves the save to find it.
+                wizard.form.pin_checked(pin.clone(), Vec::new());
+                self.run(
+                    ctx,
+                    move |station| {
+                        let found = station.pin_in_use(&session, &pin, supersedes.as_deref(), now);
+                        (pin, found)
+                    },
+                    |app, (pin, found)| {
+                        let existing = found.unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "PIN check failed");
+                            Vec::new()
+                        });
+                        if let Screen::Enroll(wizard) = &mut app.screen {
+                            wizard.form.pin_checked(pin, existing);
+                        }
+                    },
+                );
+            }
             WizardIntent::Receipt { print } => self.receipt(ctx, print),
         }
     }

@@ -40,6 +40,8 @@ pub struct DemographicsForm {
     /// Fields whose errors are shown: typed into, or all after "Next".
     touched: BTreeSet<&'static str>,
     show_all: bool,
+    /// The last valid PIN the station was asked about, and the records it is enrolled in.
+    pin_checked: Option<(String, Vec<String>)>,
 }
 
 impl DemographicsForm {
@@ -83,6 +85,28 @@ impl DemographicsForm {
     pub fn preset_region(&mut self, code: &str) {
         if self.region.is_none() {
             self.region = crate::domain::address::region(code).map(|r| r.code);
+        }
+    }
+
+    /// A valid PIN the station has not been asked about yet (asked once per PIN).
+    pub fn pin_to_check(&self) -> Option<String> {
+        let pin = Pin::parse(&self.pin).ok()?;
+        let pin = pin.as_str();
+        (self.pin_checked.as_ref().is_none_or(|(p, _)| p != pin)).then(|| pin.to_owned())
+    }
+
+    /// The station's answer for `pin`: the records it is already enrolled in.
+    pub fn pin_checked(&mut self, pin: String, existing: Vec<String>) {
+        self.pin_checked = Some((pin, existing));
+    }
+
+    /// The records the PIN as typed is already enrolled in (empty when it is not, or not asked).
+    pub fn pin_registered(&self) -> &[String] {
+        match &self.pin_checked {
+            Some((pin, existing)) if Pin::parse(&self.pin).is_ok_and(|p| p.as_str() == pin) => {
+                existing
+            }
+            _ => &[],
         }
     }
 
@@ -266,6 +290,18 @@ impl DemographicsForm {
                 ui.label(
                     RichText::new(i18n.tr_args(e.message_id(), &args))
                         .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                );
+            }
+            None if field == Field::Pin && !self.pin_registered().is_empty() => {
+                let ids = self.pin_registered().join(", ");
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(
+                            i18n.tr_args("enroll-pin-registered", &[("ids", ids.into())]),
+                        )
+                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                    )
+                    .wrap(),
                 );
             }
             None => {

@@ -46,6 +46,8 @@ pub enum WizardIntent {
     Save(SaveRequest),
     /// Search these prints among the station's records (for [`Event::PeopleFound`]).
     SearchPeople(Vec<Capture>),
+    /// Ask the station which records this PIN is already enrolled in.
+    CheckPin(String),
     /// Write the receipt as a PDF (and print it when `print`).
     Receipt { print: bool },
     /// The receipt was handed over: back home.
@@ -326,6 +328,14 @@ impl Wizard {
                 WizardIntent::None => {}
                 other => intent = other,
             }
+        }
+        // A duplicate PIN is said on the details step, not found only at the save.
+        if matches!(intent, WizardIntent::None)
+            && self.state.step() == Step::Demographics
+            && !busy
+            && let Some(pin) = self.form.pin_to_check()
+        {
+            intent = WizardIntent::CheckPin(pin);
         }
         intent
     }
