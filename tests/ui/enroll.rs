@@ -66,8 +66,16 @@ pub(super) fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
     type_into(h, "Settlement", "Лебединовка");
     type_into(h, "Street", "Ленин көчөсү");
     type_into(h, "House", "12А");
+    // The PIN is checked with the station as it is typed; Next waits for no call to run.
+    settle(h);
     click(h, "Next");
-    assert_eq!(step_of(h), Some(Step::Face), "the form was refused");
+    assert_eq!(
+        step_of(h),
+        Some(Step::Face),
+        "the form was refused: {:?}, busy {}",
+        h.state().wizard().and_then(|w| w.error()),
+        h.state().busy()
+    );
 }
 
 /// Face (auto-captured), ten fingers as 4-4-2, a signature drawn with the pointer.

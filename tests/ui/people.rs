@@ -227,6 +227,8 @@ fn correct(h: &mut Harness<'static, App>, id: &str) {
     ));
     click(h, "In English");
     click(h, "Next");
+    // The filled-in PIN is checked with the station first.
+    settle(h);
     click(h, "Next");
     assert_eq!(
         step_of(h),

@@ -169,7 +169,13 @@ fn a_record_is_viewed_with_its_pictures_then_approved_or_rejected_with_a_reason(
 
     click(&mut h, &format!("Open record {}", ids[0]));
     settle(&mut h);
+    // Approving asks once more; the record is not approved until then.
     click(&mut h, "Approve this record");
+    h.get_by_label(
+        "Approve this record? It goes to central in the next export and cannot be changed here.",
+    );
+    assert_eq!(status_of(&h, &ids[0]), RecordStatus::Pending);
+    click(&mut h, "Yes, approve");
     settle(&mut h);
     h.get_by_label("Approved: 1");
     assert_eq!(status_of(&h, &ids[0]), RecordStatus::Approved);
@@ -182,15 +188,27 @@ fn selected_records_are_approved_in_bulk() {
     station_with_registrar(dir.path());
     let ids = enroll(&mut open(dir.path()), &[1, 2, 3]);
     let mut h = tall_harness(dir.path(), None);
-    supervisor_screen(&mut h, "admin", ADMIN_PASSWORD);
+    // Home tells the supervisor what waits from every registrar, not only their own day.
+    unlock_and_login(&mut h, "admin", ADMIN_PASSWORD);
+    h.get_by_label("Waiting for approval at this station: 3");
+    click(&mut h, "Review and approve records");
+    settle(&mut h);
     assert!(
         h.get_by_label("Approve selected (0)")
             .accesskit_node()
             .is_disabled()
     );
+    // Each pending record is listed with the citizen's name.
+    assert_eq!(
+        h.query_all_by_label("Өмүрбекова Айгүл Асанбековна").count(),
+        3
+    );
     click(&mut h, &ids[0]);
     click(&mut h, &ids[2]);
     click(&mut h, "Approve selected (2)");
+    h.get_by_label("Approve these 2 records? They go to central in the next export.");
+    assert_eq!(status_of(&h, &ids[0]), RecordStatus::Pending);
+    click(&mut h, "Yes, approve");
     settle(&mut h);
     h.get_by_label("Approved: 2");
     assert_eq!(status_of(&h, &ids[0]), RecordStatus::Approved);
@@ -201,6 +219,7 @@ fn selected_records_are_approved_in_bulk() {
 
     click(&mut h, "Select all on this page");
     click(&mut h, "Approve selected (1)");
+    click(&mut h, "Yes, approve");
     settle(&mut h);
     assert_eq!(status_of(&h, &ids[1]), RecordStatus::Approved);
     h.get_by_label("No record is waiting for approval.");
@@ -363,6 +382,7 @@ fn devices_audit_and_statistics_tabs_show_what_the_station_knows() {
     click(&mut h, &format!("Open record {}", ids[0]));
     settle(&mut h);
     click(&mut h, "Approve this record");
+    click(&mut h, "Yes, approve");
     settle(&mut h);
 
     tab(&mut h, "Statistics");

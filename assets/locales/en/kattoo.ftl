@@ -620,3 +620,10 @@ logout-confirm-leave = Log out and wipe the enrollment
 login-idle-logged-out = The last operator was logged out after { $detail } min without activity.
 login-idle-draft-wiped = The last operator was logged out after { $detail } min without activity, and the unsaved enrollment was wiped for the citizen's privacy. Log in and start it again.
 enroll-pin-registered = This PIN is already registered ({ $ids }). Check the citizen's document: saving will stop for a supervisor.
+sv-approvals-confirm-selected = { $count ->
+    [one] Approve this record? It goes to central in the next export.
+   *[other] Approve these { $count } records? They go to central in the next export.
+}
+sv-approvals-confirm-yes = Yes, approve
+sv-record-confirm-approve = Approve this record? It goes to central in the next export and cannot be changed here.
+home-station-pending = Waiting for approval at this station: { $count }

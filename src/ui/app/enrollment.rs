@@ -249,10 +249,21 @@ pub(super) fn today_counts(
         ..RecordFilter::default()
     };
     let c = station.record_counts(session, &filter, now)?;
+    // A supervisor also sees what waits for them from every registrar of the station.
+    let station_pending = if session.role() >= crate::domain::Role::Supervisor {
+        Some(
+            station
+                .record_counts(session, &RecordFilter::default(), now)?
+                .pending,
+        )
+    } else {
+        None
+    };
     Ok(TodayCounts {
         saved: c.total(),
         pending: c.pending,
         approved: c.approved + c.exported,
         rejected: c.rejected,
+        station_pending,
     })
 }

@@ -15,6 +15,8 @@ use zeroize::Zeroize;
 
 /// Width of one form column.
 const COLUMN: f32 = 520.0;
+/// Height kept under the PIN for its message.
+const PIN_LINE: f32 = 44.0;
 
 /// The form as typed.
 #[derive(Default)]
@@ -276,6 +278,24 @@ impl DemographicsForm {
     }
 
     fn error_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) {
+        if field == Field::Pin {
+            // The PIN's line is always there, two lines high: its error, or the station's word
+            // that it is already registered, comes while the next field is being typed, and must
+            // not move that field.
+            ui.allocate_ui_with_layout(
+                Vec2::new(COLUMN, PIN_LINE),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_min_height(PIN_LINE);
+                    self.message_line(ui, i18n, errors, field);
+                },
+            );
+            return;
+        }
+        self.message_line(ui, i18n, errors, field);
+    }
+
+    fn message_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) {
         let shown = self.show_all || self.touched.contains(field.name());
         let error = shown
             .then(|| self.errors(errors.0).into_iter().find(|e| e.field == field))

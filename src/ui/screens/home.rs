@@ -18,6 +18,8 @@ pub struct TodayCounts {
     pub approved: u64,
     /// Rejected.
     pub rejected: u64,
+    /// For a supervisor: every record of the station still waiting for a decision.
+    pub station_pending: Option<u64>,
 }
 
 /// What the home screen asks for.
@@ -88,6 +90,15 @@ pub fn show(
             intent = HomeIntent::Review;
         }
         ui.add_space(12.0);
+    }
+    if let Some(waiting) = today.station_pending {
+        let text = i18n.tr_args("home-station-pending", &[("count", waiting.into())]);
+        let color = if waiting > 0 {
+            egui::Color32::from_rgb(0xd0, 0x80, 0x00)
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(RichText::new(text).size(20.0).strong().color(color));
     }
     ui.separator();
     ui.label(RichText::new(i18n.tr("home-today")).strong());

@@ -14,10 +14,11 @@ use std::collections::BTreeSet;
 /// Records shown on one page of the list.
 const PAGE: usize = 20;
 
-/// One pending record in the list (no personal data: the id, when, who, where).
+/// One pending record in the list: the id, the citizen's name, when, who, where.
 #[derive(Debug, Clone)]
 struct PendingRow {
     id: String,
+    name: String,
     created_at: String,
     operator: String,
     precinct: String,
@@ -31,6 +32,8 @@ struct RecordView {
     reason: String,
     /// The reject button was pressed without a reason.
     reason_missing: bool,
+    /// Approve was tapped once: the confirmation is shown.
+    confirm_approve: bool,
 }
 
 /// The approvals tab.
@@ -40,6 +43,8 @@ pub(super) struct ApprovalsTab {
     page: usize,
     open: Option<RecordView>,
     message: Option<Message>,
+    /// "Approve selected" was tapped once: the confirmation is shown.
+    confirm_approve: bool,
 }
 
 impl Default for ApprovalsTab {
@@ -50,8 +55,29 @@ impl Default for ApprovalsTab {
             page: 0,
             open: None,
             message: None,
+            confirm_approve: false,
         }
     }
+}
+
+/// A red button: the decision that turns a record down.
+fn danger(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
+    ui.add_enabled(
+        enabled,
+        egui::Button::new(RichText::new(text).size(20.0).color(egui::Color32::WHITE))
+            .fill(super::ERROR)
+            .min_size(egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT)),
+    )
+}
+
+/// A blue button: the decision that lets a record go to central.
+fn primary(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
+    ui.add_enabled(
+        enabled,
+        egui::Button::new(RichText::new(text).size(20.0).color(egui::Color32::WHITE))
+            .fill(egui::Color32::from_rgb(0x1e, 0x6f, 0xd9))
+            .min_size(egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT)),
+    )
 }
 
 impl ApprovalsTab {
@@ -86,13 +112,24 @@ impl ApprovalsTab {
         let mut approve = false;
         ui.horizontal_wrapped(|ui| {
             let count = self.selected.len();
-            approve = button(
-                ui,
-                i18n.tr_args("sv-approvals-approve-selected", &[("count", count.into())]),
-                None,
-                count > 0 && !busy,
-            )
-            .clicked();
+            if self.confirm_approve && count > 0 {
+                // Approved records go to central and cannot be changed: asked once more.
+                ui.label(
+                    RichText::new(
+                        i18n.tr_args("sv-approvals-confirm-selected", &[("count", count.into())]),
+                    )
+                    .size(20.0),
+                );
+                approve = primary(ui, i18n.tr("sv-approvals-confirm-yes"), !busy).clicked();
+                if button(ui, i18n.tr("sv-cancel"), None, !busy).clicked() {
+                    self.confirm_approve = false;
+                }
+                return;
+            }
+            let text = i18n.tr_args("sv-approvals-approve-selected", &[("count", count.into())]);
+            if primary(ui, text, count > 0 && !busy).clicked() {
+                self.confirm_approve = true;
+            }
             let all_selected = shown.iter().all(|r| self.selected.contains(&r.id));
             let text = if all_selected {
                 "sv-approvals-select-none"
@@ -118,6 +155,7 @@ impl ApprovalsTab {
                     RichText::new(&row.id).monospace().size(20.0),
                 ));
                 if checkbox.changed() {
+                    self.confirm_approve = false;
                     if checked {
                         self.selected.insert(row.id.clone());
                     } else {
@@ -144,6 +182,7 @@ impl ApprovalsTab {
             if row.training {
                 line = format!("{line} · {}", i18n.tr("sv-training-flag"));
             }
+            ui.label(RichText::new(&row.name).size(18.0).strong());
             ui.label(RichText::new(line).weak());
             ui.add_space(4.0);
         }
@@ -168,10 +207,12 @@ impl ApprovalsTab {
                 detail: Load::Loading,
                 reason: String::new(),
                 reason_missing: false,
+                confirm_approve: false,
             });
             return Some(load_record(id));
         }
         if approve {
+            self.confirm_approve = false;
             let ids: Vec<String> = self.selected.iter().cloned().collect();
             self.list = Load::Loading;
             return Some(approve_task(ids, false));
@@ -198,17 +239,27 @@ impl ApprovalsTab {
             ui.vertical(|ui| {
                 ui.set_width(ui.available_width().min(620.0));
                 if detail.status == RecordStatus::Pending {
-                    if button(ui, i18n.tr("sv-record-approve"), None, !busy).clicked() {
-                        task = Some(approve_task(vec![view.id.clone()], true));
+                    if view.confirm_approve {
+                        ui.label(RichText::new(i18n.tr("sv-record-confirm-approve")).size(20.0));
+                        ui.horizontal(|ui| {
+                            if primary(ui, i18n.tr("sv-approvals-confirm-yes"), !busy).clicked() {
+                                task = Some(approve_task(vec![view.id.clone()], true));
+                            }
+                            if button(ui, i18n.tr("sv-cancel"), None, !busy).clicked() {
+                                view.confirm_approve = false;
+                            }
+                        });
+                    } else if primary(ui, i18n.tr("sv-record-approve"), !busy).clicked() {
+                        view.confirm_approve = true;
                     }
-                    ui.add_space(8.0);
+                    ui.add_space(16.0);
                     field(ui, i18n.tr("sv-record-reason"), &mut view.reason, false);
                     if view.reason_missing && view.reason.trim().is_empty() {
                         ui.label(
                             RichText::new(i18n.tr("sv-record-reason-required")).color(super::ERROR),
                         );
                     }
-                    if button(ui, i18n.tr("sv-record-reject"), None, !busy).clicked() {
+                    if danger(ui, i18n.tr("sv-record-reject"), !busy).clicked() {
                         if view.reason.trim().is_empty() {
                             view.reason_missing = true;
                         } else {
@@ -257,6 +308,7 @@ fn pending_rows(
         .filter(|r| r.superseded_by.is_none())
         .map(|r| PendingRow {
             precinct: precinct_of(&r),
+            name: name_of(&r),
             id: r.registration_id,
             created_at: r.created_at,
             operator: r.operator,
@@ -265,7 +317,14 @@ fn pending_rows(
         .collect())
 }
 
-/// The precinct named in the signed record (the only citizen detail the list shows).
+/// The citizen's full name in the signed record.
+fn name_of(r: &StoredRecord) -> String {
+    serde_json::from_slice::<crate::domain::enrollment::Record>(&r.record_json)
+        .map(|record| record.citizen.full_name())
+        .unwrap_or_default()
+}
+
+/// The precinct named in the signed record.
 fn precinct_of(r: &StoredRecord) -> String {
     #[derive(serde::Deserialize)]
     struct Only {
