@@ -104,3 +104,60 @@ fn region_and_district_lists_are_touch_sized() {
     let row = h.get_by_label("Alamudun District").rect();
     assert!(row.height() >= 48.0, "{row:?}");
 }
+
+#[test]
+fn the_capture_buttons_stay_in_place_after_a_capture() {
+    use super::enroll::{fill_details, harness_with_devices, wait_for};
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    wait_for(&mut h, "the auto-captured photo", |app| {
+        app.wizard().is_some_and(|w| w.state().face().is_some())
+    });
+    click(&mut h, "Next");
+    let sets = [
+        "Capture left hand (4 fingers)",
+        "Capture right hand (4 fingers)",
+        "Capture both thumbs",
+    ];
+    let before: Vec<Rect> = sets.iter().map(|s| h.get_by_label(s).rect()).collect();
+    click(&mut h, sets[0]);
+    wait_for(&mut h, "the left hand", |app| {
+        app.wizard().is_some_and(|w| !w.fingers.working())
+    });
+    // The quality bars and the tries appear below; the buttons do not move.
+    let left = h
+        .get_by_label_contains("Capture left hand (4 fingers) ·")
+        .rect();
+    let right = h.get_by_label(sets[1]).rect();
+    let thumbs = h.get_by_label(sets[2]).rect();
+    assert_eq!(vec![left, right, thumbs], before);
+}
+
+#[test]
+fn a_refused_login_does_not_move_the_buttons() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = kiosk(dir.path());
+    h.state_mut().set_language(Language::En);
+    h.step();
+    type_into(&mut h, "Station passphrase", PASSPHRASE);
+    click(&mut h, "Unlock");
+    settle(&mut h);
+    let buttons = |h: &Harness<'static, App>| {
+        (
+            h.get_by_label("Log in").rect(),
+            h.get_by_label("Log in with fingerprint").rect(),
+        )
+    };
+    let before = buttons(&h);
+    type_into(&mut h, "Login", "aibek");
+    type_into(&mut h, "Password", "not the password");
+    click(&mut h, "Log in");
+    settle(&mut h);
+    h.get_by_label("Unknown login or wrong password — try again.");
+    assert_eq!(buttons(&h), before);
+    assert!(SCREEN.contains_rect(before.1));
+}

@@ -165,8 +165,48 @@ impl FingerStep {
         events
     }
 
+    /// The capture buttons first, always in the same place (disabled while a capture runs), then
+    /// what the scanner is doing or gave, then the missing-finger panel.
     fn actions(&mut self, ui: &mut Ui, i18n: &I18n, devices: bool, state: &State) -> Vec<Event> {
         let mut events = Vec::new();
+        if !devices {
+            ui.label(i18n.tr("device-disconnected"));
+            return events;
+        }
+        let missing = state.missing_fingers();
+        let sets: Vec<FingerSet> = match self.mode {
+            Mode::Slaps => vec![FingerSet::LeftSlap, FingerSet::RightSlap, FingerSet::Thumbs],
+            Mode::Singles => self.selected.map(FingerSet::Single).into_iter().collect(),
+        };
+        let capturing = state.capturing().is_some();
+        for set in sets {
+            if set.positions().iter().all(|p| missing.contains(p)) {
+                continue;
+            }
+            let done = set
+                .positions()
+                .iter()
+                .all(|p| !matches!(state.finger(*p), FingerSlot::Empty));
+            let text = i18n.tr(set_message(set));
+            let text = if done {
+                format!("{text} · {}", i18n.tr("fingers-legend-captured"))
+            } else {
+                text
+            };
+            if ui
+                .add_enabled(
+                    !self.working() && !capturing,
+                    Button::new(RichText::new(text).size(22.0))
+                        .min_size(Vec2::new(520.0, TOUCH_HEIGHT)),
+                )
+                .clicked()
+            {
+                events.push(Event::CaptureFingers(set));
+            }
+        }
+        if self.mode == Mode::Singles && self.selected.is_none() {
+            ui.label(i18n.tr("fingers-pick"));
+        }
         if let Some(e) = &self.error {
             ui.label(
                 RichText::new(i18n.tr(e.kind().message_id()))
@@ -189,43 +229,6 @@ impl FingerStep {
         }
         if let Some((set, bars)) = state.finger_bars() {
             quality_bars(ui, i18n, bars, state.policy().requested_quality(set));
-        }
-        if !devices {
-            ui.label(i18n.tr("device-disconnected"));
-            return events;
-        }
-        let missing = state.missing_fingers();
-        let sets: Vec<FingerSet> = match self.mode {
-            Mode::Slaps => vec![FingerSet::LeftSlap, FingerSet::RightSlap, FingerSet::Thumbs],
-            Mode::Singles => self.selected.map(FingerSet::Single).into_iter().collect(),
-        };
-        for set in sets {
-            if set.positions().iter().all(|p| missing.contains(p)) {
-                continue;
-            }
-            let done = set
-                .positions()
-                .iter()
-                .all(|p| !matches!(state.finger(*p), FingerSlot::Empty));
-            let text = i18n.tr(set_message(set));
-            let text = if done {
-                format!("{text} · {}", i18n.tr("fingers-legend-captured"))
-            } else {
-                text
-            };
-            if ui
-                .add_enabled(
-                    !self.working(),
-                    Button::new(RichText::new(text).size(22.0))
-                        .min_size(Vec2::new(520.0, TOUCH_HEIGHT)),
-                )
-                .clicked()
-            {
-                events.push(Event::CaptureFingers(set));
-            }
-        }
-        if self.mode == Mode::Singles && self.selected.is_none() {
-            ui.label(i18n.tr("fingers-pick"));
         }
         ui.separator();
         if let Some(p) = self.selected {

@@ -1,7 +1,7 @@
 //! Operator login: login name and password, or a finger on the scanner (with the password too
 //! when a supervisor requires both); a locked-out account shows the time left.
 
-use super::{Notice, big_button, field, show_notice, title, working};
+use super::{Notice, big_button, field, reserved_notice, title, working};
 use crate::domain::{Capture, FingerPosition, Timestamp};
 use crate::hal::manager::DeviceManager;
 use crate::ui::i18n::I18n;
@@ -76,8 +76,8 @@ impl LoginScreen {
         field(ui, i18n.tr("login-login"), &mut self.login, false);
         let response = field(ui, i18n.tr("login-password"), &mut self.password, true);
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        show_notice(ui, i18n, self.notice.as_ref(), now);
-        ui.add_space(12.0);
+        reserved_notice(ui, i18n, self.notice.as_ref(), now, 3);
+        ui.add_space(4.0);
         if busy {
             working(ui, i18n);
             return LoginIntent::None;

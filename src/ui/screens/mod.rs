@@ -55,6 +55,36 @@ pub fn show_notice(ui: &mut Ui, i18n: &I18n, notice: Option<&Notice>, now: Times
     }
 }
 
+/// A notice in a space kept for it whether or not there is one (`lines` lines of wrapped text),
+/// so the buttons under it stay where they are when it appears.
+pub fn reserved_notice(
+    ui: &mut Ui,
+    i18n: &I18n,
+    notice: Option<&Notice>,
+    now: Timestamp,
+    lines: usize,
+) {
+    let height = 8.0 + 26.0 * lines as f32;
+    let width = ui.available_width().min(COLUMN_WIDTH);
+    ui.allocate_ui_with_layout(
+        Vec2::new(width, height),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_min_height(height);
+            ui.add_space(8.0);
+            if let Some(notice) = notice {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(notice.text(i18n, now))
+                            .color(Color32::from_rgb(0xd0, 0x30, 0x30)),
+                    )
+                    .wrap(),
+                );
+            }
+        },
+    );
+}
+
 /// A screen title.
 pub fn title(ui: &mut Ui, text: String) {
     ui.add_space(12.0);

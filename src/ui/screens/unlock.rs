@@ -1,7 +1,7 @@
 //! Station unlock: the supervisor types the station passphrase (the database key is derived from
 //! it, which takes a moment, so the app runs it on a worker thread).
 
-use super::{Notice, big_button, field, show_notice, title, working};
+use super::{Notice, big_button, field, reserved_notice, title, working};
 use crate::domain::Timestamp;
 use crate::ui::i18n::I18n;
 use egui::Ui;
@@ -31,8 +31,8 @@ impl UnlockScreen {
         title(ui, i18n.tr("unlock-title"));
         let response = field(ui, i18n.tr("unlock-passphrase"), &mut self.passphrase, true);
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        show_notice(ui, i18n, self.notice.as_ref(), now);
-        ui.add_space(12.0);
+        reserved_notice(ui, i18n, self.notice.as_ref(), now, 2);
+        ui.add_space(4.0);
         if busy {
             working(ui, i18n);
             return UnlockIntent::None;
