@@ -82,6 +82,23 @@ pub fn parse_recipients(texts: &[String]) -> Result<Vec<age::x25519::Recipient>>
         .collect()
 }
 
+/// What a station and central read aloud to compare a key passed on a stick: the first 16 hex
+/// digits of the SHA-256 of the recipients (one per line, trimmed), in groups of four.
+pub fn recipient_fingerprint(recipients: &[String]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for r in recipients {
+        h.update(r.trim().as_bytes());
+        h.update(b"\n");
+    }
+    let hex = hex::encode(h.finalize());
+    hex.as_bytes()[..16]
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).expect("hex digits"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Parses an age identity file (`AGE-SECRET-KEY-1…` lines; `#` comments and blank lines ignored).
 pub fn parse_identities(text: &str) -> Result<Vec<age::x25519::Identity>> {
     let ids: Vec<age::x25519::Identity> = text

@@ -190,6 +190,11 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                 central.init(p, &now)
             })?;
             println!("{}", made.recipient);
+            eprintln!(
+                "give this recipient to every station (e.g. in {} on a USB stick); the station shows its fingerprint {} to compare",
+                "central-recipient.txt",
+                crate::batch::recipient_fingerprint(std::slice::from_ref(&made.recipient))
+            );
         }
         CentralCommand::ProtectIdentity { identity } => {
             match central.store().identity()? {

@@ -256,16 +256,38 @@ fn export_needs_a_recipient_then_writes_the_batch_and_marks_records_exported() {
             .accesskit_node()
             .is_disabled()
     );
+
+    // Central's key comes on the stick, as central writes it: read, compared, taken.
+    let (_identity, recipient) = kattoo::batch::new_identity_file("2025-06-02T09:30:00Z");
+    let fingerprint = kattoo::batch::recipient_fingerprint(std::slice::from_ref(&recipient));
+    std::fs::write(
+        stick.join("central-recipient.txt"),
+        "# central\nnot a key\n",
+    )
+    .unwrap();
+    click(&mut h, "Read central's key from this stick");
+    settle(&mut h);
+    h.get_by_label(&format!(
+        "{} does not hold a central key (one age1… line). Ask central for the file again.",
+        stick.join("central-recipient.txt").display()
+    ));
+    std::fs::write(
+        stick.join("central-recipient.txt"),
+        format!("# central, 2025-06-02\n{recipient}\n"),
+    )
+    .unwrap();
+    click(&mut h, "Read central's key from this stick");
+    settle(&mut h);
+    h.get_by_label(&recipient);
+    h.get_by_label(&format!("Fingerprint: {fingerprint}"));
+    click(&mut h, "Use this key");
+    settle(&mut h);
+    h.get_by_label(&format!(
+        "Central's key is set (fingerprint {fingerprint})."
+    ));
+    h.get_by_label(&format!("Central's key: fingerprint {fingerprint}"));
     drop(h);
 
-    {
-        let mut station = open(&data);
-        let admin = station.login("admin", ADMIN_PASSWORD, clock()()).unwrap();
-        let (_identity, recipient) = kattoo::batch::new_identity_file("2025-06-02T09:30:00Z");
-        station
-            .set_batch_recipients(&admin, &[recipient], clock()())
-            .unwrap();
-    }
     let mut h = tall_harness(&data, None);
     supervisor_screen(&mut h, "admin", ADMIN_PASSWORD);
     tab(&mut h, "Export to USB");
@@ -290,6 +312,15 @@ fn export_needs_a_recipient_then_writes_the_batch_and_marks_records_exported() {
         h.get_by_label("Export the batch")
             .accesskit_node()
             .is_disabled()
+    );
+
+    // The stick is lost on the way: the same batch is written again from the kept copy.
+    std::fs::remove_file(&file).unwrap();
+    click(&mut h, "Write batch 1 again to this stick");
+    settle(&mut h);
+    assert_eq!(
+        kattoo::batch::bag::sha256_hex(&std::fs::read(&file).unwrap()),
+        sha
     );
 
     click(&mut h, "Write the station certificate and key");

@@ -2,6 +2,9 @@
 //! bar, and show the file, its record count and SHA-256 — or what went wrong and what to do. The
 //! station certificate and public key go to the same medium with one more button.
 
+use super::central_key::{
+    KeyOffer, again_task, fingerprint, read_key_task, show_offer, use_key_task,
+};
 use super::media::{MOUNT_TABLE, MountedMedium, read_removable_media};
 use super::{Load, Message, Task, big, button, error_message, heading, task};
 use crate::batch::{self, DirMedium, Progress, Stage};
@@ -14,9 +17,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What the tab knows about the station's batches and the attached media.
-struct ExportInfo {
+pub(super) struct ExportInfo {
     /// A central recipient is set (else an admin must set one first).
     recipient: bool,
+    /// The fingerprint of central's key as set.
+    key: Option<String>,
     /// Approved records waiting for the next batch.
     ready: u64,
     /// The last batch written: sequence, file name, when.
@@ -25,8 +30,10 @@ struct ExportInfo {
 }
 
 /// A finished export or certificate write.
-enum Done {
+pub(super) enum Done {
     Batch(ExportOutcome),
+    /// Something done that a message says (central's key taken).
+    Note(Message),
     Certificate {
         paths: Vec<PathBuf>,
         fingerprint: String,
@@ -35,7 +42,7 @@ enum Done {
 
 /// Where an export stands, written by the worker and read by the UI each frame.
 #[derive(Default)]
-struct ExportProgress {
+pub(super) struct ExportProgress {
     /// 0 not started, 1 packing, 2 copying, 3 reading back.
     stage: AtomicU64,
     done: AtomicU64,
@@ -43,7 +50,7 @@ struct ExportProgress {
 }
 
 impl ExportProgress {
-    fn report(&self, p: Progress) {
+    pub(super) fn report(&self, p: Progress) {
         let stage = match p.stage {
             Stage::Packing => 1,
             Stage::Copying => 2,
@@ -69,14 +76,16 @@ impl ExportProgress {
 
 /// The export tab.
 pub(super) struct ExportTab {
-    info: Load<ExportInfo>,
+    pub(super) info: Load<ExportInfo>,
     mount_table: PathBuf,
     /// The medium chosen from the list.
     chosen: Option<PathBuf>,
     /// A folder typed in instead (wins when not empty).
     typed: String,
-    running: Option<Arc<ExportProgress>>,
-    outcome: Option<Result<Done, Message>>,
+    pub(super) running: Option<Arc<ExportProgress>>,
+    pub(super) outcome: Option<Result<Done, Message>>,
+    /// Central's key read from a stick, waiting for an admin.
+    pub(super) offer: Option<KeyOffer>,
 }
 
 impl Default for ExportTab {
@@ -88,6 +97,7 @@ impl Default for ExportTab {
             typed: String::new(),
             running: None,
             outcome: None,
+            offer: None,
         }
     }
 }
@@ -158,12 +168,25 @@ impl ExportTab {
                     &[("fingerprint", fingerprint.as_str().into())],
                 ));
             }
-            Some(Err(m)) => m.show(ui, i18n),
+            Some(Ok(Done::Note(m))) | Some(Err(m)) => m.show(ui, i18n),
             None => {}
         }
+        if let Some(offer) = &self.offer {
+            let (take, drop) = show_offer(ui, i18n, offer, busy);
+            if drop {
+                self.offer = None;
+            }
+            if take && let Some(offer) = self.offer.take() {
+                return Some(use_key_task(offer, self.mount_table.clone()));
+            }
+            return None;
+        }
         let info = self.info.show(ui, i18n)?;
-        if !info.recipient {
-            Message::error("sv-export-no-recipient").show(ui, i18n);
+        match &info.key {
+            Some(key) => {
+                ui.label(i18n.tr_args("sv-key-current", &[("fingerprint", key.as_str().into())]));
+            }
+            None => Message::error("sv-export-no-recipient").show(ui, i18n),
         }
         ui.label(i18n.tr_args("sv-export-ready", &[("count", info.ready.into())]));
         if let Some((sequence, name, at)) = &info.last {
@@ -215,11 +238,36 @@ impl ExportTab {
         );
         ui.add_space(8.0);
         let certificate = big(ui, i18n.tr("sv-export-certificate"), can);
+        ui.add_space(8.0);
+        let read_key = big(ui, i18n.tr("sv-key-read"), can);
+        let again = match &info.last {
+            Some((sequence, _, _)) => {
+                ui.add_space(8.0);
+                let text = i18n.tr_args("sv-export-again", &[("sequence", (*sequence).into())]);
+                big(ui, text, can).clicked().then_some(*sequence)
+            }
+            None => None,
+        };
         if refresh {
             self.refresh();
             return None;
         }
         let target = target?;
+        if read_key.clicked() {
+            self.outcome = None;
+            return Some(read_key_task(target));
+        }
+        if let Some(sequence) = again {
+            let progress = Arc::new(ExportProgress::default());
+            self.running = Some(progress.clone());
+            self.outcome = None;
+            return Some(again_task(
+                target,
+                sequence,
+                progress,
+                self.mount_table.clone(),
+            ));
+        }
         if export.clicked() {
             let progress = Arc::new(ExportProgress::default());
             self.running = Some(progress.clone());
@@ -244,14 +292,16 @@ fn target(typed: &str, chosen: Option<&PathBuf>) -> Option<PathBuf> {
     }
 }
 
-fn info(
+pub(super) fn info(
     st: &mut station::Station,
     session: &station::Session,
     now: crate::domain::Timestamp,
     table: &std::path::Path,
 ) -> Result<ExportInfo, Message> {
     let fail = |e: station::Error| error_message(&e);
-    let recipient = !st.batch_recipients().map_err(fail)?.is_empty();
+    let recipients = st.batch_recipients().map_err(fail)?;
+    let recipient = !recipients.is_empty();
+    let key = recipient.then(|| fingerprint(&recipients));
     let ready = st.exportable_count(session, now).map_err(fail)?;
     let last = st
         .batches()
@@ -260,6 +310,7 @@ fn info(
         .map(|b| (b.sequence, b.file_name, b.created_at));
     Ok(ExportInfo {
         recipient,
+        key,
         ready,
         last,
         media: read_removable_media(table),
@@ -323,7 +374,7 @@ fn certificate_task(target: PathBuf) -> Task {
 }
 
 /// What went wrong writing to the medium, in words a supervisor can act on.
-fn export_error(e: &station::Error) -> Message {
+pub(super) fn export_error(e: &station::Error) -> Message {
     if let station::Error::Batch(batch::Error::ReadBack(_)) = e {
         return Message::error("sv-export-error-faulty");
     }

@@ -9,6 +9,7 @@
 
 mod approvals;
 mod audit;
+mod central_key;
 mod devices;
 mod export;
 pub mod media;
