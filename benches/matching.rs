@@ -6,12 +6,14 @@
 //! other impressions of the fingers. Accuracy is not measured here but by `kattoo biometrics eval`,
 //! and beside the peers by `benches/peers/run` (see benches/README.md).
 
+mod common;
+
+use common::{Rng, scrambled};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kattoo::matching::compare::{Prepared, score};
 use kattoo::matching::extract::extract;
 use kattoo::matching::search::{Gallery, ProbeFinger};
 use kattoo::matching::template::Template;
-use std::f32::consts::TAU;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -21,27 +23,6 @@ fn image(relative: &str) -> image::GrayImage {
     image::open(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .to_luma8()
-}
-
-/// xorshift64, for reproducible galleries.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
-
-fn scrambled(t: &Template, rng: &mut Rng) -> Template {
-    let mut t = t.clone();
-    for m in &mut t.minutiae {
-        m.x = (f32::from(m.x) + (rng.next() - 0.5) * 80.0).clamp(0.0, 387.0) as u16;
-        m.y = (f32::from(m.y) + (rng.next() - 0.5) * 80.0).clamp(0.0, 373.0) as u16;
-        m.angle = rng.next() * TAU;
-    }
-    t
 }
 
 /// A gallery of `people` × `slots` fingers; person 0 has the probe's fingers (first impressions).

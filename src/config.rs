@@ -22,6 +22,10 @@ pub struct Config {
     pub capture: crate::workflow::CapturePolicy,
     /// Fingerprint matching: duplicate search and identification.
     pub matching: MatchingConfig,
+    /// Central (`kattoo central`): the search for one person registered at several stations.
+    pub central: CentralConfig,
+    /// The kiosk's screen.
+    pub display: DisplayConfig,
 }
 
 /// Logging.
@@ -124,6 +128,41 @@ impl MatchingConfig {
     }
 }
 
+/// The kiosk's screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DisplayConfig {
+    /// `light` (dark text on a light page, for daylight) or `dark`; the title bar switches it
+    /// for the session.
+    pub theme: crate::ui::theme::Theme,
+}
+
+/// Central's duplicate search at import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CentralConfig {
+    /// Search every imported record's fingers among the records of every station.
+    pub search_duplicates: bool,
+    /// Fingers searched per person: the first ones of `[matching] duplicate_fingers` the
+    /// record has (1 or 2).
+    pub fingers: usize,
+    /// Fused score at or above which two records are listed as a possible duplicate person.
+    pub duplicate_threshold: f32,
+    /// Most matches listed for one imported record.
+    pub candidates: usize,
+}
+
+impl Default for CentralConfig {
+    fn default() -> Self {
+        Self {
+            search_duplicates: true,
+            fingers: 2,
+            duplicate_threshold: crate::matching::threshold::FUSED2_FMR_100000.score,
+            candidates: 10,
+        }
+    }
+}
+
 /// Cameras and scanners.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -192,6 +231,8 @@ impl Default for Config {
             devices: DevicesConfig::default(),
             capture: crate::workflow::CapturePolicy::default(),
             matching: MatchingConfig::default(),
+            central: CentralConfig::default(),
+            display: DisplayConfig::default(),
         }
     }
 }
@@ -291,6 +332,15 @@ impl Config {
                 path: FILE_NAME.into(),
                 message: format!(
                     "matching.duplicate_fingers: {bad:?} is not a finger (use e.g. right-index)"
+                ),
+            });
+        }
+        if !(1..=2).contains(&self.central.fingers) {
+            return Err(Error::Parse {
+                path: FILE_NAME.into(),
+                message: format!(
+                    "central.fingers: {} fingers cannot be searched (use 1 or 2)",
+                    self.central.fingers
                 ),
             });
         }

@@ -9,8 +9,9 @@ use crate::util::raw_store;
 use kattoo::batch::bag::{self, BagInfo};
 use kattoo::batch::{self, DirMedium, Medium, MediumFile};
 use kattoo::central::{
-    AcceptedBatch, Central, CentralKey, CentralStore, Error as CentralError, ImportOutcome,
-    ImportTransaction, SqliteCentral, StationEntry, StoredIdentity,
+    AcceptedBatch, BatchSearch, Central, CentralKey, CentralStore, DecisionRow, DuplicateRow,
+    Error as CentralError, ImportOutcome, ImportTransaction, SqliteCentral, StationEntry,
+    StoredIdentity,
 };
 use kattoo::config::Config;
 use kattoo::crypto::{PublicKey, StationKey};
@@ -317,6 +318,231 @@ fn round_trip_kiosk_export_central_import() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One person, one registration across stations: central searches every imported record among the
+// records of every station and lists the matches, once, for a person to decide.
+
+/// `captures(serial)` with real fingers (FVC fixture images) at `fingers`.
+fn captures_with(serial: u32, fingers: &[(FingerPosition, &str)]) -> Vec<Capture> {
+    let mut c = captures(serial);
+    for (position, stem) in fingers {
+        let png = std::fs::read(crate::util::fixture(&format!("matching/fvc/{stem}.png"))).unwrap();
+        let i = c
+            .iter()
+            .position(|k| k.position == Some(*position))
+            .unwrap();
+        c[i] = Capture::from_png(
+            BiometricKind::Finger,
+            Some(*position),
+            png,
+            kattoo::domain::Provenance::attached("uvc:1"),
+        )
+        .unwrap();
+    }
+    c
+}
+
+impl Fixture {
+    /// Encrypts this station's batches to `other`'s central.
+    fn encrypt_to(&mut self, other: &Fixture) {
+        let key = CentralKey::new(batch::parse_identities(&other.identity).unwrap());
+        self.station
+            .set_batch_recipients(&self.session, &key.recipients(), now())
+            .unwrap();
+    }
+
+    /// Enrolls and approves one citizen with PIN suffix `pin` and these real fingers.
+    fn enroll_fingers(&mut self, pin: u32, fingers: &[(FingerPosition, &str)]) -> String {
+        self.serial += 1;
+        let mut citizen: CitizenInput = serde_json::from_slice(
+            &std::fs::read(crate::util::fixture("people/aigul.json")).unwrap(),
+        )
+        .unwrap();
+        citizen.pin = Some(format!("114031990{pin:05}"));
+        let draft = EnrollmentDraft {
+            citizen,
+            captures: captures_with(self.serial, fingers),
+            ..Default::default()
+        };
+        let id = self
+            .station
+            .enroll(&self.session, draft, now())
+            .unwrap()
+            .to_string();
+        self.station
+            .approve(&self.session, std::slice::from_ref(&id), now())
+            .unwrap();
+        id
+    }
+}
+
+#[test]
+fn central_lists_one_person_registered_at_two_stations_once_and_records_the_decision() {
+    use FingerPosition::{LeftIndex, RightIndex};
+    use kattoo::central::{Decision, DecisionRow};
+    let mut a = Fixture::new("KG1101");
+    let mut b = Fixture::new("KG1102");
+    // Both stations encrypt to A's central.
+    b.encrypt_to(&a);
+    // The same person at both stations under two PINs (other impressions of the same fingers),
+    // and a different person at B.
+    let at_a = a.enroll_fingers(1, &[(RightIndex, "101_1"), (LeftIndex, "102_1")]);
+    let at_b = b.enroll_fingers(2, &[(RightIndex, "101_2"), (LeftIndex, "102_2")]);
+    let other = b.enroll_fingers(3, &[(RightIndex, "103_1")]);
+    let (usb_a, usb_b) = (a.dir("usb-a"), b.dir("usb-b"));
+    let file_a = usb_a.join(a.export_to(&usb_a).unwrap().file_name);
+    let file_b = usb_b.join(b.export_to(&usb_b).unwrap().file_name);
+
+    let (mut central, key) = a.central();
+    central.add_station(&a.certificate(), "t").unwrap();
+    central.add_station(&b.certificate(), "t").unwrap();
+    let found = |outcome: ImportOutcome| match outcome {
+        ImportOutcome::Imported { duplicates, .. } => duplicates,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(found(central.import(&file_a, &key, "t1").unwrap()), []);
+    let dups = found(central.import(&file_b, &key, "t2").unwrap());
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(
+        (
+            dups[0].registration_id.as_str(),
+            dups[0].other_registration_id.as_str()
+        ),
+        (at_b.as_str(), at_a.as_str())
+    );
+    assert!(dups[0].score >= Config::default().central.duplicate_threshold);
+    assert_eq!(
+        dups[0].fingers.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+        [RightIndex, LeftIndex]
+    );
+    let listed = central.duplicates().unwrap();
+    assert_eq!(listed.len(), 1);
+    let pair = &listed[0];
+    assert_eq!(
+        (
+            pair.first.as_str(),
+            pair.first_station.as_str(),
+            pair.second.as_str(),
+            pair.second_station.as_str()
+        ),
+        (at_a.as_str(), "KG1101", at_b.as_str(), "KG1102")
+    );
+    assert!(listed.iter().all(|p| p.first != other && p.second != other));
+    assert_eq!(pair.decision, None);
+    let report = central.report().unwrap();
+    assert_eq!(
+        report.iter().map(|s| s.duplicates).collect::<Vec<_>>(),
+        [(1, 0), (1, 0)]
+    );
+
+    // Importing a batch again changes nothing. When the same person turns up at a third
+    // station, a new central over the same database (its index built from the stored
+    // templates) lists the two new pairs and not the first one again.
+    assert!(matches!(
+        central.import(&file_b, &key, "t3").unwrap(),
+        ImportOutcome::AlreadyImported { .. }
+    ));
+    drop(central);
+    let mut c = Fixture::new("KG1103");
+    c.encrypt_to(&a);
+    let again = c.enroll_fingers(4, &[(RightIndex, "101_2"), (LeftIndex, "102_1")]);
+    let usb_c = c.dir("usb-c");
+    let file_c = usb_c.join(c.export_to(&usb_c).unwrap().file_name);
+    let (mut central, key) = a.central();
+    central.add_station(&c.certificate(), "t").unwrap();
+    let dups = found(central.import(&file_c, &key, "t4").unwrap());
+    let mut others: Vec<&str> = dups
+        .iter()
+        .map(|d| d.other_registration_id.as_str())
+        .collect();
+    others.sort();
+    let mut expect = [at_a.as_str(), at_b.as_str()];
+    expect.sort();
+    assert_eq!(others, expect, "{dups:?}");
+    assert!(dups.iter().all(|d| d.registration_id == again));
+    assert_eq!(central.duplicates().unwrap().len(), 3);
+
+    // A decision needs who and why, is recorded once, and sorts the pair after the open ones.
+    let id = pair.id;
+    let decision = |by: &str, reason: &str| DecisionRow {
+        decision: Decision::Confirmed,
+        by: by.into(),
+        reason: reason.into(),
+        at: "2026-12-06T10:00:00Z".into(),
+    };
+    assert!(matches!(
+        central.decide(id, decision("", "same face")),
+        Err(CentralError::DecisionIncomplete)
+    ));
+    assert!(matches!(
+        central.decide(999, decision("Asel", "same face")),
+        Err(CentralError::UnknownPair(999))
+    ));
+    central
+        .decide(id, decision("Asel", "same face, two PINs"))
+        .unwrap();
+    assert!(matches!(
+        central.decide(id, decision("Bolot", "changed my mind")),
+        Err(CentralError::AlreadyDecided { .. })
+    ));
+    let listed = central.duplicates().unwrap();
+    let last = listed.last().unwrap();
+    assert_eq!(last.id, id);
+    let d = last.decision.as_ref().unwrap();
+    assert_eq!(
+        (d.decision, d.by.as_str(), d.reason.as_str()),
+        (Decision::Confirmed, "Asel", "same face, two PINs")
+    );
+
+    // The CLI lists the same pairs, open ones first, with both records, and takes a decision.
+    drop(central);
+    let db = a.tmp.path().join("central.sqlite");
+    let central_cli = |args: &[&str]| {
+        let mut cmd = crate::util::bare_cmd();
+        cmd.arg("central").arg("--db").arg(&db).args(args);
+        cmd
+    };
+    let out = central_cli(&["duplicates", "--json"]).assert().success();
+    let listed: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[2]["id"], id);
+    assert_eq!(listed[2]["decision"]["decision"], "confirmed");
+    let sides = listed[0]["records"].as_array().unwrap();
+    assert_eq!(sides.len(), 2);
+    assert!(
+        sides
+            .iter()
+            .all(|r| r["masked_pin"].as_str().unwrap().starts_with("**********"))
+    );
+    assert_eq!(sides[0]["name"], "Өмүрбекова Айгүл Асанбековна");
+    let open = listed[0]["id"].as_u64().unwrap().to_string();
+    let decide = |pair: &str| {
+        central_cli(&[
+            "decide",
+            pair,
+            "--as",
+            "not-a-duplicate",
+            "--by",
+            "Asel",
+            "--reason",
+            "twins, both present",
+        ])
+    };
+    decide(&open)
+        .assert()
+        .success()
+        .stdout(format!("possible duplicate #{open}: not-a-duplicate\n"));
+    decide(&open).assert().code(5);
+    decide("999").assert().code(8);
+    central_cli(&["duplicates"])
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with(
+            "3 possible duplicate people, 1 open",
+        ));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Central streams a batch: biometrics reach its store while the file is still being read, and a
 // refusal rolls them back.
 
@@ -355,8 +581,17 @@ impl ImportTransaction for SpyImport<'_> {
         self.staged_at.borrow_mut().push(self.read.get());
         self.inner.put_biometric(sha256, data)
     }
-    fn commit(self, b: &AcceptedBatch, v: &batch::VerifiedBatch) -> CentralResult<()> {
-        self.inner.commit(b, v)
+    fn biometric(&self, sha256: &str) -> CentralResult<Option<Vec<u8>>> {
+        self.inner.biometric(sha256)
+    }
+    fn commit(
+        self,
+        b: &AcceptedBatch,
+        v: &batch::VerifiedBatch,
+        search: &BatchSearch,
+        now: &str,
+    ) -> CentralResult<()> {
+        self.inner.commit(b, v, search, now)
     }
 }
 
@@ -388,6 +623,18 @@ impl CentralStore for Spy {
     }
     fn pin_elsewhere(&self, pin: &str, id: &str) -> CentralResult<Vec<(String, String)>> {
         self.inner.pin_elsewhere(pin, id)
+    }
+    fn searchable_templates(&self) -> CentralResult<Vec<(String, u8, Vec<u8>)>> {
+        self.inner.searchable_templates()
+    }
+    fn duplicates(&self) -> CentralResult<Vec<DuplicateRow>> {
+        self.inner.duplicates()
+    }
+    fn decide(&mut self, id: u64, d: &DecisionRow) -> CentralResult<()> {
+        self.inner.decide(id, d)
+    }
+    fn record(&self, id: &str) -> CentralResult<Option<(String, Vec<u8>)>> {
+        self.inner.record(id)
     }
     fn begin_import(&self) -> CentralResult<SpyImport<'_>> {
         Ok(SpyImport {
@@ -1148,10 +1395,11 @@ fn cli_export_verify_import_report() {
     let init = central(&["init", "--identity", key.to_str().unwrap()])
         .assert()
         .success()
-        .stderr(format!(
-            "central's identity is in {k}, encrypted with the central passphrase: `age -d -i {k}` asks for it\n",
+        .stderr(predicates::str::starts_with(format!(
+            "central's identity is in {k}, encrypted with the central passphrase: `age -d -i {k}` asks for it\n\
+             give this recipient to every station (e.g. in central-recipient.txt on a USB stick); the station shows its fingerprint ",
             k = key.display()
-        ));
+        )));
     let recipient = stdout(&init).trim().to_owned();
     assert!(
         recipient.starts_with("age1") && recipient.len() == 62,
@@ -1264,7 +1512,7 @@ fn cli_export_verify_import_report() {
         "kattoo: wrong central passphrase: central's identity does not open with it; type it again (or correct KATTOO_CENTRAL_PASSPHRASE or the --passphrase-file)\n",
     );
     central(&["report"]).assert().success().stdout(
-        "station       records  batches   last  gaps\nKG1101              0        0      0  -\n",
+        "station       records  batches   last duplicates   open  gaps\nKG1101              0        0      0          0      0  -\npossible duplicate people: 0 listed, 0 open, 0 confirmed, 0 not duplicates\n",
     );
     central(&["import", file.to_str().unwrap()])
         .assert()
@@ -1281,7 +1529,7 @@ fn cli_export_verify_import_report() {
             file.display()
         ));
     central(&["report"]).assert().success().stdout(
-        "station       records  batches   last  gaps\nKG1101              1        1      1  -\n",
+        "station       records  batches   last duplicates   open  gaps\nKG1101              1        1      1          0      0  -\npossible duplicate people: 0 listed, 0 open, 0 confirmed, 0 not duplicates\n",
     );
 
     // The Debian `age` CLI opens the identity file with the passphrase, without kattoo: as an
@@ -1404,7 +1652,7 @@ fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
     let batch1 = vectors_dir().join("valid-1.age");
     // It opens (migrated) and reports, but import refuses it and says what to run.
     central(&["report"]).assert().success().stdout(
-        "station       records  batches   last  gaps\nKG1101              0        0      0  -\n",
+        "station       records  batches   last duplicates   open  gaps\nKG1101              0        0      0          0      0  -\npossible duplicate people: 0 listed, 0 open, 0 confirmed, 0 not duplicates\n",
     );
     central(&["import", batch1.to_str().unwrap()])
         .assert()

@@ -25,7 +25,7 @@ fn harness(language: Language) -> Harness<'static, Form> {
         i18n: I18n::new(language),
     };
     Harness::builder()
-        .with_size([1280.0, 900.0])
+        .with_size([1280.0, 800.0])
         .build_ui_state(
             |ui, form: &mut Form| {
                 form.keyboard.begin_frame(ui.ctx());
@@ -151,7 +151,7 @@ fn with_no_field_focused_taps_do_nothing() {
 fn hide_drops_the_focus_and_a_tapped_field_brings_the_keyboard_back() {
     let mut h = harness(Language::En);
     focus(&mut h, "Field A");
-    tap(&mut h, "Hide keyboard");
+    tap(&mut h, "Hide");
     assert!(!h.state().keyboard.is_visible());
     assert!(h.query_by_label("ң").is_none());
     assert!(!h.get_by_label("Field A").is_focused());
@@ -164,13 +164,7 @@ fn hide_drops_the_focus_and_a_tapped_field_brings_the_keyboard_back() {
 #[test]
 fn special_keys_speak_the_interface_language() {
     let mut h = harness(Language::Ky);
-    for label in [
-        "Баш тамга",
-        "Өчүрүү",
-        "Боштук",
-        "Клавиатуранын тили",
-        "Клавиатураны жашыруу",
-    ] {
+    for label in ["Баш тамга", "Өчүрүү", "Боштук", "Тил", "Жашыруу"] {
         h.get_by_label(label);
     }
     h.state_mut().i18n.set_language(Language::Ru);
@@ -198,5 +192,46 @@ fn keys_are_touch_sized_and_never_take_the_focus() {
             focused.is_none_or(|id| egui::TextEdit::load_state(&h.ctx, id).is_some()),
             "a key took the focus"
         );
+    }
+}
+
+#[test]
+fn symbols_and_enter_reach_the_field() {
+    let mut h = harness(Language::En);
+    focus(&mut h, "Field A");
+    tap(&mut h, "!#1");
+    for key in ["@", "_", "-", ".", "!"] {
+        tap(&mut h, key);
+    }
+    tap(&mut h, "ABC");
+    tap(&mut h, "ң");
+    assert_eq!(h.state().a, "@_-.!ң");
+    // Enter is a real Enter: a single-line field gives up the focus, as a form's submit expects.
+    tap(&mut h, "Enter");
+    assert!(!h.get_by_label("Field A").is_focused());
+}
+
+#[test]
+fn every_key_lies_inside_the_window_in_every_layout_and_language() {
+    for language in [Language::Ky, Language::Ru, Language::En] {
+        let mut h = harness(language);
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+        for _ in 0..4 {
+            let keys: Vec<egui::Rect> = h
+                .query_all_by_role(egui::accesskit::Role::Button)
+                .map(|b| b.rect())
+                .collect();
+            assert!(keys.len() > 40, "{language:?}: {} keys", keys.len());
+            for key in keys {
+                assert!(window.contains_rect(key), "{language:?}: a key at {key:?}");
+            }
+            // The symbols layer, then the next layout.
+            let i18n = I18n::new(language);
+            tap(&mut h, &i18n.tr("keyboard-symbols"));
+            let keys = h.query_all_by_role(egui::accesskit::Role::Button).count();
+            assert!(keys > 40, "{language:?}: {keys} symbol keys");
+            tap(&mut h, &i18n.tr("keyboard-letters"));
+            tap(&mut h, &i18n.tr("keyboard-layout"));
+        }
     }
 }

@@ -233,7 +233,8 @@ fn first_run_setup_then_unlock_then_login_reaches_home() {
     let mut h = harness(&data, Language::En);
     assert_eq!(h.state().screen(), ScreenKind::Setup);
 
-    type_into(&mut h, "Station code", "KG2001");
+    // Typed in lower case: upper-cased, not refused.
+    type_into(&mut h, "Station code", "kg2001");
     type_into(
         &mut h,
         "Station name (printed on receipts)",
@@ -269,9 +270,23 @@ fn first_run_setup_then_unlock_then_login_reaches_home() {
     settle(&mut h);
     assert_eq!(h.state().screen(), ScreenKind::Login);
     assert!(data.join(kattoo::station::DB_FILE).exists());
+    // Setup ends with what to write down and what cannot be recovered.
+    h.get_by_label("Station KG2001 is ready");
+    h.get_by_label_contains("cannot be recovered");
+    let shown: Vec<String> = h
+        .query_all_by_role(egui::accesskit::Role::Label)
+        .filter_map(|n| n.value())
+        .collect();
 
     // A fresh start finds the station and asks for the passphrase.
     drop(h);
+    let station = kattoo::station::Station::open(&data, PASSPHRASE, Config::default()).unwrap();
+    let fingerprint = station.info().public_key.fingerprint();
+    drop(station);
+    assert!(
+        shown.contains(&fingerprint),
+        "{fingerprint} not in {shown:?}"
+    );
     let mut h = harness(&data, Language::En);
     assert_eq!(h.state().screen(), ScreenKind::Unlock);
     type_into(&mut h, "Station passphrase", PASSPHRASE);

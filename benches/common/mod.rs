@@ -144,3 +144,31 @@ pub fn raw_store(data_dir: &Path) -> kattoo::store::Store {
     let key = kdf.derive(PASSPHRASE).unwrap();
     kattoo::store::Store::open(&data_dir.join(kattoo::station::DB_FILE), &key).unwrap()
 }
+
+/// xorshift64, for reproducible galleries.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// Uniform in [0, 1).
+    pub fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32
+    }
+}
+
+/// A new finger pattern from a real template: every minutia moved up to 40 pixels and turned at
+/// random (realistic counts and spread).
+pub fn scrambled(
+    t: &kattoo::matching::template::Template,
+    rng: &mut Rng,
+) -> kattoo::matching::template::Template {
+    let mut t = t.clone();
+    for m in &mut t.minutiae {
+        m.x = (f32::from(m.x) + (rng.next() - 0.5) * 80.0).clamp(0.0, 387.0) as u16;
+        m.y = (f32::from(m.y) + (rng.next() - 0.5) * 80.0).clamp(0.0, 373.0) as u16;
+        m.angle = rng.next() * std::f32::consts::TAU;
+    }
+    t
+}

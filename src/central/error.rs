@@ -86,6 +86,22 @@ pub enum Error {
         "batch file {0} changed while it was being read: copy it off the medium and import the copy"
     )]
     Changed(String),
+    #[error("record {registration_id}: its fingers cannot be searched: {message}")]
+    Template {
+        registration_id: String,
+        message: String,
+    },
+    #[error("no possible duplicate #{0} is listed: see `kattoo central duplicates`")]
+    UnknownPair(u64),
+    #[error("possible duplicate #{id} was already decided ({decision}) by {by} at {at}")]
+    AlreadyDecided {
+        id: u64,
+        decision: &'static str,
+        by: String,
+        at: String,
+    },
+    #[error("a decision needs who decides (--by) and why (--reason)")]
+    DecisionIncomplete,
     #[error(
         "wrong central passphrase: central's identity does not open with it; type it again (or correct KATTOO_CENTRAL_PASSPHRASE or the --passphrase-file)"
     )]
@@ -141,6 +157,10 @@ impl Error {
             Error::WrongStationKey { .. } => "central-error-wrong-station-key",
             Error::Io { .. } => "central-error-io",
             Error::Changed(_) => "central-error-changed",
+            Error::Template { .. } => "central-error-template",
+            Error::UnknownPair(_) => "central-error-unknown-pair",
+            Error::AlreadyDecided { .. } => "central-error-already-decided",
+            Error::DecisionIncomplete => "central-error-decision-incomplete",
             Error::WrongPassphrase => "central-error-wrong-passphrase",
             Error::EmptyPassphrase => "central-error-empty-passphrase",
             Error::UnprotectedIdentity => "central-error-unprotected-identity",
@@ -174,6 +194,10 @@ impl Error {
             Error::AlreadyInitialised(place) => place.clone(),
             Error::Io { path, .. } | Error::Changed(path) => path.clone(),
             Error::IdentityWork { required } => required.to_string(),
+            Error::Template {
+                registration_id, ..
+            } => registration_id.clone(),
+            Error::UnknownPair(id) | Error::AlreadyDecided { id, .. } => id.to_string(),
             Error::Db(_)
             | Error::NoIdentity
             | Error::IdentityEncrypt(_)
@@ -185,7 +209,8 @@ impl Error {
             | Error::UnprotectedIdentity
             | Error::AlreadyProtected
             | Error::IdentityArmored
-            | Error::IdentityForKey => String::new(),
+            | Error::IdentityForKey
+            | Error::DecisionIncomplete => String::new(),
         }
     }
 }

@@ -9,8 +9,8 @@
 //! between the passes is refused rather than recorded under the wrong SHA-256.
 
 use super::{
-    AcceptedBatch, Central, CentralKey, CentralStore, CrossStationPin, Error, ImportOutcome,
-    ImportTransaction, Result,
+    AcceptedBatch, BatchSearch, Central, CentralKey, CentralStore, CrossStationPin, Error,
+    ImportOutcome, ImportTransaction, Result,
 };
 use crate::batch::bag::HashingReader;
 use crate::batch::{self, VerifiedBatch};
@@ -41,11 +41,15 @@ impl<S: CentralStore> Central<S> {
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(done);
         }
-        match self.import_stream(open()?, key, now, &name)? {
-            Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => accepted.commit(),
+        self.ensure_index()?;
+        let committed = match self.import_stream(open()?, key, now, &name)? {
+            Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => {
+                accepted.commit(now)?
+            }
             // Nothing is committed: the transaction rolls back when `accepted` drops.
-            Streamed::Accepted(_) | Streamed::Known(_) => Err(Error::Changed(name)),
-        }
+            Streamed::Accepted(_) | Streamed::Known(_) => return Err(Error::Changed(name)),
+        };
+        Ok(self.committed(committed))
     }
 
     /// Verifies and imports one batch from any reader, in one streaming pass. Unlike
@@ -57,10 +61,18 @@ impl<S: CentralStore> Central<S> {
         key: &CentralKey,
         now: &str,
     ) -> Result<ImportOutcome> {
-        match self.import_stream(input, key, now, "the batch")? {
-            Streamed::Accepted(accepted) => accepted.commit(),
-            Streamed::Known(done) => Ok(done),
-        }
+        self.ensure_index()?;
+        let committed = match self.import_stream(input, key, now, "the batch")? {
+            Streamed::Accepted(accepted) => accepted.commit(now)?,
+            Streamed::Known(done) => return Ok(done),
+        };
+        Ok(self.committed(committed))
+    }
+
+    /// Follows a committed batch in the search index; the import's outcome.
+    fn committed(&mut self, (verified, search, outcome): Committed) -> ImportOutcome {
+        self.index_committed(&verified, &search);
+        outcome
     }
 
     fn already_imported(&self, sha256: &str) -> Result<Option<ImportOutcome>> {
@@ -105,11 +117,16 @@ impl<S: CentralStore> Central<S> {
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(Streamed::Known(done));
         }
-        let (row, outcome) = self.check_rules(&verified, sha256, now)?;
+        let (row, mut outcome) = self.check_rules(&verified, sha256, now)?;
+        let search = self.search_batch(&tx, &verified)?;
+        if let ImportOutcome::Imported { duplicates, .. } = &mut outcome {
+            duplicates.clone_from(&search.found);
+        }
         Ok(Streamed::Accepted(Box::new(Accepted {
             tx,
             row,
             verified,
+            search,
             outcome,
         })))
     }
@@ -201,6 +218,7 @@ impl<S: CentralStore> Central<S> {
             records: row.record_count,
             gap,
             cross_station_pins: cross,
+            duplicates: Vec::new(),
         };
         Ok((row, outcome))
     }
@@ -219,18 +237,24 @@ struct Accepted<'a, S: CentralStore + 'a> {
     tx: S::Import<'a>,
     row: AcceptedBatch,
     verified: VerifiedBatch,
+    search: BatchSearch,
     outcome: ImportOutcome,
 }
 
+/// A committed batch, what its search found and the import's outcome.
+type Committed = (VerifiedBatch, BatchSearch, ImportOutcome);
+
 impl<S: CentralStore> Accepted<'_, S> {
-    fn commit(self) -> Result<ImportOutcome> {
-        self.tx.commit(&self.row, &self.verified)?;
+    fn commit(self, now: &str) -> Result<Committed> {
+        self.tx
+            .commit(&self.row, &self.verified, &self.search, now)?;
         tracing::info!(
             station = %self.row.station_id,
             sequence = self.row.sequence,
             records = self.row.record_count,
+            possible_duplicates = self.search.found.len(),
             "batch imported"
         );
-        Ok(self.outcome)
+        Ok((self.verified, self.search, self.outcome))
     }
 }

@@ -9,13 +9,16 @@
 //! an open import transaction as they stream past, and a refusal rolls them back. Central's age
 //! identity is kept encrypted to a passphrase ([`identity`]); [`Central::unlock`] opens it.
 
+mod dedup;
 mod error;
 pub mod identity;
 mod import;
 mod sqlite;
+mod sqlite_dedup;
 #[cfg(test)]
 mod tests;
 
+pub use dedup::{BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate};
 pub use error::Error;
 pub use identity::CentralKey;
 pub use sqlite::{SqliteCentral, SqliteImport};
@@ -61,7 +64,7 @@ pub struct CrossStationPin {
 }
 
 /// What one import did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ImportOutcome {
     /// The very same file was imported before: nothing changed.
     AlreadyImported { station_id: String, sequence: u64 },
@@ -72,6 +75,8 @@ pub enum ImportOutcome {
         /// Sequences skipped before this one (first, last), now an open gap.
         gap: Option<(u64, u64)>,
         cross_station_pins: Vec<CrossStationPin>,
+        /// Records whose fingers match another record's: listed by [`Central::duplicates`].
+        duplicates: Vec<FoundDuplicate>,
     },
 }
 
@@ -84,6 +89,8 @@ pub struct StationSummary {
     pub last_sequence: u64,
     /// Missing sequences below the last accepted one.
     pub gaps: Vec<u64>,
+    /// Listed pairs with a record of this station: (open, decided).
+    pub duplicates: (u64, u64),
 }
 
 /// Central's identity as its store holds it.
@@ -125,6 +132,15 @@ pub trait CentralStore {
     fn record_count(&self, station_id: &str) -> Result<u64>;
     /// Records at stations other than `station_id` that hold `pin`: (station, registration id).
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>>;
+    /// The templates of every record no other record supersedes: (registration id, position
+    /// code, ISO/IEC 19794-2 record), ordered by registration id.
+    fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>>;
+    /// Every listed pair of possible duplicate people.
+    fn duplicates(&self) -> Result<Vec<DuplicateRow>>;
+    /// Records the decision on pair `id`.
+    fn decide(&mut self, id: u64, decision: &DecisionRow) -> Result<()>;
+    /// The record JSON of a registration held, with its station.
+    fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>>;
     /// Opens the import of one batch. The rules read the store (`&self`) while it is open; the
     /// reads may or may not see what the import staged, and a concurrent import of the same
     /// batch is refused at commit by the keys of batches: (station, sequence) and the file's
@@ -140,8 +156,18 @@ pub trait ImportTransaction {
     /// Stages one biometric file under the SHA-256 its name gives (once: a file central already
     /// holds is skipped). Called as the file streams past, before the batch is verified.
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()>;
-    /// Writes the accepted batch, its records and audit rows, and commits with the biometrics.
-    fn commit(self, batch: &AcceptedBatch, verified: &VerifiedBatch) -> Result<()>;
+    /// A biometric file held or staged, by SHA-256.
+    fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+    /// Writes the accepted batch, its records, audit rows, templates and the possible
+    /// duplicates found, and commits with the biometrics. A pair listed before is not listed
+    /// again.
+    fn commit(
+        self,
+        batch: &AcceptedBatch,
+        verified: &VerifiedBatch,
+        search: &BatchSearch,
+        now: &str,
+    ) -> Result<()>;
 }
 
 /// A new or newly protected identity: the passphrase-protected identity file, byte for byte
@@ -154,12 +180,19 @@ pub struct ProtectedIdentity {
 /// Central over a store.
 pub struct Central<S: CentralStore> {
     store: S,
+    dedup: DedupSettings,
+    /// The duplicate search's index, built at the first import that searches.
+    index: Option<dedup::CentralIndex>,
 }
 
 impl<S: CentralStore> Central<S> {
     /// Central over `store`.
     pub fn new(store: S) -> Self {
-        Self { store }
+        Self {
+            store,
+            dedup: DedupSettings::default(),
+            index: None,
+        }
     }
 
     /// The store (reads for reports and tests).
@@ -271,7 +304,13 @@ impl<S: CentralStore> Central<S> {
     /// Per-station counts, last sequence and open gaps.
     pub fn report(&self) -> Result<Vec<StationSummary>> {
         let mut out = Vec::new();
+        let pairs = self.store.duplicates()?;
         for s in self.store.stations()? {
+            let mine: Vec<&DuplicateRow> = pairs
+                .iter()
+                .filter(|p| p.first_station == s.station_id || p.second_station == s.station_id)
+                .collect();
+            let decided = mine.iter().filter(|p| p.decision.is_some()).count() as u64;
             let batches = self.store.batches(&s.station_id)?;
             let last = batches.last().map_or(0, |b| b.sequence);
             let have: std::collections::BTreeSet<u64> =
@@ -281,6 +320,7 @@ impl<S: CentralStore> Central<S> {
                 batches: batches.len() as u64,
                 last_sequence: last,
                 gaps: (1..last).filter(|n| !have.contains(n)).collect(),
+                duplicates: (mine.len() as u64 - decided, decided),
                 station_id: s.station_id,
             });
         }

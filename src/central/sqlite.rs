@@ -6,8 +6,8 @@
 //! bump; a database from a newer build is refused.
 
 use super::{
-    AcceptedBatch, CentralStore, Error, IdentitySecret, ImportTransaction, Result, StationEntry,
-    StoredIdentity,
+    AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
+    ImportTransaction, Result, StationEntry, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -83,6 +83,35 @@ INSERT INTO identity_2 (id, plain, recipient, created_at)
 DROP TABLE identity;
 ALTER TABLE identity_2 RENAME TO identity;
 "#,
+    // 3: one person, one registration across stations. Central's own templates of the fingers
+    // it searches, which record supersedes which (records imported before this version have
+    // NULL and no templates: they are not searched), and the pairs of records found to match,
+    // each stored once in registration id order, with a central operator's decision.
+    r#"
+ALTER TABLE records ADD COLUMN supersedes TEXT;
+CREATE INDEX records_supersedes ON records(supersedes);
+CREATE TABLE templates (
+    registration_id TEXT NOT NULL REFERENCES records(registration_id),
+    position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 10),
+    iso BLOB NOT NULL,
+    PRIMARY KEY (registration_id, position)
+);
+CREATE TABLE duplicates (
+    id INTEGER PRIMARY KEY,
+    first_id TEXT NOT NULL REFERENCES records(registration_id),
+    second_id TEXT NOT NULL REFERENCES records(registration_id),
+    score REAL NOT NULL,
+    fingers TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    decision TEXT CHECK (decision IN ('confirmed', 'not-a-duplicate')),
+    decided_by TEXT,
+    reason TEXT,
+    decided_at TEXT,
+    CHECK (first_id < second_id),
+    CHECK ((decision IS NULL) = (decided_by IS NULL)),
+    UNIQUE (first_id, second_id)
+);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -146,7 +175,22 @@ impl ImportTransaction for SqliteImport<'_> {
         Ok(())
     }
 
-    fn commit(self, b: &AcceptedBatch, v: &VerifiedBatch) -> Result<()> {
+    fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        self.tx
+            .prepare_cached("SELECT data FROM biometrics WHERE sha256 = ?1")
+            .map_err(Error::Db)?
+            .query_row([sha256], |r| r.get(0))
+            .optional()
+            .map_err(Error::Db)
+    }
+
+    fn commit(
+        self,
+        b: &AcceptedBatch,
+        v: &VerifiedBatch,
+        search: &BatchSearch,
+        now: &str,
+    ) -> Result<()> {
         let tx = self.tx;
         tx.execute(
             "INSERT INTO batches (station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
@@ -156,8 +200,8 @@ impl ImportTransaction for SqliteImport<'_> {
         .map_err(Error::Db)?;
         for r in &v.records {
             tx.execute(
-                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.json, &r.signature.to_bytes()[..]],
+                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.json, &r.signature.to_bytes()[..], r.record.supersedes.as_ref().map(|s| s.as_str())],
             )
             .map_err(Error::Db)?;
         }
@@ -168,6 +212,14 @@ impl ImportTransaction for SqliteImport<'_> {
             )
             .map_err(Error::Db)?;
         }
+        for (id, position, iso) in &search.templates {
+            tx.execute(
+                "INSERT INTO templates (registration_id, position, iso) VALUES (?1, ?2, ?3)",
+                params![id, position, iso],
+            )
+            .map_err(Error::Db)?;
+        }
+        super::sqlite_dedup::insert_found(&tx, search, now)?;
         tx.commit().map_err(Error::Db)
     }
 }
@@ -338,6 +390,42 @@ impl CentralStore for SqliteCentral {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(Error::Db)?;
         Ok(rows)
+    }
+
+    fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT t.registration_id, t.position, t.iso FROM templates t
+                 WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.supersedes = t.registration_id)
+                 ORDER BY t.registration_id, t.position",
+            )
+            .map_err(Error::Db)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(Error::Db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Error::Db)?;
+        Ok(rows)
+    }
+
+    fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
+        super::sqlite_dedup::duplicates(&self.conn)
+    }
+
+    fn decide(&mut self, id: u64, d: &DecisionRow) -> Result<()> {
+        super::sqlite_dedup::decide(&self.conn, id, d)
+    }
+
+    fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        self.conn
+            .query_row(
+                "SELECT station_id, record_json FROM records WHERE registration_id = ?1",
+                [registration_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(Error::Db)
     }
 
     fn begin_import(&self) -> Result<SqliteImport<'_>> {

@@ -218,6 +218,18 @@ impl Error {
             Error::IdentityWork { required: 30 },
             Error::IdentityDamaged(age::DecryptError::InvalidHeader),
             Error::IdentityNotText,
+            Error::Template {
+                registration_id: s(),
+                message: s(),
+            },
+            Error::UnknownPair(3),
+            Error::AlreadyDecided {
+                id: 3,
+                decision: "confirmed",
+                by: s(),
+                at: s(),
+            },
+            Error::DecisionIncomplete,
         ];
         all.extend(batch::Error::examples().into_iter().map(Error::Batch));
         for e in &all {
@@ -247,7 +259,11 @@ impl Error {
                 | Error::IdentityForKey
                 | Error::IdentityWork { .. }
                 | Error::IdentityDamaged(_)
-                | Error::IdentityNotText => {}
+                | Error::IdentityNotText
+                | Error::Template { .. }
+                | Error::UnknownPair(_)
+                | Error::AlreadyDecided { .. }
+                | Error::DecisionIncomplete => {}
             }
         }
         all

@@ -6,8 +6,8 @@
 
 use super::{Context, UsageError, exit, secrets};
 use crate::central::{
-    Central, CentralKey, CentralStore, Error, IdentitySecret, ImportOutcome, ProtectedIdentity,
-    SqliteCentral,
+    Central, CentralKey, CentralStore, Decision, DecisionRow, DedupSettings, Error, IdentitySecret,
+    ImportOutcome, ProtectedIdentity, SqliteCentral,
 };
 use crate::domain::Timestamp;
 use clap::{Args, Subcommand};
@@ -66,8 +66,29 @@ pub enum CentralCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Per-station record counts, last sequence and open gaps.
+    /// Per-station record counts, last sequence, open gaps and possible duplicate people.
     Report,
+    /// List the possible duplicate people found at import (one person registered at two
+    /// stations, or twice at one), with both records and the scores; open ones first.
+    Duplicates {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the decision on a listed possible duplicate (once; it is final).
+    Decide {
+        /// The number `central duplicates` shows.
+        pair: u64,
+        /// The decision.
+        #[arg(long = "as", value_enum)]
+        decision: Decision,
+        /// Who decides.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
 }
 
 /// The exit status of a central error.
@@ -80,7 +101,9 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::ChainMismatch { .. }
         | Error::WrongStationKey { .. }
         | Error::StationKeyConflict { .. } => exit::BATCH_SIGNATURE,
-        Error::NotInitialised => exit::NOT_FOUND,
+        Error::NotInitialised | Error::UnknownPair(_) => exit::NOT_FOUND,
+        Error::Template { .. } | Error::AlreadyDecided { .. } => exit::INVALID,
+        Error::DecisionIncomplete => exit::USAGE,
         Error::AlreadyInitialised(_) | Error::UnprotectedIdentity | Error::AlreadyProtected => {
             exit::INVALID
         }
@@ -180,7 +203,8 @@ fn unlock(ctx: &Context, central: &Central<SqliteCentral>) -> anyhow::Result<Cen
 
 pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now().to_string();
-    let mut central = Central::new(SqliteCentral::open(&args.db)?);
+    let mut central = Central::new(SqliteCentral::open(&args.db)?)
+        .with_dedup(DedupSettings::from_config(&ctx.config));
     match args.command {
         CentralCommand::Init { identity } => {
             if central.store().identity()?.is_some() {
@@ -253,6 +277,7 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                         records,
                         gap,
                         cross_station_pins,
+                        duplicates,
                     }) => {
                         println!(
                             "{}: batch {sequence} of {station_id} imported, {records} records",
@@ -270,6 +295,12 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                                 c.other_registration_id
                             );
                         }
+                        for d in duplicates {
+                            println!(
+                                "  possible duplicate person: {} matches {} (score {:.3}); see `kattoo central duplicates`",
+                                d.registration_id, d.other_registration_id, d.score
+                            );
+                        }
                     }
                     Err(e) => {
                         first_code.get_or_insert(exit_code(&e));
@@ -285,8 +316,8 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
         }
         CentralCommand::Report => {
             println!(
-                "{:<12} {:>8} {:>8} {:>6}  gaps",
-                "station", "records", "batches", "last"
+                "{:<12} {:>8} {:>8} {:>6} {:>10} {:>6}  gaps",
+                "station", "records", "batches", "last", "duplicates", "open"
             );
             for s in central.report()? {
                 let gaps = if s.gaps.is_empty() {
@@ -298,11 +329,54 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                         .collect::<Vec<_>>()
                         .join(",")
                 };
+                let (open, decided) = s.duplicates;
                 println!(
-                    "{:<12} {:>8} {:>8} {:>6}  {gaps}",
-                    s.station_id, s.records, s.batches, s.last_sequence
+                    "{:<12} {:>8} {:>8} {:>6} {:>10} {open:>6}  {gaps}",
+                    s.station_id,
+                    s.records,
+                    s.batches,
+                    s.last_sequence,
+                    open + decided
                 );
             }
+            let pairs = central.duplicates()?;
+            let open = pairs.iter().filter(|p| p.decision.is_none()).count();
+            println!(
+                "possible duplicate people: {} listed, {open} open, {} confirmed, {} not duplicates",
+                pairs.len(),
+                pairs
+                    .iter()
+                    .filter(|p| p
+                        .decision
+                        .as_ref()
+                        .is_some_and(|d| d.decision == Decision::Confirmed))
+                    .count(),
+                pairs
+                    .iter()
+                    .filter(|p| p
+                        .decision
+                        .as_ref()
+                        .is_some_and(|d| d.decision == Decision::NotADuplicate))
+                    .count(),
+            );
+        }
+        CentralCommand::Duplicates { json } => super::central_duplicates::list(&central, json)?,
+        CentralCommand::Decide {
+            pair,
+            decision,
+            by,
+            reason,
+        } => {
+            central.decide(
+                pair,
+                DecisionRow {
+                    decision,
+                    by,
+                    reason,
+                    at: now.clone(),
+                },
+            )?;
+            println!("possible duplicate #{pair}: {}", decision.as_str());
         }
     }
     Ok(ExitCode::SUCCESS)

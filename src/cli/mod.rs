@@ -7,6 +7,7 @@ mod audit;
 mod batch;
 mod biometrics;
 mod central;
+mod central_duplicates;
 mod devices;
 mod doctor;
 mod enroll;

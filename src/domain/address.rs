@@ -21,7 +21,8 @@ pub struct Address {
     pub district: String,
     /// City, town or village, in Cyrillic.
     pub settlement: String,
-    /// Street (or microdistrict), in Cyrillic.
+    /// Street (or microdistrict), in Cyrillic; empty in a village without street names (the
+    /// record keeps `""`, so its format is unchanged).
     pub street: String,
     /// House designation, e.g. `12А` or `5/2`.
     pub house: String,
@@ -60,7 +61,14 @@ impl AddressInput {
         let region = keep(Field::Region, region_code.map(|r| r.code.to_owned()));
         let district = keep(Field::District, district);
         let settlement = keep(Field::Settlement, validate_place(text(&self.settlement)));
-        let street = keep(Field::Street, validate_place(text(&self.street)));
+        // Optional: many villages have no street names.
+        let street = keep(
+            Field::Street,
+            match text(&self.street).trim() {
+                "" => Ok(String::new()),
+                typed => validate_place(typed),
+            },
+        );
         let house = keep(Field::House, validate_house(text(&self.house)));
         match (region, district, settlement, street, house) {
             (Some(region), Some(district), Some(settlement), Some(street), Some(house))
@@ -283,10 +291,21 @@ mod tests {
                 (Field::Region, Rule::Required),
                 (Field::District, Rule::Required),
                 (Field::Settlement, Rule::Required),
-                (Field::Street, Rule::Required),
                 (Field::House, Rule::Required),
             ]
         );
+    }
+
+    #[test]
+    fn a_village_without_street_names_leaves_the_street_empty() {
+        let mut a = input("chui", "sokuluk");
+        a.street = Some("   ".into());
+        assert_eq!(a.validate().unwrap().street, "");
+        a.street = None;
+        assert_eq!(a.validate().unwrap().street, "");
+        // A street that is typed is still checked.
+        a.street = Some("Lenina".into());
+        assert_eq!(rules(a.validate()), [(Field::Street, Rule::NotCyrillic)]);
     }
 
     #[test]

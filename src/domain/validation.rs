@@ -153,7 +153,9 @@ impl fmt::Display for Rule {
             Rule::NotCyrillic => f.write_str("must be written in Cyrillic letters"),
             Rule::MixedScripts => f.write_str("must not mix Cyrillic and Latin letters"),
             Rule::BadCharacter => f.write_str("contains a character that is not allowed here"),
-            Rule::BadDate => f.write_str("must be a real date written YYYY-MM-DD, not before 1900"),
+            Rule::BadDate => {
+                f.write_str("must be a real date written YYYY-MM-DD or DD.MM.YYYY, not before 1900")
+            }
             Rule::InFuture => f.write_str("must not be in the future"),
             Rule::TooYoung { min_age } => {
                 write!(f, "the citizen must be at least {min_age} years old")
@@ -266,7 +268,9 @@ pub fn validate_birth_date(raw: &str, today: Date) -> Result<Date, Rule> {
     if raw.is_empty() {
         return Err(Rule::Required);
     }
-    let birth = parse_iso_date(raw).ok_or(Rule::BadDate)?;
+    let birth = parse_iso_date(raw)
+        .or_else(|| parse_dotted_date(raw))
+        .ok_or(Rule::BadDate)?;
     if birth > today {
         return Err(Rule::InFuture);
     }
@@ -283,20 +287,38 @@ pub fn validate_birth_date(raw: &str, today: Date) -> Result<Date, Rule> {
 
 /// Strict `YYYY-MM-DD`: four-digit year, two-digit month and day, a real calendar date.
 fn parse_iso_date(raw: &str) -> Option<Date> {
+    parse_fixed_date(raw, b'-', [4, 7], [0..4, 5..7, 8..10])
+}
+
+/// Strict `DD.MM.YYYY`, as Kyrgyz and Russian write dates: a real calendar date.
+fn parse_dotted_date(raw: &str) -> Option<Date> {
+    parse_fixed_date(raw, b'.', [2, 5], [6..10, 3..5, 0..2])
+}
+
+/// A ten-character date with `separator` at the positions `at` and digits elsewhere; `parts`
+/// are where its year, month and day stand.
+fn parse_fixed_date(
+    raw: &str,
+    separator: u8,
+    at: [usize; 2],
+    parts: [std::ops::Range<usize>; 3],
+) -> Option<Date> {
     let bytes = raw.as_bytes();
     let shape_ok = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if at.contains(&i) {
+                *b == separator
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shape_ok {
         return None;
     }
-    let year: i32 = raw[0..4].parse().ok()?;
-    let month: u8 = raw[5..7].parse().ok()?;
-    let day: u8 = raw[8..10].parse().ok()?;
+    let [year, month, day] = parts;
+    let year: i32 = raw[year].parse().ok()?;
+    let month: u8 = raw[month].parse().ok()?;
+    let day: u8 = raw[day].parse().ok()?;
     Date::from_calendar_date(year, month.try_into().ok()?, day).ok()
 }
 
@@ -477,7 +499,11 @@ mod tests {
             ("2009-02-29", today, Err(Rule::BadDate)),
             ("1990-02-30", today, Err(Rule::BadDate)),
             ("1990-13-01", today, Err(Rule::BadDate)),
-            ("15.05.1990", today, Err(Rule::BadDate)),
+            // As Kyrgyz and Russian write dates, strictly.
+            ("15.05.1990", today, Ok(date!(1990 - 05 - 15))),
+            ("30.02.1990", today, Err(Rule::BadDate)),
+            ("5.05.1990", today, Err(Rule::BadDate)),
+            ("15/05/1990", today, Err(Rule::BadDate)),
             ("1990-5-15", today, Err(Rule::BadDate)),
             ("19900515", today, Err(Rule::BadDate)),
             ("+1990-05-15", today, Err(Rule::BadDate)),

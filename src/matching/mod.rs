@@ -12,6 +12,8 @@
 //!   ([`cylinder`]) consolidated by alignment;
 //! - [`search`] searches a probe's fingers 1:N over a gallery in memory, on all cores, with a
 //!   cheap fixed-size first stage and fusion of several fingers per person;
+//! - [`people`] searches people by registration id over their fingers by position (the station's
+//!   and central's duplicate search);
 //! - [`threshold`] holds the decision thresholds with the false match rates they were measured
 //!   at and the data they were measured on;
 //! - [`eval`] measures accuracy over a folder in the FVC layout (EER, FMR100, FMR1000, ZeroFMR).
@@ -23,6 +25,7 @@ pub mod cylinder;
 pub mod eval;
 pub mod extract;
 pub mod iso19794_2;
+pub mod people;
 pub mod search;
 pub mod template;
 pub mod threshold;

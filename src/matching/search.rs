@@ -244,6 +244,11 @@ impl Gallery {
         self.people.len()
     }
 
+    /// Finger positions per person.
+    pub fn slots(&self) -> usize {
+        self.slots
+    }
+
     /// Whether there is nobody.
     pub fn is_empty(&self) -> bool {
         self.people.is_empty()

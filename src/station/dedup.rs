@@ -13,28 +13,16 @@ use super::{Error, Result, Session, Station};
 use crate::audit::{Action, Event};
 use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition, Role, Timestamp};
 use crate::matching::compare::{self, Prepared};
-use crate::matching::iso19794_2::{self, MinutiaeRecord};
-use crate::matching::search::{Gallery, ProbeFinger};
+use crate::matching::people::{PeopleIndex, iso_record, probe_fingers, stored_template};
+pub use crate::matching::people::{PersonMatch, finger_template};
 use crate::matching::template::Template;
 use crate::store::StoredTemplate;
 use std::collections::HashMap;
 
-/// A record whose fingers match the ones searched.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PersonMatch {
-    pub registration_id: String,
-    /// The fused score: the mean of the searched fingers' scores.
-    pub score: f32,
-    /// Each searched finger with its score.
-    pub fingers: Vec<(FingerPosition, f32)>,
-}
-
 /// The search index of the live records of one kind (training or not).
 pub(super) struct SearchIndex {
     training: bool,
-    gallery: Gallery,
-    /// Registration id of each gallery person, by person number.
-    ids: Vec<String>,
+    people: PeopleIndex,
 }
 
 /// Extracted templates by the SHA-256 of the finger file, so a draft searched while it is made
@@ -43,77 +31,6 @@ pub(super) struct SearchIndex {
 pub(super) struct TemplateCache(HashMap<String, Option<Template>>);
 
 const CACHE_LIMIT: usize = 64;
-
-/// The template of a finger file: its image decoded (PNG, or the image inside an ISO/IEC
-/// 19794-4 record) and its minutiae extracted. `None` for a file with no usable image (too
-/// small, not a finger); such a finger is stored and shown but not searched. `ppi` is what the
-/// record says of a PNG (500 when it says nothing); an ISO record carries its own.
-pub fn finger_template(format: BiometricFormat, data: &[u8], ppi: Option<u32>) -> Option<Template> {
-    let (image, ppi) = match format {
-        BiometricFormat::Png => (
-            image::load_from_memory(data).ok()?.to_luma8(),
-            ppi.unwrap_or(500),
-        ),
-        BiometricFormat::Iso19794_4 => {
-            let record = crate::iso19794::FingerRecord::decode(data).ok()?;
-            let rep = record.representations.first()?;
-            let gray = rep.decode_image().ok()?;
-            (
-                image::GrayImage::from_raw(gray.width, gray.height, gray.pixels)?,
-                rep.ppi(),
-            )
-        }
-        BiometricFormat::Iso19794_5 => return None,
-    };
-    crate::matching::extract::extract(&image, ppi).ok()
-}
-
-/// A stored template read back, or `None` when its row does not read (it is then not searched).
-fn decoded(stored: &StoredTemplate) -> Option<(FingerPosition, Template)> {
-    let position = FingerPosition::try_from(stored.position).ok()?;
-    Some((
-        position,
-        iso19794_2::read(&stored.iso).ok()?.into_template(),
-    ))
-}
-
-fn slot(p: FingerPosition) -> usize {
-    usize::from(p.code() - 1)
-}
-
-impl SearchIndex {
-    fn add(&mut self, id: &str, templates: &[(FingerPosition, Template)]) {
-        let mut fingers: [Option<&Template>; 10] = [None; 10];
-        for (p, t) in templates {
-            fingers[slot(*p)] = Some(t);
-        }
-        self.gallery.add(self.ids.len() as u64, &fingers);
-        self.ids.push(id.to_owned());
-    }
-
-    /// The people whose fused score over `probe` reaches `threshold`, best first.
-    fn search(
-        &self,
-        probe: &[(FingerPosition, &Template)],
-        threshold: f32,
-        k: usize,
-    ) -> Vec<PersonMatch> {
-        let fingers: Vec<ProbeFinger> = probe
-            .iter()
-            .map(|(p, t)| ProbeFinger::new(slot(*p), t))
-            .collect();
-        self.gallery
-            .search(&fingers, k)
-            .into_iter()
-            .filter(|c| c.score >= threshold)
-            .map(|c| PersonMatch {
-                registration_id: self.ids[c.person as usize].clone(),
-                score: c.score,
-                fingers: probe.iter().map(|(p, _)| *p).zip(c.fingers).collect(),
-            })
-            .collect()
-    }
-}
 
 impl Station {
     /// The templates of a draft's fingers (from the cache when the same file was seen).
@@ -153,20 +70,15 @@ impl Station {
     fn index(&mut self) -> Result<&SearchIndex> {
         let training = self.config.station.training;
         if self.index.as_ref().is_none_or(|i| i.training != training) {
-            let mut index = SearchIndex {
-                training,
-                gallery: Gallery::new(10),
-                ids: Vec::new(),
-            };
+            let mut people = PeopleIndex::default();
+            // Rows come ordered by record: one person per run of one registration id.
             let stored = self.store.db().searchable_templates(training)?;
-            // Rows come ordered by record: one gallery person per run of one registration id.
-            for record in stored.chunk_by(|a, b| a.registration_id == b.registration_id) {
-                let fingers: Vec<(FingerPosition, Template)> =
-                    record.iter().filter_map(decoded).collect();
-                index.add(&record[0].registration_id, &fingers);
-            }
-            index.gallery.shrink_to_fit();
-            self.index = Some(index);
+            people.add_stored(
+                stored
+                    .iter()
+                    .map(|t| (t.registration_id.as_str(), t.position, t.iso.as_slice())),
+            );
+            self.index = Some(SearchIndex { training, people });
         }
         Ok(self.index.as_ref().expect("built above"))
     }
@@ -187,23 +99,14 @@ impl Station {
         if !matching.search_duplicates {
             return Ok(Vec::new());
         }
-        let probe: Vec<(FingerPosition, &Template)> = matching
-            .duplicate_positions()
-            .into_iter()
-            .filter_map(|p| {
-                templates
-                    .iter()
-                    .find(|(q, _)| *q == p)
-                    .map(|(p, t)| (*p, t))
-            })
-            .take(2)
-            .collect();
+        let probe = probe_fingers(&matching.duplicate_positions(), templates, 2);
         if probe.is_empty() {
             return Ok(Vec::new());
         }
-        let found = self
-            .index()?
-            .search(&probe, matching.duplicate_threshold, matching.candidates);
+        let found =
+            self.index()?
+                .people
+                .search(&probe, matching.duplicate_threshold, matching.candidates);
         Ok(found
             .into_iter()
             .filter(|m| supersedes != Some(m.registration_id.as_str()))
@@ -260,7 +163,7 @@ impl Station {
             .db()
             .record_templates(old)?
             .iter()
-            .filter_map(decoded)
+            .filter_map(|t: &StoredTemplate| stored_template(t.position, &t.iso))
             .collect();
         let find = |list: &[(FingerPosition, Template)], p| {
             list.iter().find(|(q, _)| *q == p).map(|(_, t)| t.clone())
@@ -295,7 +198,7 @@ impl Station {
         templates: &[(FingerPosition, Template)],
     ) {
         if let Some(index) = self.index.as_mut().filter(|i| i.training == training) {
-            index.add(id, templates);
+            index.people.add(id, templates);
         }
     }
 
@@ -327,7 +230,10 @@ impl Station {
         };
         let probe: Vec<(FingerPosition, &Template)> =
             templates.iter().take(2).map(|(p, t)| (*p, t)).collect();
-        let found = self.index()?.search(&probe, threshold, matching.candidates);
+        let found = self
+            .index()?
+            .people
+            .search(&probe, threshold, matching.candidates);
         self.audit(
             Event::new(Action::Identification, now, Some(session.login()), None)
                 .with("fingers", probe.len() as u64)
@@ -412,7 +318,7 @@ pub(super) fn iso_templates(
     templates
         .iter()
         .map(|(p, t)| {
-            iso19794_2::write(&MinutiaeRecord::from_template(t, p.code()))
+            iso_record(*p, t)
                 .map(|bytes| (p.code(), bytes))
                 .map_err(|e| crate::store::Error::Corrupt(format!("template {p}: {e}")).into())
         })

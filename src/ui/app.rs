@@ -51,7 +51,7 @@ pub enum Screen {
 }
 
 /// Which screen is up, without its state (for tests and logs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScreenKind {
     Setup,
     Unlock,
@@ -101,6 +101,12 @@ pub struct App {
     home: HomeState,
     /// The operator tapped Log out with an enrollment in progress: ask before wiping it.
     confirm_logout: bool,
+    /// Light or dark: the configuration's, switched from the title bar.
+    theme: super::theme::Theme,
+    /// The theme the context was last given (`None` before the first frame).
+    applied_theme: Option<super::theme::Theme>,
+    /// Where USB sticks are found (the mount table).
+    mount_table: PathBuf,
 }
 
 /// Intents of the bar at the top of every screen.
@@ -109,11 +115,14 @@ enum BarIntent {
     None,
     Language(Language),
     Logout,
+    /// Light ↔ dark.
+    Theme,
 }
 
 impl App {
     /// The app over `data_dir`: the setup wizard if no station is there yet, else the unlock screen.
     pub fn new(data_dir: PathBuf, config: Config, clock: Clock) -> App {
+        let theme = config.display.theme;
         let screen = if data_dir.join(station::DB_FILE).exists() {
             Screen::Unlock(UnlockScreen::default())
         } else {
@@ -135,7 +144,16 @@ impl App {
             keyboard: None,
             home: HomeState::default(),
             confirm_logout: false,
+            theme,
+            applied_theme: None,
+            mount_table: PathBuf::from(super::supervisor::media::MOUNT_TABLE),
         }
+    }
+
+    /// Finds USB sticks in the mount table at `path` instead of `/proc/mounts` (the receipt's
+    /// stick; the supervisor's export is told the same).
+    pub fn set_mount_table(&mut self, path: PathBuf) {
+        self.mount_table = path;
     }
 
     /// Shows the on-screen keyboard (touch-only stations, the kiosk session).
@@ -273,7 +291,14 @@ impl App {
         self.follow_training_mode();
         let now = (self.clock)();
         self.idle(ui, now);
-        style(ui);
+        if self.applied_theme != Some(self.theme) {
+            if self.applied_theme.is_none() {
+                super::theme::install_fonts(ui.ctx());
+            }
+            ui.ctx().set_visuals(super::theme::visuals(self.theme));
+            self.applied_theme = Some(self.theme);
+        }
+        style(ui, self.theme);
         if let Some(keyboard) = &mut self.keyboard
             && keyboard.is_visible()
         {
@@ -284,6 +309,7 @@ impl App {
             match self.top_bar(ui) {
                 BarIntent::None => {}
                 BarIntent::Language(language) => self.i18n.set_language(language),
+                BarIntent::Theme => self.theme = self.theme.other(),
                 BarIntent::Logout if self.draft_in_progress() => self.confirm_logout = true,
                 BarIntent::Logout => self.logout(ui.ctx(), None),
             }
@@ -299,12 +325,20 @@ impl App {
                 // actions in view.
                 self.screen_ui(ui, now);
             } else {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    if !matches!(self.screen, Screen::Supervisor(_) | Screen::Login(_)) {
-                        ui.set_max_width(super::screens::COLUMN_WIDTH + 40.0);
-                    }
-                    self.screen_ui(ui, now);
-                });
+                // Each screen keeps its own scroll position.
+                egui::ScrollArea::vertical()
+                    .id_salt(("screen", self.screen()))
+                    .show(ui, |ui| {
+                        if !matches!(
+                            self.screen,
+                            Screen::Supervisor(_) | Screen::Login(_) | Screen::Home
+                        ) {
+                            ui.set_max_width(super::screens::COLUMN_WIDTH + 40.0);
+                        }
+                        self.screen_ui(ui, now);
+                        // Last, so it wins over the text field's own scroll to its cursor.
+                        super::keyboard::scroll_to_focused_field(ui);
+                    });
             }
         });
         if self.busy() {

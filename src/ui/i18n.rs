@@ -120,6 +120,29 @@ impl I18n {
         self.format(id, Some(&fluent_args))
     }
 
+    /// A date as the language writes it: `DD.MM.YYYY` in Kyrgyz and Russian, `YYYY-MM-DD` in
+    /// English.
+    pub fn date(&self, d: time::Date) -> String {
+        match self.language {
+            Language::En => format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day()),
+            Language::Ky | Language::Ru => {
+                format!("{:02}.{:02}.{:04}", d.day(), d.month() as u8, d.year())
+            }
+        }
+    }
+
+    /// A moment (UTC, as the station records it) as the language writes it, to the minute:
+    /// `DD.MM.YYYY HH:MM` in Kyrgyz and Russian, `YYYY-MM-DD HH:MM` in English.
+    pub fn moment(&self, at: &crate::domain::Timestamp) -> String {
+        let t = at.datetime();
+        format!("{} {:02}:{:02}", self.date(t.date()), t.hour(), t.minute())
+    }
+
+    /// [`I18n::moment`] of an RFC 3339 text; text that does not parse is shown as it is.
+    pub fn moment_text(&self, at: &str) -> String {
+        crate::domain::Timestamp::parse(at).map_or_else(|_| at.to_owned(), |t| self.moment(&t))
+    }
+
     /// Whether `id` exists in `language`.
     pub fn has(&self, language: Language, id: &str) -> bool {
         self.bundles[index(language)].has_message(id)

@@ -54,21 +54,30 @@ impl Layout {
     }
 }
 
+/// The symbol keys, shown instead of the letters (logins, passwords, house numbers, e-mail).
+/// Comma and hyphen stay on the bottom row, so they are not repeated here.
+const SYMBOLS: [&str; 4] = ["1234567890", "@#№$%&*()_", "+=/\\:;\"'~", "!?.<>[]"];
+
 /// A keystroke waiting to be given to the focused field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Keystroke {
     Text(String),
     Backspace,
+    /// Submits the form, as Enter on a real keyboard.
+    Enter,
 }
 
 /// Widest row, in key widths: 13 character keys (Kyrgyz digits row), or Shift + 10 + Backspace.
 const ROW_UNITS: f32 = 13.0;
 /// Width of Shift and Backspace, in key widths.
 const SIDE_UNITS: f32 = 1.5;
-/// Width of the layout and hide keys, in key widths (the bottom row is 2.5 + 1 + 6 + 1 + 2.5).
-const WIDE_UNITS: f32 = 2.5;
-/// Width of the space bar, in key widths.
-const SPACE_UNITS: f32 = 6.0;
+/// The bottom row, in key widths: layout 2, symbols 1.5, comma 1, space 4, hyphen 1, Enter 2,
+/// hide 1.5.
+const LAYOUT_UNITS: f32 = 2.0;
+const SYMBOLS_UNITS: f32 = 1.5;
+const SPACE_UNITS: f32 = 4.0;
+const ENTER_UNITS: f32 = 2.0;
+const HIDE_UNITS: f32 = 1.5;
 /// Gap between keys.
 const GAP: f32 = 6.0;
 
@@ -78,6 +87,8 @@ pub struct OnScreenKeyboard {
     layout: Layout,
     /// One-shot Shift: the next character typed is a capital.
     shift: bool,
+    /// The symbol keys are shown instead of the letters.
+    symbols: bool,
     visible: bool,
     /// The text field that had focus when the last key was tapped.
     target: Option<Id>,
@@ -92,6 +103,7 @@ impl Default for OnScreenKeyboard {
         OnScreenKeyboard {
             layout: Layout::Ky,
             shift: false,
+            symbols: false,
             visible: true,
             target: None,
             refocus: false,
@@ -135,11 +147,25 @@ impl OnScreenKeyboard {
         let focused = ctx
             .memory(|m| m.focused())
             .filter(|id| egui::TextEdit::load_state(ctx, *id).is_some());
+        // The submit button the last frame drew, if its screen marked one.
+        let submit = ctx
+            .data_mut(|d| d.remove_temp::<Option<egui::Rect>>(submit_id()))
+            .flatten();
         match (focused, self.target) {
             (Some(id), previous) => {
                 if previous != Some(id) {
-                    // A field has just been tapped (or tabbed to): it wants the keyboard.
+                    // A field has just been tapped (or tabbed to): it wants the keyboard, and
+                    // the page brings it, and the button that submits it, into view above the
+                    // keyboard. Once: the page still scrolls by hand, and rects one frame old
+                    // applied again would overshoot.
                     self.visible = true;
+                    if let Some(field) = ctx.read_response(id) {
+                        let reveal = match submit {
+                            Some(button) => field.rect.union(button),
+                            None => field.rect.with_max_y(field.rect.max.y + REVEAL_BELOW),
+                        };
+                        ctx.data_mut(|d| d.insert_temp(reveal_id(), Some(reveal)));
+                    }
                 }
                 self.target = Some(id);
             }
@@ -155,13 +181,8 @@ impl OnScreenKeyboard {
         ctx.input_mut(|input| {
             input.events.extend(pending.into_iter().map(|k| match k {
                 Keystroke::Text(text) => egui::Event::Text(text),
-                Keystroke::Backspace => egui::Event::Key {
-                    key: egui::Key::Backspace,
-                    physical_key: None,
-                    pressed: true,
-                    repeat: false,
-                    modifiers: egui::Modifiers::NONE,
-                },
+                Keystroke::Backspace => key_event(egui::Key::Backspace),
+                Keystroke::Enter => key_event(egui::Key::Enter),
             }));
         });
     }
@@ -171,14 +192,20 @@ impl OnScreenKeyboard {
         if !self.visible {
             return;
         }
-        let unit = ((ui.available_width() - GAP * (ROW_UNITS - 1.0)) / ROW_UNITS).max(24.0);
-        let height = (unit * 0.9).clamp(TOUCH_HEIGHT, 80.0);
+        // A few pixels spare, so rounding never pushes the last key of a row off the edge.
+        let unit = ((ui.available_width() - 8.0 - GAP * (ROW_UNITS - 1.0)) / ROW_UNITS).max(24.0);
+        // Touch-sized, and low enough to leave a form and its button above the keyboard at 800 px.
+        let height = (unit * 0.9).clamp(TOUCH_HEIGHT, 64.0);
         let keys = Keys {
             unit,
             height,
             font: (height * 0.42).clamp(20.0, 32.0),
         };
-        let [digits, top, middle, bottom] = self.layout.rows();
+        let [digits, top, middle, bottom] = if self.symbols {
+            SYMBOLS
+        } else {
+            self.layout.rows()
+        };
         ui.scope(|ui| {
             ui.spacing_mut().item_spacing = Vec2::splat(GAP);
             for row in [digits, top, middle] {
@@ -188,7 +215,8 @@ impl OnScreenKeyboard {
             }
             let units = bottom.chars().count() as f32 + 2.0 * SIDE_UNITS;
             keys.row(ui, units, |ui| {
-                let shift = Button::selectable(self.shift, keys.special(i18n, "keyboard-shift"));
+                // Drawn as a key (framed), lit while armed.
+                let shift = Button::new(keys.special(i18n, "keyboard-shift")).selected(self.shift);
                 if keys.add(ui, SIDE_UNITS, shift) {
                     self.shift = !self.shift;
                     self.tapped(ui);
@@ -202,8 +230,18 @@ impl OnScreenKeyboard {
             });
             keys.row(ui, ROW_UNITS, |ui| {
                 let layout = Button::new(keys.special(i18n, "keyboard-layout"));
-                if keys.add(ui, WIDE_UNITS, layout) {
+                if keys.add(ui, LAYOUT_UNITS, layout) {
                     self.layout = self.layout.next();
+                    self.symbols = false;
+                    self.tapped(ui);
+                }
+                let id = if self.symbols {
+                    "keyboard-letters"
+                } else {
+                    "keyboard-symbols"
+                };
+                if keys.add(ui, SYMBOLS_UNITS, Button::new(keys.special(i18n, id))) {
+                    self.symbols = !self.symbols;
                     self.tapped(ui);
                 }
                 self.character_keys(ui, &keys, ",");
@@ -212,8 +250,13 @@ impl OnScreenKeyboard {
                     self.type_text(ui, " ".to_owned());
                 }
                 self.character_keys(ui, &keys, "-");
+                let enter = Button::new(keys.special(i18n, "keyboard-enter"));
+                if keys.add(ui, ENTER_UNITS, enter) {
+                    self.pending.push(Keystroke::Enter);
+                    self.tapped(ui);
+                }
                 let hide = Button::new(keys.special(i18n, "keyboard-hide"));
-                if keys.add(ui, WIDE_UNITS, hide) {
+                if keys.add(ui, HIDE_UNITS, hide) {
                     self.hide(ui.ctx());
                 }
             });
@@ -256,6 +299,53 @@ impl OnScreenKeyboard {
             // A screen reader's click does not move the pointer, so egui would keep the focus.
             ctx.memory_mut(|m| m.surrender_focus(id));
         }
+    }
+}
+
+/// Where the field to bring into view is kept between [`OnScreenKeyboard::begin_frame`] and
+/// the page's scroll area.
+fn reveal_id() -> Id {
+    Id::unique("kattoo-keyboard-reveal")
+}
+
+fn submit_id() -> Id {
+    Id::unique("kattoo-keyboard-submit")
+}
+
+/// Marks `button` as the button that submits the form being typed in: while one of its fields
+/// has the focus, the page keeps the field and this button in view above the keyboard. Call
+/// every frame the button is drawn.
+pub fn mark_submit(ui: &Ui, button: &egui::Response) {
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(submit_id(), Some(button.rect)));
+}
+
+/// Room kept under a revealed field when its screen marks no submit button.
+const REVEAL_BELOW: f32 = 120.0;
+
+/// Call last inside a page's scroll area (after the text fields, whose own scroll to their
+/// cursor would otherwise win): when a text field has just taken the focus with the keyboard
+/// showing, scrolls the page, only as far as needed, so the field and the button that submits it
+/// stand above the keyboard.
+pub fn scroll_to_focused_field(ui: &Ui) {
+    if let Some(rect) = ui
+        .ctx()
+        .data_mut(|d| d.remove_temp::<Option<egui::Rect>>(reveal_id()))
+        .flatten()
+    {
+        // At once: a page that glides under the citizen's finger is harder to follow.
+        ui.scroll_to_rect_animation(rect, None, egui::style::ScrollAnimation::none());
+    }
+}
+
+/// A key press as a real keyboard sends it.
+fn key_event(key: egui::Key) -> egui::Event {
+    egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod picture;
 pub mod scan;
 pub mod screens;
 pub mod supervisor;
+pub mod theme;
 mod worker;
 
 pub use app::App;

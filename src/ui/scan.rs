@@ -168,7 +168,7 @@ impl FingerScan {
                 egui::Label::new(
                     RichText::new(error.unwrap_or_default())
                         .size(14.0)
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                        .color(crate::ui::theme::error(ui)),
                 )
                 .wrap(),
             );

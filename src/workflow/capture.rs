@@ -10,14 +10,29 @@ use crate::quality::face::{FaceChecks, Verdict};
 use image::ImageEncoder;
 
 /// One finger image scored and kept as its record file: the device's score when it gave one,
-/// else kattoo's ([`crate::quality::finger::assess`]).
+/// else kattoo's ([`crate::quality::finger::assess`]); kattoo's 0 when its quick checks find no
+/// finger on the glass, whatever the device says.
 pub fn score_finger(img: &FingerImage) -> Result<ScoredFinger, DeviceError> {
     let assessed = crate::quality::finger::assess(&img.pixels, img.width, img.height);
+    // With a device score, only the checks that say no finger is there at all (an empty, blank
+    // or too faint image) overrule it; contact area and minutiae depend on the sensor's size,
+    // which the device knows and kattoo does not. A check that does not count is not shown, so
+    // the bar never says one thing and the note another.
+    let device = img.device_quality;
     let (ours, gate) = match &assessed {
-        Ok(q) => (q.score, q.gate.map(|g| g.message_id())),
+        Ok(q) => (
+            q.score,
+            q.gate
+                .filter(|g| device.is_none() || g.no_finger())
+                .map(|g| g.message_id()),
+        ),
         Err(_) => (0, None),
     };
-    let score = img.device_quality.unwrap_or(ours).min(100);
+    let score = match gate {
+        Some(_) => ours,
+        None => device.unwrap_or(ours),
+    }
+    .min(100);
     let capture = finger_capture(img, score).map_err(|e| DeviceError::new(ErrorKind::Other, e))?;
     Ok(ScoredFinger {
         capture,
@@ -173,5 +188,68 @@ mod tests {
         )
         .unwrap();
         assert_eq!(hand.format, BiometricFormat::Png);
+    }
+
+    fn finger_image(pixels: Vec<u8>, side: u32, device_quality: Option<u8>) -> FingerImage {
+        FingerImage {
+            position: FingerPosition::RightIndex,
+            width: side,
+            height: side,
+            ppi: 500,
+            pixels,
+            device_quality,
+            iso_record: None,
+            source: Provenance::attached("sbi:FIR-1"),
+        }
+    }
+
+    #[test]
+    fn the_device_score_counts_only_when_no_quick_check_refused_the_image() {
+        // A real print: the device's score is the one kept.
+        let print = image::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/matching/fvc/101_1.png"
+        ))
+        .unwrap()
+        .to_luma8();
+        let (w, h) = print.dimensions();
+        let side = w.min(h);
+        let square: Vec<u8> = (0..side)
+            .flat_map(|y| (0..side).map(move |x| (x, y)))
+            .map(|(x, y)| print.get_pixel(x, y).0[0])
+            .collect();
+        let scored = score_finger(&finger_image(square, side, Some(85))).unwrap();
+        assert_eq!((scored.score, scored.gate), (85, None));
+        // Nothing on the glass: however high the device scores it, the finger fails, and the
+        // bar can never show a passing score beside the refusal.
+        let blank = score_finger(&finger_image(vec![255; 400 * 400], 400, Some(85))).unwrap();
+        assert!(blank.gate.is_some());
+        assert_eq!(blank.score, 0);
+        // A small contact area on a small sensor: the device's score stands, and kattoo's
+        // contact-area note, which it overrules, is not shown beside it; without a device
+        // score, kattoo's check decides.
+        let small = image::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/fingers/107_1.png"
+        ))
+        .unwrap()
+        .to_luma8();
+        let (w, h) = small.dimensions();
+        let pixels = small.into_raw();
+        let with_device = score_finger(&FingerImage {
+            width: w,
+            height: h,
+            ..finger_image(pixels.clone(), 1, Some(85))
+        })
+        .unwrap();
+        assert_eq!((with_device.score, with_device.gate), (85, None));
+        let alone = score_finger(&FingerImage {
+            width: w,
+            height: h,
+            ..finger_image(pixels, 1, None)
+        })
+        .unwrap();
+        assert_eq!(alone.score, 0);
+        assert!(alone.gate.is_some());
     }
 }

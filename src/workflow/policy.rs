@@ -31,6 +31,9 @@ pub struct CapturePolicy {
     pub max_tries: u32,
     /// How long a scanner may wait for fingers in one attempt, in seconds.
     pub finger_timeout_seconds: u32,
+    /// Seconds every face check must keep passing, counted down on screen, before the photo is
+    /// taken by itself (the citizen sees the preview and can pose); 0 takes it at once.
+    pub face_countdown_seconds: u32,
 }
 
 impl Default for CapturePolicy {
@@ -42,6 +45,7 @@ impl Default for CapturePolicy {
             face_checks_percent: 100,
             max_tries: 3,
             finger_timeout_seconds: 30,
+            face_countdown_seconds: 3,
         }
     }
 }
@@ -69,6 +73,11 @@ impl CapturePolicy {
     /// How long a scanner may wait in one attempt.
     pub fn finger_timeout(&self) -> Duration {
         Duration::from_secs(u64::from(self.finger_timeout_seconds))
+    }
+
+    /// How long the face checks must keep passing before the photo takes itself.
+    pub fn face_countdown(&self) -> Duration {
+        Duration::from_secs(u64::from(self.face_countdown_seconds))
     }
 
     /// The quality to ask of a scanner for `set`.

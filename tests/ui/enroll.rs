@@ -158,14 +158,36 @@ fn a_full_enrollment_is_stored_signed_and_verifies() {
         h.state().wizard().unwrap().state().face().is_none(),
         "biometrics are wiped once saved"
     );
-    click(&mut h, "Save receipt as PDF");
+    // The receipt goes to the USB stick, and never onto the laptop's disk: with no stick, it
+    // is refused; with one (a folder mounted under /mnt, as the mount table says), it is there.
+    let table = dir.path().join("mounts");
+    std::fs::write(&table, "").unwrap();
+    h.state_mut().set_mount_table(table.clone());
+    click(&mut h, "Save receipt to USB stick");
     settle(&mut h);
-    let pdf = dir
-        .path()
-        .join("receipts")
-        .join(format!("receipt-{id}.pdf"));
-    h.get_by_label(&format!("Receipt written to {}", pdf.display()));
-    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    h.get_by_label(
+        "No USB stick found. Insert one and tap again; nothing was saved on this laptop.",
+    );
+    std::fs::create_dir_all("/mnt").unwrap();
+    let stick = tempfile::Builder::new()
+        .prefix("kattoo-stick-")
+        .tempdir_in("/mnt")
+        .unwrap();
+    std::fs::write(
+        &table,
+        format!("/dev/sdb1 {} vfat rw,nosuid 0 0\n", stick.path().display()),
+    )
+    .unwrap();
+    click(&mut h, "Save receipt to USB stick");
+    settle(&mut h);
+    let name = format!("receipt-{id}.pdf");
+    h.get_by_label(&format!("Receipt saved on the USB stick as {name}"));
+    assert!(
+        std::fs::read(stick.path().join(&name))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+    assert!(!dir.path().join("receipts").exists());
     click(&mut h, "Done: next citizen");
     assert_eq!(h.state().screen(), ScreenKind::Home);
     h.get_by_label("Saved: 1");
@@ -517,4 +539,38 @@ fn the_kiosk_keyboard_types_into_the_login_form() {
     click(&mut h, "Log in");
     settle(&mut h);
     assert_eq!(h.state().session().map(|s| s.login()), Some("aibek"));
+}
+
+#[test]
+fn a_refusal_of_the_details_goes_once_they_are_right_and_the_street_is_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    click(&mut h, "Start enrollment");
+    click(&mut h, "In English");
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    assert!(
+        matches!(
+            h.state().wizard().unwrap().error(),
+            Some(kattoo::workflow::WorkflowError::CitizenInvalid(_))
+        ),
+        "an empty form is refused"
+    );
+    // The details of a village without street names, and a date written as Kyrgyz and Russian
+    // write it: the refusal goes as the last field is put right, before Next.
+    type_into(&mut h, "PIN", "11403199000123");
+    type_into(&mut h, "Surname", "Өмүрбекова");
+    type_into(&mut h, "Given name", "Айгүл");
+    type_into(&mut h, "Document number", "ID1234567");
+    click(&mut h, "District");
+    click(&mut h, "Alamudun District");
+    type_into(&mut h, "Settlement", "Лебединовка");
+    assert!(h.state().wizard().unwrap().error().is_some());
+    type_into(&mut h, "House", "12А");
+    settle(&mut h);
+    assert_eq!(h.state().wizard().unwrap().error(), None);
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Some(Step::Face));
 }

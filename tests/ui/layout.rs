@@ -161,3 +161,61 @@ fn a_refused_login_does_not_move_the_buttons() {
     assert_eq!(buttons(&h), before);
     assert!(SCREEN.contains_rect(before.1));
 }
+
+/// Taps a text field and lets the page follow: the tap, the keyboard's reaction, the scroll.
+fn tap_field(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    for _ in 0..4 {
+        h.step();
+    }
+}
+
+/// Asserts that `what` lies on screen above the keyboard, whose top row starts at `top`.
+fn above_keyboard(h: &Harness<'static, App>, what: &str, top: f32) {
+    let rect = h.get_by_label(what).rect();
+    assert!(
+        SCREEN.contains_rect(rect) && rect.max.y <= top,
+        "{what} at {rect:?} is hidden (the keyboard starts at y = {top})"
+    );
+}
+
+#[test]
+fn the_kiosk_keyboard_leaves_the_focused_field_and_its_button_in_view() {
+    for language in Language::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        station_with_registrar(dir.path());
+        let mut app = App::new(dir.path().to_owned(), Config::default(), clock())
+            .with_devices(super::stand_in::devices())
+            .with_keyboard(true);
+        app.set_language(language);
+        let mut h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+        h.step();
+        let mut i18n = I18n::default();
+        i18n.set_language(language);
+        // The keyboard's top row is its digits.
+        let top = h.get_by_label("1").rect().min.y;
+        assert!(
+            top > 300.0 && top < 800.0,
+            "{language:?}: keyboard at {top}"
+        );
+
+        tap_field(&mut h, &i18n.tr("unlock-passphrase"));
+        above_keyboard(&h, &i18n.tr("unlock-passphrase"), top);
+        above_keyboard(&h, &i18n.tr("unlock-button"), top);
+        h.get_by_label(&i18n.tr("unlock-passphrase"))
+            .type_text(PASSPHRASE);
+        h.step();
+        // Enter on the keyboard submits, as the button does.
+        click(&mut h, &i18n.tr("keyboard-enter"));
+        settle(&mut h);
+        assert_eq!(h.state().screen(), ScreenKind::Login, "{language:?}");
+
+        for field in ["login-login", "login-password"] {
+            tap_field(&mut h, &i18n.tr(field));
+            above_keyboard(&h, &i18n.tr(field), top);
+            above_keyboard(&h, &i18n.tr("login-button"), top);
+        }
+    }
+}

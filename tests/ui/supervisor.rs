@@ -418,7 +418,7 @@ fn devices_audit_and_statistics_tabs_show_what_the_station_knows() {
 
     tab(&mut h, "Statistics");
     // The total, then the one day, the one registrar and the one precinct: the same figures.
-    let figures = "Enrollments 2 · rejected 0 · forced captures 0 · average fingerprint quality —";
+    let figures = "Enrollments 2 · rejected 0 · captures kept below the quality asked 0 · average fingerprint quality —";
     assert_eq!(h.query_all_by_label(figures).count(), 4);
     h.get_by_label("Per day");
     h.get_by_label("2025-06-02");
@@ -429,12 +429,12 @@ fn devices_audit_and_statistics_tabs_show_what_the_station_knows() {
     let rows = h.state().station().unwrap().audit_head().unwrap().0;
     h.get_by_label(&format!("Audit chain intact: {rows} rows checked."));
     assert!(
-        h.query_by_label_contains(&format!("#{rows} · 2025-06-02 09:30:00 · Record approved"))
+        h.query_by_label_contains(&format!("#{rows} · 2025-06-02 09:30 · Record approved"))
             .is_some()
     );
 
     tab(&mut h, "Devices");
-    h.get_by_label("Looking for devices with: uvc, sbi");
+    h.get_by_label("Looking for devices with: USB cameras, MOSIP SBI devices");
     let camera = h
         .state()
         .devices()
@@ -456,12 +456,12 @@ fn devices_audit_and_statistics_tabs_show_what_the_station_knows() {
     h.get_by_label("The device works.");
 
     // An admin may choose the backends for the next start.
-    click(&mut h, "Simulated devices (sim)");
+    click(&mut h, "Simulated devices");
     click(&mut h, "Save (applies after a restart)");
     settle(&mut h);
     h.get_by_label("Saved. Restart the kiosk to use the new backends.");
     settle(&mut h);
-    h.get_by_label("From the next start: uvc, sbi, sim. Restart the kiosk to apply.");
+    h.get_by_label("From the next start: USB cameras, MOSIP SBI devices, Simulated devices. Restart the kiosk to apply.");
 }
 
 #[test]

@@ -84,6 +84,12 @@ pub enum Gate {
 }
 
 impl Gate {
+    /// Whether the check says no finger is on the glass at all (an empty, blank or too faint
+    /// image), as opposed to a finger with too little contact or ridge detail.
+    pub fn no_finger(&self) -> bool {
+        matches!(self, Gate::Empty | Gate::LowContrast | Gate::Uniform)
+    }
+
     /// What the operator is told, in English (the UI translates by [`Gate::message_id`]).
     pub fn reason(&self) -> &'static str {
         match self {

@@ -7,7 +7,7 @@ impl App {
     pub(super) fn idle_warning(&self, ui: &mut Ui, now: Timestamp) {
         if let Some(left) = self.idle_seconds_left(now) {
             egui::Frame::new()
-                .fill(Color32::from_rgb(0xc0, 0x30, 0x30))
+                .fill(crate::ui::theme::FILL_ERROR)
                 .inner_margin(8.0)
                 .show(ui, |ui| {
                     ui.set_min_width(ui.available_width());
@@ -50,6 +50,26 @@ impl App {
                 {
                     intent = BarIntent::Logout;
                 }
+                // The other theme, by its icon (sun: light, moon: dark).
+                let (icon, name) = match self.theme {
+                    crate::ui::theme::Theme::Dark => {
+                        (crate::ui::theme::icons::ICON_LIGHT_MODE, "theme-light")
+                    }
+                    crate::ui::theme::Theme::Light => {
+                        (crate::ui::theme::icons::ICON_DARK_MODE, "theme-dark")
+                    }
+                };
+                if ui
+                    .add(
+                        Button::new(RichText::new(icon.codepoint).size(26.0))
+                            .min_size(Vec2::splat(TOUCH_HEIGHT)),
+                    )
+                    .on_hover_text(self.i18n.tr(name))
+                    .accessible_name(self.i18n.tr(name))
+                    .clicked()
+                {
+                    intent = BarIntent::Theme;
+                }
                 for language in Language::ALL.iter().rev() {
                     let selected = self.i18n.language() == *language;
                     let id = format!("lang-{}", language.code());
@@ -79,7 +99,7 @@ impl App {
                             self.i18n
                                 .tr_args("devices-failed", &[("detail", detail.as_str().into())]),
                         )
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                        .color(crate::ui::theme::error(ui)),
                     );
                     return;
                 }
@@ -134,9 +154,10 @@ pub(super) fn training_banner(ui: &mut Ui, i18n: &I18n) {
         });
 }
 
-/// Large text and touch-sized controls.
-pub(super) fn style(ui: &mut Ui) {
+/// The theme's colours, large text and touch-sized controls.
+pub(super) fn style(ui: &mut Ui, theme: crate::ui::theme::Theme) {
     let style = ui.style_mut();
+    style.visuals = crate::ui::theme::visuals(theme);
     for (text_style, size) in [
         (egui::TextStyle::Heading, 32.0),
         (egui::TextStyle::Body, 20.0),

@@ -17,8 +17,14 @@ impl App {
         };
         match intent {
             WizardIntent::None => {}
-            WizardIntent::Cancel | WizardIntent::Finish => self.screen = Screen::Home,
-            WizardIntent::Language(language) => self.i18n.set_language(language),
+            WizardIntent::Cancel | WizardIntent::Finish => {
+                // Nothing of the last citizen stays on home (the search that found them).
+                self.home = HomeState::default();
+                self.screen = Screen::Home;
+            }
+            // The citizen's language is the record's and the receipt's; the kiosk keeps the
+            // registrar's own language.
+            WizardIntent::Language(_) => {}
             WizardIntent::Save(request) => self.run(
                 ctx,
                 move |station| save(station, &session, request, now),
@@ -125,8 +131,9 @@ impl App {
         )));
     }
 
-    /// Writes the receipt as a PDF into the data directory's `receipts/` (and prints it), off
-    /// the UI thread: printing waits for CUPS.
+    /// Prints the receipt, or writes it as a PDF to the USB stick, off the UI thread (printing
+    /// waits for CUPS). Nothing is left on the laptop: the PDF printed from is written to a
+    /// private temporary folder, removed once the printer has it.
     fn receipt(&mut self, ctx: &egui::Context, print: bool) {
         let Screen::Enroll(wizard) = &mut self.screen else {
             return;
@@ -155,36 +162,21 @@ impl App {
             station: i18n.tr("receipt-station"),
             note: i18n.tr("receipt-note"),
         };
-        let dir = self.data_dir.join("receipts");
+        let media = crate::ui::supervisor::media::read_removable_media(&self.mount_table);
         self.job = Some(Job::spawn(ctx, move || -> Then {
-            let result = std::fs::create_dir_all(&dir)
-                .map_err(|e| {
-                    let detail = format!("{}: {e}", dir.display());
-                    (Notice::Detail("receipt-error-save", detail), None)
-                })
-                .and_then(|()| {
-                    receipt
-                        .save_pdf(&labels, &dir)
-                        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))
-                })
-                .and_then(|path| {
-                    if print {
-                        crate::receipt::print(&path).map_err(|e| {
-                            (
-                                Notice::Detail(e.message_id(), e.to_string()),
-                                Some(path.clone()),
-                            )
-                        })?;
-                    }
-                    Ok(path)
-                });
+            let result = if print {
+                print_receipt(&receipt, &labels)
+            } else {
+                receipt_to_stick(&receipt, &labels, &media)
+            };
             Box::new(move |app: &mut App| {
                 if let Screen::Enroll(wizard) = &mut app.screen
                     && let Some(saved) = wizard.receipt_mut()
                 {
                     match result {
                         Ok(path) => {
-                            saved.pdf = Some(path);
+                            // A printed receipt's PDF is gone already: only the stick's is named.
+                            saved.pdf = (!print).then_some(path);
                             saved.notice = print.then_some(Notice::Message("receipt-printed"));
                         }
                         Err((notice, path)) => {
@@ -266,4 +258,36 @@ pub(super) fn today_counts(
         rejected: c.rejected,
         station_pending,
     })
+}
+
+/// Prints `receipt` from a PDF in a private temporary folder, removed when this returns.
+fn print_receipt(
+    receipt: &crate::receipt::Receipt,
+    labels: &crate::receipt::ReceiptLabels,
+) -> Result<std::path::PathBuf, (Notice, Option<std::path::PathBuf>)> {
+    let dir = tempfile::Builder::new()
+        .prefix("kattoo-receipt-")
+        .tempdir()
+        .map_err(|e| (Notice::Detail("receipt-error-save", e.to_string()), None))?;
+    let path = receipt
+        .save_pdf(labels, dir.path())
+        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))?;
+    crate::receipt::print(&path)
+        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))?;
+    Ok(path)
+}
+
+/// Writes `receipt` as a PDF to the first writable USB stick.
+fn receipt_to_stick(
+    receipt: &crate::receipt::Receipt,
+    labels: &crate::receipt::ReceiptLabels,
+    media: &[crate::ui::supervisor::media::MountedMedium],
+) -> Result<std::path::PathBuf, (Notice, Option<std::path::PathBuf>)> {
+    let stick = media
+        .iter()
+        .find(|m| !m.read_only)
+        .ok_or((Notice::Message("receipt-no-stick"), None))?;
+    receipt
+        .save_pdf(labels, &stick.path)
+        .map_err(|e| (Notice::Detail(e.message_id(), e.to_string()), None))
 }

@@ -15,7 +15,16 @@ impl App {
                     let (dir, config) = (self.data_dir.clone(), self.config.clone());
                     self.job = Some(Job::spawn(&ctx, move || -> Then {
                         let result = Station::init(&dir, &passphrase, &setup, config, now);
-                        Box::new(move |app: &mut App| app.opened(result))
+                        let created = result.as_ref().ok().map(|s| {
+                            let info = s.info();
+                            (info.station_id.to_string(), info.public_key.fingerprint())
+                        });
+                        Box::new(move |app: &mut App| {
+                            app.opened(result);
+                            if let Screen::Login(login) = &mut app.screen {
+                                login.created = created;
+                            }
+                        })
                     }));
                 }
             },
@@ -99,8 +108,14 @@ impl App {
                         }
                         self.screen = Screen::Enroll(Box::new(wizard));
                     }
-                    HomeIntent::Review => {
-                        self.screen = Screen::Supervisor(Box::default());
+                    intent @ (HomeIntent::Review | HomeIntent::Admin) => {
+                        let admin = intent == HomeIntent::Admin;
+                        let mut screen = Box::<SupervisorScreen>::default();
+                        screen.set_mount_table(self.mount_table.clone());
+                        if admin {
+                            screen.open(crate::ui::supervisor::Tab::Operators);
+                        }
+                        self.screen = Screen::Supervisor(screen);
                     }
                     HomeIntent::Correct(id) => {
                         let session = session.clone();

@@ -6,7 +6,7 @@ use crate::domain::Timestamp;
 use crate::ui::screens::login::LoginScreen;
 use crate::ui::screens::{COLUMN_WIDTH, Notice, TOUCH_HEIGHT, title};
 use crate::workflow::Step;
-use egui::{Button, Color32, RichText, Ui, Vec2};
+use egui::{Button, RichText, Ui, Vec2};
 
 impl App {
     /// Idle logout: any input resets the timer; past the limit the operator is logged out and an
@@ -58,7 +58,7 @@ impl App {
             egui::Label::new(
                 RichText::new(self.i18n.tr("logout-confirm-body"))
                     .size(20.0)
-                    .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                    .color(crate::ui::theme::error(ui)),
             )
             .wrap(),
         );

@@ -6,7 +6,7 @@ use super::Wizard;
 use crate::ui::i18n::I18n;
 use crate::ui::people::{MatchedPerson, Probe, side_by_side};
 use crate::ui::screens::TOUCH_HEIGHT;
-use egui::{Button, Color32, RichText, Ui, Vec2};
+use egui::{Button, RichText, Ui, Vec2};
 
 /// What the station found for the draft's prints, and whether it is open on screen.
 #[derive(Default)]
@@ -60,7 +60,7 @@ impl Wizard {
                 ui.add(
                     egui::Label::new(
                         RichText::new(i18n.tr("enroll-possible-duplicate"))
-                            .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                            .color(crate::ui::theme::error(ui))
                             .size(20.0),
                     )
                     .wrap(),

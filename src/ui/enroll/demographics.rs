@@ -9,7 +9,7 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::domain::{CitizenInput, Sex, Timestamp};
 use crate::ui::i18n::{I18n, Language};
 use crate::ui::screens::TOUCH_HEIGHT;
-use egui::{Button, Color32, RichText, TextEdit, Ui, Vec2};
+use egui::{Button, RichText, TextEdit, Ui, Vec2};
 use std::collections::BTreeSet;
 use zeroize::Zeroize;
 
@@ -180,14 +180,15 @@ impl DemographicsForm {
         }
     }
 
-    /// A valid PIN fills in sex and birth date where they are still empty.
-    fn fill_from_pin(&mut self) {
+    /// A valid PIN fills in sex and birth date where they are still empty (the date as the
+    /// operator's language writes it).
+    fn fill_from_pin(&mut self, i18n: &I18n) {
         if let Ok(pin) = Pin::parse(&self.pin) {
             if self.sex.is_none() {
                 self.sex = Some(pin.sex());
             }
             if self.birth_date.trim().is_empty() {
-                self.birth_date = pin.birth_date().to_string();
+                self.birth_date = i18n.date(pin.birth_date());
             }
         }
     }
@@ -203,7 +204,7 @@ impl DemographicsForm {
                 ui.label(RichText::new(i18n.tr("enroll-person-title")).strong());
                 let pin_changed = self.text(ui, i18n, errors, Field::Pin, TextKind::Pin);
                 if pin_changed {
-                    self.fill_from_pin();
+                    self.fill_from_pin(i18n);
                 }
                 self.text(ui, i18n, errors, Field::Surname, TextKind::Name);
                 self.text(ui, i18n, errors, Field::GivenName, TextKind::Name);
@@ -254,6 +255,7 @@ impl DemographicsForm {
         let hint = match kind {
             TextKind::Pin => i18n.tr("enroll-pin-hint"),
             TextKind::Date => i18n.tr("enroll-date-hint"),
+            TextKind::Plain if field == Field::Street => i18n.tr("enroll-street-hint"),
             TextKind::Name | TextKind::Plain => String::new(),
         };
         let value = self.value(field);
@@ -309,7 +311,7 @@ impl DemographicsForm {
                     .collect();
                 ui.label(
                     RichText::new(i18n.tr_args(e.message_id(), &args))
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                        .color(crate::ui::theme::error(ui)),
                 );
             }
             None if field == Field::Pin && !self.pin_registered().is_empty() => {
@@ -319,7 +321,7 @@ impl DemographicsForm {
                         RichText::new(
                             i18n.tr_args("enroll-pin-registered", &[("ids", ids.into())]),
                         )
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                        .color(crate::ui::theme::error(ui)),
                     )
                     .wrap(),
                 );
@@ -482,14 +484,25 @@ mod tests {
     fn a_valid_pin_fills_sex_and_birth_date_only_when_empty() {
         let mut form = DemographicsForm::new(vec!["1101".into()]);
         form.pin = "11403199000123".into();
-        form.fill_from_pin();
+        form.fill_from_pin(&I18n::new(crate::ui::i18n::Language::En));
         assert_eq!(form.sex, Some(Sex::Female));
         assert_eq!(form.birth_date, "1990-03-14");
+        // In Kyrgyz and Russian, as those languages write dates; the domain reads both.
+        let mut form = DemographicsForm::new(vec![]);
+        form.pin = "11403199000123".into();
+        form.fill_from_pin(&I18n::new(crate::ui::i18n::Language::Ky));
+        assert_eq!(form.birth_date, "14.03.1990");
+        assert!(
+            !form
+                .errors(today())
+                .iter()
+                .any(|e| e.field == Field::BirthDate)
+        );
 
         let mut form = DemographicsForm::new(vec![]);
         form.sex = Some(Sex::Male);
         form.pin = "11403199000123".into();
-        form.fill_from_pin();
+        form.fill_from_pin(&I18n::new(crate::ui::i18n::Language::En));
         assert_eq!(
             form.sex,
             Some(Sex::Male),
@@ -513,7 +526,7 @@ mod tests {
         form.given_name = "Айгүл".into();
         form.patronymic = "Асанбековна".into();
         form.pin = "11403199000123".into();
-        form.fill_from_pin();
+        form.fill_from_pin(&I18n::new(crate::ui::i18n::Language::En));
         form.region = Some("chui");
         form.district = Some("alamudun");
         form.settlement = "Лебединовка".into();

@@ -19,7 +19,7 @@ use crate::workflow::{Event, State};
 use egui::{Button, Color32, Rect, RichText, Stroke, TextureHandle, Ui, Vec2};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use zeroize::Zeroize;
 
 /// Width of the preview on screen.
@@ -48,6 +48,8 @@ pub struct FaceStep {
     error: Option<DeviceError>,
     /// Frames shown since the preview started (for the frame-rate figure in benchmarks).
     pub frames_shown: u64,
+    /// Since when every check has passed without a break: the countdown to auto-capture.
+    passing_since: Option<Instant>,
 }
 
 impl FaceStep {
@@ -55,6 +57,7 @@ impl FaceStep {
     pub fn stop_preview(&mut self) {
         self.preview = None;
         self.checker = None;
+        self.passing_since = None;
     }
 
     /// Starts the preview again (a retake, or the step entered again).
@@ -116,9 +119,21 @@ impl FaceStep {
                 if let Some(left) = state.face_tries_left() {
                     ui.label(
                         RichText::new(i18n.tr_args("face-try-again", &[("left", left.into())]))
-                            .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                            .color(crate::ui::theme::error(ui)),
                     );
                 }
+                // The countdown's line is always there, so nothing moves when it starts.
+                let countdown = self.countdown(state.policy().face_countdown());
+                let text = match countdown {
+                    Some(left) if left > 0 => {
+                        i18n.tr_args("face-countdown", &[("seconds", left.into())])
+                    }
+                    _ => String::new(),
+                };
+                ui.add_sized(
+                    Vec2::new(260.0, 40.0),
+                    egui::Label::new(RichText::new(text).size(28.0).strong()),
+                );
                 let can = self.checked.is_some() && self.encoding.is_none();
                 take = ui
                     .add_enabled(
@@ -132,8 +147,8 @@ impl FaceStep {
                 }
             });
         });
-        // Auto-capture on the first frame that passes every check.
-        let auto = !self.manual_only && self.checked.as_ref().is_some_and(|(_, c)| c.all_passed());
+        // Auto-capture once every check has kept passing through the countdown.
+        let auto = self.countdown(state.policy().face_countdown()) == Some(0);
         if (take || auto)
             && self.encoding.is_none()
             && let Some(checked) = self.checked.take()
@@ -142,6 +157,20 @@ impl FaceStep {
         }
         ui.ctx().request_repaint_after(Duration::from_millis(15));
         event
+    }
+
+    /// Whole seconds left before the photo takes itself (0: now), or `None` while a check
+    /// fails or the photo is taken by hand only. Starts counting when every check passes.
+    fn countdown(&mut self, length: Duration) -> Option<u64> {
+        let passing =
+            !self.manual_only && self.checked.as_ref().is_some_and(|(_, c)| c.all_passed());
+        if !passing {
+            self.passing_since = None;
+            return None;
+        }
+        let since = *self.passing_since.get_or_insert_with(Instant::now);
+        let left = length.saturating_sub(since.elapsed());
+        Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
     }
 
     /// The kept photo with its checks, and Retake.
@@ -160,9 +189,7 @@ impl FaceStep {
             ui.add(egui::Image::new((texture.id(), size)));
         }
         if photo.forced {
-            ui.label(
-                RichText::new(i18n.tr("face-forced")).color(Color32::from_rgb(0xb0, 0x60, 0x00)),
-            );
+            ui.label(RichText::new(i18n.tr("face-forced")).color(crate::ui::theme::warn(ui)));
         }
         if let Some((_, checks)) = self.attempt_checks.iter().find(|(k, _)| *k == key) {
             check_chips(ui, i18n, checks);
@@ -272,8 +299,7 @@ impl FaceStep {
     fn preview_image(&mut self, ui: &mut Ui, i18n: &I18n) {
         if let Some(e) = &self.error {
             ui.label(
-                RichText::new(i18n.tr(e.kind().message_id()))
-                    .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                RichText::new(i18n.tr(e.kind().message_id())).color(crate::ui::theme::error(ui)),
             );
             if ui
                 .add(Button::new(i18n.tr("device-retry")).min_size(Vec2::new(200.0, TOUCH_HEIGHT)))

@@ -179,6 +179,7 @@ impl FingerStep {
             Mode::Singles => self.selected.map(FingerSet::Single).into_iter().collect(),
         };
         let capturing = state.capturing().is_some();
+        let shown = sets.clone();
         for set in sets {
             if set.positions().iter().all(|p| missing.contains(p)) {
                 continue;
@@ -209,8 +210,7 @@ impl FingerStep {
         }
         if let Some(e) = &self.error {
             ui.label(
-                RichText::new(i18n.tr(e.kind().message_id()))
-                    .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                RichText::new(i18n.tr(e.kind().message_id())).color(crate::ui::theme::error(ui)),
             );
         }
         if let Some(set) = state.capturing() {
@@ -224,10 +224,12 @@ impl FingerStep {
         if let Some(left) = state.finger_tries_left() {
             ui.label(
                 RichText::new(i18n.tr_args("fingers-try-again", &[("left", left.into())]))
-                    .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                    .color(crate::ui::theme::error(ui)),
             );
         }
-        if let Some((set, bars)) = state.finger_bars() {
+        // The bars of the last attempt, while its set is still one this mode offers (not a
+        // slap's bars under one-by-one capture).
+        if let Some((set, bars)) = state.finger_bars().filter(|(set, _)| shown.contains(set)) {
             quality_bars(ui, i18n, bars, state.policy().requested_quality(set));
         }
         ui.separator();
@@ -302,7 +304,7 @@ impl FingerStep {
             if !has_photo {
                 ui.label(
                     RichText::new(i18n.tr("fingers-photo-needed"))
-                        .color(Color32::from_rgb(0xb0, 0x60, 0x00)),
+                        .color(crate::ui::theme::warn(ui)),
                 );
             }
         }
@@ -357,7 +359,9 @@ const REASONS: [(ExceptionReason, &str); 4] = [
     (ExceptionReason::Unable, "fingers-reason-unable"),
 ];
 
-/// The quality bar of each finger of the last attempt, against the requested quality.
+/// The quality bar of each finger of the last attempt, against the requested quality. A finger
+/// is green only when it passed: its score reached the requested quality and no check (contact
+/// area, blur) refused it; a refused finger is red, with the reason beside its bar.
 fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[FingerBar], requested: u8) {
     for s in bars {
         ui.horizontal(|ui| {
@@ -365,21 +369,26 @@ fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[FingerBar], requested: u8) {
                 Vec2::new(200.0, 24.0),
                 egui::Label::new(i18n.tr(finger_message(s.position))),
             );
-            let ok = s.score >= requested;
+            let colour = if finger_passed(s, requested) {
+                crate::ui::theme::FILL_OK
+            } else {
+                crate::ui::theme::FILL_ERROR
+            };
             let bar = egui::ProgressBar::new(f32::from(s.score) / 100.0)
                 .desired_width(220.0)
-                .fill(if ok {
-                    Color32::from_rgb(0x2e, 0x8b, 0x57)
-                } else {
-                    Color32::from_rgb(0xc0, 0x30, 0x30)
-                })
+                .fill(colour)
                 .text(s.score.to_string());
             ui.add(bar);
+            if let Some(gate) = s.gate {
+                ui.label(RichText::new(i18n.tr(gate)).color(colour));
+            }
         });
-        if let Some(gate) = s.gate {
-            ui.label(RichText::new(i18n.tr(gate)).small());
-        }
     }
+}
+
+/// Whether a finger of an attempt passed: its score reached `requested` and no check refused it.
+fn finger_passed(bar: &FingerBar, requested: u8) -> bool {
+    bar.score >= requested && bar.gate.is_none()
 }
 
 /// The button text of a set.

@@ -153,8 +153,7 @@ pub(super) fn review(
                 });
             if !errors.is_empty() {
                 ui.label(
-                    RichText::new(i18n.tr("review-fix-details"))
-                        .color(Color32::from_rgb(0xc0, 0x30, 0x30)),
+                    RichText::new(i18n.tr("review-fix-details")).color(crate::ui::theme::error(ui)),
                 );
             }
         });
@@ -208,7 +207,7 @@ fn finger_cell(ui: &mut Ui, i18n: &I18n, wizard: &mut Wizard, p: FingerPosition)
             let q = c.quality.map_or("—".to_owned(), |q| q.to_string());
             let text = i18n.tr_args("review-quality", &[("quality", q.into())]);
             let color = if c.forced {
-                Color32::from_rgb(0xb0, 0x60, 0x00)
+                crate::ui::theme::warn(ui)
             } else {
                 ui.visuals().text_color()
             };
@@ -295,7 +294,7 @@ fn duplicate_stop(
     };
     ui.label(
         RichText::new(heading)
-            .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+            .color(crate::ui::theme::error(ui))
             .size(22.0),
     );
     // A fingerprint match names its records in the comparison beside this form.
@@ -381,7 +380,7 @@ pub(super) fn receipt(
     let mut intent = WizardIntent::None;
     ui.label(
         RichText::new(i18n.tr("receipt-saved"))
-            .color(Color32::from_rgb(0x2e, 0x8b, 0x57))
+            .color(crate::ui::theme::ok(ui))
             .size(24.0),
     );
     ui.horizontal_top(|ui| {
@@ -409,10 +408,10 @@ pub(super) fn receipt(
     });
     show_notice(ui, i18n, saved.notice.as_ref(), now);
     if let Some(pdf) = &saved.pdf {
-        ui.label(i18n.tr_args(
-            "receipt-pdf-written",
-            &[("path", pdf.display().to_string().into())],
-        ));
+        let file = pdf
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        ui.label(i18n.tr_args("receipt-pdf-written", &[("file", file.into())]));
     }
     if busy {
         working(ui, i18n);

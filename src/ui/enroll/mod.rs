@@ -290,21 +290,33 @@ impl Wizard {
             .id_salt(("wizard", self.serial, step.index()))
             .max_height(body_height)
             .auto_shrink([false, false])
-            .show(ui, |ui| match step {
-                Step::Language => events.extend(self.language_page(ui, i18n)),
-                Step::Demographics => self.form.show(ui, i18n, now),
-                Step::Face => events.extend(self.face.show(ui, i18n, devices, &self.state)),
-                Step::Fingers => events.extend(self.fingers.show(ui, i18n, devices, &self.state)),
-                Step::Signature => events.extend(self.signature.show(ui, i18n)),
-                Step::Review => events.extend(finish::review(ui, i18n, self, now)),
-                Step::Save => events.extend(finish::save(ui, i18n, self, busy, now)),
-                Step::Receipt => {
-                    intent = finish::receipt(ui, i18n, self, busy, now);
-                    if matches!(intent, WizardIntent::Finish) {
-                        events.push(Event::Finish);
+            .show(ui, |ui| {
+                match step {
+                    Step::Language => events.extend(self.language_page(ui, i18n)),
+                    Step::Demographics => self.form.show(ui, i18n, now),
+                    Step::Face => events.extend(self.face.show(ui, i18n, devices, &self.state)),
+                    Step::Fingers => {
+                        events.extend(self.fingers.show(ui, i18n, devices, &self.state))
+                    }
+                    Step::Signature => events.extend(self.signature.show(ui, i18n)),
+                    Step::Review => events.extend(finish::review(ui, i18n, self, now)),
+                    Step::Save => events.extend(finish::save(ui, i18n, self, busy, now)),
+                    Step::Receipt => {
+                        intent = finish::receipt(ui, i18n, self, busy, now);
+                        if matches!(intent, WizardIntent::Finish) {
+                            events.push(Event::Finish);
+                        }
                     }
                 }
+                // Last, so it wins over the text field's own scroll to its cursor.
+                crate::ui::keyboard::scroll_to_focused_field(ui);
             });
+        // A refusal of the details goes as soon as every field is right again.
+        if matches!(self.error, Some(WorkflowError::CitizenInvalid(_)))
+            && self.form.errors(now).is_empty()
+        {
+            self.error = None;
+        }
         if !own_buttons || self.error.is_some() {
             self.error_line(ui, i18n);
         }
@@ -376,7 +388,7 @@ impl Wizard {
                 ui.add(
                     egui::Label::new(
                         RichText::new(text)
-                            .color(Color32::from_rgb(0xc0, 0x30, 0x30))
+                            .color(crate::ui::theme::error(ui))
                             .size(20.0),
                     )
                     .wrap(),
@@ -419,9 +431,9 @@ fn progress_header(ui: &mut Ui, i18n: &I18n, step: Step) {
     ui.horizontal(|ui| {
         for s in Step::ALL {
             let color = if s == step {
-                Color32::from_rgb(0x1e, 0x6f, 0xd9)
+                crate::ui::theme::ACCENT
             } else if s < step {
-                Color32::from_rgb(0x2e, 0x8b, 0x57)
+                crate::ui::theme::FILL_OK
             } else {
                 Color32::from_gray(160)
             };
@@ -474,7 +486,7 @@ fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
                     .strong()
                     .color(Color32::WHITE),
             )
-            .fill(Color32::from_rgb(0x1e, 0x6f, 0xd9))
+            .fill(crate::ui::theme::ACCENT)
             .min_size(Vec2::new(320.0, TOUCH_HEIGHT))
         } else {
             Button::new(RichText::new(i18n.tr("common-next")).size(22.0)).min_size(size)
@@ -492,8 +504,8 @@ fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
 /// A green or red chip with a label.
 pub(crate) fn chip(ui: &mut Ui, ok: Option<bool>, text: String) {
     let (fill, fg) = match ok {
-        Some(true) => (Color32::from_rgb(0x2e, 0x8b, 0x57), Color32::WHITE),
-        Some(false) => (Color32::from_rgb(0xc0, 0x30, 0x30), Color32::WHITE),
+        Some(true) => (crate::ui::theme::FILL_OK, Color32::WHITE),
+        Some(false) => (crate::ui::theme::FILL_ERROR, Color32::WHITE),
         None => (Color32::from_gray(200), Color32::BLACK),
     };
     egui::Frame::new()

@@ -32,6 +32,8 @@ pub enum HomeIntent {
     StartEnrollment,
     /// Open the supervisor's station.
     Review,
+    /// Open the station's administration: operators first.
+    Admin,
     /// Find citizens by registration number, PIN or name.
     Find(String),
     /// Find a citizen by fingerprint.
@@ -77,24 +79,51 @@ pub fn show(
         ),
     );
     let mut intent = HomeIntent::None;
-    if big_button(ui, i18n.tr("home-start-enrollment"), true).clicked() {
-        intent = HomeIntent::StartEnrollment;
-    }
-    ui.add_space(12.0);
-    if big_button(ui, i18n.tr("home-find-by-finger"), !busy).clicked() {
-        intent = HomeIntent::FindByFinger;
-    }
-    ui.add_space(12.0);
+    // The day's tasks as large tiles; the one that starts the work in the accent colour.
+    use crate::ui::theme::icons;
+    let mut tiles = vec![
+        (
+            icons::ICON_PERSON_ADD,
+            "home-start-enrollment",
+            HomeIntent::StartEnrollment,
+            true,
+        ),
+        (
+            icons::ICON_FINGERPRINT,
+            "home-find-by-finger",
+            HomeIntent::FindByFinger,
+            !busy,
+        ),
+    ];
     if session.role() >= Role::Supervisor {
-        if big_button(ui, i18n.tr("home-review"), true).clicked() {
-            intent = HomeIntent::Review;
-        }
-        ui.add_space(12.0);
+        tiles.push((
+            icons::ICON_FACT_CHECK,
+            "home-review",
+            HomeIntent::Review,
+            true,
+        ));
     }
+    if session.role() >= Role::Admin {
+        tiles.push((
+            icons::ICON_MANAGE_ACCOUNTS,
+            "home-admin",
+            HomeIntent::Admin,
+            true,
+        ));
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing = egui::Vec2::splat(16.0);
+        for (i, (icon, id, tapped, enabled)) in tiles.into_iter().enumerate() {
+            if super::tile(ui, icon, &i18n.tr(id), i == 0, enabled).clicked() {
+                intent = tapped;
+            }
+        }
+    });
+    ui.add_space(8.0);
     if let Some(waiting) = today.station_pending {
         let text = i18n.tr_args("home-station-pending", &[("count", waiting.into())]);
         let color = if waiting > 0 {
-            egui::Color32::from_rgb(0xd0, 0x80, 0x00)
+            crate::ui::theme::warn(ui)
         } else {
             ui.visuals().text_color()
         };

@@ -36,6 +36,8 @@ pub struct LoginScreen {
     scan: Option<FingerScan>,
     /// The last refusal.
     pub notice: Option<Notice>,
+    /// Just after setup: the new station's id and key fingerprint, shown until the first login.
+    pub created: Option<(String, String)>,
 }
 
 impl LoginScreen {
@@ -76,15 +78,17 @@ impl LoginScreen {
         field(ui, i18n.tr("login-login"), &mut self.login, false);
         let response = field(ui, i18n.tr("login-password"), &mut self.password, true);
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        reserved_notice(ui, i18n, self.notice.as_ref(), now, 3);
         ui.add_space(4.0);
         if busy {
             working(ui, i18n);
+            reserved_notice(ui, i18n, None, now, 3);
             return LoginIntent::None;
         }
         let login = self.login.trim().to_owned();
         let ready = !login.is_empty() && !self.password.is_empty();
-        let clicked = big_button(ui, i18n.tr("login-button"), ready).clicked();
+        let button = big_button(ui, i18n.tr("login-button"), ready);
+        crate::ui::keyboard::mark_submit(ui, &button);
+        let clicked = button.clicked();
         if (clicked || enter) && ready {
             self.notice = None;
             self.scan = None;
@@ -93,7 +97,9 @@ impl LoginScreen {
                 password: std::mem::take(&mut self.password),
             };
         }
-        ui.add_space(12.0);
+        // The refusal, under the button that was tapped, in space kept for it (so the finger
+        // button does not move, and the form and its button fit above the on-screen keyboard).
+        reserved_notice(ui, i18n, self.notice.as_ref(), now, 3);
         if big_button(ui, i18n.tr("login-finger-button"), !login.is_empty()).clicked() {
             let scan = self
                 .scan
@@ -108,6 +114,9 @@ impl LoginScreen {
     fn finger(&mut self, ui: &mut Ui, i18n: &I18n, devices: Option<&DeviceManager>) -> LoginIntent {
         let login = self.login.trim().to_owned();
         let Some(scan) = &mut self.scan else {
+            if let Some((station, fingerprint)) = &self.created {
+                created_summary(ui, i18n, station, fingerprint);
+            }
             return LoginIntent::None;
         };
         ui.add_space(60.0);
@@ -131,4 +140,25 @@ impl LoginScreen {
             _ => LoginIntent::None,
         }
     }
+}
+
+/// What setup leaves the admin to do: write the station key's fingerprint down (central compares
+/// it when it registers the station) and keep the passphrase, which nothing can recover.
+fn created_summary(ui: &mut Ui, i18n: &I18n, station: &str, fingerprint: &str) {
+    ui.add_space(20.0);
+    egui::Frame::group(ui.style())
+        .inner_margin(16.0)
+        .show(ui, |ui| {
+            ui.set_max_width(520.0);
+            ui.label(
+                RichText::new(i18n.tr_args("setup-done-title", &[("station", station.into())]))
+                    .strong()
+                    .size(22.0),
+            );
+            ui.add_space(8.0);
+            ui.label(i18n.tr("setup-done-fingerprint"));
+            ui.label(RichText::new(fingerprint).monospace().size(22.0).strong());
+            ui.add_space(8.0);
+            ui.label(i18n.tr("setup-done-passphrase"));
+        });
 }

@@ -9,7 +9,7 @@ pub mod unlock;
 
 use super::i18n::I18n;
 use crate::domain::Timestamp;
-use egui::{Button, Color32, RichText, TextEdit, Ui, Vec2};
+use egui::{Button, RichText, TextEdit, Ui, Vec2};
 
 /// Height of every button and text field: a finger, not a mouse pointer.
 pub const TOUCH_HEIGHT: f32 = 56.0;
@@ -51,7 +51,7 @@ impl Notice {
 pub fn show_notice(ui: &mut Ui, i18n: &I18n, notice: Option<&Notice>, now: Timestamp) {
     if let Some(notice) = notice {
         ui.add_space(8.0);
-        ui.label(RichText::new(notice.text(i18n, now)).color(Color32::from_rgb(0xd0, 0x30, 0x30)));
+        ui.label(RichText::new(notice.text(i18n, now)).color(crate::ui::theme::error(ui)));
     }
 }
 
@@ -75,8 +75,7 @@ pub fn reserved_notice(
             if let Some(notice) = notice {
                 ui.add(
                     egui::Label::new(
-                        RichText::new(notice.text(i18n, now))
-                            .color(Color32::from_rgb(0xd0, 0x30, 0x30)),
+                        RichText::new(notice.text(i18n, now)).color(crate::ui::theme::error(ui)),
                     )
                     .wrap(),
                 );
@@ -109,6 +108,64 @@ pub fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> 
 }
 
 /// A big button; disabled while `enabled` is false.
+/// Size of a home tile.
+pub const TILE: Vec2 = Vec2::new(300.0, 150.0);
+
+/// A large touch tile: a big icon over its words, the accent fill for the screen's primary
+/// action. Spoken (and found by tests) by its words alone.
+pub fn tile(
+    ui: &mut Ui,
+    icon: egui_material_icons::MaterialIcon,
+    text: &str,
+    primary: bool,
+    enabled: bool,
+) -> egui::Response {
+    let sense = if enabled {
+        egui::Sense::click()
+    } else {
+        egui::Sense::hover()
+    };
+    let (rect, response) = ui.allocate_exact_size(TILE, sense);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, text));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.style().interact(&response);
+        let (fill, fg) = if primary && enabled {
+            (crate::ui::theme::ACCENT, egui::Color32::WHITE)
+        } else {
+            (visuals.bg_fill, visuals.text_color())
+        };
+        let fg = if enabled {
+            fg
+        } else {
+            ui.visuals().weak_text_color()
+        };
+        let painter = ui.painter_at(rect);
+        painter.rect(
+            rect,
+            12.0,
+            fill,
+            visuals.bg_stroke,
+            egui::StrokeKind::Inside,
+        );
+        painter.text(
+            rect.center_top() + Vec2::new(0.0, 46.0),
+            egui::Align2::CENTER_CENTER,
+            icon.codepoint,
+            egui::FontId::proportional(52.0),
+            fg,
+        );
+        let galley = ui.painter().layout(
+            text.to_owned(),
+            egui::FontId::proportional(21.0),
+            fg,
+            rect.width() - 24.0,
+        );
+        let at = egui::pos2(rect.center().x - galley.size().x / 2.0, rect.top() + 84.0);
+        painter.galley(at, galley, fg);
+    }
+    response
+}
+
 pub fn big_button(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
     ui.add_enabled(
         enabled,

@@ -129,7 +129,8 @@ impl SetupScreen {
     fn check(&self, step: Step) -> Result<(), &'static str> {
         match step {
             Step::Station => {
-                StationId::parse(self.station_id.trim()).map_err(|_| "setup-error-station-id")?;
+                StationId::parse(&self.station_id.trim().to_ascii_uppercase())
+                    .map_err(|_| "setup-error-station-id")?;
                 let name = self.name.trim();
                 if name.is_empty()
                     || name.chars().count() > 100
@@ -168,7 +169,7 @@ impl SetupScreen {
 
     fn build(&mut self) -> Option<SetupIntent> {
         let setup = StationSetup {
-            station_id: StationId::parse(self.station_id.trim()).ok()?,
+            station_id: StationId::parse(&self.station_id.trim().to_ascii_uppercase()).ok()?,
             name: self.name.trim().to_owned(),
             region: self.region?.to_owned(),
             precincts: parse_precincts(&self.precincts)?,

@@ -37,8 +37,9 @@ impl UnlockScreen {
             working(ui, i18n);
             return UnlockIntent::None;
         }
-        let clicked =
-            big_button(ui, i18n.tr("unlock-button"), !self.passphrase.is_empty()).clicked();
+        let button = big_button(ui, i18n.tr("unlock-button"), !self.passphrase.is_empty());
+        crate::ui::keyboard::mark_submit(ui, &button);
+        let clicked = button.clicked();
         if (clicked || enter) && !self.passphrase.is_empty() {
             self.notice = None;
             UnlockIntent::Unlock(std::mem::take(&mut self.passphrase))

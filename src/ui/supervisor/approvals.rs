@@ -75,7 +75,7 @@ fn primary(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
     ui.add_enabled(
         enabled,
         egui::Button::new(RichText::new(text).size(20.0).color(egui::Color32::WHITE))
-            .fill(egui::Color32::from_rgb(0x1e, 0x6f, 0xd9))
+            .fill(crate::ui::theme::ACCENT)
             .min_size(egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT)),
     )
 }
@@ -171,10 +171,7 @@ impl ApprovalsTab {
             let mut line = i18n.tr_args(
                 "sv-approvals-row",
                 &[
-                    (
-                        "time",
-                        row.created_at.replace('T', " ").replace('Z', "").into(),
-                    ),
+                    ("time", i18n.moment_text(&row.created_at).into()),
                     ("operator", row.operator.as_str().into()),
                     ("precinct", row.precinct.as_str().into()),
                 ],
@@ -256,7 +253,8 @@ impl ApprovalsTab {
                     field(ui, i18n.tr("sv-record-reason"), &mut view.reason, false);
                     if view.reason_missing && view.reason.trim().is_empty() {
                         ui.label(
-                            RichText::new(i18n.tr("sv-record-reason-required")).color(super::ERROR),
+                            RichText::new(i18n.tr("sv-record-reason-required"))
+                                .color(crate::ui::theme::error(ui)),
                         );
                     }
                     if danger(ui, i18n.tr("sv-record-reject"), !busy).clicked() {

@@ -115,7 +115,7 @@ impl AuditTab {
             ui.label(
                 RichText::new(format!(
                     "#{seq} · {} · {}",
-                    event.at.to_string().replace('T', " ").replace('Z', ""),
+                    i18n.moment(&event.at),
                     i18n.tr(action_message(event.action))
                 ))
                 .strong(),
@@ -127,18 +127,7 @@ impl AuditTab {
             if let Some(subject) = &event.subject {
                 parts.push(subject.clone());
             }
-            if !event.detail.is_empty() {
-                let detail = event
-                    .detail
-                    .iter()
-                    .map(|(k, v)| match v {
-                        serde_json::Value::String(s) => format!("{k}={s}"),
-                        other => format!("{k}={other}"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                parts.push(detail);
-            }
+            parts.extend(event.detail.iter().map(|(k, v)| detail_text(i18n, k, v)));
             if !parts.is_empty() {
                 ui.label(RichText::new(parts.join(" · ")).weak());
             }
@@ -173,4 +162,101 @@ fn load(page: u64) -> Task {
         },
         |screen, result| screen.audit.data = Load::from_result(result),
     )
+}
+
+/// One detail of an audit event as the supervisor's language says it: its label, and its value
+/// translated where it is one of a known set (roles, reasons, refused actions, device backends,
+/// finger names, yes/no), each item of a list on its own; numbers, ids and hashes as they are.
+fn detail_text(i18n: &I18n, key: &str, value: &serde_json::Value) -> String {
+    let label_id = format!("audit-key-{}", key.replace('_', "-"));
+    let label = if i18n.has(i18n.language(), &label_id) {
+        i18n.tr(&label_id)
+    } else {
+        key.to_owned()
+    };
+    let value = match value {
+        serde_json::Value::Bool(b) => i18n.tr(if *b {
+            "audit-value-true"
+        } else {
+            "audit-value-false"
+        }),
+        serde_json::Value::String(s) => value_text(i18n, s),
+        other => other.to_string(),
+    };
+    format!("{label}: {value}")
+}
+
+/// A detail's text value, translated where it names something known.
+fn value_text(i18n: &I18n, text: &str) -> String {
+    let known = |v: &str| {
+        let id = format!("audit-value-{}", slug(v));
+        i18n.has(i18n.language(), &id).then(|| i18n.tr(&id))
+    };
+    if let Some(t) = known(text) {
+        return t;
+    }
+    // A device id: its backend named, its serial as it is.
+    if let Some((backend, serial)) = text.split_once(':')
+        && let Some(t) = known(backend)
+    {
+        return format!("{t} {serial}");
+    }
+    // A list (backends, finger positions), every item known.
+    let items: Vec<&str> = text.split([',', ' ']).filter(|p| !p.is_empty()).collect();
+    if items.len() > 1
+        && let Some(all) = items.iter().map(|p| known(p)).collect::<Option<Vec<_>>>()
+    {
+        return all.join(", ");
+    }
+    text.to_owned()
+}
+
+/// `text` lower-cased with every run of other characters than `a-z0-9` made one `-`.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::i18n::Language;
+    use serde_json::json;
+
+    #[test]
+    fn details_speak_the_supervisors_language() {
+        let ru = I18n::new(Language::Ru);
+        assert_eq!(
+            slug("search a draft's fingerprints"),
+            "search-a-draft-s-fingerprints"
+        );
+        for (key, value) in [
+            ("role", json!("supervisor")),
+            ("why", json!("unknown-login")),
+            ("action", json!("approve records")),
+            ("backends", json!("uvc sbi")),
+            ("device", json!("sim:FP-0001")),
+            ("on", json!(true)),
+        ] {
+            let text = detail_text(&ru, key, &value);
+            assert!(
+                !text.contains(key) && !text.is_ascii(),
+                "{key}: {text} is not Russian"
+            );
+        }
+        assert!(detail_text(&ru, "device", &json!("sim:FP-0001")).ends_with(" FP-0001"));
+        // Numbers and ids are shown as they are.
+        assert!(detail_text(&ru, "sequence", &json!(42)).ends_with(": 42"));
+        assert!(
+            detail_text(&ru, "supersedes", &json!("KG1101-000001-20261127-3"))
+                .ends_with(": KG1101-000001-20261127-3")
+        );
+    }
 }

@@ -10,7 +10,7 @@ use crate::hal::{Backend, CaptureRequest, DeviceError, FingerSet};
 use crate::station::{KNOWN_BACKENDS, Session};
 use crate::ui::enroll::fingers::finger_message;
 use crate::ui::i18n::I18n;
-use egui::{Color32, RichText, Ui, Vec2};
+use egui::{RichText, Ui, Vec2};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
@@ -122,7 +122,11 @@ impl DevicesTab {
                 "sv-devices-line",
                 &[
                     ("serial", s.info.serial.as_str().into()),
-                    ("backend", s.info.backend.name().into()),
+                    (
+                        "backend",
+                        i18n.tr(&format!("sv-backend-{}", s.info.backend.name()))
+                            .into(),
+                    ),
                 ],
             );
             if s.info.backend == Backend::Sim {
@@ -130,8 +134,10 @@ impl DevicesTab {
             }
             ui.label(RichText::new(line).weak());
             if let Some(e) = &s.last_error {
-                ui.label(RichText::new(i18n.tr(e.kind().message_id())).color(super::ERROR));
-                ui.label(RichText::new(e.message()).small().weak());
+                ui.label(
+                    RichText::new(i18n.tr(e.kind().message_id()))
+                        .color(crate::ui::theme::error(ui)),
+                );
             }
             let name = i18n.tr_args("sv-devices-test-named", &[("device", id.as_str().into())]);
             if button(
@@ -269,9 +275,9 @@ impl DevicesTab {
                                 Vec2::new(160.0, 200.0),
                             );
                             let color = if f.quality >= 40 {
-                                super::SUCCESS
+                                crate::ui::theme::ok(ui)
                             } else {
-                                Color32::from_rgb(0xb0, 0x60, 0x00)
+                                crate::ui::theme::warn(ui)
                             };
                             ui.label(
                                 RichText::new(
@@ -288,7 +294,6 @@ impl DevicesTab {
             }
             Some(TestResult::Failed(e)) => {
                 Message::error(e.kind().message_id()).show(ui, i18n);
-                ui.label(RichText::new(e.message()).small().weak());
             }
             None => {}
         }
@@ -308,7 +313,7 @@ impl DevicesTab {
         let backends = self.backends.show(ui, i18n)?;
         ui.label(i18n.tr_args(
             "sv-devices-backends-configured",
-            &[("backends", backends.configured.join(", ").into())],
+            &[("backends", backend_names(i18n, &backends.configured).into())],
         ));
         if let Some(chosen) = &backends.chosen
             && *chosen != backends.configured
@@ -316,9 +321,9 @@ impl DevicesTab {
             ui.label(
                 RichText::new(i18n.tr_args(
                     "sv-devices-backends-next",
-                    &[("backends", chosen.join(", ").into())],
+                    &[("backends", backend_names(i18n, chosen).into())],
                 ))
-                .color(Color32::from_rgb(0xb0, 0x60, 0x00)),
+                .color(crate::ui::theme::warn(ui)),
             );
         }
         if session.role() < Role::Admin {
@@ -404,4 +409,12 @@ fn gone() -> DeviceError {
 
 fn spawn(work: impl FnOnce() + Send + 'static) {
     let _ = crate::ui::worker::background("kattoo-device-test", None, work);
+}
+
+/// Backend ids (`uvc`, `sbi`…) as the operator's language names them.
+fn backend_names(i18n: &I18n, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| i18n.tr(&format!("sv-backend-{id}")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

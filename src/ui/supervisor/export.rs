@@ -196,7 +196,7 @@ impl ExportTab {
                     &[
                         ("sequence", (*sequence).into()),
                         ("file", name.as_str().into()),
-                        ("time", at.replace('T', " ").replace('Z', "").into()),
+                        ("time", i18n.moment_text(at).into()),
                     ],
                 ))
                 .weak(),

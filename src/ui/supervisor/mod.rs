@@ -144,7 +144,7 @@ impl SupervisorScreen {
         if session.role() < Role::Supervisor {
             // The home screen never offers this screen to a registrar; the station refuses anyway.
             title(ui, i18n.tr("sv-title"));
-            ui.label(RichText::new(i18n.tr("sv-not-allowed")).color(ERROR));
+            ui.label(RichText::new(i18n.tr("sv-not-allowed")).color(crate::ui::theme::error(ui)));
             if big(ui, i18n.tr("common-back"), true).clicked() {
                 return SupervisorIntent::Home;
             }
@@ -199,8 +199,7 @@ impl SupervisorScreen {
 }
 
 /// Red for errors, green for success.
-const ERROR: Color32 = Color32::from_rgb(0xc0, 0x30, 0x30);
-const SUCCESS: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
+const ERROR: Color32 = crate::ui::theme::FILL_ERROR;
 
 /// Data a tab asked the station for.
 enum Load<T> {
@@ -287,11 +286,12 @@ impl Message {
 
     fn show(&self, ui: &mut Ui, i18n: &I18n) {
         ui.add_space(6.0);
-        ui.label(RichText::new(self.text(i18n)).size(20.0).color(if self.ok {
-            SUCCESS
+        let colour = if self.ok {
+            crate::ui::theme::ok(ui)
         } else {
-            ERROR
-        }));
+            crate::ui::theme::error(ui)
+        };
+        ui.label(RichText::new(self.text(i18n)).size(20.0).color(colour));
         ui.add_space(6.0);
     }
 }

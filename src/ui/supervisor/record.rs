@@ -59,10 +59,7 @@ pub(super) fn status_message(status: RecordStatus) -> &'static str {
 pub(super) fn facts(ui: &mut Ui, i18n: &I18n, detail: &RecordDetail) {
     let mut facts = vec![
         ("sv-record-status", i18n.tr(status_message(detail.status))),
-        (
-            "sv-record-created",
-            detail.created_at.replace('T', " ").replace('Z', ""),
-        ),
+        ("sv-record-created", i18n.moment_text(&detail.created_at)),
         ("sv-record-operator", detail.operator.clone()),
     ];
     if detail.training {
@@ -165,7 +162,7 @@ fn picture_card(ui: &mut Ui, i18n: &I18n, id: &str, b: &mut Biometric, max: Vec2
                 text = format!("{text} · {}", i18n.tr("fingers-legend-forced"));
             }
             let color = if b.forced {
-                Color32::from_rgb(0xb0, 0x60, 0x00)
+                crate::ui::theme::warn(ui)
             } else {
                 ui.visuals().text_color()
             };
@@ -236,6 +233,8 @@ enum Value {
     Region(String),
     /// A region and district code.
     District(String, String),
+    /// A date, written as the language writes dates.
+    Date(time::Date),
 }
 
 impl Value {
@@ -248,6 +247,7 @@ impl Value {
             Language::En => en.to_owned(),
         };
         match self {
+            Value::Date(d) => i18n.date(*d),
             Value::Text(t) => t.clone(),
             Value::Message(id) => i18n.tr(id),
             Value::Region(code) => {
@@ -276,7 +276,7 @@ fn citizen_fields(record: &Record) -> Vec<(&'static str, Value)> {
             "field-sex",
             Value::Message(format!("enroll-sex-{}", c.sex.code())),
         ),
-        ("field-birth_date", Value::Text(c.birth_date.to_string())),
+        ("field-birth_date", Value::Date(c.birth_date)),
         (
             "field-document_number",
             Value::Text(c.document.number.clone()),

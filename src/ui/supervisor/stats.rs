@@ -87,8 +87,8 @@ fn figures(i18n: &I18n, t: &Tally) -> String {
     )
 }
 
-const BAR: Color32 = Color32::from_rgb(0x1e, 0x6f, 0xd9);
-const REJECTED: Color32 = Color32::from_rgb(0xc0, 0x30, 0x30);
+const BAR: Color32 = crate::ui::theme::ACCENT;
+const REJECTED: Color32 = crate::ui::theme::FILL_ERROR;
 
 /// One labelled bar a row: the key, the bar scaled to the largest group, the figures under it.
 fn chart(ui: &mut Ui, i18n: &I18n, rows: &[(String, Tally)]) {

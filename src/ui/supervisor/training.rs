@@ -5,7 +5,7 @@ use super::{Load, Message, Task, big, error_message, heading, task};
 use crate::domain::Timestamp;
 use crate::station::{Session, Station};
 use crate::ui::i18n::I18n;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 /// Training mode and what it left behind.
 struct TrainingState {
@@ -47,7 +47,7 @@ impl TrainingTab {
         }
         let state = self.state.show(ui, i18n)?;
         let (text, color) = if state.on {
-            ("sv-training-on", Color32::from_rgb(0xb0, 0x60, 0x00))
+            ("sv-training-on", crate::ui::theme::warn(ui))
         } else {
             ("sv-training-off", ui.visuals().text_color())
         };

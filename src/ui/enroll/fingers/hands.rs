@@ -26,7 +26,7 @@ impl Shade {
         match self {
             Shade::Empty => Color32::from_gray(170),
             Shade::Forced => Color32::from_rgb(0xe6, 0x7e, 0x22),
-            Shade::Captured => Color32::from_rgb(0x2e, 0x8b, 0x57),
+            Shade::Captured => crate::ui::theme::FILL_OK,
             Shade::Missing => Color32::from_rgb(0x7f, 0x8c, 0x8d),
         }
     }
@@ -77,7 +77,7 @@ impl FingerStep {
                     ui.painter().rect_stroke(
                         finger,
                         18.0,
-                        Stroke::new(4.0, Color32::from_rgb(0x1e, 0x6f, 0xd9)),
+                        Stroke::new(4.0, crate::ui::theme::ACCENT),
                         egui::StrokeKind::Outside,
                     );
                 }
@@ -112,9 +112,13 @@ impl FingerStep {
                 (Shade::Forced, "fingers-legend-forced"),
                 (Shade::Missing, "fingers-legend-missing"),
             ] {
-                let (r, _) = ui.allocate_exact_size(Vec2::splat(18.0), Sense::hover());
-                ui.painter().rect_filled(r, 4.0, shade.color());
-                ui.label(i18n.tr(id));
+                // A chip and its label wrap together, never apart.
+                ui.horizontal(|ui| {
+                    let (r, _) = ui.allocate_exact_size(Vec2::splat(18.0), Sense::hover());
+                    ui.painter().rect_filled(r, 4.0, shade.color());
+                    ui.add(egui::Label::new(i18n.tr(id)).wrap_mode(egui::TextWrapMode::Extend));
+                });
+                ui.add_space(12.0);
             }
         });
         let done = FingerPosition::ALL
