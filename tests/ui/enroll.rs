@@ -106,7 +106,7 @@ pub(super) fn capture_biometrics(h: &mut Harness<'static, App>) {
 }
 
 /// Draws a stroke across the signature pad with pointer events.
-fn sign(h: &mut Harness<'static, App>) {
+pub(super) fn sign(h: &mut Harness<'static, App>) {
     let pad = h.get_by_label("Signature").rect();
     let from = pad.left_center() + egui::vec2(60.0, 0.0);
     h.drag_at(from);

@@ -219,3 +219,116 @@ fn the_kiosk_keyboard_leaves_the_focused_field_and_its_button_in_view() {
         }
     }
 }
+
+/// At 1280×800, every label and button drawn lies within the window's width (nothing is cut off
+/// at the right edge), in every language; `primary` (message ids) lie fully on screen. The
+/// harness is driven taller, so the helpers can reach every field; it is put back after.
+fn fits_in_every_language(h: &mut Harness<'static, App>, what: &str, primary: &[&str]) {
+    let driven = h.ctx.content_rect().size();
+    h.set_size(SCREEN.size());
+    for language in Language::ALL {
+        h.state_mut().set_language(language);
+        h.step();
+        h.step();
+        let mut i18n = I18n::default();
+        i18n.set_language(language);
+        for role in [egui::accesskit::Role::Label, egui::accesskit::Role::Button] {
+            for node in h.query_all_by_role(role) {
+                let rect = node.rect();
+                assert!(
+                    rect.width() <= 0.0 || rect.max.x <= SCREEN.max.x + 0.5,
+                    "{what}, {language:?}: {:?} at {rect:?} is cut off at the right edge",
+                    node.value()
+                );
+            }
+        }
+        for id in primary {
+            let rect = h.get_by_label(&i18n.tr(id)).rect();
+            assert!(
+                SCREEN.contains_rect(rect),
+                "{what}, {language:?}: {id} at {rect:?} is off the screen"
+            );
+        }
+    }
+    h.state_mut().set_language(Language::En);
+    h.set_size(driven);
+    h.step();
+    h.step();
+}
+
+#[test]
+fn every_screen_of_the_day_fits_the_window_in_every_language() {
+    use super::enroll::{fill_details, harness_over, wait_for};
+    use kattoo::ui::enroll::Step;
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut h = harness_over(dir.path(), super::stand_in::devices());
+    unlock_and_login(&mut h, "admin", ADMIN_PASSWORD);
+    fits_in_every_language(&mut h, "home", &["home-start-enrollment", "home-admin"]);
+
+    // The details step with every field's error shown.
+    click(&mut h, "Start enrollment");
+    fits_in_every_language(&mut h, "language", &["common-back", "common-next"]);
+    click(&mut h, "In English");
+    click(&mut h, "Next");
+    click(&mut h, "Next");
+    fits_in_every_language(&mut h, "details refused", &["common-back", "common-next"]);
+    click(&mut h, "Log out");
+    fits_in_every_language(
+        &mut h,
+        "logout asked",
+        &["logout-confirm-stay", "logout-confirm-leave"],
+    );
+    click(&mut h, "Log out and wipe the enrollment");
+    settle(&mut h);
+    type_into(&mut h, "Login", "admin");
+    type_into(&mut h, "Password", ADMIN_PASSWORD);
+    click(&mut h, "Log in");
+    settle(&mut h);
+
+    fill_details(&mut h, "11403199000123");
+    wait_for(&mut h, "the auto-captured photo", |app| {
+        app.wizard().is_some_and(|w| w.state().face().is_some())
+    });
+    fits_in_every_language(&mut h, "face", &["common-back", "common-next"]);
+    click(&mut h, "Next");
+    click(&mut h, "Capture left hand (4 fingers)");
+    wait_for(&mut h, "the left hand", |app| {
+        app.wizard().is_some_and(|w| !w.fingers.working())
+    });
+    fits_in_every_language(&mut h, "fingers", &["common-back", "common-next"]);
+    for set in ["Capture right hand (4 fingers)", "Capture both thumbs"] {
+        click(&mut h, set);
+        wait_for(&mut h, set, |app| {
+            app.wizard().is_some_and(|w| !w.fingers.working())
+        });
+    }
+    click(&mut h, "Next");
+    wait_for(&mut h, "the search of the prints", |app| !app.busy());
+    fits_in_every_language(&mut h, "signature", &["common-back", "common-next"]);
+    super::enroll::sign(&mut h);
+    click(&mut h, "Next");
+    fits_in_every_language(&mut h, "review", &["common-back", "review-save-record"]);
+    click(&mut h, "Save record");
+    wait_for(&mut h, "the receipt", |app| {
+        app.wizard().is_some_and(|w| w.step() == Step::Receipt)
+    });
+    fits_in_every_language(&mut h, "receipt", &["receipt-done"]);
+    click(&mut h, "Done: next citizen");
+
+    click(&mut h, "Review and approve records");
+    settle(&mut h);
+    for (tab, primary) in [
+        ("Approvals", None),
+        ("Export to USB", Some("sv-export-button")),
+        ("Operators", Some("sv-operators-add")),
+        ("Devices", None),
+        ("Audit log", None),
+        ("Statistics", None),
+        ("Training mode", None),
+    ] {
+        click(&mut h, tab);
+        settle(&mut h);
+        fits_in_every_language(&mut h, tab, primary.as_slice());
+    }
+}

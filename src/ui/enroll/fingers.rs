@@ -198,7 +198,7 @@ impl FingerStep {
                 .add_enabled(
                     !self.working() && !capturing,
                     Button::new(RichText::new(text).size(22.0))
-                        .min_size(Vec2::new(520.0, TOUCH_HEIGHT)),
+                        .min_size(Vec2::new(ui.available_width().min(520.0), TOUCH_HEIGHT)),
                 )
                 .clicked()
             {

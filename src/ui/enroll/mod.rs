@@ -495,7 +495,11 @@ fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
             nav = Some(Nav::Next);
         }
         if step == Step::Review {
-            ui.label(RichText::new(i18n.tr("review-save-consequence")).size(18.0));
+            // Wrapped beside the button, within the window.
+            ui.add(
+                egui::Label::new(RichText::new(i18n.tr("review-save-consequence")).size(18.0))
+                    .wrap(),
+            );
         }
     });
     nav

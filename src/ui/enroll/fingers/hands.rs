@@ -42,45 +42,56 @@ impl FingerStep {
     ) -> Option<FingerPosition> {
         let (rect, _) = ui.allocate_exact_size(Vec2::new(540.0, 260.0), Sense::hover());
         let mut tapped = None;
-        // Left hand on the left as the registrar faces the citizen's palms: little … thumb.
+        // Left hand on the left as the registrar faces the citizen's palms: little … index,
+        // the thumb on the inner side of each palm, turned out as a thumb is.
         use FingerPosition::*;
-        let left = [LeftLittle, LeftRing, LeftMiddle, LeftIndex, LeftThumb];
-        let right = [RightThumb, RightIndex, RightMiddle, RightRing, RightLittle];
-        let heights = [0.55, 0.75, 0.85, 0.75, 0.45];
-        for (hand, x0, heights) in [
-            (left, rect.left() + 10.0, heights),
-            (right, rect.left() + 290.0, [0.45, 0.75, 0.85, 0.75, 0.55]),
+        let skin = if ui.visuals().dark_mode {
+            Color32::from_gray(70)
+        } else {
+            Color32::from_gray(222)
+        };
+        for (fingers, thumb, x0, outward) in [
+            (
+                [LeftLittle, LeftRing, LeftMiddle, LeftIndex],
+                LeftThumb,
+                rect.left() + 10.0,
+                1.0,
+            ),
+            (
+                [RightIndex, RightMiddle, RightRing, RightLittle],
+                RightThumb,
+                rect.left() + 300.0,
+                -1.0,
+            ),
         ] {
-            let palm =
-                Rect::from_min_size(Pos2::new(x0, rect.top() + 150.0), Vec2::new(240.0, 100.0));
-            ui.painter()
-                .rect_filled(palm, 20.0, Color32::from_gray(225));
-            for (i, p) in hand.into_iter().enumerate() {
-                let h = 140.0 * heights[i];
-                let finger = Rect::from_min_size(
-                    Pos2::new(x0 + 6.0 + i as f32 * 47.0, rect.top() + 150.0 - h),
-                    Vec2::new(40.0, h + 30.0),
+            // The left palm's thumb side is its right; the right palm's is its left.
+            let palm_x = if outward > 0.0 { x0 } else { x0 + 50.0 };
+            let palm = Rect::from_min_size(
+                Pos2::new(palm_x, rect.top() + 140.0),
+                Vec2::new(180.0, 110.0),
+            );
+            ui.painter().rect_filled(palm, 34.0, skin);
+            let heights = if outward > 0.0 {
+                [0.55, 0.78, 0.88, 0.78]
+            } else {
+                [0.78, 0.88, 0.78, 0.55]
+            };
+            for (i, p) in fingers.into_iter().enumerate() {
+                let h = 130.0 * heights[i];
+                let finger = Rect::from_min_max(
+                    Pos2::new(palm.left() + 4.0 + i as f32 * 44.0, palm.top() - h + 10.0),
+                    Pos2::new(palm.left() + 42.0 + i as f32 * 44.0, palm.top() + 36.0),
                 );
-                let id = ui.scope_id().with(("finger", p.code()));
-                let response = ui
-                    .interact(finger, id, Sense::click())
-                    .on_hover_text(i18n.tr(finger_message(p)));
-                response.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Button, true, i18n.tr(finger_message(p)))
-                });
-                if response.clicked() {
-                    tapped = Some(p);
-                }
                 let fill = Shade::of(state.finger(p)).color();
-                ui.painter().rect_filled(finger, 18.0, fill);
-                if self.selected == Some(p) {
+                if self.finger_widget(ui, i18n, p, finger, &mut tapped) {
                     ui.painter().rect_stroke(
-                        finger,
-                        18.0,
+                        finger.expand(2.0),
+                        21.0,
                         Stroke::new(4.0, crate::ui::theme::ACCENT),
                         egui::StrokeKind::Outside,
                     );
                 }
+                ui.painter().rect_filled(finger, 19.0, fill);
                 if let FingerSlot::Missing { .. } = state.finger(p) {
                     ui.painter().line_segment(
                         [finger.left_top(), finger.right_bottom()],
@@ -88,39 +99,103 @@ impl FingerStep {
                     );
                 }
             }
-            let label = if hand[0] == LeftLittle {
+            // The thumb: a capsule from the palm's inner side, turned out by about 40°.
+            let base = if outward > 0.0 {
+                palm.right_top() + Vec2::new(-22.0, 62.0)
+            } else {
+                palm.left_top() + Vec2::new(22.0, 62.0)
+            };
+            let dir = Vec2::new(outward * 0.64, -0.77);
+            let tip = base + dir * 78.0;
+            let half = 20.0;
+            let area = Rect::from_two_pos(base, tip).expand(half);
+            let selected = self.finger_widget(ui, i18n, thumb, area, &mut tapped);
+            let fill = Shade::of(state.finger(thumb)).color();
+            let across = Vec2::new(-dir.y, dir.x) * half;
+            let body = vec![base + across, tip + across, tip - across, base - across];
+            let outline = Stroke::new(4.0, crate::ui::theme::ACCENT);
+            if selected {
+                for c in [base, tip] {
+                    ui.painter().circle_stroke(c, half + 2.0, outline);
+                }
+                ui.painter()
+                    .add(egui::Shape::closed_line(body.clone(), outline));
+            }
+            ui.painter()
+                .add(egui::Shape::convex_polygon(body, fill, Stroke::NONE));
+            for c in [base, tip] {
+                ui.painter().circle_filled(c, half, fill);
+            }
+            if let FingerSlot::Missing { .. } = state.finger(thumb) {
+                ui.painter().line_segment(
+                    [base - across, tip + across],
+                    Stroke::new(3.0, Color32::WHITE),
+                );
+            }
+            let label = if outward > 0.0 {
                 "fingers-left-hand"
             } else {
                 "fingers-right-hand"
             };
             ui.painter().text(
-                palm.center(),
+                palm.center() + Vec2::new(0.0, 22.0),
                 egui::Align2::CENTER_CENTER,
                 i18n.tr(label),
-                egui::FontId::proportional(20.0),
-                Color32::from_gray(60),
+                egui::FontId::proportional(19.0),
+                ui.visuals().text_color(),
             );
         }
         tapped
     }
 
-    pub(super) fn legend(&mut self, ui: &mut Ui, i18n: &I18n, state: &State) {
-        ui.horizontal_wrapped(|ui| {
-            for (shade, id) in [
-                (Shade::Empty, "fingers-legend-empty"),
-                (Shade::Captured, "fingers-legend-captured"),
-                (Shade::Forced, "fingers-legend-forced"),
-                (Shade::Missing, "fingers-legend-missing"),
-            ] {
-                // A chip and its label wrap together, never apart.
-                ui.horizontal(|ui| {
-                    let (r, _) = ui.allocate_exact_size(Vec2::splat(18.0), Sense::hover());
-                    ui.painter().rect_filled(r, 4.0, shade.color());
-                    ui.add(egui::Label::new(i18n.tr(id)).wrap_mode(egui::TextWrapMode::Extend));
-                });
-                ui.add_space(12.0);
-            }
+    /// A finger's tap area, spoken by its name; records a tap in `tapped`. Whether it is the
+    /// finger chosen.
+    fn finger_widget(
+        &self,
+        ui: &mut Ui,
+        i18n: &I18n,
+        p: FingerPosition,
+        area: Rect,
+        tapped: &mut Option<FingerPosition>,
+    ) -> bool {
+        let id = ui.scope_id().with(("finger", p.code()));
+        let response = ui
+            .interact(area, id, Sense::click())
+            .on_hover_text(i18n.tr(finger_message(p)));
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, i18n.tr(finger_message(p)))
         });
+        if response.clicked() {
+            *tapped = Some(p);
+        }
+        self.selected == Some(p)
+    }
+
+    pub(super) fn legend(&mut self, ui: &mut Ui, i18n: &I18n, state: &State) {
+        // Two chips a row, each beside its label: they never wrap apart.
+        egui::Grid::new("finger-legend")
+            .num_columns(2)
+            .spacing([24.0, 6.0])
+            .show(ui, |ui| {
+                for (i, (shade, id)) in [
+                    (Shade::Empty, "fingers-legend-empty"),
+                    (Shade::Captured, "fingers-legend-captured"),
+                    (Shade::Forced, "fingers-legend-forced"),
+                    (Shade::Missing, "fingers-legend-missing"),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    ui.horizontal(|ui| {
+                        let (r, _) = ui.allocate_exact_size(Vec2::splat(18.0), Sense::hover());
+                        ui.painter().rect_filled(r, 4.0, shade.color());
+                        ui.label(i18n.tr(id));
+                    });
+                    if i % 2 == 1 {
+                        ui.end_row();
+                    }
+                }
+            });
         let done = FingerPosition::ALL
             .iter()
             .filter(|p| {
