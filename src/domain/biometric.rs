@@ -167,6 +167,14 @@ pub enum ImageError {
     Empty,
     #[error("a fingerprint must be an 8-bit grayscale PNG")]
     NotGray8,
+    #[error(
+        "the image is {width}×{height} pixels, more than the {max_side}×{max_side} and {max_mp} megapixels accepted: use the device's normal resolution or a smaller file",
+        max_side = super::imaging::MAX_SIDE,
+        max_mp = super::imaging::MAX_PIXELS / 1_000_000
+    )]
+    TooLarge { width: u32, height: u32 },
+    #[error("not a readable image ({0}); use an intact PNG or JPEG file")]
+    Decode(String),
 }
 
 /// What a PNG header and a full decode tell.
@@ -196,6 +204,8 @@ pub fn inspect_png(data: &[u8]) -> Result<PngInfo, ImageError> {
     if width == 0 || height == 0 {
         return Err(ImageError::Empty);
     }
+    // Before the pixel buffer is allocated: a few MB can declare gigapixels.
+    super::imaging::check_size(width, height)?;
     let size = reader
         .output_buffer_size()
         .ok_or(ImageError::Png("image too large".into()))?;

@@ -9,6 +9,7 @@ pub mod citizen;
 pub mod document;
 pub mod enrollment;
 pub mod finger;
+pub mod imaging;
 pub mod operator;
 pub mod pin;
 pub mod provenance;

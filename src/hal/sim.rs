@@ -445,7 +445,7 @@ fn sim_info(model: &str, serial: &str) -> DeviceInfo {
 
 /// Decodes a PNG finger image as a device backend would, refusing what does not decode.
 fn decode_finger(position: FingerPosition, bytes: &[u8]) -> Result<FingerImage> {
-    let gray = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+    let gray = crate::domain::imaging::decode(bytes, Some(image::ImageFormat::Png))
         .map_err(|e| {
             DeviceError::new(
                 ErrorKind::Other,

@@ -106,7 +106,7 @@ pub fn mjpeg_to_rgb(data: &[u8], source: &Provenance) -> Result<Frame> {
         )));
     }
     let jpeg = mjpeg::with_huffman_tables(&data[..end]);
-    let image = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
+    let image = crate::domain::imaging::decode(&jpeg, Some(image::ImageFormat::Jpeg))
         .map_err(|e| {
             garbage(format!(
                 "MJPEG frame of {} bytes does not decode: {e}",

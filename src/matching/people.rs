@@ -24,7 +24,9 @@ pub struct PersonMatch {
 pub fn finger_template(format: BiometricFormat, data: &[u8], ppi: Option<u32>) -> Option<Template> {
     let (image, ppi) = match format {
         BiometricFormat::Png => (
-            image::load_from_memory(data).ok()?.to_luma8(),
+            crate::domain::imaging::decode(data, Some(image::ImageFormat::Png))
+                .ok()?
+                .to_luma8(),
             ppi.unwrap_or(500),
         ),
         BiometricFormat::Iso19794_4 => {

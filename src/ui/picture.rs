@@ -9,7 +9,9 @@ use egui::{Ui, Vec2};
 /// `None` when it cannot be decoded.
 pub fn decode(format: BiometricFormat, bytes: &[u8], max: (u32, u32)) -> Option<egui::ColorImage> {
     let image = match format {
-        BiometricFormat::Png => image::load_from_memory(bytes).ok()?,
+        BiometricFormat::Png => {
+            crate::domain::imaging::decode(bytes, Some(image::ImageFormat::Png)).ok()?
+        }
         BiometricFormat::Iso19794_4 => {
             let record = FingerRecord::decode(bytes).ok()?;
             let gray = record.representations.first()?.decode_image().ok()?;

@@ -183,7 +183,7 @@ fn face_checks(photo: &Capture) -> Result<crate::quality::face::FaceChecks, File
     thread_local! {
         static DETECTOR: RefCell<Option<FaceDetector>> = const { RefCell::new(None) };
     }
-    let rgb = image::load_from_memory(&photo.data)
+    let rgb = crate::domain::imaging::decode(&photo.data, None)
         .map_err(|e| FilesError::File(format!("face photo: {e}")))?
         .to_rgb8();
     DETECTOR.with_borrow_mut(|slot| {
@@ -202,7 +202,7 @@ fn face_checks(photo: &Capture) -> Result<crate::quality::face::FaceChecks, File
 /// The 8-bit pixels of a grayscale finger PNG.
 fn gray_pixels(finger: &Capture) -> Result<Vec<u8>, FilesError> {
     debug_assert_eq!(finger.kind, BiometricKind::Finger);
-    let img = image::load_from_memory(&finger.data).map_err(|e| {
+    let img = crate::domain::imaging::decode(&finger.data, None).map_err(|e| {
         FilesError::File(format!(
             "finger {}: {e}",
             finger.position.map(|p| p.to_string()).unwrap_or_default()

@@ -256,6 +256,41 @@ fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
             truncated.display()
         )));
 
+    // A huge image in a small file (20000×20000 pixels in a few hundred KB): refused from its
+    // header, quickly, as a finger and as the photo, naming the file and what is accepted.
+    let huge = kiosk.path("huge.png");
+    {
+        let file = std::io::BufWriter::new(std::fs::File::create(&huge).unwrap());
+        let mut enc = png::Encoder::new(file, 20_000, 20_000);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let mut header = enc.write_header().unwrap();
+        let mut rows = header.stream_writer().unwrap();
+        let row = vec![0u8; 20_000];
+        for _ in 0..20_000 {
+            std::io::Write::write_all(&mut rows, &row).unwrap();
+        }
+        rows.finish().unwrap();
+    }
+    let too_large = "the image is 20000×20000 pixels, more than the 10000×10000 and 50 megapixels accepted";
+    let started = std::time::Instant::now();
+    enroll(enroll_args_with(&person, &[], &[("right-index", &huge)]))
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stdout("")
+        .stderr(predicate::str::contains(too_large))
+        .stderr(predicate::str::contains("(finger right-index)"));
+    let mut huge_photo = enroll_args(&person);
+    let at = huge_photo.iter().position(|a| a == "--photo").unwrap();
+    huge_photo[at + 1] = huge.clone().into_os_string();
+    enroll(huge_photo)
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stdout("")
+        .stderr(predicate::str::contains(too_large));
+    eprintln!("two huge images refused in {:?}", started.elapsed());
+
     // A colour photo is not a fingerprint.
     enroll(enroll_args_with(
         &person,

@@ -107,7 +107,7 @@ fn load_fixtures(dir: &std::path::Path) -> std::io::Result<Fixtures> {
     for p in FingerPosition::ALL {
         let path = dir.join(format!("fingers/{}_1.png", 100 + u32::from(p.code())));
         let png = std::fs::read(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
-        let img = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+        let img = crate::domain::imaging::decode(&png, Some(image::ImageFormat::Png))
             .map_err(|e| bad(format!("{}: {e}", path.display())))?;
         if img.color() != image::ColorType::L8 {
             return Err(bad(format!("{}: not 8-bit grayscale", path.display())));
@@ -119,7 +119,8 @@ fn load_fixtures(dir: &std::path::Path) -> std::io::Result<Fixtures> {
         fingers.insert(p, (png, w, h));
     }
     let first = &fingers[&FingerPosition::RightThumb].0;
-    let finger_preview = jpeg(&image::load_from_memory(first).map_err(|e| bad(e.to_string()))?)?;
+    let finger_preview =
+        jpeg(&crate::domain::imaging::decode(first, None).map_err(|e| bad(e.to_string()))?)?;
     let path = dir.join("faces/astronaut.png");
     let face = image::open(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
     let face_size = (

@@ -170,7 +170,7 @@ impl MjpegStream {
     /// The next frame, decoded to RGB8.
     pub fn next_frame(&mut self) -> Result<Frame> {
         let jpeg = self.next_jpeg()?;
-        let img = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
+        let img = crate::domain::imaging::decode(&jpeg, Some(image::ImageFormat::Jpeg))
             .map_err(|e| garbage(&format!("preview frame is not a JPEG: {e}")))?
             .into_rgb8();
         Ok(Frame::new(

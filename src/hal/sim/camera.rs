@@ -40,7 +40,7 @@ impl SimCamera {
                 format!("sim camera: cannot read {}: {e}", path.display()),
             )
         })?;
-        let rgb = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
+        let rgb = crate::domain::imaging::decode(&bytes, Some(image::ImageFormat::Png))
             .map_err(|e| {
                 DeviceError::new(
                     ErrorKind::Other,
