@@ -320,19 +320,19 @@ impl App {
             ui.separator();
             if self.confirm_logout {
                 self.logout_confirmation(ui);
-            } else if matches!(self.screen, Screen::Enroll(_) | Screen::Identify(_)) {
-                // The wizard and the fingerprint search scroll their own pages and keep their
-                // actions in view.
+            } else if matches!(
+                self.screen,
+                Screen::Enroll(_) | Screen::Identify(_) | Screen::Supervisor(_)
+            ) {
+                // The wizard, the fingerprint search and the supervisor's tabs scroll their own
+                // pages and keep their actions (and tabs) in view.
                 self.screen_ui(ui, now);
             } else {
                 // Each screen keeps its own scroll position.
                 egui::ScrollArea::vertical()
                     .id_salt(("screen", self.screen()))
                     .show(ui, |ui| {
-                        if !matches!(
-                            self.screen,
-                            Screen::Supervisor(_) | Screen::Login(_) | Screen::Home
-                        ) {
+                        if !matches!(self.screen, Screen::Login(_) | Screen::Home) {
                             ui.set_max_width(super::screens::COLUMN_WIDTH + 40.0);
                         }
                         self.screen_ui(ui, now);

@@ -131,6 +131,19 @@ impl I18n {
         }
     }
 
+    /// [`I18n::date`] of a `YYYY-MM-DD` text; text that does not parse is shown as it is.
+    pub fn date_text(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.split('-').collect();
+        let parsed = match parts.as_slice() {
+            [y, m, d] => (|| {
+                let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+                time::Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
+            })(),
+            _ => None,
+        };
+        parsed.map_or_else(|| iso.to_owned(), |d| self.date(d))
+    }
+
     /// A moment (UTC, as the station records it) as the language writes it, to the minute:
     /// `DD.MM.YYYY HH:MM` in Kyrgyz and Russian, `YYYY-MM-DD HH:MM` in English.
     pub fn moment(&self, at: &crate::domain::Timestamp) -> String {

@@ -58,7 +58,9 @@ pub fn visuals(theme: Theme) -> Visuals {
     v.selection.stroke = Stroke::new(1.5, Color32::WHITE);
     match theme {
         Theme::Light => {
-            v.override_text_color = Some(Color32::from_gray(0x14));
+            // Body text darker than egui's; selected buttons keep their own (white) text.
+            v.widgets.noninteractive.fg_stroke.color = Color32::from_gray(0x14);
+            v.widgets.inactive.fg_stroke.color = Color32::from_gray(0x14);
             v.weak_text_color = Some(Color32::from_gray(0x50));
             v.panel_fill = Color32::from_rgb(0xf4, 0xf6, 0xf8);
             v.window_fill = Color32::WHITE;
@@ -66,7 +68,7 @@ pub fn visuals(theme: Theme) -> Visuals {
             v.hyperlink_color = ACCENT;
         }
         Theme::Dark => {
-            v.override_text_color = Some(Color32::from_gray(0xf0));
+            v.widgets.noninteractive.fg_stroke.color = Color32::from_gray(0xf0);
             v.weak_text_color = Some(Color32::from_gray(0xb8));
             v.hyperlink_color = Color32::from_rgb(0x90, 0xca, 0xf9);
         }
@@ -161,7 +163,7 @@ mod tests {
             let page = v.panel_fill;
             let p = palette(v.dark_mode);
             for (name, colour) in [
-                ("text", v.override_text_color.unwrap()),
+                ("text", v.text_color()),
                 ("weak", v.weak_text_color.unwrap()),
                 ("error", p.error),
                 ("ok", p.ok),
@@ -170,6 +172,9 @@ mod tests {
                 let c = contrast(colour, page);
                 assert!(c >= 4.5, "{theme:?} {name}: contrast {c:.1}");
             }
+            // A selected button's text on its fill.
+            let c = contrast(v.selection.stroke.color, v.selection.bg_fill);
+            assert!(c >= 4.5, "{theme:?} selected: contrast {c:.1}");
         }
         for fill in [ACCENT, FILL_OK, FILL_ERROR, FILL_WARN] {
             let c = contrast(Color32::WHITE, fill);

@@ -273,7 +273,8 @@ fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
         }
         rows.finish().unwrap();
     }
-    let too_large = "the image is 20000×20000 pixels, more than the 10000×10000 and 50 megapixels accepted";
+    let too_large =
+        "the image is 20000×20000 pixels, more than the 10000×10000 and 50 megapixels accepted";
     let started = std::time::Instant::now();
     enroll(enroll_args_with(&person, &[], &[("right-index", &huge)]))
         .assert()

@@ -39,14 +39,18 @@ impl App {
                 ));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if self.session.is_some()
-                    && ui
-                        .add_enabled(
-                            !self.busy(),
-                            Button::new(RichText::new(self.i18n.tr("common-logout")).size(20.0))
-                                .min_size(Vec2::new(140.0, TOUCH_HEIGHT)),
-                        )
-                        .clicked()
+                let logout = Vec2::new(140.0, TOUCH_HEIGHT);
+                if self.session.is_none() {
+                    // Logout's place stays empty, so a second tap on it after logging out does
+                    // not land on a language button.
+                    ui.allocate_exact_size(logout, egui::Sense::hover());
+                } else if ui
+                    .add_enabled(
+                        !self.busy(),
+                        Button::new(RichText::new(self.i18n.tr("common-logout")).size(20.0))
+                            .min_size(logout),
+                    )
+                    .clicked()
                 {
                     intent = BarIntent::Logout;
                 }
@@ -90,6 +94,8 @@ impl App {
     /// outside training mode, where its captures are refused).
     fn device_strip(&self, ui: &mut Ui) {
         ui.horizontal(|ui| {
+            // Status, not controls: a compact row, each chip wide enough for its longest state.
+            ui.spacing_mut().interact_size.y = 30.0;
             ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
             let manager = match &self.devices {
                 Devices::Up(m) => Some(m),
@@ -133,7 +139,7 @@ impl App {
                     };
                     text = format!("{text} ({})", self.i18n.tr(note));
                 }
-                crate::ui::enroll::chip(ui, Some(usable), text);
+                crate::ui::enroll::chip_at_least(ui, Some(usable), text, 300.0);
             }
         });
     }

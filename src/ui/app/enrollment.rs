@@ -148,7 +148,7 @@ impl App {
             registration_id: saved.registration_id.clone(),
             citizen_name: saved.name.clone(),
             precinct: saved.precinct.clone(),
-            date: saved.date.clone(),
+            date: self.i18n.date_text(&saved.date),
             station_id: info.station_id.as_str().to_owned(),
             station_name: info.name.clone(),
         };

@@ -378,6 +378,7 @@ pub(super) fn receipt(
         return WizardIntent::None;
     };
     let mut intent = WizardIntent::None;
+    let date = i18n.date_text(&saved.date);
     ui.label(
         RichText::new(i18n.tr("receipt-saved"))
             .color(crate::ui::theme::ok(ui))
@@ -393,7 +394,7 @@ pub(super) fn receipt(
                         ("receipt-registration-id", saved.registration_id.as_str()),
                         ("receipt-name", saved.name.as_str()),
                         ("field-precinct", saved.precinct.as_str()),
-                        ("receipt-date", saved.date.as_str()),
+                        ("receipt-date", date.as_str()),
                     ] {
                         ui.label(RichText::new(i18n.tr(id)).weak());
                         ui.label(RichText::new(value).strong().size(24.0));

@@ -277,7 +277,7 @@ impl Wizard {
         let reserved = match (own_buttons, self.error.is_some()) {
             (true, false) => 0.0,
             (true, true) => ERROR_LINE_HEIGHT,
-            (false, _) => TOUCH_HEIGHT + 52.0 + ERROR_LINE_HEIGHT,
+            (false, _) => TOUCH_HEIGHT + 28.0 + ERROR_LINE_HEIGHT,
         };
         let body_height = (ui.available_height() - reserved).max(240.0);
         if self.compare_page(ui, i18n, body_height + ERROR_LINE_HEIGHT - 40.0) {
@@ -428,7 +428,9 @@ pub fn workflow_message(i18n: &I18n, e: &WorkflowError) -> String {
 
 /// "Step 3 of 8: Face photo", with a bar of the steps.
 fn progress_header(ui: &mut Ui, i18n: &I18n, step: Step) {
+    // One row: the bar of the steps, then the step's name.
     ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
         for s in Step::ALL {
             let color = if s == step {
                 crate::ui::theme::ACCENT
@@ -437,23 +439,24 @@ fn progress_header(ui: &mut Ui, i18n: &I18n, step: Step) {
             } else {
                 Color32::from_gray(160)
             };
-            let (rect, _) = ui.allocate_exact_size(Vec2::new(48.0, 8.0), egui::Sense::hover());
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(36.0, 8.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 4.0, color);
         }
+        ui.add_space(16.0);
+        ui.label(
+            RichText::new(i18n.tr_args(
+                "enroll-progress",
+                &[
+                    ("step", (step.index() + 1).into()),
+                    ("total", Step::ALL.len().into()),
+                    ("name", i18n.tr(step.message_id()).into()),
+                ],
+            ))
+            .strong()
+            .size(24.0),
+        );
     });
-    ui.label(
-        RichText::new(i18n.tr_args(
-            "enroll-progress",
-            &[
-                ("step", (step.index() + 1).into()),
-                ("total", Step::ALL.len().into()),
-                ("name", i18n.tr(step.message_id()).into()),
-            ],
-        ))
-        .strong()
-        .size(24.0),
-    );
-    ui.add_space(8.0);
+    ui.add_space(4.0);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,6 +510,11 @@ fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
 
 /// A green or red chip with a label.
 pub(crate) fn chip(ui: &mut Ui, ok: Option<bool>, text: String) {
+    chip_at_least(ui, ok, text, 0.0);
+}
+
+/// [`chip`], at least `width` wide, so a chip whose text changes does not move its neighbours.
+pub(crate) fn chip_at_least(ui: &mut Ui, ok: Option<bool>, text: String, width: f32) {
     let (fill, fg) = match ok {
         Some(true) => (crate::ui::theme::FILL_OK, Color32::WHITE),
         Some(false) => (crate::ui::theme::FILL_ERROR, Color32::WHITE),
@@ -517,6 +525,7 @@ pub(crate) fn chip(ui: &mut Ui, ok: Option<bool>, text: String) {
         .corner_radius(12.0)
         .inner_margin(Vec2::new(10.0, 4.0))
         .show(ui, |ui| {
+            ui.set_min_width(width);
             ui.label(RichText::new(text).color(fg).size(18.0));
         });
 }

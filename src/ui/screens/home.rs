@@ -111,41 +111,50 @@ pub fn show(
             true,
         ));
     }
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing = egui::Vec2::splat(16.0);
-        for (i, (icon, id, tapped, enabled)) in tiles.into_iter().enumerate() {
-            if super::tile(ui, icon, &i18n.tr(id), i == 0, enabled).clicked() {
-                intent = tapped;
+    // Two columns: the tasks as tiles on the left; the day's figures and the search on the
+    // right; what the search finds below both.
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(2.0 * super::TILE.x + 16.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing = egui::Vec2::splat(16.0);
+                for (i, (icon, id, tapped, enabled)) in tiles.into_iter().enumerate() {
+                    if super::tile(ui, icon, &i18n.tr(id), i == 0, enabled).clicked() {
+                        intent = tapped;
+                    }
+                }
+            });
+        });
+        ui.add_space(24.0);
+        ui.vertical(|ui| {
+            if let Some(waiting) = today.station_pending {
+                let text = i18n.tr_args("home-station-pending", &[("count", waiting.into())]);
+                let color = if waiting > 0 {
+                    crate::ui::theme::warn(ui)
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(text).size(20.0).strong().color(color));
             }
-        }
+            ui.label(RichText::new(i18n.tr("home-today")).strong());
+            for (id, count) in [
+                ("home-count-saved", today.saved),
+                ("home-count-pending", today.pending),
+                ("home-count-approved", today.approved),
+                ("home-count-rejected", today.rejected),
+            ] {
+                ui.label(i18n.tr_args(id, &[("count", count.into())]));
+            }
+            ui.add_space(12.0);
+            let response = field(ui, i18n.tr("home-find"), &mut state.query, false);
+            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let ready = !busy && !state.query.trim().is_empty();
+            if (big_button(ui, i18n.tr("home-find-button"), ready).clicked() || enter) && ready {
+                intent = HomeIntent::Find(state.query.trim().to_owned());
+            }
+        });
     });
     ui.add_space(8.0);
-    if let Some(waiting) = today.station_pending {
-        let text = i18n.tr_args("home-station-pending", &[("count", waiting.into())]);
-        let color = if waiting > 0 {
-            crate::ui::theme::warn(ui)
-        } else {
-            ui.visuals().text_color()
-        };
-        ui.label(RichText::new(text).size(20.0).strong().color(color));
-    }
-    ui.separator();
-    ui.label(RichText::new(i18n.tr("home-today")).strong());
-    for (id, count) in [
-        ("home-count-saved", today.saved),
-        ("home-count-pending", today.pending),
-        ("home-count-approved", today.approved),
-        ("home-count-rejected", today.rejected),
-    ] {
-        ui.label(i18n.tr_args(id, &[("count", count.into())]));
-    }
-    ui.separator();
-    let response = field(ui, i18n.tr("home-find"), &mut state.query, false);
-    let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let ready = !busy && !state.query.trim().is_empty();
-    if (big_button(ui, i18n.tr("home-find-button"), ready).clicked() || enter) && ready {
-        intent = HomeIntent::Find(state.query.trim().to_owned());
-    }
     match &state.results {
         None => {}
         Some(found) if found.is_empty() => {

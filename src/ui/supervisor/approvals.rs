@@ -149,6 +149,9 @@ impl ApprovalsTab {
         ui.separator();
         for row in shown {
             ui.horizontal(|ui| {
+                // A touch-sized box.
+                ui.spacing_mut().icon_width = 40.0;
+                ui.spacing_mut().icon_width_inner = 26.0;
                 let mut checked = self.selected.contains(&row.id);
                 let checkbox = ui.add(Checkbox::new(
                     &mut checked,
@@ -251,12 +254,6 @@ impl ApprovalsTab {
                     }
                     ui.add_space(16.0);
                     field(ui, i18n.tr("sv-record-reason"), &mut view.reason, false);
-                    if view.reason_missing && view.reason.trim().is_empty() {
-                        ui.label(
-                            RichText::new(i18n.tr("sv-record-reason-required"))
-                                .color(crate::ui::theme::error(ui)),
-                        );
-                    }
                     if danger(ui, i18n.tr("sv-record-reject"), !busy).clicked() {
                         if view.reason.trim().is_empty() {
                             view.reason_missing = true;
@@ -265,6 +262,17 @@ impl ApprovalsTab {
                                 Some(reject_task(view.id.clone(), view.reason.trim().to_owned()));
                         }
                     }
+                    // Under the button, in space kept for it: nothing moves when it shows.
+                    let missing = view.reason_missing && view.reason.trim().is_empty();
+                    ui.allocate_ui(egui::Vec2::new(ui.available_width(), 32.0), |ui| {
+                        ui.set_min_height(32.0);
+                        if missing {
+                            ui.label(
+                                RichText::new(i18n.tr("sv-record-reason-required"))
+                                    .color(crate::ui::theme::error(ui)),
+                            );
+                        }
+                    });
                 } else {
                     ui.label(i18n.tr_args(
                         "sv-record-decided",

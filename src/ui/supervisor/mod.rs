@@ -181,15 +181,24 @@ impl SupervisorScreen {
             return SupervisorIntent::Home;
         }
         ui.separator();
-        let task = match self.tab {
-            Tab::Approvals => self.approvals.show(ui, i18n, busy),
-            Tab::Export => self.export.show(ui, i18n, busy),
-            Tab::Operators => self.operators.show(ui, i18n, session, devices, busy, now),
-            Tab::Devices => self.devices.show(ui, i18n, session, devices, busy),
-            Tab::Audit => self.audit.show(ui, i18n, busy),
-            Tab::Statistics => self.stats.show(ui, i18n, busy),
-            Tab::Training => self.training.show(ui, i18n, busy),
-        };
+        // The title and the tabs stay; each tab's page scrolls under them on its own.
+        let task = egui::ScrollArea::vertical()
+            .id_salt(("sv-tab", self.tab.message_id()))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let task = match self.tab {
+                    Tab::Approvals => self.approvals.show(ui, i18n, busy),
+                    Tab::Export => self.export.show(ui, i18n, busy),
+                    Tab::Operators => self.operators.show(ui, i18n, session, devices, busy, now),
+                    Tab::Devices => self.devices.show(ui, i18n, session, devices, busy),
+                    Tab::Audit => self.audit.show(ui, i18n, busy),
+                    Tab::Statistics => self.stats.show(ui, i18n, busy),
+                    Tab::Training => self.training.show(ui, i18n, busy),
+                };
+                crate::ui::keyboard::scroll_to_focused_field(ui);
+                task
+            })
+            .inner;
         match task {
             // A tab only asks while nothing runs; the app takes one call at a time.
             Some(task) if !busy => SupervisorIntent::Run(task),

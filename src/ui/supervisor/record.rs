@@ -106,17 +106,31 @@ pub(super) fn portraits(ui: &mut Ui, i18n: &I18n, id: &str, detail: &mut RecordD
     }
 }
 
+/// Width of a finger's card: five fit side by side at 1280 px.
+const FINGER_CARD_WIDTH: f32 = 220.0;
+
 /// The fingers with their quality, the exception photos and the missing fingers' reasons.
 pub(super) fn fingers(ui: &mut Ui, i18n: &I18n, id: &str, detail: &mut RecordDetail) {
-    ui.horizontal_wrapped(|ui| {
-        for b in detail
-            .biometrics
-            .iter_mut()
-            .filter(|b| matches!(b.caption, Caption::Finger(_) | Caption::ExceptionPhoto(_)))
-        {
-            picture_card(ui, i18n, id, b, Vec2::new(110.0, 130.0));
-        }
-    });
+    // A row a hand, five cards of the same width: a long caption wraps inside its card.
+    egui::Grid::new(("sv-record-fingers", id))
+        .num_columns(5)
+        .spacing([12.0, 12.0])
+        .show(ui, |ui| {
+            for (i, b) in detail
+                .biometrics
+                .iter_mut()
+                .filter(|b| matches!(b.caption, Caption::Finger(_) | Caption::ExceptionPhoto(_)))
+                .enumerate()
+            {
+                ui.vertical(|ui| {
+                    ui.set_width(FINGER_CARD_WIDTH);
+                    picture_card(ui, i18n, id, b, Vec2::new(110.0, 130.0));
+                });
+                if i % 5 == 4 {
+                    ui.end_row();
+                }
+            }
+        });
     if !detail.exceptions.is_empty() {
         heading(ui, i18n.tr("sv-record-missing-fingers"));
         for (p, reason) in &detail.exceptions {
@@ -140,7 +154,7 @@ fn picture_card(ui: &mut Ui, i18n: &I18n, id: &str, b: &mut Biometric, max: Vec2
                 &[("finger", i18n.tr(finger_message(p)).into())],
             ),
         };
-        ui.label(RichText::new(caption).small());
+        ui.add(egui::Label::new(RichText::new(caption).small()).wrap());
         match &mut b.picture {
             Some(p) => p.show(ui, &format!("sv-{id}-{}", b.sha256), max),
             None => {
@@ -166,7 +180,7 @@ fn picture_card(ui: &mut Ui, i18n: &I18n, id: &str, b: &mut Biometric, max: Vec2
             } else {
                 ui.visuals().text_color()
             };
-            ui.label(RichText::new(text).small().color(color));
+            ui.add(egui::Label::new(RichText::new(text).small().color(color)).wrap());
         }
     });
 }
