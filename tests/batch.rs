@@ -1690,3 +1690,85 @@ fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
             batch1.display()
         ));
 }
+
+/// Batch 1 of a fresh station with one record whose JSON `edit` changes and which is signed again
+/// with the station's own key (a station that lies), filed under `name(id)`.
+fn relabelled_batch(
+    edit: impl Fn(&mut serde_json::Value),
+    name: impl Fn(&str) -> String,
+) -> (Vec<u8>, Fixture) {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(1, 0);
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let mut files = batch::verify::read_raw(&bytes[..], &ids).unwrap();
+    let path = files
+        .keys()
+        .find(|p| p.starts_with("data/records/") && p.ends_with(".json"))
+        .unwrap()
+        .clone();
+    let id = path
+        .trim_start_matches("data/records/")
+        .trim_end_matches(".json")
+        .to_owned();
+    let mut record: serde_json::Value = serde_json::from_slice(&files[&path]).unwrap();
+    edit(&mut record);
+    // serde_json writes keys sorted and non-ASCII unescaped: the canonical (JCS) form here.
+    let json = serde_json::to_vec(&record).unwrap();
+    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
+        .db()
+        .station()
+        .unwrap()
+        .signing_seed;
+    let key = StationKey::from_seed(&seed).unwrap();
+    let sig = key
+        .sign(kattoo::crypto::DOMAIN_ENROLLMENT, &json)
+        .to_file()
+        .into_bytes();
+    files.remove(&path);
+    files.remove(&format!("{path}.sig"));
+    let new = format!("data/records/{}.json", name(&id));
+    files.insert(format!("{new}.sig"), sig);
+    files.insert(new, json);
+    reseal(&mut files, &key);
+    let sealed =
+        batch::write::write_raw(&files, &[ids[0].to_public()], now().unix() as u64).unwrap();
+    (sealed, f)
+}
+
+#[test]
+fn a_record_filed_under_an_id_of_another_station_or_sequence_is_refused() {
+    // Another station's prefix, the record's own station and sequence kept: the id would
+    // block station KG9999's record at central.
+    let foreign =
+        kattoo::domain::RegistrationId::new(&StationId::parse("KG9999").unwrap(), 1, now().date())
+            .as_str()
+            .to_owned();
+    let (bytes, f) = relabelled_batch(
+        |r| r["registration_id"] = foreign.clone().into(),
+        |_| foreign.clone(),
+    );
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let key = f.station.info().public_key.clone();
+    let err = batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap_err();
+    assert!(
+        matches!(err, batch::Error::RecordIdMismatch { ref station, .. } if station == "KG1101"),
+        "{err}"
+    );
+    // The record's sequence is not its id's.
+    let (bytes, f) = relabelled_batch(|r| r["sequence"] = 7.into(), |id| id.to_owned());
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let key = f.station.info().public_key.clone();
+    let err = batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap_err();
+    assert!(
+        matches!(err, batch::Error::RecordIdMismatch { sequence: 7, .. }),
+        "{err}"
+    );
+    // Unedited, the same path verifies: the refusals are the ids', not the re-signing's.
+    let (bytes, f) = relabelled_batch(|_| {}, |id| id.to_owned());
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let key = f.station.info().public_key.clone();
+    batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap();
+}

@@ -95,6 +95,14 @@ pub enum Error {
     RecordNamesOther { id: String, named: String },
     #[error("record {id}: made at station {station}")]
     RecordFromOtherStation { id: String, station: String },
+    #[error(
+        "record {id}: its registration id does not belong to station {station} and sequence {sequence} that the record states"
+    )]
+    RecordIdMismatch {
+        id: String,
+        station: String,
+        sequence: u64,
+    },
     #[error("record {0}: is a training record")]
     TrainingRecord(String),
     #[error("record {id}: stored record does not parse")]
@@ -279,7 +287,8 @@ impl Error {
             Error::BatchSignature { .. } => "batch-error-batch-signature",
             Error::RecordSignature { .. }
             | Error::RecordNamesOther { .. }
-            | Error::RecordFromOtherStation { .. } => "batch-error-record-signature",
+            | Error::RecordFromOtherStation { .. }
+            | Error::RecordIdMismatch { .. } => "batch-error-record-signature",
             Error::TrainingRecord(_) => "batch-error-training-record",
             Error::RecordJson { .. } | Error::StoredRecord { .. } | Error::RecordVanished(_) => {
                 "batch-error-stored-record"
@@ -339,6 +348,7 @@ impl Error {
             Error::RecordSignature { id, .. }
             | Error::RecordNamesOther { id, .. }
             | Error::RecordFromOtherStation { id, .. }
+            | Error::RecordIdMismatch { id, .. }
             | Error::TrainingRecord(id)
             | Error::RecordJson { id, .. }
             | Error::StoredRecord { id, .. }

@@ -200,6 +200,11 @@ impl Error {
                 id: s(),
                 station: s(),
             },
+            Error::RecordIdMismatch {
+                id: s(),
+                station: s(),
+                sequence: 1,
+            },
             Error::TrainingRecord(s()),
             Error::RecordJson {
                 id: s(),
@@ -290,6 +295,7 @@ impl Error {
                 | Error::RecordSignature { .. }
                 | Error::RecordNamesOther { .. }
                 | Error::RecordFromOtherStation { .. }
+                | Error::RecordIdMismatch { .. }
                 | Error::TrainingRecord(_)
                 | Error::RecordJson { .. }
                 | Error::StoredRecord { .. }

@@ -261,6 +261,17 @@ pub fn verify_batch<R: Read>(
                 station: record.station_id.to_string(),
             });
         }
+        // The id's station prefix and sequence are the record's own: a station cannot file a
+        // record under another station's id (and block that id at central forever).
+        if record.registration_id.station() != &record.station_id
+            || record.registration_id.sequence() != record.sequence
+        {
+            return Err(Error::RecordIdMismatch {
+                id: id.to_owned(),
+                station: record.station_id.to_string(),
+                sequence: record.sequence,
+            });
+        }
         if record.training {
             return Err(Error::TrainingRecord(id.to_owned()));
         }

@@ -74,6 +74,7 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::RecordSignature { .. }
         | Error::RecordNamesOther { .. }
         | Error::RecordFromOtherStation { .. }
+        | Error::RecordIdMismatch { .. }
         | Error::TrainingRecord(_)
         | Error::RecordJson { .. }
         | Error::StoredRecord { .. }
