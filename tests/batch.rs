@@ -1772,3 +1772,57 @@ fn a_record_filed_under_an_id_of_another_station_or_sequence_is_refused() {
     let key = f.station.info().public_key.clone();
     batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap();
 }
+
+#[test]
+fn central_refuses_batch_sequence_zero_and_far_ahead() {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(1, 0);
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
+        .db()
+        .station()
+        .unwrap()
+        .signing_seed;
+    let key = StationKey::from_seed(&seed).unwrap();
+    let numbered = |sequence: u64| {
+        let mut files = batch::verify::read_raw(&bytes[..], &ids).unwrap();
+        let info = String::from_utf8(files[bag::BAG_INFO].clone()).unwrap();
+        let info = info.replace(
+            "Batch-Sequence: 1\n",
+            &format!("Batch-Sequence: {sequence}\n"),
+        );
+        files.insert(bag::BAG_INFO.into(), info.into_bytes());
+        reseal(&mut files, &key);
+        let path = f.tmp.path().join(format!("seq-{sequence}.age"));
+        std::fs::write(
+            &path,
+            batch::write::write_raw(&files, &[ids[0].to_public()], now().unix() as u64).unwrap(),
+        )
+        .unwrap();
+        path
+    };
+    let (mut central, central_key) = f.central();
+    central.add_station(&f.certificate(), "t").unwrap();
+    for sequence in [0, 1 << 63, u64::MAX, 1_002] {
+        let err = central
+            .import(&numbered(sequence), &central_key, "t")
+            .unwrap_err();
+        assert!(
+            matches!(err, CentralError::SequenceOutOfRange { sequence: s, last: 0, .. } if s == sequence),
+            "{sequence}: {err}"
+        );
+    }
+    assert!(central.store().batches("KG1101").unwrap().is_empty());
+    // Within range, a jump is taken and its gap reported from the stored rows.
+    assert!(matches!(
+        central.import(&numbered(3), &central_key, "t").unwrap(),
+        ImportOutcome::Imported {
+            gap: Some((1, 2)),
+            ..
+        }
+    ));
+    assert_eq!(central.report().unwrap()[0].gaps, [1, 2]);
+}

@@ -60,6 +60,14 @@ pub enum Error {
         last: u64,
     },
     #[error(
+        "batch {sequence} of station {station} is out of range: a station's batches are numbered from 1, at most {max_jump} past the last accepted one ({last})"
+    , max_jump = super::MAX_SEQUENCE_JUMP)]
+    SequenceOutOfRange {
+        station: String,
+        sequence: u64,
+        last: u64,
+    },
+    #[error(
         "batch {sequence} of station {station} does not follow batch {previous}: {what} differs"
     )]
     ChainMismatch {
@@ -153,6 +161,7 @@ impl Error {
             Error::StationKeyConflict { .. } => "central-error-station-key-conflict",
             Error::Replay { .. } => "central-error-replay",
             Error::LowerSequence { .. } => "central-error-lower-sequence",
+            Error::SequenceOutOfRange { .. } => "central-error-sequence-range",
             Error::ChainMismatch { .. } => "central-error-chain-mismatch",
             Error::WrongStationKey { .. } => "central-error-wrong-station-key",
             Error::Io { .. } => "central-error-io",
@@ -185,6 +194,9 @@ impl Error {
             | Error::WrongStationKey { station, .. } => station.clone(),
             Error::Replay { station, sequence }
             | Error::LowerSequence {
+                station, sequence, ..
+            }
+            | Error::SequenceOutOfRange {
                 station, sequence, ..
             }
             | Error::ChainMismatch {

@@ -153,6 +153,16 @@ impl<S: CentralStore> Central<S> {
         let sequence = verified.info.sequence;
         let accepted = self.store.batches(&station_id)?;
         let last = accepted.last();
+        // 1 ≤ sequence ≤ last + MAX_SEQUENCE_JUMP: never 0, never far enough ahead to overflow
+        // the store's signed integers or leave an endless gap.
+        let last_seq = last.map_or(0, |b| b.sequence);
+        if sequence == 0 || sequence > last_seq.saturating_add(super::MAX_SEQUENCE_JUMP) {
+            return Err(Error::SequenceOutOfRange {
+                station: station_id,
+                sequence,
+                last: last_seq,
+            });
+        }
         if let Some(last) = last {
             if accepted.iter().any(|b| b.sequence == sequence) {
                 return Err(Error::Replay {

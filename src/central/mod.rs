@@ -27,6 +27,10 @@ use crate::batch::{self, StationCertificate, VerifiedBatch};
 use crate::crypto::PublicKey;
 use zeroize::Zeroizing;
 
+/// How far past the last accepted batch a station's next batch may be numbered (a gap of lost
+/// batches is accepted and reported; a number beyond this is a forgery or a fault).
+pub const MAX_SEQUENCE_JUMP: u64 = 1_000;
+
 /// Result alias for central.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -313,17 +317,27 @@ impl<S: CentralStore> Central<S> {
             let decided = mine.iter().filter(|p| p.decision.is_some()).count() as u64;
             let batches = self.store.batches(&s.station_id)?;
             let last = batches.last().map_or(0, |b| b.sequence);
-            let have: std::collections::BTreeSet<u64> =
-                batches.iter().map(|b| b.sequence).collect();
             out.push(StationSummary {
                 records: self.store.record_count(&s.station_id)?,
                 batches: batches.len() as u64,
                 last_sequence: last,
-                gaps: (1..last).filter(|n| !have.contains(n)).collect(),
+                gaps: gaps(batches.iter().map(|b| b.sequence)),
                 duplicates: (mine.len() as u64 - decided, decided),
                 station_id: s.station_id,
             });
         }
         Ok(out)
     }
+}
+
+/// The sequences missing below the last of `accepted` (ascending), from the stored rows: each
+/// run between two accepted batches, never a loop up to the last number.
+fn gaps(accepted: impl Iterator<Item = u64>) -> Vec<u64> {
+    let mut missing = Vec::new();
+    let mut expected = 1;
+    for sequence in accepted {
+        missing.extend(expected..sequence);
+        expected = sequence.saturating_add(1);
+    }
+    missing
 }

@@ -192,6 +192,11 @@ impl Error {
                 sequence: 2,
                 last: 3,
             },
+            Error::SequenceOutOfRange {
+                station: s(),
+                sequence: 0,
+                last: 3,
+            },
             Error::ChainMismatch {
                 station: s(),
                 sequence: 2,
@@ -246,6 +251,7 @@ impl Error {
                 | Error::StationKeyConflict { .. }
                 | Error::Replay { .. }
                 | Error::LowerSequence { .. }
+                | Error::SequenceOutOfRange { .. }
                 | Error::ChainMismatch { .. }
                 | Error::WrongStationKey { .. }
                 | Error::Io { .. }

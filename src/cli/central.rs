@@ -97,7 +97,7 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::Batch(b) => super::batch::exit_code(b),
         Error::UnknownStation(_) => exit::UNKNOWN_STATION,
         Error::Replay { .. } => exit::REPLAY,
-        Error::LowerSequence { .. } => exit::LOWER_SEQUENCE,
+        Error::LowerSequence { .. } | Error::SequenceOutOfRange { .. } => exit::LOWER_SEQUENCE,
         Error::ChainMismatch { .. }
         | Error::WrongStationKey { .. }
         | Error::StationKeyConflict { .. } => exit::BATCH_SIGNATURE,

@@ -757,3 +757,4 @@ theme-light = Light screen
 theme-dark = Dark screen
 home-admin = Operators and station
 receipt-no-stick = No USB stick found. Insert one and tap again; nothing was saved on this laptop.
+central-error-sequence-range = { $detail } has a batch number out of range: a station numbers its batches from 1 and never far past the last one imported. It was refused; tell the station.
