@@ -1826,3 +1826,60 @@ fn central_refuses_batch_sequence_zero_and_far_ahead() {
     ));
     assert_eq!(central.report().unwrap()[0].gaps, [1, 2]);
 }
+
+#[test]
+fn an_empty_or_misplaced_audit_segment_is_refused() {
+    let mut f = Fixture::new("KG1101");
+    f.enroll_approved(1, 0);
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
+        .db()
+        .station()
+        .unwrap()
+        .signing_seed;
+    let key = StationKey::from_seed(&seed).unwrap();
+    let station_key = f.station.info().public_key.clone();
+    // The segment's rows kept from `skip` on, the batch re-signed by the station's own key.
+    let with_rows_from = |skip: usize, sequence: u64| {
+        let mut files = batch::verify::read_raw(&bytes[..], &ids).unwrap();
+        let jsonl = String::from_utf8(files["data/audit.jsonl"].clone()).unwrap();
+        let kept: String = jsonl.lines().skip(skip).map(|l| format!("{l}\n")).collect();
+        files.insert("data/audit.jsonl".into(), kept.into_bytes());
+        let info = String::from_utf8(files[bag::BAG_INFO].clone()).unwrap();
+        let info = info.replace(
+            "Batch-Sequence: 1\n",
+            &format!("Batch-Sequence: {sequence}\n"),
+        );
+        files.insert(bag::BAG_INFO.into(), info.into_bytes());
+        reseal(&mut files, &key);
+        batch::write::write_raw(&files, &[ids[0].to_public()], now().unix() as u64).unwrap()
+    };
+    let rows = String::from_utf8(
+        batch::verify::read_raw(&bytes[..], &ids).unwrap()["data/audit.jsonl"].clone(),
+    )
+    .unwrap()
+    .lines()
+    .count();
+    assert!(rows > 2, "{rows} audit rows");
+    let verify =
+        |b: Vec<u8>| batch::verify_batch(&b[..], &ids, Some(&station_key), &mut |_, _| Ok(()));
+    // Batch 1 whose segment does not start the chain.
+    assert!(matches!(
+        verify(with_rows_from(1, 1)),
+        Err(batch::Error::AuditNotFromStart { first: 2 })
+    ));
+    // No rows at all, as batch 1 or as a later batch.
+    for sequence in [1, 2] {
+        assert!(
+            matches!(
+                verify(with_rows_from(rows, sequence)),
+                Err(batch::Error::NoAuditRows)
+            ),
+            "batch {sequence}"
+        );
+    }
+    verify(with_rows_from(0, 1)).unwrap();
+}

@@ -133,8 +133,10 @@ pub enum Error {
     AuditChain(#[from] ChainError),
     #[error("audit segment: ends at row {last}, but Audit-Head names row {head}")]
     AuditHead { last: u64, head: u64 },
-    #[error("audit segment: batch 1 carries no audit rows")]
+    #[error("audit segment: the batch carries no audit rows")]
     NoAuditRows,
+    #[error("audit segment: batch 1 starts at audit row {first}, not at row 1 after the zero hash")]
+    AuditNotFromStart { first: u64 },
     #[error("audit segment: line {line} is not an audit row")]
     AuditLine {
         line: usize,
@@ -304,6 +306,7 @@ impl Error {
             | Error::AuditHash(_)
             | Error::AuditEvent { .. } => "batch-error-audit-chain",
             Error::NoAuditRows => "batch-error-no-audit",
+            Error::AuditNotFromStart { .. } => "batch-error-audit-chain",
             Error::CertificateJson(_)
             | Error::CertificateSchema(_)
             | Error::CertificateStationId(_)
@@ -371,6 +374,7 @@ impl Error {
             Error::WrongRecipient
             | Error::BagDeclaration
             | Error::NoAuditRows
+            | Error::AuditNotFromStart { .. }
             | Error::IdentityLine
             | Error::NoIdentity => String::new(),
             Error::NonUtf8Path

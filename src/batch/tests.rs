@@ -224,6 +224,7 @@ impl Error {
             Error::AuditChain(ChainError::Edited { seq: 1 }),
             Error::AuditHead { last: 0, head: 0 },
             Error::NoAuditRows,
+            Error::AuditNotFromStart { first: 7 },
             Error::AuditLine {
                 line: 1,
                 source: json(),
@@ -306,6 +307,7 @@ impl Error {
                 | Error::AuditChain(_)
                 | Error::AuditHead { .. }
                 | Error::NoAuditRows
+                | Error::AuditNotFromStart { .. }
                 | Error::AuditLine { .. }
                 | Error::AuditRowZero(_)
                 | Error::AuditHash(_)

@@ -331,9 +331,18 @@ pub fn verify_batch<R: Read>(
         .get("data/audit.jsonl")
         .ok_or_else(|| Error::MissingFile("data/audit.jsonl".into()))?;
     let audit = parse_audit(jsonl)?;
+    // Every batch carries audit rows (its approvals and the last export at least); batch 1's
+    // start the station's chain: row 1 after the zero hash.
     match audit.first() {
+        Some(first) if info.sequence == 1 && (first.seq != 1 || first.prev != [0u8; 32]) => {
+            return Err(Error::AuditNotFromStart { first: first.seq });
+        }
         Some(first) => {
-            let (last, hash) = verify_chain((first.seq - 1, first.prev), audit.clone())?;
+            let before = first
+                .seq
+                .checked_sub(1)
+                .ok_or(Error::AuditNotFromStart { first: 0 })?;
+            let (last, hash) = verify_chain((before, first.prev), audit.clone())?;
             if (last, hex::encode(hash)) != (info.audit_head_seq, info.audit_head_hash.clone()) {
                 return Err(Error::AuditHead {
                     last,
@@ -341,7 +350,6 @@ pub fn verify_batch<R: Read>(
                 });
             }
         }
-        None if info.sequence > 1 => {}
         None => return Err(Error::NoAuditRows),
     }
 

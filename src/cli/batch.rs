@@ -83,6 +83,7 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::AuditChain(_)
         | Error::AuditHead { .. }
         | Error::NoAuditRows
+        | Error::AuditNotFromStart { .. }
         | Error::AuditLine { .. }
         | Error::AuditRowZero(_)
         | Error::AuditHash(_)
