@@ -363,6 +363,7 @@ impl Error {
             Error::AuditHead { last, .. } => last.to_string(),
             Error::AuditLine { line, .. } | Error::AuditRowZero(line) => line.to_string(),
             Error::AuditHash(seq) | Error::AuditEvent { seq, .. } => seq.to_string(),
+            Error::AuditNotFromStart { first } => first.to_string(),
             Error::CertificateSchema(id)
             | Error::CertificateStationId(id)
             | Error::CertificateSignature { station_id: id, .. }
@@ -374,7 +375,6 @@ impl Error {
             Error::WrongRecipient
             | Error::BagDeclaration
             | Error::NoAuditRows
-            | Error::AuditNotFromStart { .. }
             | Error::IdentityLine
             | Error::NoIdentity => String::new(),
             Error::NonUtf8Path
