@@ -1691,121 +1691,139 @@ fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
         ));
 }
 
-/// Batch 1 of a fresh station with one record whose JSON `edit` changes and which is signed again
-/// with the station's own key (a station that lies), filed under `name(id)`.
-fn relabelled_batch(
-    edit: impl Fn(&mut serde_json::Value),
-    name: impl Fn(&str) -> String,
-) -> (Vec<u8>, Fixture) {
-    let mut f = Fixture::new("KG1101");
-    f.enroll_approved(1, 0);
-    let usb = f.dir("usb");
-    let out = f.export_to(&usb).unwrap();
-    let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
-    let ids = batch::parse_identities(&f.identity).unwrap();
-    let mut files = batch::verify::read_raw(&bytes[..], &ids).unwrap();
-    let path = files
-        .keys()
-        .find(|p| p.starts_with("data/records/") && p.ends_with(".json"))
-        .unwrap()
-        .clone();
-    let id = path
-        .trim_start_matches("data/records/")
-        .trim_end_matches(".json")
-        .to_owned();
-    let mut record: serde_json::Value = serde_json::from_slice(&files[&path]).unwrap();
-    edit(&mut record);
-    // serde_json writes keys sorted and non-ASCII unescaped: the canonical (JCS) form here.
-    let json = serde_json::to_vec(&record).unwrap();
-    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
-        .db()
-        .station()
-        .unwrap()
-        .signing_seed;
-    let key = StationKey::from_seed(&seed).unwrap();
-    let sig = key
-        .sign(kattoo::crypto::DOMAIN_ENROLLMENT, &json)
-        .to_file()
-        .into_bytes();
-    files.remove(&path);
-    files.remove(&format!("{path}.sig"));
-    let new = format!("data/records/{}.json", name(&id));
-    files.insert(format!("{new}.sig"), sig);
-    files.insert(new, json);
-    reseal(&mut files, &key);
-    let sealed =
-        batch::write::write_raw(&files, &[ids[0].to_public()], now().unix() as u64).unwrap();
-    (sealed, f)
+/// Batch 1 of a fresh station with one approved record, opened, to be changed and sealed again
+/// with the station's own key: what a station that lies could send.
+struct OneBatch {
+    f: Fixture,
+    bytes: Vec<u8>,
+    ids: Vec<age::x25519::Identity>,
+    key: StationKey,
+}
+
+impl OneBatch {
+    fn new() -> OneBatch {
+        let mut f = Fixture::new("KG1101");
+        f.enroll_approved(1, 0);
+        let usb = f.dir("usb");
+        let out = f.export_to(&usb).unwrap();
+        let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
+        let ids = batch::parse_identities(&f.identity).unwrap();
+        let seed = raw_store(f.station.data_dir(), PASSPHRASE)
+            .db()
+            .station()
+            .unwrap()
+            .signing_seed;
+        let key = StationKey::from_seed(&seed).unwrap();
+        OneBatch { f, bytes, ids, key }
+    }
+
+    /// The batch's files after `edit`, with its tag files and signature made again.
+    fn rewritten(&self, edit: impl FnOnce(&mut BTreeMap<String, Vec<u8>>)) -> Vec<u8> {
+        let mut files = batch::verify::read_raw(&self.bytes[..], &self.ids).unwrap();
+        edit(&mut files);
+        reseal(&mut files, &self.key);
+        batch::write::write_raw(&files, &[self.ids[0].to_public()], now().unix() as u64).unwrap()
+    }
+
+    /// The batch renumbered `sequence`, after `edit`.
+    fn numbered(
+        &self,
+        sequence: u64,
+        edit: impl FnOnce(&mut BTreeMap<String, Vec<u8>>),
+    ) -> Vec<u8> {
+        self.rewritten(|files| {
+            let info = String::from_utf8(files[bag::BAG_INFO].clone()).unwrap();
+            let info = info.replace(
+                "Batch-Sequence: 1\n",
+                &format!("Batch-Sequence: {sequence}\n"),
+            );
+            files.insert(bag::BAG_INFO.into(), info.into_bytes());
+            edit(files);
+        })
+    }
+
+    /// The batch with its record's JSON changed by `edit`, signed again and filed under
+    /// `name(id)`.
+    fn relabelled(
+        &self,
+        edit: impl Fn(&mut serde_json::Value),
+        name: impl Fn(&str) -> String,
+    ) -> Vec<u8> {
+        self.rewritten(|files| {
+            let path = files
+                .keys()
+                .find(|p| p.starts_with("data/records/") && p.ends_with(".json"))
+                .unwrap()
+                .clone();
+            let id = path
+                .trim_start_matches("data/records/")
+                .trim_end_matches(".json")
+                .to_owned();
+            let mut record: serde_json::Value = serde_json::from_slice(&files[&path]).unwrap();
+            edit(&mut record);
+            // serde_json writes keys sorted and non-ASCII unescaped: the canonical (JCS) form.
+            let json = serde_json::to_vec(&record).unwrap();
+            let sig = self
+                .key
+                .sign(kattoo::crypto::DOMAIN_ENROLLMENT, &json)
+                .to_file()
+                .into_bytes();
+            files.remove(&path);
+            files.remove(&format!("{path}.sig"));
+            let new = format!("data/records/{}.json", name(&id));
+            files.insert(format!("{new}.sig"), sig);
+            files.insert(new, json);
+        })
+    }
+
+    fn verify(&self, bytes: &[u8]) -> batch::Result<batch::VerifiedBatch> {
+        let key = self.f.station.info().public_key.clone();
+        batch::verify_batch(bytes, &self.ids, Some(&key), &mut |_, _| Ok(()))
+    }
 }
 
 #[test]
 fn a_record_filed_under_an_id_of_another_station_or_sequence_is_refused() {
+    let one = OneBatch::new();
     // Another station's prefix, the record's own station and sequence kept: the id would
     // block station KG9999's record at central.
     let foreign =
         kattoo::domain::RegistrationId::new(&StationId::parse("KG9999").unwrap(), 1, now().date())
             .as_str()
             .to_owned();
-    let (bytes, f) = relabelled_batch(
-        |r| r["registration_id"] = foreign.clone().into(),
-        |_| foreign.clone(),
-    );
-    let ids = batch::parse_identities(&f.identity).unwrap();
-    let key = f.station.info().public_key.clone();
-    let err = batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap_err();
+    let err = one
+        .verify(&one.relabelled(
+            |r| r["registration_id"] = foreign.clone().into(),
+            |_| foreign.clone(),
+        ))
+        .unwrap_err();
     assert!(
         matches!(err, batch::Error::RecordIdMismatch { ref station, .. } if station == "KG1101"),
         "{err}"
     );
     // The record's sequence is not its id's.
-    let (bytes, f) = relabelled_batch(|r| r["sequence"] = 7.into(), |id| id.to_owned());
-    let ids = batch::parse_identities(&f.identity).unwrap();
-    let key = f.station.info().public_key.clone();
-    let err = batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap_err();
+    let err = one
+        .verify(&one.relabelled(|r| r["sequence"] = 7.into(), |id| id.to_owned()))
+        .unwrap_err();
     assert!(
         matches!(err, batch::Error::RecordIdMismatch { sequence: 7, .. }),
         "{err}"
     );
     // Unedited, the same path verifies: the refusals are the ids', not the re-signing's.
-    let (bytes, f) = relabelled_batch(|_| {}, |id| id.to_owned());
-    let ids = batch::parse_identities(&f.identity).unwrap();
-    let key = f.station.info().public_key.clone();
-    batch::verify_batch(&bytes[..], &ids, Some(&key), &mut |_, _| Ok(())).unwrap();
+    one.verify(&one.relabelled(|_| {}, |id| id.to_owned()))
+        .unwrap();
 }
 
 #[test]
 fn central_refuses_batch_sequence_zero_and_far_ahead() {
-    let mut f = Fixture::new("KG1101");
-    f.enroll_approved(1, 0);
-    let usb = f.dir("usb");
-    let out = f.export_to(&usb).unwrap();
-    let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
-    let ids = batch::parse_identities(&f.identity).unwrap();
-    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
-        .db()
-        .station()
-        .unwrap()
-        .signing_seed;
-    let key = StationKey::from_seed(&seed).unwrap();
+    let one = OneBatch::new();
     let numbered = |sequence: u64| {
-        let mut files = batch::verify::read_raw(&bytes[..], &ids).unwrap();
-        let info = String::from_utf8(files[bag::BAG_INFO].clone()).unwrap();
-        let info = info.replace(
-            "Batch-Sequence: 1\n",
-            &format!("Batch-Sequence: {sequence}\n"),
-        );
-        files.insert(bag::BAG_INFO.into(), info.into_bytes());
-        reseal(&mut files, &key);
-        let path = f.tmp.path().join(format!("seq-{sequence}.age"));
-        std::fs::write(
-            &path,
-            batch::write::write_raw(&files, &[ids[0].to_public()], now().unix() as u64).unwrap(),
-        )
-        .unwrap();
+        let path = one.f.tmp.path().join(format!("seq-{sequence}.age"));
+        std::fs::write(&path, one.numbered(sequence, |_| {})).unwrap();
         path
     };
-    let (mut central, central_key) = f.central();
-    central.add_station(&f.certificate(), "t").unwrap();
+    let (mut central, central_key) = one.f.central();
+    central.add_station(&one.f.certificate(), "t").unwrap();
     for sequence in [0, 1 << 63, u64::MAX, 1_002] {
         let err = central
             .import(&numbered(sequence), &central_key, "t")
@@ -1829,57 +1847,36 @@ fn central_refuses_batch_sequence_zero_and_far_ahead() {
 
 #[test]
 fn an_empty_or_misplaced_audit_segment_is_refused() {
-    let mut f = Fixture::new("KG1101");
-    f.enroll_approved(1, 0);
-    let usb = f.dir("usb");
-    let out = f.export_to(&usb).unwrap();
-    let bytes = std::fs::read(usb.join(&out.file_name)).unwrap();
-    let ids = batch::parse_identities(&f.identity).unwrap();
-    let seed = raw_store(f.station.data_dir(), PASSPHRASE)
-        .db()
-        .station()
-        .unwrap()
-        .signing_seed;
-    let key = StationKey::from_seed(&seed).unwrap();
-    let station_key = f.station.info().public_key.clone();
-    // The segment's rows kept from `skip` on, the batch re-signed by the station's own key.
+    let one = OneBatch::new();
+    // The segment's rows kept from `skip` on.
     let with_rows_from = |skip: usize, sequence: u64| {
-        let mut files = batch::verify::read_raw(&bytes[..], &ids).unwrap();
-        let jsonl = String::from_utf8(files["data/audit.jsonl"].clone()).unwrap();
-        let kept: String = jsonl.lines().skip(skip).map(|l| format!("{l}\n")).collect();
-        files.insert("data/audit.jsonl".into(), kept.into_bytes());
-        let info = String::from_utf8(files[bag::BAG_INFO].clone()).unwrap();
-        let info = info.replace(
-            "Batch-Sequence: 1\n",
-            &format!("Batch-Sequence: {sequence}\n"),
-        );
-        files.insert(bag::BAG_INFO.into(), info.into_bytes());
-        reseal(&mut files, &key);
-        batch::write::write_raw(&files, &[ids[0].to_public()], now().unix() as u64).unwrap()
+        one.numbered(sequence, |files| {
+            let jsonl = String::from_utf8(files["data/audit.jsonl"].clone()).unwrap();
+            let kept: String = jsonl.lines().skip(skip).map(|l| format!("{l}\n")).collect();
+            files.insert("data/audit.jsonl".into(), kept.into_bytes());
+        })
     };
     let rows = String::from_utf8(
-        batch::verify::read_raw(&bytes[..], &ids).unwrap()["data/audit.jsonl"].clone(),
+        batch::verify::read_raw(&one.bytes[..], &one.ids).unwrap()["data/audit.jsonl"].clone(),
     )
     .unwrap()
     .lines()
     .count();
     assert!(rows > 2, "{rows} audit rows");
-    let verify =
-        |b: Vec<u8>| batch::verify_batch(&b[..], &ids, Some(&station_key), &mut |_, _| Ok(()));
     // Batch 1 whose segment does not start the chain.
     assert!(matches!(
-        verify(with_rows_from(1, 1)),
+        one.verify(&with_rows_from(1, 1)),
         Err(batch::Error::AuditNotFromStart { first: 2 })
     ));
     // No rows at all, as batch 1 or as a later batch.
     for sequence in [1, 2] {
         assert!(
             matches!(
-                verify(with_rows_from(rows, sequence)),
+                one.verify(&with_rows_from(rows, sequence)),
                 Err(batch::Error::NoAuditRows)
             ),
             "batch {sequence}"
         );
     }
-    verify(with_rows_from(0, 1)).unwrap();
+    one.verify(&with_rows_from(0, 1)).unwrap();
 }
