@@ -86,16 +86,17 @@ impl App {
                 }
             });
         });
-        self.device_strip(ui);
+        // In a scope of its own: the strip's compact spacing must not reach the screen below.
+        ui.scope(|ui| self.device_strip(ui));
         intent
     }
 
     /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in (red
     /// outside training mode, where its captures are refused).
     fn device_strip(&self, ui: &mut Ui) {
+        // Status, not controls: a compact row, each chip wide enough for its longest state.
+        ui.spacing_mut().interact_size.y = 30.0;
         ui.horizontal(|ui| {
-            // Status, not controls: a compact row, each chip wide enough for its longest state.
-            ui.spacing_mut().interact_size.y = 30.0;
             ui.label(RichText::new(self.i18n.tr("home-devices")).weak());
             let manager = match &self.devices {
                 Devices::Up(m) => Some(m),
