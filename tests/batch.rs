@@ -1485,6 +1485,20 @@ fn cli_export_verify_import_report() {
         .stdout(predicates::str::starts_with(
             "batch 1 of station KG1101 OK: 1 records, 12 biometric files, audit rows 1..",
         ));
+    // Without the station's registered key, the batch's own certificate proves nothing: never
+    // "OK" and never exit 0.
+    bare_cmd()
+        .args(["batch", "verify"])
+        .arg(&file)
+        .arg("--identity")
+        .arg(&key)
+        .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE)
+        .assert()
+        .code(23)
+        .stdout(predicates::str::starts_with(
+            "batch 1 of station KG1101 is intact but NOT verified as the station's: 1 records",
+        ))
+        .stderr(predicates::str::contains("pass --station-key"));
 
     central(&["import", file.to_str().unwrap()])
         .assert()

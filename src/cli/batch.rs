@@ -150,21 +150,29 @@ pub(super) fn run(ctx: &Context, cmd: BatchCommand) -> anyhow::Result<ExitCode> 
                 key.as_ref(),
                 &mut |_, _| Ok(()),
             )?;
-            println!(
-                "batch {} of station {} OK: {} records, {} biometric files, audit rows {}..{}",
-                v.info.sequence,
-                v.info.station_id,
+            let summary = format!(
+                "{} records, {} biometric files, audit rows {}..{}",
                 v.records.len(),
                 v.biometric_files,
                 v.audit.first().map_or(v.info.audit_head_seq, |r| r.seq),
                 v.info.audit_head_seq
             );
             if v.self_certified {
+                // Anyone can make a batch that its own certificate vouches for: never "OK".
+                println!(
+                    "batch {} of station {} is intact but NOT verified as the station's: {summary}",
+                    v.info.sequence, v.info.station_id,
+                );
                 eprintln!(
-                    "warning: checked against the key in the batch's own certificate ({}); pass --station-key to check against the registered key",
+                    "kattoo: checked only against the key in the batch's own certificate ({}); pass --station-key with the station's registered certificate or key",
                     v.station_key.fingerprint()
                 );
+                return Ok(ExitCode::from(super::exit::KEY_NOT_CHECKED));
             }
+            println!(
+                "batch {} of station {} OK: {summary}",
+                v.info.sequence, v.info.station_id,
+            );
         }
         BatchCommand::SetRecipient { recipients, actor } => {
             let (mut st, s) = actor.open(ctx)?;

@@ -135,6 +135,9 @@ pub mod exit {
     pub const REPLAY: u8 = 21;
     /// Central: a sequence below the last accepted one.
     pub const LOWER_SEQUENCE: u8 = 22;
+    /// `batch verify` without `--station-key`: intact, but checked only against the key the
+    /// batch itself carries, so not proven to come from the registered station.
+    pub const KEY_NOT_CHECKED: u8 = 23;
 }
 
 /// A verification that found problems (already printed).
