@@ -1654,6 +1654,10 @@ fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
             &std::fs::read_to_string(crate::util::fixture("central/schema-0.sql")).unwrap(),
         )
         .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let central = |args: &[&str]| {
         let mut cmd = bare_cmd();
         cmd.arg("central")

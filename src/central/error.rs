@@ -30,6 +30,11 @@ pub enum Error {
         #[source]
         source: SignatureError,
     },
+    #[error(
+        "central database {}: readable by others than its owner (mode {mode:o}): run `chmod 600` on it, and on its -wal and -shm files if there are any",
+        path.display()
+    )]
+    DatabasePermissions { path: PathBuf, mode: u32 },
     #[error("central database: the identity row holds no identity")]
     NoIdentity,
     #[error("central database: the stored identity does not match the stored recipient {0}")]
@@ -152,6 +157,7 @@ impl Error {
             Error::Batch(e) => e.message_id(),
             Error::Db(_) => "central-error-db",
             Error::NewerSchema { .. } => "central-error-newer-schema",
+            Error::DatabasePermissions { .. } => "central-error-permissions",
             Error::StoredStationKey { .. } | Error::NoIdentity | Error::IdentityMismatch(_) => {
                 "central-error-damaged"
             }
@@ -187,7 +193,9 @@ impl Error {
     pub fn detail(&self) -> String {
         match self {
             Error::Batch(e) => e.detail(),
-            Error::NewerSchema { path, .. } => path.display().to_string(),
+            Error::NewerSchema { path, .. } | Error::DatabasePermissions { path, .. } => {
+                path.display().to_string()
+            }
             Error::StoredStationKey { station, .. }
             | Error::UnknownStation(station)
             | Error::StationKeyConflict { station, .. }

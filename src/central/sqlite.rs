@@ -140,9 +140,48 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     crate::store::migrations::apply(conn, MIGRATIONS, "central").map_err(Error::Db)
 }
 
+/// Central's database holds every name, PIN and biometric it imported: it is created readable by
+/// its owner only, and one that its group or others can read is refused, with what to run.
+fn guard_permissions(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::metadata(path) {
+            Ok(meta) => {
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    return Err(Error::DatabasePermissions {
+                        path: path.to_owned(),
+                        mode,
+                    });
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path)
+                    .map_err(|source| Error::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 impl SqliteCentral {
     /// Opens (creating if needed) the database at `path`, migrating it to this build's schema.
     pub fn open(path: &Path) -> Result<Self> {
+        guard_permissions(path)?;
         let mut conn = Connection::open(path).map_err(Error::Db)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(Error::Db)?;

@@ -14,12 +14,38 @@ const SCHEMA_0_DUMP: &str = include_str!("../../fixtures/central/schema-0.sql");
 /// An old central database at `path`; returns the plain identity file it holds and its recipient.
 fn old_database(path: &Path) -> (String, String) {
     let conn = Connection::open(path).unwrap();
+    private(path);
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.execute_batch(SCHEMA_0_DUMP).unwrap();
     conn.query_row("SELECT secret, recipient FROM identity", [], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
     .unwrap()
+}
+
+/// Makes a database file made outside kattoo readable by its owner only, as kattoo requires.
+fn private(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+#[test]
+fn the_central_database_is_made_private_and_a_readable_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    drop(SqliteCentral::open(&db).unwrap());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let err = SqliteCentral::open(&db).err().expect("refused");
+    assert!(
+        matches!(err, Error::DatabasePermissions { mode: 0o640, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("chmod 600"), "{err}");
+    private(&db);
+    SqliteCentral::open(&db).unwrap();
 }
 
 /// Every byte of the database's files on disk.
@@ -129,6 +155,7 @@ fn a_database_from_a_newer_kattoo_is_refused_untouched() {
         conn.pragma_update(None, "user_version", sqlite::SCHEMA_VERSION + 1)
             .unwrap();
     }
+    private(&db);
     let err = SqliteCentral::open(&db).err().unwrap();
     assert!(err.to_string().contains("use a newer kattoo"), "{err}");
 }
@@ -173,6 +200,10 @@ impl Error {
             Error::StoredStationKey {
                 station: s(),
                 source: SignatureError::BadPublicKey(s()),
+            },
+            Error::DatabasePermissions {
+                path: "c.sqlite".into(),
+                mode: 0o644,
             },
             Error::NoIdentity,
             Error::IdentityMismatch(s()),
@@ -243,6 +274,7 @@ impl Error {
                 | Error::Db(_)
                 | Error::NewerSchema { .. }
                 | Error::StoredStationKey { .. }
+                | Error::DatabasePermissions { .. }
                 | Error::NoIdentity
                 | Error::IdentityMismatch(_)
                 | Error::NotInitialised

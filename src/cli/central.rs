@@ -108,6 +108,7 @@ pub fn exit_code(e: &Error) -> u8 {
             exit::INVALID
         }
         Error::WrongPassphrase => exit::AUTH,
+        Error::DatabasePermissions { .. } => exit::AUTH,
         Error::Io { .. }
         | Error::EmptyPassphrase
         | Error::IdentityEncrypt(_)

@@ -758,3 +758,4 @@ theme-dark = Dark screen
 home-admin = Operators and station
 receipt-no-stick = No USB stick found. Insert one and tap again; nothing was saved on this laptop.
 central-error-sequence-range = { $detail } has a batch number out of range: a station numbers its batches from 1 and never far past the last one imported. It was refused; tell the station.
+central-error-permissions = The central database { $detail } can be read by other users of this computer. Make it private with `chmod 600` (and its -wal and -shm files), then try again.
