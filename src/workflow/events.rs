@@ -72,7 +72,11 @@ pub enum Event {
         reason: String,
     },
     /// The station refused the supervisor's override (credentials, role, reason).
-    OverrideRefused { message_id: &'static str },
+    OverrideRefused {
+        message_id: &'static str,
+        /// What the message names (`$detail`): the supervisor's login, a lockout's minutes.
+        detail: String,
+    },
     /// The station refused the record.
     SaveFailed {
         message_id: &'static str,

@@ -218,16 +218,16 @@ pub fn next(state: &State, event: Event, now: Timestamp) -> Outcome {
                 reason,
             });
         }
-        (Step::Save, E::OverrideRefused { message_id }) if is_saving(&s) => {
+        (Step::Save, E::OverrideRefused { message_id, detail }) if is_saving(&s) => {
             // Back to the duplicate screen with the refusal; the draft stays.
             let (masked_pin, existing) = match s.duplicate.clone() {
                 Some(d) => d,
-                None => return Err(wrong(&E::OverrideRefused { message_id })),
+                None => return Err(wrong(&E::OverrideRefused { message_id, detail })),
             };
             s.save = SaveState::DuplicatePin {
                 masked_pin,
                 existing,
-                refused: Some(message_id),
+                refused: Some((message_id, detail)),
             };
         }
         (Step::Save, E::SaveFailed { message_id, detail }) if is_saving(&s) => {

@@ -101,6 +101,7 @@ pub fn answer(result: &station::Result<RegistrationId>, is_override: bool) -> Ev
             | E::OverrideReason),
         ) if is_override => Event::OverrideRefused {
             message_id: e.message_id(),
+            detail: e.detail(),
         },
         Err(e) => Event::SaveFailed {
             message_id: e.message_id(),

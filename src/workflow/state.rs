@@ -129,8 +129,9 @@ pub enum SaveState {
         /// The PIN found enrolled, masked; `None` when the fingerprints matched instead.
         masked_pin: Option<String>,
         existing: Vec<String>,
-        /// Why the last override was refused (message id), if one was tried.
-        refused: Option<&'static str>,
+        /// Why the last override was refused (message id and the detail it names: a login, the
+        /// minutes of a lockout), if one was tried.
+        refused: Option<(&'static str, String)>,
     },
     /// The station refused the record; `message_id` says why in the operator's language.
     Failed {

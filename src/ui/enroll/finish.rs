@@ -261,7 +261,7 @@ pub(super) fn save(
                         wizard,
                         masked_pin.as_deref(),
                         &existing,
-                        refused,
+                        refused.as_ref(),
                         busy,
                         now,
                     );
@@ -283,7 +283,7 @@ fn duplicate_stop(
     wizard: &mut Wizard,
     masked_pin: Option<&str>,
     existing: &[String],
-    refused: Option<&'static str>,
+    refused: Option<&(&'static str, String)>,
     busy: bool,
     now: Timestamp,
 ) -> Option<Event> {
@@ -327,7 +327,10 @@ fn duplicate_stop(
         });
     });
     field(ui, i18n.tr("save-override-reason"), &mut form.reason, false);
-    show_notice(ui, i18n, refused.map(Notice::Message).as_ref(), now);
+    // With what it names (`$detail`): a message like "{ $detail } must first set a new password"
+    // never shows its placeholder.
+    let refusal = refused.map(|(id, detail)| Notice::Detail(id, detail.clone()));
+    show_notice(ui, i18n, refusal.as_ref(), now);
     if busy {
         working(ui, i18n);
         return None;

@@ -50,14 +50,19 @@ fn save_then_a_duplicate_pin_stops_for_a_supervisor_override() {
     send(
         &mut s,
         Event::OverrideRefused {
-            message_id: "login-error-bad-credentials",
+            message_id: "station-error-password-change",
+            detail: "sup1".into(),
         },
     );
     match s.save() {
         SaveState::DuplicatePin {
             refused, existing, ..
         } => {
-            assert_eq!(*refused, Some("login-error-bad-credentials"));
+            // With the login the message names, never a bare `{ $detail }`.
+            assert_eq!(
+                *refused,
+                Some(("station-error-password-change", "sup1".to_owned()))
+            );
             assert_eq!(existing.len(), 1);
         }
         other => panic!("{other:?}"),
