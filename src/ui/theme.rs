@@ -56,6 +56,8 @@ pub fn visuals(theme: Theme) -> Visuals {
     };
     v.selection.bg_fill = ACCENT;
     v.selection.stroke = Stroke::new(1.5, Color32::WHITE);
+    // A disabled button still reads (egui's 0.5 left grey on grey), while plainly fainter.
+    v.disabled_alpha = 0.7;
     match theme {
         Theme::Light => {
             // Body text darker than egui's; selected buttons keep their own (white) text.
@@ -172,6 +174,18 @@ mod tests {
                 let c = contrast(colour, page);
                 assert!(c >= 4.5, "{theme:?} {name}: contrast {c:.1}");
             }
+            // Disabled text: the text faded towards the page as egui fades it, still readable.
+            let fade = |c: u8, p: u8| {
+                (f32::from(c) * v.disabled_alpha + f32::from(p) * (1.0 - v.disabled_alpha)) as u8
+            };
+            let t = v.text_color();
+            let disabled = Color32::from_rgb(
+                fade(t.r(), page.r()),
+                fade(t.g(), page.g()),
+                fade(t.b(), page.b()),
+            );
+            let c = contrast(disabled, page);
+            assert!(c >= 4.5, "{theme:?} disabled: contrast {c:.1}");
             // A selected button's text on its fill.
             let c = contrast(v.selection.stroke.color, v.selection.bg_fill);
             assert!(c >= 4.5, "{theme:?} selected: contrast {c:.1}");
