@@ -150,8 +150,8 @@ impl ApprovalsTab {
         for row in shown {
             ui.horizontal(|ui| {
                 // A touch-sized box.
-                ui.spacing_mut().icon_width = 40.0;
-                ui.spacing_mut().icon_width_inner = 26.0;
+                ui.spacing_mut().icon_width = 48.0;
+                ui.spacing_mut().icon_width_inner = 30.0;
                 let mut checked = self.selected.contains(&row.id);
                 let checkbox = ui.add(Checkbox::new(
                     &mut checked,
