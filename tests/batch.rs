@@ -630,7 +630,7 @@ impl CentralStore for Spy {
     fn duplicates(&self) -> CentralResult<Vec<DuplicateRow>> {
         self.inner.duplicates()
     }
-    fn decide(&mut self, id: u64, d: &DecisionRow) -> CentralResult<()> {
+    fn decide(&mut self, id: u64, d: &DecisionRow) -> CentralResult<bool> {
         self.inner.decide(id, d)
     }
     fn record(&self, id: &str) -> CentralResult<Option<(String, Vec<u8>)>> {

@@ -95,6 +95,8 @@ pub struct BatchSearch {
     /// The templates central keeps of each record: (registration id, position code, ISO record).
     pub templates: Vec<(String, u8, Vec<u8>)>,
     pub found: Vec<FoundDuplicate>,
+    /// The same templates as searched, by record, for the index once the batch is committed.
+    searched: Vec<(String, Vec<(FingerPosition, Template)>)>,
 }
 
 /// A listed pair, as the store holds it.
@@ -202,6 +204,12 @@ impl<S: CentralStore> Central<S> {
                 out.templates.push((id.to_owned(), p.code(), iso));
             }
         }
+        out.searched = verified
+            .records
+            .iter()
+            .map(|r| r.registration_id.clone())
+            .zip(templates)
+            .collect();
         Ok(out)
     }
 
@@ -268,24 +276,23 @@ impl<S: CentralStore> Central<S> {
         Ok(out)
     }
 
-    /// Adds a committed batch's records to the search index and retires those they supersede.
+    /// Adds a committed batch's records to the search index (the templates as they were
+    /// searched) and retires those they supersede.
     pub(super) fn index_committed(&mut self, verified: &VerifiedBatch, search: &BatchSearch) {
         let Some(index) = self.index.as_mut() else {
             return;
         };
-        for r in &verified.records {
-            let fingers: Vec<(FingerPosition, Template)> = search
-                .templates
-                .iter()
-                .filter(|(id, _, _)| *id == r.registration_id)
-                .filter_map(|(_, p, iso)| people::stored_template(*p, iso))
-                .collect();
+        for (id, fingers) in &search.searched {
             if !fingers.is_empty() {
-                index.people.add(&r.registration_id, &fingers);
+                index.people.add(id, fingers);
             }
-            if let Some(old) = &r.record.supersedes {
-                index.retired.insert(old.as_str().to_owned());
-            }
+        }
+        for old in verified
+            .records
+            .iter()
+            .filter_map(|r| r.record.supersedes.as_ref())
+        {
+            index.retired.insert(old.as_str().to_owned());
         }
     }
 
@@ -307,21 +314,24 @@ impl<S: CentralStore> Central<S> {
         if decision.by.trim().is_empty() || decision.reason.trim().is_empty() {
             return Err(Error::DecisionIncomplete);
         }
+        // One guarded write (a pair decided meanwhile is left as it is); the list is read only
+        // to say why nothing was written.
+        if self.store.decide(id, &decision)? {
+            return Ok(());
+        }
         let pair = self
             .store
             .duplicates()?
             .into_iter()
             .find(|p| p.id == id)
             .ok_or(Error::UnknownPair(id))?;
-        if let Some(d) = pair.decision {
-            return Err(Error::AlreadyDecided {
-                id,
-                decision: d.decision.as_str(),
-                by: d.by,
-                at: d.at,
-            });
-        }
-        self.store.decide(id, &decision)
+        let d = pair.decision.ok_or(Error::UnknownPair(id))?;
+        Err(Error::AlreadyDecided {
+            id,
+            decision: d.decision.as_str(),
+            by: d.by,
+            at: d.at,
+        })
     }
 }
 

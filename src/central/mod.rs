@@ -141,8 +141,8 @@ pub trait CentralStore {
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>>;
     /// Every listed pair of possible duplicate people.
     fn duplicates(&self) -> Result<Vec<DuplicateRow>>;
-    /// Records the decision on pair `id`.
-    fn decide(&mut self, id: u64, decision: &DecisionRow) -> Result<()>;
+    /// Records the decision on pair `id` if it is listed and still open; whether it did.
+    fn decide(&mut self, id: u64, decision: &DecisionRow) -> Result<bool>;
     /// The record JSON of a registration held, with its station.
     fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>>;
     /// Opens the import of one batch. The rules read the store (`&self`) while it is open; the

@@ -452,7 +452,7 @@ impl CentralStore for SqliteCentral {
         super::sqlite_dedup::duplicates(&self.conn)
     }
 
-    fn decide(&mut self, id: u64, d: &DecisionRow) -> Result<()> {
+    fn decide(&mut self, id: u64, d: &DecisionRow) -> Result<bool> {
         super::sqlite_dedup::decide(&self.conn, id, d)
     }
 

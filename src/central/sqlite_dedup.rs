@@ -43,15 +43,16 @@ pub(super) fn duplicates(conn: &Connection) -> Result<Vec<DuplicateRow>> {
     Ok(rows)
 }
 
-/// Records the decision on pair `id` (once: a decided pair is left as it is).
-pub(super) fn decide(conn: &Connection, id: u64, d: &DecisionRow) -> Result<()> {
-    conn.execute(
-        "UPDATE duplicates SET decision = ?2, decided_by = ?3, reason = ?4, decided_at = ?5
+/// Records the decision on pair `id` (once: a decided pair is left as it is); whether it did.
+pub(super) fn decide(conn: &Connection, id: u64, d: &DecisionRow) -> Result<bool> {
+    let changed = conn
+        .execute(
+            "UPDATE duplicates SET decision = ?2, decided_by = ?3, reason = ?4, decided_at = ?5
                  WHERE id = ?1 AND decision IS NULL",
-        params![id as i64, d.decision.as_str(), d.by, d.reason, d.at],
-    )
-    .map_err(Error::Db)?;
-    Ok(())
+            params![id as i64, d.decision.as_str(), d.by, d.reason, d.at],
+        )
+        .map_err(Error::Db)?;
+    Ok(changed == 1)
 }
 
 fn duplicate_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DuplicateRow> {

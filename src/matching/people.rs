@@ -173,11 +173,10 @@ impl PeopleIndex {
         k: usize,
     ) -> Vec<PersonMatch> {
         // Fingers this index does not hold are not searched.
-        let probe: Vec<(FingerPosition, ProbeFinger)> = probe
+        let (positions, fingers): (Vec<FingerPosition>, Vec<ProbeFinger>) = probe
             .iter()
             .filter_map(|(p, t)| Some((*p, ProbeFinger::new(self.slot(*p)?, t))))
-            .collect();
-        let fingers: Vec<ProbeFinger> = probe.iter().map(|(_, f)| f.clone()).collect();
+            .unzip();
         self.gallery
             .search(&fingers, k)
             .into_iter()
@@ -185,7 +184,7 @@ impl PeopleIndex {
             .map(|c| PersonMatch {
                 registration_id: self.ids[c.person as usize].clone(),
                 score: c.score,
-                fingers: probe.iter().map(|(p, _)| *p).zip(c.fingers).collect(),
+                fingers: positions.iter().copied().zip(c.fingers).collect(),
             })
             .collect()
     }

@@ -295,10 +295,13 @@ impl App {
             if self.applied_theme.is_none() {
                 super::theme::install_fonts(ui.ctx());
             }
-            ui.ctx().set_visuals(super::theme::visuals(self.theme));
+            let visuals = super::theme::visuals(self.theme);
+            ui.ctx().set_visuals(visuals.clone());
+            // This frame's root was made before: it takes the new colours too.
+            ui.style_mut().visuals = visuals;
             self.applied_theme = Some(self.theme);
         }
-        style(ui, self.theme);
+        style(ui);
         if let Some(keyboard) = &mut self.keyboard
             && keyboard.is_visible()
         {

@@ -190,13 +190,21 @@ mod tests {
         assert_eq!(hand.format, BiometricFormat::Png);
     }
 
-    fn finger_image(pixels: Vec<u8>, side: u32, device_quality: Option<u8>) -> FingerImage {
+    /// A scanner image of `fixture` (under `fixtures/`, or all white when `None`, 400×400),
+    /// with the device's own score.
+    fn finger_image(fixture: Option<&str>, device_quality: Option<u8>) -> FingerImage {
+        let gray = match fixture {
+            Some(f) => image::open(format!("{}/fixtures/{f}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .to_luma8(),
+            None => image::GrayImage::from_pixel(400, 400, image::Luma([255])),
+        };
         FingerImage {
             position: FingerPosition::RightIndex,
-            width: side,
-            height: side,
+            width: gray.width(),
+            height: gray.height(),
             ppi: 500,
-            pixels,
+            pixels: gray.into_raw(),
             device_quality,
             iso_record: None,
             source: Provenance::attached("sbi:FIR-1"),
@@ -206,49 +214,19 @@ mod tests {
     #[test]
     fn the_device_score_counts_only_when_no_quick_check_refused_the_image() {
         // A real print: the device's score is the one kept.
-        let print = image::open(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/matching/fvc/101_1.png"
-        ))
-        .unwrap()
-        .to_luma8();
-        let (w, h) = print.dimensions();
-        let side = w.min(h);
-        let square: Vec<u8> = (0..side)
-            .flat_map(|y| (0..side).map(move |x| (x, y)))
-            .map(|(x, y)| print.get_pixel(x, y).0[0])
-            .collect();
-        let scored = score_finger(&finger_image(square, side, Some(85))).unwrap();
+        let scored = score_finger(&finger_image(Some("matching/fvc/101_1.png"), Some(85))).unwrap();
         assert_eq!((scored.score, scored.gate), (85, None));
         // Nothing on the glass: however high the device scores it, the finger fails, and the
         // bar can never show a passing score beside the refusal.
-        let blank = score_finger(&finger_image(vec![255; 400 * 400], 400, Some(85))).unwrap();
+        let blank = score_finger(&finger_image(None, Some(85))).unwrap();
         assert!(blank.gate.is_some());
         assert_eq!(blank.score, 0);
         // A small contact area on a small sensor: the device's score stands, and kattoo's
         // contact-area note, which it overrules, is not shown beside it; without a device
         // score, kattoo's check decides.
-        let small = image::open(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/fingers/107_1.png"
-        ))
-        .unwrap()
-        .to_luma8();
-        let (w, h) = small.dimensions();
-        let pixels = small.into_raw();
-        let with_device = score_finger(&FingerImage {
-            width: w,
-            height: h,
-            ..finger_image(pixels.clone(), 1, Some(85))
-        })
-        .unwrap();
+        let with_device = score_finger(&finger_image(Some("fingers/107_1.png"), Some(85))).unwrap();
         assert_eq!((with_device.score, with_device.gate), (85, None));
-        let alone = score_finger(&FingerImage {
-            width: w,
-            height: h,
-            ..finger_image(pixels, 1, None)
-        })
-        .unwrap();
+        let alone = score_finger(&finger_image(Some("fingers/107_1.png"), None)).unwrap();
         assert_eq!(alone.score, 0);
         assert!(alone.gate.is_some());
     }

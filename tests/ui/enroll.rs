@@ -48,12 +48,17 @@ pub(super) fn step_of(h: &Harness<'static, App>) -> Option<Step> {
 }
 
 /// Language and demographics for Aigül (fixtures/people/aigul.json), with `pin`.
-pub(super) fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
+/// From home to the details step of a new enrollment, for a citizen who reads English.
+pub(super) fn open_details(h: &mut Harness<'static, App>) {
     click(h, "Start enrollment");
     assert_eq!(step_of(h), Some(Step::Language));
     click(h, "In English");
     click(h, "Next");
     assert_eq!(step_of(h), Some(Step::Demographics));
+}
+
+pub(super) fn fill_details(h: &mut Harness<'static, App>, pin: &str) {
+    open_details(h);
     type_into(h, "PIN", pin);
     type_into(h, "Surname", "Өмүрбекова");
     type_into(h, "Given name", "Айгүл");
@@ -259,9 +264,7 @@ fn a_bad_pin_is_refused_as_you_type_and_blocks_next() {
     station_with_registrar(dir.path());
     let mut h = harness_with_devices(dir.path());
     unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
-    click(&mut h, "Start enrollment");
-    click(&mut h, "In English");
-    click(&mut h, "Next");
+    open_details(&mut h);
     type_into(&mut h, "PIN", "1140319900");
     h.get_by_label("The PIN must be exactly 14 digits.");
     click(&mut h, "Next");
@@ -547,9 +550,7 @@ fn a_refusal_of_the_details_goes_once_they_are_right_and_the_street_is_optional(
     station_with_registrar(dir.path());
     let mut h = harness_with_devices(dir.path());
     unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
-    click(&mut h, "Start enrollment");
-    click(&mut h, "In English");
-    click(&mut h, "Next");
+    open_details(&mut h);
     click(&mut h, "Next");
     assert!(
         matches!(

@@ -87,9 +87,7 @@ fn region_and_district_lists_are_touch_sized() {
     h.state_mut().set_language(Language::En);
     h.step();
     unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
-    click(&mut h, "Start enrollment");
-    click(&mut h, "In English");
-    click(&mut h, "Next");
+    super::enroll::open_details(&mut h);
     click(&mut h, "Region");
     for region in ["Chui Region", "Batken Region", "Bishkek City"] {
         let row = h.get_by_label(region).rect();

@@ -161,10 +161,10 @@ pub(super) fn training_banner(ui: &mut Ui, i18n: &I18n) {
         });
 }
 
-/// The theme's colours, large text and touch-sized controls.
-pub(super) fn style(ui: &mut Ui, theme: crate::ui::theme::Theme) {
+/// Large text and touch-sized controls (the theme's colours are the context's, set when the
+/// theme changes).
+pub(super) fn style(ui: &mut Ui) {
     let style = ui.style_mut();
-    style.visuals = crate::ui::theme::visuals(theme);
     for (text_style, size) in [
         (egui::TextStyle::Heading, 32.0),
         (egui::TextStyle::Body, 20.0),

@@ -162,11 +162,12 @@ impl App {
             station: i18n.tr("receipt-station"),
             note: i18n.tr("receipt-note"),
         };
-        let media = crate::ui::supervisor::media::read_removable_media(&self.mount_table);
+        let mount_table = self.mount_table.clone();
         self.job = Some(Job::spawn(ctx, move || -> Then {
             let result = if print {
                 print_receipt(&receipt, &labels)
             } else {
+                let media = crate::ui::supervisor::media::read_removable_media(&mount_table);
                 receipt_to_stick(&receipt, &labels, &media)
             };
             Box::new(move |app: &mut App| {

@@ -1,0 +1,89 @@
+//! The wizard's frame: the bar of the steps with the step's name above each page, and Back with
+//! the step's primary action below it.
+
+use super::Step;
+use crate::ui::i18n::I18n;
+use crate::ui::screens::TOUCH_HEIGHT;
+use egui::{Button, Color32, RichText, Ui, Vec2};
+
+/// "Step 3 of 8: Face photo", with a bar of the steps.
+pub(super) fn progress_header(ui: &mut Ui, i18n: &I18n, step: Step) {
+    // One row: the bar of the steps, then the step's name.
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        for s in Step::ALL {
+            let color = if s == step {
+                crate::ui::theme::ACCENT
+            } else if s < step {
+                crate::ui::theme::FILL_OK
+            } else {
+                Color32::from_gray(160)
+            };
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(36.0, 8.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 4.0, color);
+        }
+        ui.add_space(16.0);
+        ui.label(
+            RichText::new(i18n.tr_args(
+                "enroll-progress",
+                &[
+                    ("step", (step.index() + 1).into()),
+                    ("total", Step::ALL.len().into()),
+                    ("name", i18n.tr(step.message_id()).into()),
+                ],
+            ))
+            .strong()
+            .size(24.0),
+        );
+    });
+    ui.add_space(4.0);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Nav {
+    Back,
+    Next,
+}
+
+/// Back and the step's primary action at the bottom: Next, or "Save record" on the review,
+/// emphasised, with its consequence stated beside it. Both stay enabled: when the step is not
+/// complete, the workflow's refusal says what is missing.
+pub(super) fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
+    let mut nav = None;
+    ui.separator();
+    ui.horizontal(|ui| {
+        let size = Vec2::new(220.0, TOUCH_HEIGHT);
+        if ui
+            .add_enabled(
+                !busy,
+                Button::new(RichText::new(i18n.tr("common-back")).size(22.0)).min_size(size),
+            )
+            .clicked()
+        {
+            nav = Some(Nav::Back);
+        }
+        let primary = if step == Step::Review {
+            Button::new(
+                RichText::new(i18n.tr("review-save-record"))
+                    .size(24.0)
+                    .strong()
+                    .color(Color32::WHITE),
+            )
+            .fill(crate::ui::theme::ACCENT)
+            .min_size(Vec2::new(320.0, TOUCH_HEIGHT))
+        } else {
+            Button::new(RichText::new(i18n.tr("common-next")).size(22.0)).min_size(size)
+        };
+        if ui.add_enabled(!busy, primary).clicked() {
+            nav = Some(Nav::Next);
+        }
+        if step == Step::Review {
+            // Wrapped beside the button, within the window.
+            ui.add(
+                egui::Label::new(RichText::new(i18n.tr("review-save-consequence")).size(18.0))
+                    .wrap(),
+            );
+        }
+    });
+    nav
+}
