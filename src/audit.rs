@@ -177,10 +177,15 @@ where
 {
     let (mut last_seq, mut last_hash) = start;
     for row in rows {
-        if row.seq != last_seq + 1 {
+        // A chain never reaches u64::MAX rows; a start there is a lie, not a wrap to 0.
+        let expected = last_seq.checked_add(1).ok_or(ChainError::Gap {
+            seq: row.seq,
+            expected: last_seq,
+        })?;
+        if row.seq != expected {
             return Err(ChainError::Gap {
                 seq: row.seq,
-                expected: last_seq + 1,
+                expected,
             });
         }
         if row.prev != last_hash {
@@ -267,6 +272,24 @@ mod tests {
         assert_eq!(
             verify_chain((0, [0; 32]), inserted).unwrap_err(),
             ChainError::BrokenLink { seq: 4 }
+        );
+    }
+
+    #[test]
+    fn a_start_at_the_last_row_number_is_a_gap_not_a_wrap() {
+        let mut row = chain(1).remove(0);
+        row.seq = 0;
+        assert_eq!(
+            verify_chain((u64::MAX, row.prev), [row.clone()]),
+            Err(ChainError::Gap {
+                seq: 0,
+                expected: u64::MAX
+            })
+        );
+        row.seq = u64::MAX;
+        assert_eq!(
+            verify_chain((u64::MAX - 1, row.prev), [row.clone()]),
+            Ok((u64::MAX, row.hash))
         );
     }
 

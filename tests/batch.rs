@@ -1898,3 +1898,85 @@ fn an_empty_or_misplaced_audit_segment_is_refused() {
     }
     one.verify(&with_rows_from(0, 1)).unwrap();
 }
+
+#[test]
+fn a_late_batch_fills_its_gap_and_a_station_closing_down_sends_its_audit_log_alone() {
+    let mut f = Fixture::new("KG1101");
+    let usb = f.dir("usb");
+    let mut files = Vec::new();
+    for n in [1, 1] {
+        f.enroll_approved(n, 0);
+        files.push(usb.join(f.export_to(&usb).unwrap().file_name));
+    }
+    // Nothing waits: a plain export still refuses, the closing export writes the audit rows.
+    assert!(matches!(
+        f.export_to(&usb),
+        Err(kattoo::station::Error::NothingToExport)
+    ));
+    let closing = f
+        .station
+        .export_allowing_empty(&f.session, &DirMedium(usb.clone()), now(), &mut |_| {})
+        .unwrap();
+    assert_eq!((closing.sequence, closing.records), (3, 0));
+    files.push(usb.join(&closing.file_name));
+
+    let (mut central, key) = f.central();
+    central.add_station(&f.certificate(), "t").unwrap();
+    let import =
+        |central: &mut Central<SqliteCentral>, i: usize| central.import(&files[i], &key, "t");
+    import(&mut central, 0).unwrap();
+    assert!(matches!(
+        import(&mut central, 2).unwrap(),
+        ImportOutcome::Imported {
+            records: 0,
+            gap: Some((2, 2)),
+            ..
+        }
+    ));
+    assert_eq!(central.report().unwrap()[0].gaps, [2]);
+    // Another file numbered 2 (the same bag sealed again) is not the link batch 3 names.
+    let ids = batch::parse_identities(&f.identity).unwrap();
+    let other = usb.join("other-2.age");
+    let raw = batch::verify::read_raw(&std::fs::read(&files[1]).unwrap()[..], &ids).unwrap();
+    std::fs::write(
+        &other,
+        batch::write::write_raw(&raw, &[ids[0].to_public()], now().unix() as u64).unwrap(),
+    )
+    .unwrap();
+    let err = central.import(&other, &key, "t").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CentralError::LowerSequence {
+                sequence: 2,
+                last: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Batch 2 itself, late, is the missing link: accepted, and the gap is gone.
+    assert!(matches!(
+        import(&mut central, 1).unwrap(),
+        ImportOutcome::Imported {
+            records: 1,
+            gap: None,
+            sequence: 2,
+            ..
+        }
+    ));
+    let report = central.report().unwrap();
+    assert!(report[0].gaps.is_empty(), "{:?}", report[0].gaps);
+    assert_eq!(report[0].records, 2);
+    // Now it is a replay, for either file.
+    for file in [&files[1], &other] {
+        let err = central.import(file, &key, "t");
+        assert!(
+            matches!(
+                err,
+                Ok(ImportOutcome::AlreadyImported { .. }) | Err(CentralError::Replay { .. })
+            ),
+            "{err:?}"
+        );
+    }
+}

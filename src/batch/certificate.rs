@@ -84,6 +84,11 @@ impl StationCertificate {
         key.verify(DOMAIN_STATION, &unsigned, &sig)
             .map_err(refused)?;
         cert.signature = Some(sig_b64);
+        // The file is the JCS of the certificate, as a record is: no repeated key, no other
+        // spelling of the same text.
+        if canonical_json(&cert).map_err(Error::Canonical)? != bytes {
+            return Err(Error::CertificateNotCanonical);
+        }
         Ok((cert, key))
     }
 }
@@ -105,7 +110,7 @@ mod tests {
         )
         .unwrap();
         let (back, pk) = StationCertificate::verify(&bytes).unwrap();
-        assert_eq!((back, pk), (cert, key.public_key()));
+        assert_eq!((back, pk), (cert.clone(), key.public_key()));
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("{\"created_at\":\"2026-11-27T06:00:00Z\",\"name\":\"School\""));
         let forged = text.replace("School", "Schoo1");
@@ -126,6 +131,17 @@ mod tests {
         assert!(matches!(
             StationCertificate::verify(bad_id.as_bytes()),
             Err(Error::CertificateStationId(id)) if id == "kg-1101"
+        ));
+        // The same certificate, signature and all, written another way: pretty, or with a key
+        // repeated (which serde refuses for a struct).
+        let pretty = serde_json::to_vec_pretty(&cert).unwrap();
+        let err = StationCertificate::verify(&pretty).unwrap_err();
+        assert!(matches!(err, Error::CertificateNotCanonical), "{err}");
+        assert_eq!(err.message_id(), "batch-error-certificate");
+        let repeated = text.replacen("{", "{\"name\":\"Other\",", 1);
+        assert!(matches!(
+            StationCertificate::verify(repeated.as_bytes()),
+            Err(Error::CertificateJson(_))
         ));
         let unsigned = text.replace("\"signature\"", "\"signature_\"");
         assert!(matches!(

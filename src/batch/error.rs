@@ -51,6 +51,8 @@ pub enum Error {
     Digest(String),
     #[error("bag is malformed: {path} is {size} bytes")]
     TooLarge { path: String, size: u64 },
+    #[error("batch is larger than kattoo ever writes: {what} over {limit}")]
+    OverLimit { what: Limit, limit: u64 },
     #[error("bag is malformed: {} is not BagIt 1.0, UTF-8", super::bag::BAGIT_TXT)]
     BagDeclaration,
     #[error("bag is malformed: {file}: {0}", file = super::bag::BAG_INFO)]
@@ -145,6 +147,8 @@ pub enum Error {
     },
     #[error("audit segment: line {0}: row number 0")]
     AuditRowZero(usize),
+    #[error("audit segment: line {0} is not in canonical form (JCS)")]
+    AuditNotCanonical(usize),
     #[error("audit segment: row {0}: hash is not 32 bytes of hex")]
     AuditHash(u64),
     #[error("audit segment: row {seq}: event is not JSON")]
@@ -168,6 +172,8 @@ pub enum Error {
     CertificateKey(#[source] SignatureError),
     #[error("station certificate: no signature")]
     CertificateUnsigned,
+    #[error("station certificate: not in canonical form (JCS)")]
+    CertificateNotCanonical,
     #[error("station certificate: self-signature of {station_id} does not verify")]
     CertificateSignature {
         station_id: String,
@@ -205,6 +211,19 @@ pub enum Error {
     IdentityLine,
     #[error("not an age X25519 key: identity file holds no AGE-SECRET-KEY line")]
     NoIdentity,
+}
+
+/// Which of a batch's limits ([`super::verify`]) was passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Limit {
+    #[error("entries")]
+    Entries,
+    #[error("bytes in all")]
+    TotalBytes,
+    #[error("bytes of records, audit and tag files")]
+    HeldBytes,
+    #[error("bytes in a pax or long-name header")]
+    Extension,
 }
 
 /// What is wrong in `bag-info.txt`; a label names the field as the file spells it.
@@ -278,6 +297,7 @@ impl Error {
             }
             Error::Digest(_) => "batch-error-digest",
             Error::TooLarge { .. } => "batch-error-too-large",
+            Error::OverLimit { .. } => "batch-error-over-limit",
             Error::BagDeclaration => "batch-error-bag-declaration",
             Error::BagInfo(_) | Error::PayloadOxum { .. } | Error::RecordCount { .. } => {
                 "batch-error-bag-info"
@@ -303,6 +323,7 @@ impl Error {
             | Error::AuditHead { .. }
             | Error::AuditLine { .. }
             | Error::AuditRowZero(_)
+            | Error::AuditNotCanonical(_)
             | Error::AuditHash(_)
             | Error::AuditEvent { .. } => "batch-error-audit-chain",
             Error::NoAuditRows => "batch-error-no-audit",
@@ -312,6 +333,7 @@ impl Error {
             | Error::CertificateStationId(_)
             | Error::CertificateKey(_)
             | Error::CertificateUnsigned
+            | Error::CertificateNotCanonical
             | Error::CertificateSignature { .. }
             | Error::CertificateStation { .. } => "batch-error-certificate",
             Error::CertificateKeyMismatch { .. } => "batch-error-certificate-key",
@@ -361,7 +383,10 @@ impl Error {
             | Error::BiometricHash(sha256) => sha256.clone(),
             Error::AuditChain(e) => e.seq().to_string(),
             Error::AuditHead { last, .. } => last.to_string(),
-            Error::AuditLine { line, .. } | Error::AuditRowZero(line) => line.to_string(),
+            Error::AuditLine { line, .. }
+            | Error::AuditRowZero(line)
+            | Error::AuditNotCanonical(line) => line.to_string(),
+            Error::OverLimit { what, limit } => format!("{what} > {limit}"),
             Error::AuditHash(seq) | Error::AuditEvent { seq, .. } => seq.to_string(),
             Error::AuditNotFromStart { first } => first.to_string(),
             Error::CertificateSchema(id)
@@ -379,6 +404,7 @@ impl Error {
             | Error::NoIdentity => String::new(),
             Error::NonUtf8Path
             | Error::CertificateUnsigned
+            | Error::CertificateNotCanonical
             | Error::SealerPanicked
             | Error::SealerStopped
             | Error::NotAge(_)

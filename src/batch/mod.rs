@@ -9,6 +9,8 @@
 pub mod bag;
 pub mod certificate;
 mod error;
+#[cfg(test)]
+mod hostile_tests;
 pub mod medium;
 pub mod output;
 #[cfg(test)]
@@ -18,7 +20,7 @@ pub mod write;
 
 pub use certificate::StationCertificate;
 pub(crate) use error::causes;
-pub use error::{BagInfoProblem, Error, ManifestProblem, SourceError};
+pub use error::{BagInfoProblem, Error, Limit, ManifestProblem, SourceError};
 pub use medium::{DirMedium, Medium, MediumFile};
 pub use output::{Destination, write_new_batch};
 pub use verify::{VerifiedBatch, VerifiedRecord, verify_batch};

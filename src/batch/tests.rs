@@ -5,7 +5,7 @@ use super::bag::{self, BAG_INFO, BAGIT_TXT, MANIFEST, TAGMANIFEST, TAGMANIFEST_S
 use super::verify::parse_audit;
 use super::write::write_raw;
 use super::{
-    BagInfoProblem, Error, ManifestProblem, parse_identities, parse_recipients, verify_batch,
+    BagInfoProblem, Error, Limit, ManifestProblem, parse_identities, parse_recipients, verify_batch,
 };
 use crate::audit::ChainError;
 use crate::crypto::SignatureError;
@@ -111,6 +111,26 @@ fn audit_lines_are_refused_by_what_is_wrong() {
     assert!(matches!(err, Error::AuditRowZero(1)), "{err}");
     let err = parse_audit(row(7, "abc").as_bytes()).unwrap_err();
     assert!(matches!(err, Error::AuditHash(7)), "{err}");
+    // A line must be its own JCS: a repeated key (read as its last value), a float written
+    // another way, or keys out of order would let two byte strings carry one chain row.
+    let h = "00".repeat(32);
+    for line in [
+        format!(r#"{{"event":{{"a":1,"a":2}},"hash":"{h}","prev":"{h}","seq":1}}"#),
+        format!(r#"{{"event":{{"n":1.0}},"hash":"{h}","prev":"{h}","seq":1}}"#),
+        format!(r#"{{"event":{{"n":1e2}},"hash":"{h}","prev":"{h}","seq":1}}"#),
+        format!(r#"{{"hash":"{h}","event":{{}},"prev":"{h}","seq":1}}"#),
+        format!(r#"{{"event":{{}}, "hash":"{h}","prev":"{h}","seq":1}}"#),
+    ] {
+        let err = parse_audit(format!("{}\n{line}\n", row(1, &h)).as_bytes()).unwrap_err();
+        assert!(matches!(err, Error::AuditNotCanonical(2)), "{line}: {err}");
+    }
+    // A key repeated at the top level is no row at all.
+    let line = format!(r#"{{"event":{{}},"hash":"{h}","prev":"{h}","seq":1,"seq":2}}"#);
+    assert!(matches!(
+        parse_audit(line.as_bytes()),
+        Err(Error::AuditLine { line: 1, .. })
+    ));
+    parse_audit(format!("{}\n", row(1, &h)).as_bytes()).unwrap();
     assert_eq!(
         (err.message_id(), err.detail()),
         ("batch-error-audit-chain", "7".into())
@@ -168,6 +188,10 @@ impl Error {
             Error::UnreferencedBiometric(s()),
             Error::Digest(s()),
             Error::TooLarge { path: s(), size: 0 },
+            Error::OverLimit {
+                what: Limit::Entries,
+                limit: 1,
+            },
             Error::BagDeclaration,
             Error::BagInfo(BagInfoProblem::NotUtf8),
             Error::Manifest {
@@ -230,6 +254,7 @@ impl Error {
                 source: json(),
             },
             Error::AuditRowZero(1),
+            Error::AuditNotCanonical(1),
             Error::AuditHash(1),
             Error::AuditEvent {
                 seq: 1,
@@ -240,6 +265,7 @@ impl Error {
             Error::CertificateStationId(s()),
             Error::CertificateKey(SignatureError::BadPublicKey(s())),
             Error::CertificateUnsigned,
+            Error::CertificateNotCanonical,
             Error::CertificateSignature {
                 station_id: s(),
                 source: SignatureError::Mismatch,
@@ -284,6 +310,7 @@ impl Error {
                 | Error::UnreferencedBiometric(_)
                 | Error::Digest(_)
                 | Error::TooLarge { .. }
+                | Error::OverLimit { .. }
                 | Error::BagDeclaration
                 | Error::BagInfo(_)
                 | Error::Manifest { .. }
@@ -310,6 +337,7 @@ impl Error {
                 | Error::AuditNotFromStart { .. }
                 | Error::AuditLine { .. }
                 | Error::AuditRowZero(_)
+                | Error::AuditNotCanonical(_)
                 | Error::AuditHash(_)
                 | Error::AuditEvent { .. }
                 | Error::CertificateJson(_)
@@ -317,6 +345,7 @@ impl Error {
                 | Error::CertificateStationId(_)
                 | Error::CertificateKey(_)
                 | Error::CertificateUnsigned
+                | Error::CertificateNotCanonical
                 | Error::CertificateSignature { .. }
                 | Error::CertificateStation { .. }
                 | Error::CertificateKeyMismatch { .. }

@@ -7,7 +7,7 @@
 
 use super::bag::{self, BagInfo};
 use super::certificate::{self, StationCertificate};
-use super::{BagInfoProblem, Error, Result};
+use super::{BagInfoProblem, Error, Limit, Result};
 use crate::audit::{Row, verify_chain};
 use crate::crypto::{PublicKey, Signature};
 use crate::domain::enrollment::{Record, RecordError, verify_record};
@@ -60,27 +60,134 @@ fn damaged(e: io::Error) -> Error {
     Error::Truncated(e)
 }
 
-/// Walks the tar, checking every entry's type and path, and hands each regular file to `file`.
+/// What a batch may hold at most. Far above what any station writes, these bound what a file
+/// made by anyone holding central's public recipient can make the verifier hold or read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Tar entries, directories included (a day's batch of 2,000 citizens has about 26,000).
+    pub entries: u64,
+    /// Bytes of all files together (2,000 real-size citizens are about 3.8 GB).
+    pub total_bytes: u64,
+    /// Bytes of the non-biometric files, which are kept in memory until the end.
+    pub held_bytes: u64,
+}
+
+impl Limits {
+    pub(crate) const BATCH: Limits = Limits {
+        entries: 1_000_000,
+        total_bytes: 256 << 30,
+        held_bytes: 512 << 20,
+    };
+}
+
+/// The largest pax extension or GNU long-name entry accepted: a path kattoo writes is under 100
+/// bytes, and a name may not make the reader hold an attacker's gigabytes.
+const MAX_EXTENSION: u64 = 4096;
+
+/// Walks the tar, checking every entry's type, path and size against `limits`, and hands each
+/// regular file to `file` with its real size (pax `size` included) and a reader capped at it.
+///
+/// Entries are read raw, so that a pax extension or a GNU long name is checked for size before
+/// it is read: the tar crate would otherwise read either whole into memory first.
 fn walk<R: Read>(
     plain: R,
+    limits: Limits,
     mut file: impl FnMut(String, &mut dyn Read, u64) -> Result<()>,
 ) -> Result<()> {
     let mut archive = tar::Archive::new(plain);
-    for entry in archive.entries().map_err(damaged)? {
+    let mut count = 0u64;
+    let mut total = 0u64;
+    let mut long_name: Option<Vec<u8>> = None;
+    let mut pax: Option<Vec<u8>> = None;
+    for entry in archive.entries().map_err(damaged)?.raw(true) {
         let mut entry = entry.map_err(damaged)?;
-        let path =
-            String::from_utf8(entry.path_bytes().into_owned()).map_err(|_| Error::NonUtf8Path)?;
+        count += 1;
+        if count > limits.entries {
+            return Err(Error::OverLimit {
+                what: Limit::Entries,
+                limit: limits.entries,
+            });
+        }
+        let kind = entry.header().entry_type();
+        let header_size = entry.header().size().map_err(damaged)?;
+        if kind.is_gnu_longname() || kind.is_pax_local_extensions() {
+            if header_size > MAX_EXTENSION {
+                return Err(Error::OverLimit {
+                    what: Limit::Extension,
+                    limit: MAX_EXTENSION,
+                });
+            }
+            let slot = if kind.is_gnu_longname() {
+                &mut long_name
+            } else {
+                &mut pax
+            };
+            if slot.is_some() {
+                return Err(Error::UnsafeEntryType {
+                    path: String::new(),
+                    kind: format!("{kind:?} twice"),
+                });
+            }
+            let mut bytes = Vec::new();
+            (&mut entry)
+                .take(MAX_EXTENSION)
+                .read_to_end(&mut bytes)
+                .map_err(damaged)?;
+            *slot = Some(bytes);
+            continue;
+        }
+        let (name, extensions) = (long_name.take(), pax.take());
+        let mut path_bytes = match name {
+            Some(mut n) => {
+                if n.last() == Some(&0) {
+                    n.pop();
+                }
+                n
+            }
+            None => entry.path_bytes().into_owned(),
+        };
+        let mut size = header_size;
+        for ext in tar::PaxExtensions::new(extensions.as_deref().unwrap_or_default()) {
+            let ext = ext.map_err(damaged)?;
+            match ext.key_bytes() {
+                b"path" => path_bytes = ext.value_bytes().to_vec(),
+                b"size" => {
+                    size = ext
+                        .value()
+                        .ok()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(u64::MAX)
+                }
+                _ => {}
+            }
+        }
+        let path = String::from_utf8(path_bytes).map_err(|_| Error::NonUtf8Path)?;
         if path.starts_with('/')
             || path.split('/').any(|c| c == ".." || c == ".")
             || path.contains('\\')
+            || path.contains('\0')
         {
             return Err(Error::UnsafePath(path));
         }
-        match entry.header().entry_type() {
+        // The entry's data in the archive is the header's size; a pax size that says otherwise
+        // is how a file hides its length from a reader that trusts the header.
+        if size != header_size {
+            return Err(Error::UnsafeEntryType {
+                path,
+                kind: "pax size".into(),
+            });
+        }
+        match kind {
             tar::EntryType::Directory => {}
             tar::EntryType::Regular => {
-                let size = entry.header().size().map_err(damaged)?;
-                file(path, &mut entry, size)?;
+                total = total.saturating_add(size);
+                if total > limits.total_bytes {
+                    return Err(Error::OverLimit {
+                        what: Limit::TotalBytes,
+                        limit: limits.total_bytes,
+                    });
+                }
+                file(path, &mut (&mut entry).take(size), size)?;
             }
             other => {
                 return Err(Error::UnsafeEntryType {
@@ -89,6 +196,9 @@ fn walk<R: Read>(
                 });
             }
         }
+    }
+    if long_name.is_some() || pax.is_some() {
+        return Err(Error::Truncated(io::ErrorKind::UnexpectedEof.into()));
     }
     // Drain to the end so that a truncated age stream is noticed (its last chunk is marked).
     io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(damaged)?;
@@ -102,7 +212,7 @@ pub fn read_raw<R: Read>(
     identities: &[age::x25519::Identity],
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    walk(decrypt(input, identities)?, |path, r, _| {
+    walk(decrypt(input, identities)?, Limits::BATCH, |path, r, _| {
         let mut b = Vec::new();
         r.read_to_end(&mut b).map_err(damaged)?;
         files.insert(path, b);
@@ -120,10 +230,22 @@ pub fn verify_batch<R: Read>(
     station_key: Option<&PublicKey>,
     biometric: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<VerifiedBatch> {
+    verify_within(input, identities, station_key, biometric, Limits::BATCH)
+}
+
+/// [`verify_batch`] under `limits`.
+pub(crate) fn verify_within<R: Read>(
+    input: R,
+    identities: &[age::x25519::Identity],
+    station_key: Option<&PublicKey>,
+    biometric: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
+    limits: Limits,
+) -> Result<VerifiedBatch> {
+    let mut held = 0u64;
     let mut small: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut digests: BTreeMap<String, String> = BTreeMap::new();
     let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
-    walk(decrypt(input, identities)?, |path, r, size| {
+    walk(decrypt(input, identities)?, limits, |path, r, size| {
         if digests.contains_key(&path) {
             return Err(Error::DuplicateEntry(path));
         }
@@ -140,6 +262,13 @@ pub fn verify_batch<R: Read>(
         } else {
             if size > MAX_SMALL_FILE {
                 return Err(Error::TooLarge { path, size });
+            }
+            held += size;
+            if held > limits.held_bytes {
+                return Err(Error::OverLimit {
+                    what: Limit::HeldBytes,
+                    limit: limits.held_bytes,
+                });
             }
             r.read_to_end(&mut bytes).map_err(damaged)?;
         }
@@ -391,6 +520,14 @@ pub fn parse_audit(jsonl: &[u8]) -> Result<Vec<Row>> {
         })?;
         if l.seq == 0 {
             return Err(Error::AuditRowZero(i + 1));
+        }
+        // The line is the JCS of what it says, as a record is: a repeated key (which a parser
+        // reads as its last value) or a number written another way changes the bytes.
+        let again = serde_json::from_slice::<serde_json::Value>(line)
+            .ok()
+            .and_then(|v| crate::crypto::canonical_json(&v).ok());
+        if again.as_deref() != Some(line) {
+            return Err(Error::AuditNotCanonical(i + 1));
         }
         let event = crate::crypto::canonical_json(&l.event).map_err(Error::Canonical)?;
         rows.push(Row {

@@ -163,22 +163,27 @@ impl<S: CentralStore> Central<S> {
                 last: last_seq,
             });
         }
-        if let Some(last) = last {
-            if accepted.iter().any(|b| b.sequence == sequence) {
-                return Err(Error::Replay {
-                    station: station_id,
-                    sequence,
-                });
-            }
-            if sequence <= last.sequence {
-                return Err(Error::LowerSequence {
-                    station: station_id,
-                    sequence,
-                    last: last.sequence,
-                });
-            }
+        if accepted.iter().any(|b| b.sequence == sequence) {
+            return Err(Error::Replay {
+                station: station_id,
+                sequence,
+            });
         }
-        let last_seq = last.map_or(0, |b| b.sequence);
+        // A batch below the last accepted one is late, not replayed: it is accepted exactly when
+        // it is the missing link, the file the next accepted batch names as its previous one
+        // (that batch's signed Previous-Batch-SHA256), and refused otherwise.
+        let fills_gap = last.is_some_and(|l| sequence < l.sequence);
+        if fills_gap
+            && !accepted
+                .iter()
+                .any(|b| b.sequence == sequence + 1 && b.previous_sha256 == sha256)
+        {
+            return Err(Error::LowerSequence {
+                station: station_id,
+                sequence,
+                last: last_seq,
+            });
+        }
         let gap = (sequence > last_seq + 1).then_some((last_seq + 1, sequence - 1));
         let chain = |what| Error::ChainMismatch {
             station: station_id.clone(),
@@ -189,7 +194,7 @@ impl<S: CentralStore> Central<S> {
         if sequence == 1 && verified.info.previous_sha256 != batch::NO_PREVIOUS {
             return Err(chain("Previous-Batch-SHA256"));
         }
-        if let Some(prev) = last.filter(|b| b.sequence + 1 == sequence) {
+        if let Some(prev) = accepted.iter().find(|b| b.sequence + 1 == sequence) {
             if verified.info.previous_sha256 != prev.sha256 {
                 return Err(chain("Previous-Batch-SHA256"));
             }

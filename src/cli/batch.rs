@@ -47,6 +47,7 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::UnsafePath(_)
         | Error::UnsafeEntryType { .. }
         | Error::TooLarge { .. }
+        | Error::OverLimit { .. }
         | Error::BagDeclaration
         | Error::BagInfo(_)
         | Error::Manifest { .. }
@@ -68,6 +69,7 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::CertificateStationId(_)
         | Error::CertificateKey(_)
         | Error::CertificateUnsigned
+        | Error::CertificateNotCanonical
         | Error::CertificateSignature { .. }
         | Error::CertificateStation { .. }
         | Error::CertificateKeyMismatch { .. } => exit::BATCH_SIGNATURE,
@@ -86,6 +88,7 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::AuditNotFromStart { .. }
         | Error::AuditLine { .. }
         | Error::AuditRowZero(_)
+        | Error::AuditNotCanonical(_)
         | Error::AuditHash(_)
         | Error::AuditEvent { .. } => exit::AUDIT_CHAIN,
         Error::ReadBack(_) => exit::MEDIUM,

@@ -1,4 +1,4 @@
-//! `kattoo export --to DIR` and `kattoo export --again SEQ --to DIR` (supervisor), and
+//! `kattoo export --to DIR [--allow-empty]` and `kattoo export --again SEQ --to DIR` (supervisor), and
 //! `kattoo station certificate --to DIR`.
 
 use super::Context;
@@ -19,6 +19,10 @@ pub struct ExportArgs {
     /// Write batch SEQ again, byte for byte, instead of a new batch.
     #[arg(long, value_name = "SEQ")]
     pub again: Option<u64>,
+    /// Write a batch even when no approved record waits: the audit log alone, so that the last
+    /// days of a station that is closing down reach central.
+    #[arg(long, conflicts_with = "again")]
+    pub allow_empty: bool,
     #[command(flatten)]
     pub actor: Actor,
 }
@@ -71,6 +75,9 @@ pub(super) fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let mut bar = progress_bar();
     let out = match args.again {
         Some(seq) => st.export_again(&session, seq, &medium, Timestamp::now(), &mut bar)?,
+        None if args.allow_empty => {
+            st.export_allowing_empty(&session, &medium, Timestamp::now(), &mut bar)?
+        }
         None => st.export(&session, &medium, Timestamp::now(), &mut bar)?,
     };
     println!(

@@ -209,6 +209,30 @@ impl Station {
         now: Timestamp,
         progress: ProgressFn<'_>,
     ) -> Result<ExportOutcome> {
+        self.export_batch(session, medium, now, progress, false)
+    }
+
+    /// [`Station::export`], and when no approved record waits, a batch of the audit rows alone
+    /// (zero records): how the last days' audit log of a station that is closing down reaches
+    /// central. Refused only when there is not a single audit row since the last batch.
+    pub fn export_allowing_empty(
+        &mut self,
+        session: &Session,
+        medium: &dyn Medium,
+        now: Timestamp,
+        progress: ProgressFn<'_>,
+    ) -> Result<ExportOutcome> {
+        self.export_batch(session, medium, now, progress, true)
+    }
+
+    fn export_batch(
+        &mut self,
+        session: &Session,
+        medium: &dyn Medium,
+        now: Timestamp,
+        progress: ProgressFn<'_>,
+        allow_empty: bool,
+    ) -> Result<ExportOutcome> {
         self.require(session, Role::Supervisor, "export a batch", None, now)?;
         let recipients = batch::parse_recipients(&self.batch_recipients()?)?;
         if recipients.is_empty() {
@@ -225,11 +249,12 @@ impl Station {
             return self.complete_interrupted(session, pending, medium, now, progress);
         }
         let ids = db.exportable_record_ids()?;
-        if ids.is_empty() {
-            return Err(Error::NothingToExport);
-        }
         let from = last.as_ref().map_or(0, |b| b.audit_head_seq) + 1;
         let (head_seq, head_hash) = db.audit_head()?;
+        // Central refuses a batch without audit rows; there is always one (the last export's).
+        if (ids.is_empty() && !allow_empty) || head_seq < from {
+            return Err(Error::NothingToExport);
+        }
         let rows = db.audit_rows(from, head_seq)?;
         let audit = batch::verify::audit_jsonl(&rows)?;
         let (_, certificate) = self.certificate()?;

@@ -231,10 +231,20 @@ impl ExportTab {
         field(ui, i18n.tr("sv-export-folder"), &mut self.typed, false);
         let target = target(&self.typed, self.chosen.as_ref());
         let can = target.is_some() && !busy;
+        // With no record waiting, the same button writes the audit log alone: what a station
+        // closing down sends last.
+        let audit_only = info.ready == 0;
+        if audit_only && info.recipient {
+            ui.label(RichText::new(i18n.tr("sv-export-audit-note")).weak());
+        }
         let export = big(
             ui,
-            i18n.tr("sv-export-button"),
-            can && info.recipient && info.ready > 0,
+            i18n.tr(if audit_only {
+                "sv-export-audit-button"
+            } else {
+                "sv-export-button"
+            }),
+            can && info.recipient,
         );
         ui.add_space(8.0);
         let certificate = big(ui, i18n.tr("sv-export-certificate"), can);
@@ -272,7 +282,12 @@ impl ExportTab {
             let progress = Arc::new(ExportProgress::default());
             self.running = Some(progress.clone());
             self.outcome = None;
-            return Some(export_task(target, progress, self.mount_table.clone()));
+            return Some(export_task(
+                target,
+                audit_only,
+                progress,
+                self.mount_table.clone(),
+            ));
         }
         if certificate.clicked() {
             self.outcome = None;
@@ -324,7 +339,12 @@ fn load_info(table: PathBuf) -> Task {
     )
 }
 
-fn export_task(target: PathBuf, progress: Arc<ExportProgress>, table: PathBuf) -> Task {
+fn export_task(
+    target: PathBuf,
+    audit_only: bool,
+    progress: Arc<ExportProgress>,
+    table: PathBuf,
+) -> Task {
     task(
         move |st, session, now| {
             let outcome = (|| {
@@ -341,8 +361,13 @@ fn export_task(target: PathBuf, progress: Arc<ExportProgress>, table: PathBuf) -
                     );
                 }
                 let medium = DirMedium(target);
-                st.export(session, &medium, now, &mut |p| progress.report(p))
-                    .map_err(|e| export_error(&e))
+                let report = &mut |p| progress.report(p);
+                if audit_only {
+                    st.export_allowing_empty(session, &medium, now, report)
+                } else {
+                    st.export(session, &medium, now, report)
+                }
+                .map_err(|e| export_error(&e))
             })();
             (outcome, info(st, session, now, &table))
         },
