@@ -308,8 +308,11 @@ fn export_needs_a_recipient_then_writes_the_batch_and_marks_records_exported() {
         assert_eq!(status_of(&h, id), RecordStatus::Exported);
     }
     h.get_by_label("Approved records ready to export: 0");
+    // With nothing waiting, the button offers the audit log alone (a station closing down).
+    assert!(h.query_by_label("Export the batch").is_none());
+    h.get_by_label_contains("If this station is closing down, export its audit log alone");
     assert!(
-        h.get_by_label("Export the batch")
+        !h.get_by_label("Export the audit log only")
             .accesskit_node()
             .is_disabled()
     );
@@ -328,6 +331,11 @@ fn export_needs_a_recipient_then_writes_the_batch_and_marks_records_exported() {
     h.get_by_label("Station certificate and public key written.");
     assert!(stick.join("station-KG1101.json").is_file());
     assert!(stick.join("station-KG1101.pub").is_file());
+
+    click(&mut h, "Export the audit log only");
+    settle(&mut h);
+    h.get_by_label("Batch written and checked. The USB stick can be removed.");
+    assert!(stick.join("kattoo-KG1101-00002.age").is_file());
 
     // A folder that is not there is named, and nothing changes.
     type_into(&mut h, "Or type a folder to write to", "/nowhere");
