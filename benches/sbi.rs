@@ -2,17 +2,29 @@
 //! - `discovery/full-range`: MOSIPDISC over all of 127.0.0.1:4501–4600 with one simulated device
 //!   service present (the others refuse the connection), as the kiosk does at start and on replug.
 //! - `discovery/one-port`: the same call against the simulator's port alone, for comparison.
-//! - `capture/right-slap`: RCAPTURE of four fingers from the simulator, verified and decoded.
+//! - `capture/right-slap`: RCAPTURE of four fingers from the simulator, verified (signature and
+//!   certificate chain to a test device-provider CA) and decoded.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use kattoo::hal::sbi::certify::DeviceCa;
 use kattoo::hal::sbi::sim::{SimConfig, SimSbi};
-use kattoo::hal::sbi::{SbiConfig, SbiFingerprintScanner, discover};
+use kattoo::hal::sbi::{
+    SbiConfig, SbiFingerprintScanner, TrustPolicy, TrustedCertificates, discover,
+};
 use kattoo::hal::{CaptureRequest, FingerSet, FingerprintScanner};
 use std::hint::black_box;
 use std::time::Duration;
 
 fn sbi(c: &mut Criterion) {
-    let sim = SimSbi::start(SimConfig::default()).expect("a free port in 4501-4600");
+    let ca = DeviceCa::generate("bench provider CA").expect("a test CA");
+    let sim = SimSbi::start(SimConfig {
+        signer: Some(
+            ca.issue_device_now("bench scanner")
+                .expect("a device certificate"),
+        ),
+        ..SimConfig::default()
+    })
+    .expect("a free port in 4501-4600");
     let all = SbiConfig::default();
     assert_eq!(
         discover(&all, "Biometric Device")
@@ -30,6 +42,13 @@ fn sbi(c: &mut Criterion) {
     });
     let one = SbiConfig {
         ports: sim.port()..=sim.port(),
+        trust: TrustPolicy {
+            training: false,
+            trusted: TrustedCertificates {
+                anchors: vec![ca.certificate().clone()],
+                ..Default::default()
+            },
+        },
         ..SbiConfig::default()
     };
     g.bench_function("one-port", |b| {

@@ -184,7 +184,14 @@ pub struct DevicesConfig {
     /// Show the on-screen keyboard (touch-only stations). The kiosk session (`--kiosk`) shows it
     /// whatever this says.
     pub on_screen_keyboard: bool,
+    /// The SBI device-provider CA certificates the station trusts (`*.pem`; a device
+    /// certificate there is trusted as itself). Outside training, SBI devices whose certificate
+    /// does not chain to one of them are refused.
+    pub sbi_trust_dir: String,
 }
+
+/// Where a packaged station keeps the SBI device-provider certificates it trusts.
+pub const DEFAULT_SBI_TRUST_DIR: &str = "/etc/kattoo/sbi-trust";
 
 impl Default for DevicesConfig {
     fn default() -> Self {
@@ -197,6 +204,7 @@ impl Default for DevicesConfig {
             sim_fixtures: String::new(),
             simulate_when_absent: true,
             on_screen_keyboard: false,
+            sbi_trust_dir: DEFAULT_SBI_TRUST_DIR.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod built;
+mod firewall;
 mod scripts;
 mod sources;
 

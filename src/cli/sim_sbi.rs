@@ -77,6 +77,7 @@ pub fn run(args: SimSbiArgs) -> anyhow::Result<ExitCode> {
         fixtures: args.fixtures.clone().unwrap_or_else(default_fixtures),
         faults: args.faults(),
         serial: args.serial.clone(),
+        ..SimConfig::default()
     };
     let fixtures = config.fixtures.display().to_string();
     let sim = SimSbi::start(config)

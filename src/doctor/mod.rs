@@ -11,6 +11,7 @@ mod host;
 mod station;
 #[cfg(test)]
 mod tests;
+mod trust;
 
 pub use host::{FreeSpace, free_space};
 
@@ -50,7 +51,7 @@ impl Status {
 /// One finding: what was checked, how it went, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Stable name (`data-dir`, `disk-space`, `devices`, `station`, `database`, `records`,
+    /// Stable name (`data-dir`, `disk-space`, `devices`, `sbi-trust`, `station`, `database`, `records`,
     /// `audit-chain`, `clock`, `pending-approvals`, `unexported-records`, `interrupted-export`,
     /// `batch-recipient`).
     pub name: &'static str,
@@ -159,6 +160,7 @@ pub fn examine(
             Some(scan) => devices_check(&in_force, scan(&in_force)),
             None => Check::new("devices", Status::Skip, "not looked at (--no-devices)"),
         },
+        trust::sbi_trust_check(&in_force),
     ];
     checks.extend(station_checks);
     Report::new(data_dir, checks)

@@ -71,9 +71,12 @@ fn busy_station_examined(days_later: i64) -> Report {
         .unwrap();
     let data = st.data_dir().to_owned();
     drop(st);
+    // USB devices only: the SBI trust check has its own test (`doctor::trust`).
+    let mut config = Config::default();
+    config.devices.backends = vec!["uvc".into()];
     let report = examine(
         &data,
-        &Config::default(),
+        &config,
         Some(PASSPHRASE),
         Some(&|_: &Config| both_ready()),
         &limits(0),
@@ -93,6 +96,7 @@ fn a_healthy_station_is_all_ok_and_every_check_has_a_name_in_order() {
             "data-dir",
             "disk-space",
             "devices",
+            "sbi-trust",
             "station",
             "database",
             "records",

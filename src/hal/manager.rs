@@ -365,7 +365,7 @@ use threads::run_poller;
 
 mod sources;
 
-pub use sources::{SbiSource, sources_for};
+pub use sources::{SbiSource, sbi_trust, sources_for};
 
 #[cfg(test)]
 mod tests;

@@ -30,18 +30,22 @@ pub enum ErrorKind {
     PoorQuality,
     /// The device cannot do what was asked (modality, finger set, format).
     NotSupported,
-    /// Anything else: garbage data, a protocol violation, a bad signature.
+    /// The device's data is not signed by a certificate this station trusts (SBI outside
+    /// training): a technician must install the device provider's CA certificate.
+    Untrusted,
+    /// Anything else: garbage data, a protocol violation.
     Other,
 }
 
 impl ErrorKind {
     /// Every kind, for the check that each has its words in every language.
-    pub const ALL: [ErrorKind; 6] = [
+    pub const ALL: [ErrorKind; 7] = [
         Self::Disconnected,
         Self::Busy,
         Self::Timeout,
         Self::PoorQuality,
         Self::NotSupported,
+        Self::Untrusted,
         Self::Other,
     ];
 
@@ -53,6 +57,7 @@ impl ErrorKind {
             Self::Timeout => "device-timeout",
             Self::PoorQuality => "device-poor-quality",
             Self::NotSupported => "device-not-supported",
+            Self::Untrusted => "device-untrusted",
             Self::Other => "device-other",
         }
     }

@@ -7,10 +7,11 @@ use kattoo::crypto::KdfParams;
 use serde_json::Value;
 
 /// Every check, in report order.
-const CHECKS: [&str; 12] = [
+const CHECKS: [&str; 13] = [
     "data-dir",
     "disk-space",
     "devices",
+    "sbi-trust",
     "station",
     "database",
     "records",

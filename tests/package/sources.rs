@@ -200,6 +200,26 @@ fn the_firewall_keeps_exactly_the_sbi_ports_to_loopback() {
         ["/usr/sbin/nft delete table inet kattoo_sbi"]
     );
     assert!(nft.contains("table inet kattoo_sbi {"));
+    // On loopback, only the kiosk (or root) connects, and only the device service's user
+    // answers; postinst creates that user, so `nft -f` resolves it.
+    for rule in [
+        format!(
+            "oif lo tcp dport {}-{} meta skuid != {{ 0, \"kattoo\" }} counter reject with tcp reset",
+            range.start(),
+            range.end()
+        ),
+        format!(
+            "oif lo tcp sport {}-{} meta skuid != \"kattoo-sbi\" counter drop",
+            range.start(),
+            range.end()
+        ),
+    ] {
+        assert!(nft.lines().any(|l| l.trim() == rule), "missing: {rule}");
+    }
+    let postinst = read(&format!("{SCRIPTS}/postinst"));
+    assert!(postinst.contains("adduser --system --group --no-create-home --home /nonexistent"));
+    assert!(postinst.contains("kattoo-sbi"));
+    assert!(postinst.contains("install -d -m 0755 /etc/kattoo/sbi-trust"));
 }
 
 #[test]

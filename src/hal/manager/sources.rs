@@ -75,6 +75,20 @@ impl DeviceSource for SbiSource {
     }
 }
 
+/// The SBI device certificates the station trusts (`[devices] sbi_trust_dir`). A file there
+/// that is not a certificate is an error: the technician put something wrong in place.
+pub fn sbi_trust(
+    devices: &crate::config::DevicesConfig,
+) -> Result<crate::hal::sbi::TrustedCertificates> {
+    crate::hal::sbi::TrustedCertificates::load(std::path::Path::new(&devices.sbi_trust_dir))
+        .map_err(|e| {
+            DeviceError::new(
+                ErrorKind::NotSupported,
+                format!("sbi: {e} ([devices] sbi_trust_dir)"),
+            )
+        })
+}
+
 /// The sources that `[devices] backends` names, in that order. Training mode adds `sim` when it
 /// is not named. An unknown name, or `libfprint` in a build without it, is an error.
 pub fn sources_for(config: &crate::config::Config) -> Result<Vec<Box<dyn DeviceSource>>> {
@@ -104,9 +118,8 @@ pub fn sources_for(config: &crate::config::Config) -> Result<Vec<Box<dyn DeviceS
             ))),
             "sbi" => {
                 let mut sbi = crate::hal::sbi::SbiConfig::default();
-                if config.station.training {
-                    sbi.trust.training = true;
-                }
+                sbi.trust.training = config.station.training;
+                sbi.trust.trusted = sbi_trust(devices)?;
                 sources.push(Box::new(SbiSource::new(sbi)));
             }
             #[cfg(all(feature = "libfprint", target_os = "linux"))]

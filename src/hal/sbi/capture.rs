@@ -95,6 +95,11 @@ pub(crate) fn check_entries(
     let mut out = Vec::new();
     for entry in resp.biometrics {
         let (payload, t) = jws::verify(&entry.data, policy, "capture data")?;
+        if !first && t.is_verified() && trust.is_verified() && t != trust {
+            return Err(protocol(
+                "the entries of one capture are signed by different certificates".into(),
+            ));
+        }
         let data: BiometricData = parse_json(&payload, "capture data")?;
         let (_, id_trust) = decode_digital_id(&data.digital_id, policy)?;
         let t = t.and(id_trust);

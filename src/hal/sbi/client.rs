@@ -15,8 +15,19 @@ use std::time::Duration;
 /// The ports SBI device services bind to (MOSIP SBI 0.9.5, "Windows/Linux").
 pub const PORT_RANGE: RangeInclusive<u16> = 4501..=4600;
 
-/// Largest response body kattoo reads (a ten-print capture with JPEG 2000 is a few MiB).
+/// Largest capture answer kattoo reads (a ten-print capture with JPEG 2000 is a few MiB).
 const MAX_BODY: u64 = 64 * 1024 * 1024;
+
+/// Largest MOSIPDISC answer (a service lists a handful of devices in a few KiB). Discovery runs
+/// [`DISCOVERY_WORKERS`] probes at once, so all of it holds at most 25 × 256 KiB = 6.25 MiB,
+/// whatever answers on the ports.
+pub const DISCOVERY_BODY: u64 = 256 * 1024;
+
+/// Largest MOSIPDINFO answer (signed device infos of a few devices).
+const INFO_BODY: u64 = 1024 * 1024;
+
+/// Ports probed at once by [`discover`].
+pub const DISCOVERY_WORKERS: usize = 25;
 
 /// How the client talks to SBI services.
 #[derive(Debug, Clone)]
@@ -180,11 +191,18 @@ impl SbiClient {
         Ok(resp)
     }
 
-    fn call(&self, method: &str, path: &str, body: String, timeout: Duration) -> Result<Vec<u8>> {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: String,
+        timeout: Duration,
+        limit: u64,
+    ) -> Result<Vec<u8>> {
         let mut resp = self.request(method, path, body, |c| c.timeout_global(Some(timeout)))?;
         resp.body_mut()
             .with_config()
-            .limit(MAX_BODY)
+            .limit(limit)
             .read_to_vec()
             .map_err(|e| transport_error(&format!("{method} {path} body"), e))
     }
@@ -195,7 +213,13 @@ impl SbiClient {
             device_type: device_type.into(),
         })
         .unwrap_or_default();
-        let bytes = self.call("MOSIPDISC", "/device", body, self.config.probe_timeout)?;
+        let bytes = self.call(
+            "MOSIPDISC",
+            "/device",
+            body,
+            self.config.probe_timeout,
+            DISCOVERY_BODY,
+        )?;
         let entries: Vec<DiscoveredEntry> = parse_json(&bytes, "discovery")?;
         Ok(entries
             .into_iter()
@@ -227,6 +251,7 @@ impl SbiClient {
             "/info",
             String::new(),
             self.config.info_timeout,
+            INFO_BODY,
         )?;
         let entries: Vec<InfoEntry> = parse_json(&bytes, "device info")?;
         entries
@@ -268,6 +293,7 @@ impl SbiClient {
             "/capture",
             json,
             timeout + self.config.capture_margin,
+            MAX_BODY,
         )?;
         parse_json(&bytes, "capture")
     }
@@ -335,7 +361,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &st
 pub fn discover(config: &SbiConfig, device_type: &str) -> Vec<Discovered> {
     let ports: Vec<u16> = config.ports.clone().collect();
     let next = AtomicUsize::new(0);
-    let workers = ports.len().clamp(1, 25);
+    let workers = ports.len().clamp(1, DISCOVERY_WORKERS);
     let mut found: Vec<Discovered> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {

@@ -97,6 +97,8 @@ struct Link {
     info: DeviceInfo,
     previous_hash: String,
     last_trust: Option<Trust>,
+    /// The trust MOSIPDINFO reached: the certificate every capture must be signed with.
+    info_trust: Option<Trust>,
 }
 
 impl Link {
@@ -127,7 +129,35 @@ impl Link {
             info,
             previous_hash: initial_hash(),
             last_trust: Some(entry.trust.clone()),
+            info_trust: Some(entry.trust.clone()),
         })
+    }
+
+    /// Refuses a verified capture signed by another certificate than the one the device's
+    /// MOSIPDINFO was signed with: the data did not come from the device that was checked.
+    fn same_certificate_as_info(&self, capture: &Trust) -> Result<()> {
+        let (
+            Some(Trust::Verified {
+                certificate_sha256: info,
+            }),
+            Trust::Verified {
+                certificate_sha256: data,
+            },
+        ) = (&self.info_trust, capture)
+        else {
+            return Ok(());
+        };
+        if info == data {
+            return Ok(());
+        }
+        Err(DeviceError::new(
+            ErrorKind::Untrusted,
+            format!(
+                "sbi: the capture is signed by certificate {}…, not by the certificate {}… that the device's MOSIPDINFO was signed with; the capture is refused (use a certified, registered device)",
+                &data[..data.len().min(16)],
+                &info[..info.len().min(16)]
+            ),
+        ))
     }
 
     /// Where this device's data came from, at the trust its signatures reached.
@@ -161,6 +191,7 @@ impl Link {
             &self.previous_hash,
             &self.client.config().trust,
         )?;
+        self.same_certificate_as_info(&checked.1)?;
         self.last_trust = Some(checked.1.clone());
         Ok(checked)
     }

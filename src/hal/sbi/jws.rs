@@ -2,9 +2,9 @@
 //! certificate in the `x5c` header). The client refuses unsigned or badly signed data unless the
 //! kiosk runs in training mode, where it accepts it and marks the result [`Trust::Unverified`].
 //!
-//! Only the signature against the `x5c` leaf is checked: whether that certificate chains to a
-//! registered device provider is a policy kattoo expresses by pinning certificates
-//! ([`TrustPolicy::pinned_sha256`]).
+//! The signature is checked against the `x5c` leaf, and the leaf against the certificates the
+//! station trusts ([`super::trust::TrustedCertificates`]: device-provider CAs, or pinned device
+//! certificates).
 
 use crate::hal::{DeviceError, ErrorKind};
 use base64::Engine as _;
@@ -12,7 +12,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::{Keypair, SignatureEncoding, Signer, Verifier};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+
+pub use super::trust::TrustedCertificates;
 
 /// How far a device's data can be trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +44,11 @@ impl Trust {
 /// What the client accepts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustPolicy {
-    /// Training mode: accept unsigned or badly signed data, marked [`Trust::Unverified`].
+    /// Training mode: accept unsigned, badly signed or untrusted data, marked
+    /// [`Trust::Unverified`].
     pub training: bool,
-    /// If not empty, the `x5c` leaf certificate's SHA-256 must be one of these.
-    pub pinned_sha256: Vec<[u8; 32]>,
+    /// The certificates a device's `x5c` must be or chain to. Empty: nothing is trusted.
+    pub trusted: TrustedCertificates,
 }
 
 /// base64url without padding.
@@ -64,7 +67,7 @@ pub fn b64url_decode(s: &str) -> Result<Vec<u8>, String> {
 
 fn refuse(what: &str, reason: &str) -> DeviceError {
     DeviceError::new(
-        ErrorKind::Other,
+        ErrorKind::Untrusted,
         format!(
             "sbi: {what} refused: {reason}; the device's data cannot be trusted (use a certified, registered device)"
         ),
@@ -73,7 +76,7 @@ fn refuse(what: &str, reason: &str) -> DeviceError {
 
 /// Checks a compact JWS (or a bare base64url payload, which SBI uses for unsigned data) and
 /// returns its payload with the trust reached. Outside training mode anything but a valid RS256
-/// signature by the `x5c` certificate is an error of kind `Other`.
+/// signature by a trusted `x5c` certificate is an error of kind `Untrusted`.
 pub fn verify(
     token: &str,
     policy: &TrustPolicy,
@@ -125,21 +128,9 @@ fn check_signature(
     if parsed.alg != "RS256" {
         return Err(format!("algorithm {:?} is not RS256", parsed.alg));
     }
-    let leaf_b64 = match &parsed.x5c {
-        serde_json::Value::Array(a) => a.first().and_then(|v| v.as_str()),
-        serde_json::Value::String(s) => Some(s.as_str()),
-        _ => None,
-    }
-    .ok_or("no x5c certificate in the header")?;
-    let cert_der = STANDARD
-        .decode(leaf_b64.trim())
-        .or_else(|_| b64url_decode(leaf_b64))
-        .map_err(|e| format!("x5c is not base64: {e}"))?;
-    let fingerprint: [u8; 32] = Sha256::digest(&cert_der).into();
-    if !policy.pinned_sha256.is_empty() && !policy.pinned_sha256.contains(&fingerprint) {
-        return Err("the signing certificate is not one of the pinned device certificates".into());
-    }
-    let key = public_key_of(&cert_der)?;
+    let x5c = x5c_certificates(&parsed.x5c)?;
+    let fingerprint = policy.trusted.check(&x5c, std::time::SystemTime::now())?;
+    let key = public_key_of(&x5c[0])?;
     let sig_bytes = b64url_decode(signature).map_err(|e| format!("signature {e}"))?;
     let sig = Signature::try_from(sig_bytes.as_slice())
         .map_err(|_| "signature is malformed".to_string())?;
@@ -148,6 +139,28 @@ fn check_signature(
         .verify(signing_input.as_bytes(), &sig)
         .map_err(|_| "the signature does not verify against the x5c certificate".to_string())?;
     Ok(hex::encode(fingerprint))
+}
+
+/// The DER certificates of an `x5c` header (an array, or a lone string as some devices send),
+/// leaf first.
+fn x5c_certificates(x5c: &serde_json::Value) -> Result<Vec<Vec<u8>>, String> {
+    let texts: Vec<&str> = match x5c {
+        serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+        serde_json::Value::String(s) => vec![s.as_str()],
+        _ => Vec::new(),
+    };
+    if texts.is_empty() {
+        return Err("no x5c certificate in the header".into());
+    }
+    texts
+        .into_iter()
+        .map(|t| {
+            STANDARD
+                .decode(t.trim())
+                .or_else(|_| b64url_decode(t))
+                .map_err(|e| format!("x5c is not base64: {e}"))
+        })
+        .collect()
 }
 
 fn public_key_of(cert_der: &[u8]) -> Result<rsa::RsaPublicKey, String> {
@@ -167,6 +180,8 @@ fn public_key_of(cert_der: &[u8]) -> Result<rsa::RsaPublicKey, String> {
 pub struct JwsSigner {
     key: SigningKey<Sha256>,
     certificate_der: Vec<u8>,
+    /// CA certificates sent after the leaf in `x5c` (intermediates).
+    chain: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for JwsSigner {
@@ -204,10 +219,20 @@ impl JwsSigner {
             .build::<Signature>()
             .map_err(|e| e.to_string())?;
         let certificate_der = cert.to_der().map_err(|e| e.to_string())?;
-        Ok(Self {
+        Ok(Self::from_parts(key, certificate_der, Vec::new()))
+    }
+
+    /// A signer over `key`, whose certificate is `certificate_der`, sending `chain` after it.
+    pub(crate) fn from_parts(
+        key: SigningKey<Sha256>,
+        certificate_der: Vec<u8>,
+        chain: Vec<Vec<u8>>,
+    ) -> Self {
+        Self {
             key,
             certificate_der,
-        })
+            chain,
+        }
     }
 
     /// The DER certificate sent in `x5c`.
@@ -217,7 +242,11 @@ impl JwsSigner {
 
     /// Compact JWS of `payload`: base64url(header).base64url(payload).base64url(signature).
     pub fn sign(&self, payload: &[u8]) -> String {
-        let header = serde_json::json!({ "alg": "RS256", "typ": "JWT", "x5c": [STANDARD.encode(&self.certificate_der)] });
+        let x5c: Vec<String> = std::iter::once(&self.certificate_der)
+            .chain(&self.chain)
+            .map(|der| STANDARD.encode(der))
+            .collect();
+        let header = serde_json::json!({ "alg": "RS256", "typ": "JWT", "x5c": x5c });
         let signing_input = format!(
             "{}.{}",
             b64url(header.to_string().as_bytes()),
@@ -231,15 +260,17 @@ impl JwsSigner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hal::sbi::tests::{pki, trusting_the_test_ca};
+    use sha2::Digest;
 
     fn signer() -> &'static JwsSigner {
-        crate::hal::sbi::sim::shared_signer()
+        &pki().1
     }
 
     #[test]
     fn signed_payload_verifies_and_names_the_certificate() {
         let token = signer().sign(b"{\"a\":1}");
-        let (payload, trust) = verify(&token, &TrustPolicy::default(), "test").unwrap();
+        let (payload, trust) = verify(&token, &trusting_the_test_ca(), "test").unwrap();
         assert_eq!(payload, b"{\"a\":1}");
         let expected = hex::encode(Sha256::digest(signer().certificate_der()));
         assert_eq!(
@@ -251,13 +282,33 @@ mod tests {
     }
 
     #[test]
+    fn with_nothing_trusted_a_valid_signature_is_refused_and_says_where_trust_goes() {
+        let token = signer().sign(b"{}");
+        let policy = TrustPolicy {
+            trusted: TrustedCertificates {
+                source: "/etc/kattoo/sbi-trust".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let err = verify(&token, &policy, "info").unwrap_err();
+        assert!(
+            err.message()
+                .contains("no trusted device-provider certificate is installed")
+                && err.message().contains("/etc/kattoo/sbi-trust"),
+            "{}",
+            err.message()
+        );
+    }
+
+    #[test]
     fn tampered_payload_is_refused_outside_training() {
         let token = signer().sign(b"{\"score\":40}");
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         parts[1] = b64url(b"{\"score\":99}");
         let forged = parts.join(".");
-        let err = verify(&forged, &TrustPolicy::default(), "capture").unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Other);
+        let err = verify(&forged, &trusting_the_test_ca(), "capture").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Untrusted);
         assert!(
             err.message().contains("does not verify"),
             "{}",
@@ -267,13 +318,40 @@ mod tests {
             &forged,
             &TrustPolicy {
                 training: true,
-                ..Default::default()
+                ..trusting_the_test_ca()
             },
             "capture",
         )
         .unwrap();
         assert_eq!(payload, b"{\"score\":99}");
         assert!(!trust.is_verified());
+    }
+
+    /// A token with `header`, a payload and the signature of a valid token.
+    fn with_header(header: serde_json::Value) -> String {
+        let token = signer().sign(b"{}");
+        let sig = token.rsplit('.').next().unwrap();
+        format!(
+            "{}.{}.{sig}",
+            b64url(header.to_string().as_bytes()),
+            b64url(b"{}")
+        )
+    }
+
+    #[test]
+    fn alg_none_and_hs256_are_refused_whatever_the_certificate() {
+        let x5c = [STANDARD.encode(signer().certificate_der())];
+        for alg in ["none", "HS256", "rs256"] {
+            let token = with_header(serde_json::json!({ "alg": alg, "x5c": x5c }));
+            let err = verify(&token, &trusting_the_test_ca(), "info").unwrap_err();
+            assert!(
+                err.message().contains("is not RS256"),
+                "{alg}: {}",
+                err.message()
+            );
+        }
+        let unsigned = format!("{}.{}.", b64url(br#"{"alg":"none"}"#), b64url(b"{}"));
+        assert!(verify(&unsigned, &trusting_the_test_ca(), "info").is_err());
     }
 
     #[test]
@@ -300,29 +378,22 @@ mod tests {
     }
 
     #[test]
-    fn pinning_refuses_another_certificate() {
+    fn a_pinned_device_certificate_is_trusted_as_itself_and_no_other() {
         let token = signer().sign(b"{}");
-        let policy = TrustPolicy {
+        let pinned = |pin: [u8; 32]| TrustPolicy {
             training: false,
-            pinned_sha256: vec![[7; 32]],
+            trusted: TrustedCertificates {
+                pinned_sha256: vec![pin],
+                ..Default::default()
+            },
         };
         assert!(
-            verify(&token, &policy, "info")
+            verify(&token, &pinned([7; 32]), "info")
                 .unwrap_err()
                 .message()
-                .contains("pinned")
+                .contains("does not chain to a trusted device-provider CA")
         );
         let pin: [u8; 32] = Sha256::digest(signer().certificate_der()).into();
-        assert!(
-            verify(
-                &token,
-                &TrustPolicy {
-                    training: false,
-                    pinned_sha256: vec![pin]
-                },
-                "info"
-            )
-            .is_ok()
-        );
+        assert!(verify(&token, &pinned(pin), "info").is_ok());
     }
 }

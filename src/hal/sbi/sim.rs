@@ -1,7 +1,8 @@
 //! A simulated SBI 0.9.5 device service on 127.0.0.1: a slap fingerprint scanner (device "1",
 //! sub ids 1 left slap, 2 right slap, 3 thumbs) and a face camera (device "2") serving fixture
 //! images as ISO/IEC 19794-4 (PNG inside) and 19794-5 (JPEG inside) records, signed with its own
-//! RSA key and self-signed certificate. Faults can be switched on at start or while running, so
+//! RSA key and self-signed certificate (which no station trusts outside training), or with a
+//! signer a test gives it. Faults can be switched on at start or while running, so
 //! the real SBI client is exercised end to end (`kattoo sim-sbi`, tests, demos, training).
 
 use super::jws::{JwsSigner, b64url};
@@ -63,6 +64,12 @@ pub struct SimConfig {
     pub faults: SimFaults,
     /// Serial number prefix of the simulated devices.
     pub serial: String,
+    /// Signs everything: a self-signed certificate of the simulator's own when `None`, which no
+    /// station trusts outside training; tests give one issued by a test device-provider CA.
+    pub signer: Option<JwsSigner>,
+    /// Signs the capture data instead of `signer` (a device whose captures are not signed by
+    /// the certificate its MOSIPDINFO reported).
+    pub capture_signer: Option<JwsSigner>,
 }
 
 impl Default for SimConfig {
@@ -72,6 +79,8 @@ impl Default for SimConfig {
             fixtures: default_fixtures(),
             faults: SimFaults::default(),
             serial: "KATTOOSIM0001".into(),
+            signer: None,
+            capture_signer: None,
         }
     }
 }
@@ -151,7 +160,8 @@ struct State {
     serial: String,
     faults: Mutex<SimFaults>,
     fixtures: Fixtures,
-    signer: &'static JwsSigner,
+    signer: JwsSigner,
+    capture_signer: Option<JwsSigner>,
     capturing: AtomicBool,
     stop: AtomicBool,
 }
@@ -172,7 +182,7 @@ impl SimSbi {
     /// Loads the fixtures and starts serving on the first free port of `config.ports`.
     pub fn start(config: SimConfig) -> std::io::Result<Self> {
         let fixtures = load_fixtures(&config.fixtures)?;
-        let signer = shared_signer();
+        let signer = config.signer.unwrap_or_else(|| shared_signer().clone());
         let (server, port) = config
             .ports
             .clone()
@@ -193,6 +203,7 @@ impl SimSbi {
             faults: Mutex::new(config.faults),
             fixtures,
             signer,
+            capture_signer: config.capture_signer,
             capturing: AtomicBool::new(false),
             stop: AtomicBool::new(false),
         });

@@ -10,12 +10,13 @@ use std::time::Duration;
 
 /// Each simulator of this process gets a port no earlier one used, so a stopped or vanished
 /// simulator's port is never taken over by another test running in parallel.
-fn sim(faults: SimFaults) -> SimSbi {
+pub(super) fn sim(faults: SimFaults) -> SimSbi {
     static NEXT: AtomicU16 = AtomicU16::new(4501);
     let start = NEXT.fetch_add(1, Ordering::SeqCst);
     let sim = SimSbi::start(SimConfig {
         ports: start..=4600,
         faults,
+        signer: Some(pki().1.clone()),
         ..SimConfig::default()
     })
     .expect("simulator starts on a free port in 4501-4600");
@@ -23,11 +24,36 @@ fn sim(faults: SimFaults) -> SimSbi {
     sim
 }
 
-fn config(sim: &SimSbi) -> SbiConfig {
+/// A test device provider: its CA, and one device certificate it issued (shared by the
+/// simulators of these tests; RSA key generation takes a moment).
+pub(super) fn pki() -> &'static (certify::DeviceCa, jws::JwsSigner) {
+    static PKI: std::sync::OnceLock<(certify::DeviceCa, jws::JwsSigner)> =
+        std::sync::OnceLock::new();
+    PKI.get_or_init(|| {
+        let ca = certify::DeviceCa::generate("kattoo test provider CA").unwrap();
+        let device = ca.issue_device_now("kattoo test scanner").unwrap();
+        (ca, device)
+    })
+}
+
+/// Trusts the test provider's CA, outside training.
+pub(super) fn trusting_the_test_ca() -> TrustPolicy {
+    TrustPolicy {
+        training: false,
+        trusted: TrustedCertificates {
+            anchors: vec![pki().0.certificate().clone()],
+            pinned_sha256: Vec::new(),
+            source: "the test trust directory".into(),
+        },
+    }
+}
+
+pub(super) fn config(sim: &SimSbi) -> SbiConfig {
     SbiConfig {
         ports: sim.port()..=sim.port(),
         probe_timeout: Duration::from_secs(5),
         capture_margin: Duration::from_millis(1500),
+        trust: trusting_the_test_ca(),
         ..SbiConfig::default()
     }
 }
@@ -36,7 +62,7 @@ fn training(sim: &SimSbi) -> SbiConfig {
     SbiConfig {
         trust: TrustPolicy {
             training: true,
-            ..Default::default()
+            ..trusting_the_test_ca()
         },
         ..config(sim)
     }
@@ -257,7 +283,7 @@ fn unsigned_and_badly_signed_data_is_refused() {
             },
             config,
         );
-        assert_eq!(e.kind(), ErrorKind::Other, "{signature:?}");
+        assert_eq!(e.kind(), ErrorKind::Untrusted, "{signature:?}");
         assert!(e.message().contains("refused"), "{e}");
         // even discovery-then-open refuses a device whose identity is not signed
         let sim = sim(SimFaults {
@@ -268,7 +294,7 @@ fn unsigned_and_badly_signed_data_is_refused() {
             SbiFingerprintScanner::find(&config(&sim))
                 .unwrap_err()
                 .kind(),
-            ErrorKind::Other
+            ErrorKind::Untrusted
         );
     }
 }
@@ -354,7 +380,7 @@ fn broken_hash_chain_and_foreign_transaction_are_refused() {
     let tx = new_transaction_id();
     let body = capture::capture_body("Developer", &tx, Duration::from_secs(5), bio);
     let resp = client.rcapture(&body, Duration::from_secs(5)).unwrap();
-    let policy = TrustPolicy::default();
+    let policy = trusting_the_test_ca();
     assert!(
         capture::check_entries(
             resp.clone(),

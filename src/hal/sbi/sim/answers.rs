@@ -36,11 +36,24 @@ pub(super) fn status(state: &State) -> &'static str {
 }
 
 pub(super) fn sign(state: &State, payload: &[u8]) -> String {
+    sign_with(state, &state.signer, payload)
+}
+
+/// Signs capture data: with the capture signer when the simulator has one.
+fn sign_capture(state: &State, payload: &[u8]) -> String {
+    sign_with(
+        state,
+        state.capture_signer.as_ref().unwrap_or(&state.signer),
+        payload,
+    )
+}
+
+fn sign_with(state: &State, signer: &JwsSigner, payload: &[u8]) -> String {
     match faults(state).signature {
-        SignatureFault::Valid => state.signer.sign(payload),
+        SignatureFault::Valid => signer.sign(payload),
         SignatureFault::Unsigned => b64url(payload),
         SignatureFault::Bad => {
-            let token = state.signer.sign(payload);
+            let token = signer.sign(payload);
             let (rest, sig) = token.rsplit_once('.').unwrap_or((&token, ""));
             let mut sig = crate::hal::sbi::jws::b64url_decode(sig).unwrap_or_default();
             if let Some(b) = sig.first_mut() {
@@ -264,7 +277,7 @@ pub(super) fn capture_answer(state: &State, f: &SimFaults, req: &CaptureRequestB
         let payload = serde_json::to_vec(&data).unwrap_or_default();
         entries.push(BiometricEntry {
             spec_version: SPEC_VERSION.into(),
-            data: sign(state, &payload),
+            data: sign_capture(state, &payload),
             hash,
             error: Some(SbiErrorBlock::success()),
         });
