@@ -1,7 +1,11 @@
 //! Crash safety: a child `kattoo enroll --manifest` saving enrollments is killed with SIGKILL at
 //! random moments. Every id the child printed (it prints only after the commit) must still be in
 //! the store, the database must pass `PRAGMA integrity_check`, and at the end every record and the
-//! audit chain must verify.
+//! audit chain must verify. The same for `kattoo export` in [`export`], and for `kattoo init` and
+//! `kattoo central import` in [`setup_import`].
+
+mod export;
+mod setup_import;
 
 use crate::util::raw_store;
 use kattoo::config::Config;
@@ -107,11 +111,9 @@ fn manifest(work: &Path, cycle: u64, first: u64, count: u64) -> std::path::PathB
     path
 }
 
-#[test]
-fn sigkill_during_enrollment_loses_no_committed_record() {
-    let work = tempfile::tempdir().unwrap();
-    let data = work.path().join("station");
-    let mut init = kattoo(&data);
+/// A station made by `kattoo init` in `data`, its admin `admin` with password `admin-password`.
+fn new_station(data: &Path) {
+    let mut init = kattoo(data);
     init.env("KATTOO_NEW_PASSWORD", "admin-password")
         .args([
             "init",
@@ -124,6 +126,29 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
         ])
         .args(["--precinct", "1101", "--admin", "admin"]);
     run_ok(init);
+}
+
+/// The random seed of a run: `KATTOO_CRASH_SEED`, or the clock; printed for replay.
+fn seed() -> u64 {
+    let seed = std::env::var("KATTOO_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    eprintln!("crash test seed: {seed} (set KATTOO_CRASH_SEED to replay)");
+    seed
+}
+
+#[test]
+fn sigkill_during_enrollment_loses_no_committed_record() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("station");
+    new_station(&data);
     let mut add = kattoo(&data);
     add.env("KATTOO_NEW_PASSWORD", "registrar-password")
         .env("KATTOO_OPERATOR_PASSWORD", "admin-password")
@@ -137,19 +162,7 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
             "admin",
         ]);
     run_ok(add);
-
-    let seed = std::env::var("KATTOO_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    eprintln!("crash test seed: {seed} (set KATTOO_CRASH_SEED to replay)");
-    let mut rng = Rng(seed);
+    let mut rng = Rng(seed());
     let mut committed: Vec<String> = Vec::new();
     let mut killed_mid_run = 0;
 

@@ -279,7 +279,6 @@ impl Station {
             created_at: now.to_string(),
             created_by: session.login().to_owned(),
         };
-        let pending_path = Pending::path(&local_dir, &name);
         let mut source = StoreSource {
             db: self.store.db(),
             ids: &ids,
@@ -310,14 +309,13 @@ impl Station {
         let sha256 = match written {
             Ok(sha) => sha,
             Err(e) => {
-                let _ = std::fs::remove_file(&pending_path);
+                discard_unrecorded(&local_dir, &name);
                 return Err(e.into());
             }
         };
         let row = row(&sha256);
         if let Err(e) = self.record_batch(session, &row, &ids, false, now) {
-            let _ = std::fs::remove_file(&pending_path);
-            let _ = std::fs::remove_file(local_dir.join(&name));
+            discard_unrecorded(&local_dir, &name);
             let _ = medium.remove(&name);
             return Err(e);
         }
@@ -457,4 +455,16 @@ impl Station {
             resumed: false,
         })
     }
+}
+
+/// Undoes batch `name`, which the station did not record: its kept copy (and any partial one)
+/// goes first and the directory is synced, then its pending note, synced again. A power cut
+/// anywhere in between leaves a note without its kept copy, which the next export drops; never
+/// a kept copy without its note, which would stop every export until a technician came.
+fn discard_unrecorded(local_dir: &Path, name: &str) {
+    let _ = std::fs::remove_file(local_dir.join(name));
+    let _ = std::fs::remove_file(local_dir.join(batch::medium::partial_name(name)));
+    let _ = super::sync_dir(local_dir);
+    let _ = std::fs::remove_file(Pending::path(local_dir, name));
+    let _ = super::sync_dir(local_dir);
 }
