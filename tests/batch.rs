@@ -5,13 +5,15 @@
 //! Regenerate the vectors (then review and commit them):
 //! `KATTOO_REGENERATE_BATCH_VECTORS=1 cargo test --test tests batch::vectors`
 
+mod keys;
+
 use crate::util::raw_store;
 use kattoo::batch::bag::{self, BagInfo};
 use kattoo::batch::{self, DirMedium, Medium, MediumFile};
 use kattoo::central::{
     AcceptedBatch, BatchSearch, Central, CentralKey, CentralStore, DecisionRow, DuplicateRow,
-    Error as CentralError, ImportOutcome, ImportTransaction, SqliteCentral, StationEntry,
-    StoredIdentity,
+    Error as CentralError, ImportOutcome, ImportTransaction, KeyLink, Revocation, SqliteCentral,
+    StationEntry, StationKeyRow, StoredIdentity,
 };
 use kattoo::config::Config;
 use kattoo::crypto::{PublicKey, StationKey};
@@ -51,6 +53,15 @@ fn tiny_png(seed: u32) -> Vec<u8> {
         w.write_image_data(&px).unwrap();
     }
     out
+}
+
+/// The fixture citizen, with PIN suffix `pin`.
+fn aigul(pin: u32) -> CitizenInput {
+    let mut citizen: CitizenInput =
+        serde_json::from_slice(&std::fs::read(crate::util::fixture("people/aigul.json")).unwrap())
+            .unwrap();
+    citizen.pin = Some(format!("114031990{pin:05}"));
+    citizen
 }
 
 fn captures(serial: u32) -> Vec<Capture> {
@@ -134,13 +145,8 @@ impl Fixture {
         let mut ids = Vec::new();
         for _ in 0..n {
             self.serial += 1;
-            let mut citizen: CitizenInput = serde_json::from_slice(
-                &std::fs::read(crate::util::fixture("people/aigul.json")).unwrap(),
-            )
-            .unwrap();
-            citizen.pin = Some(format!("114031990{:05}", pin_base + self.serial));
             let draft = EnrollmentDraft {
-                citizen,
+                citizen: aigul(pin_base + self.serial),
                 captures: captures(self.serial),
                 ..Default::default()
             };
@@ -353,13 +359,8 @@ impl Fixture {
     /// Enrolls and approves one citizen with PIN suffix `pin` and these real fingers.
     fn enroll_fingers(&mut self, pin: u32, fingers: &[(FingerPosition, &str)]) -> String {
         self.serial += 1;
-        let mut citizen: CitizenInput = serde_json::from_slice(
-            &std::fs::read(crate::util::fixture("people/aigul.json")).unwrap(),
-        )
-        .unwrap();
-        citizen.pin = Some(format!("114031990{pin:05}"));
         let draft = EnrollmentDraft {
-            citizen,
+            citizen: aigul(pin),
             captures: captures_with(self.serial, fingers),
             ..Default::default()
         };
@@ -494,11 +495,17 @@ fn central_lists_one_person_registered_at_two_stations_once_and_records_the_deci
     );
 
     // The CLI lists the same pairs, open ones first, with both records, and takes a decision.
+    // The database was made plain (by the library), without an identity: the first command
+    // encrypts it with the central passphrase it is given.
     drop(central);
     let db = a.tmp.path().join("central.sqlite");
     let central_cli = |args: &[&str]| {
         let mut cmd = crate::util::bare_cmd();
-        cmd.arg("central").arg("--db").arg(&db).args(args);
+        cmd.arg("central")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE);
         cmd
     };
     let out = central_cli(&["duplicates", "--json"]).assert().success();
@@ -614,6 +621,18 @@ impl CentralStore for Spy {
     }
     fn batch_by_sha(&self, sha256: &str) -> CentralResult<Option<(String, u64)>> {
         self.inner.batch_by_sha(sha256)
+    }
+    fn station_key(&self, key: &PublicKey) -> CentralResult<Option<StationKeyRow>> {
+        self.inner.station_key(key)
+    }
+    fn station_keys(&self, id: &str) -> CentralResult<Vec<StationKeyRow>> {
+        self.inner.station_keys(id)
+    }
+    fn revoke_key(&mut self, key: &PublicKey, r: &Revocation) -> CentralResult<bool> {
+        self.inner.revoke_key(key, r)
+    }
+    fn rekey_station(&mut self, s: &StationEntry, c: &[u8], l: &KeyLink) -> CentralResult<()> {
+        self.inner.rekey_station(s, c, l)
     }
     fn batches(&self, id: &str) -> CentralResult<Vec<AcceptedBatch>> {
         self.inner.batches(id)
@@ -1668,17 +1687,21 @@ fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
         cmd
     };
     let batch1 = vectors_dir().join("valid-1.age");
-    // It opens (migrated) and reports, but import refuses it and says what to run.
-    central(&["report"]).assert().success().stdout(
-        "station       records  batches   last duplicates   open  gaps\nKG1101              0        0      0          0      0  -\npossible duplicate people: 0 listed, 0 open, 0 confirmed, 0 not duplicates\n",
-    );
-    central(&["import", batch1.to_str().unwrap()])
-        .assert()
-        .code(5)
-        .stdout("")
-        .stderr(
-            "kattoo: central's identity in this database is stored without a passphrase (by an older kattoo): run `kattoo central protect-identity` once to encrypt it; the key and the recipient stay the same\n",
-        );
+    // Every command but protect-identity refuses it, says what to run and leaves it as it was.
+    let before = std::fs::read(&db).unwrap();
+    for args in [vec!["report"], vec!["import", batch1.to_str().unwrap()]] {
+        central(&args)
+            .assert()
+            .code(5)
+            .stdout("")
+            .stderr(
+                "kattoo: central's identity in this database is stored without a passphrase (by an older kattoo): run `kattoo central protect-identity` once to encrypt it; the key and the recipient stay the same\n",
+            );
+    }
+    // Opening it may bring its schema up to date, but it stays a plain database until the
+    // identity is protected: nothing was encrypted under a passphrase nobody has typed.
+    let after = std::fs::read(&db).unwrap();
+    assert!(after.starts_with(b"SQLite format 3\0") && before.starts_with(b"SQLite format 3\0"));
     let key = tmp.path().join("central-key.age");
     let done = central(&["protect-identity", "--identity", key.to_str().unwrap()])
         .assert()
@@ -1696,9 +1719,16 @@ fn cli_central_refuses_a_plain_identity_until_it_is_protected() {
             .unwrap()
             .starts_with(b"age-encryption.org/v1\n")
     );
+    // The identity and the whole database are now encrypted with the passphrase.
     let bytes = std::fs::read(&db).unwrap();
     assert!(!bytes.windows(15).any(|w| w == b"AGE-SECRET-KEY-"));
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    assert!(!bytes.windows(6).any(|w| w == b"KG1101"));
     central(&["protect-identity"]).assert().code(5);
+    central(&["report"])
+        .env("KATTOO_CENTRAL_PASSPHRASE", "not the passphrase")
+        .assert()
+        .code(3);
     // The same key, now behind the passphrase, opens the batches encrypted to it.
     central(&["import", batch1.to_str().unwrap()])
         .assert()

@@ -47,11 +47,35 @@ pub enum Error {
         "station {0} is not registered: run `kattoo central add-station` with its certificate first"
     )]
     UnknownStation(String),
-    #[error("station {station} is already registered with a different key ({fingerprint})")]
+    #[error(
+        "station {station} is already registered with a different key ({fingerprint}): if the station was given a new key, run `kattoo central rekey-station` with its new certificate"
+    )]
     StationKeyConflict {
         station: String,
         fingerprint: String,
     },
+    #[error(
+        "batch is signed by key {fingerprint} of station {station}, which central revoked: refused; the station's data since the revocation must come from its new key"
+    )]
+    RevokedStationKey {
+        station: String,
+        fingerprint: String,
+    },
+    #[error(
+        "record {id} of station {station} is already registered at central (from an earlier batch, or from the station's previous key): the batch was refused"
+    )]
+    RegistrationIdTaken { station: String, id: String },
+    #[error(
+        "central database {0} is not encrypted (an older kattoo made it): open it with the central passphrase once, which encrypts it in place"
+    )]
+    PlainDatabase(std::path::PathBuf),
+    #[error("key {fingerprint} is already registered (station {station}): a new key must be new")]
+    KeyInUse {
+        station: String,
+        fingerprint: String,
+    },
+    #[error("revoking or replacing a station key needs who does it (--by) and why (--reason)")]
+    KeyChangeIncomplete,
     #[error(
         "batch {sequence} of station {station} was already accepted with different content: refused as a replay"
     )]
@@ -165,6 +189,11 @@ impl Error {
             Error::AlreadyInitialised(_) => "central-error-already-initialised",
             Error::UnknownStation(_) => "central-error-unknown-station",
             Error::StationKeyConflict { .. } => "central-error-station-key-conflict",
+            Error::RevokedStationKey { .. } => "central-error-revoked-key",
+            Error::KeyInUse { .. } => "central-error-key-in-use",
+            Error::RegistrationIdTaken { .. } => "central-error-registration-id-taken",
+            Error::PlainDatabase(_) => "central-error-plain-database",
+            Error::KeyChangeIncomplete => "central-error-key-change-incomplete",
             Error::Replay { .. } => "central-error-replay",
             Error::LowerSequence { .. } => "central-error-lower-sequence",
             Error::SequenceOutOfRange { .. } => "central-error-sequence-range",
@@ -200,6 +229,11 @@ impl Error {
             | Error::UnknownStation(station)
             | Error::StationKeyConflict { station, .. }
             | Error::WrongStationKey { station, .. } => station.clone(),
+            Error::RegistrationIdTaken { id, .. } => id.clone(),
+            Error::PlainDatabase(path) => path.display().to_string(),
+            Error::RevokedStationKey { fingerprint, .. } | Error::KeyInUse { fingerprint, .. } => {
+                fingerprint.clone()
+            }
             Error::Replay { station, sequence }
             | Error::LowerSequence {
                 station, sequence, ..
@@ -230,7 +264,8 @@ impl Error {
             | Error::AlreadyProtected
             | Error::IdentityArmored
             | Error::IdentityForKey
-            | Error::DecisionIncomplete => String::new(),
+            | Error::DecisionIncomplete
+            | Error::KeyChangeIncomplete => String::new(),
         }
     }
 }

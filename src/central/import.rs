@@ -143,13 +143,7 @@ impl<S: CentralStore> Central<S> {
             .store
             .station(&station_id)?
             .ok_or_else(|| Error::UnknownStation(station_id.clone()))?;
-        if station.public_key != verified.station_key {
-            return Err(Error::WrongStationKey {
-                station: station_id,
-                found: verified.station_key.fingerprint(),
-                registered: station.public_key.fingerprint(),
-            });
-        }
+        self.check_station_key(&station, &verified.station_key)?;
         let sequence = verified.info.sequence;
         let accepted = self.store.batches(&station_id)?;
         let last = accepted.last();
@@ -207,6 +201,12 @@ impl<S: CentralStore> Central<S> {
         }
         let mut cross = Vec::new();
         for r in &verified.records {
+            if self.store.record(&r.registration_id)?.is_some() {
+                return Err(Error::RegistrationIdTaken {
+                    station: station_id,
+                    id: r.registration_id.clone(),
+                });
+            }
             let pin = r.record.citizen.pin.as_str();
             for (other_station, other_id) in self.store.pin_elsewhere(pin, &station_id)? {
                 cross.push(CrossStationPin {

@@ -9,18 +9,24 @@
 //! an open import transaction as they stream past, and a refusal rolls them back. Central's age
 //! identity is kept encrypted to a passphrase ([`identity`]); [`Central::unlock`] opens it.
 
+pub mod at_rest;
 mod dedup;
 mod error;
 pub mod identity;
 mod import;
+mod keys;
+#[cfg(test)]
+mod keys_tests;
 mod sqlite;
 mod sqlite_dedup;
+mod sqlite_keys;
 #[cfg(test)]
 mod tests;
 
 pub use dedup::{BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate};
 pub use error::Error;
 pub use identity::CentralKey;
+pub use keys::{KeyLink, Revocation, StationKeyRow};
 pub use sqlite::{SqliteCentral, SqliteImport};
 
 use crate::batch::{self, StationCertificate, VerifiedBatch};
@@ -42,6 +48,19 @@ pub struct StationEntry {
     pub region: String,
     pub public_key: PublicKey,
     pub added_at: String,
+}
+
+impl StationEntry {
+    /// The entry for a station whose certificate `cert` carries `public_key`, added at `now`.
+    fn new(cert: &StationCertificate, public_key: PublicKey, now: &str) -> Self {
+        StationEntry {
+            station_id: cert.station_id.clone(),
+            name: cert.name.clone(),
+            region: cert.region.clone(),
+            public_key,
+            added_at: now.to_owned(),
+        }
+    }
 }
 
 /// A batch central accepted.
@@ -129,9 +148,23 @@ pub trait CentralStore {
     fn add_station(&mut self, s: &StationEntry, certificate: &[u8]) -> Result<()>;
     fn station(&self, id: &str) -> Result<Option<StationEntry>>;
     fn stations(&self) -> Result<Vec<StationEntry>>;
+    /// A key any station registered, current or not.
+    fn station_key(&self, key: &PublicKey) -> Result<Option<StationKeyRow>>;
+    /// Every key of a station, oldest first.
+    fn station_keys(&self, station_id: &str) -> Result<Vec<StationKeyRow>>;
+    /// Marks `key` revoked, unless it already is; whether it did.
+    fn revoke_key(&mut self, key: &PublicKey, revocation: &Revocation) -> Result<bool>;
+    /// In one transaction: revokes the key `link` replaces (unless it already is) and makes
+    /// `new` the station's current key, linked to it.
+    fn rekey_station(
+        &mut self,
+        new: &StationEntry,
+        certificate: &[u8],
+        link: &KeyLink,
+    ) -> Result<()>;
     /// The batch (station, sequence) with this file SHA-256, if accepted.
     fn batch_by_sha(&self, sha256: &str) -> Result<Option<(String, u64)>>;
-    /// Accepted batches of a station, by sequence.
+    /// Accepted batches of a station signed by its current key, by sequence.
     fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>>;
     fn record_count(&self, station_id: &str) -> Result<u64>;
     /// Records at stations other than `station_id` that hold `pin`: (station, registration id).
@@ -264,13 +297,7 @@ impl<S: CentralStore> Central<S> {
             }
             return Ok(known);
         }
-        let entry = StationEntry {
-            station_id: cert.station_id.clone(),
-            name: cert.name.clone(),
-            region: cert.region.clone(),
-            public_key: key,
-            added_at: now.to_owned(),
-        };
+        let entry = StationEntry::new(&cert, key, now);
         self.store.add_station(&entry, certificate)?;
         Ok(entry)
     }

@@ -7,7 +7,7 @@
 
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
-    ImportTransaction, Result, StationEntry, StoredIdentity,
+    ImportTransaction, KeyLink, Result, Revocation, StationEntry, StationKeyRow, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -112,6 +112,62 @@ CREATE TABLE duplicates (
     UNIQUE (first_id, second_id)
 );
 "#,
+    // 4: station keys. Every key a station has signed with; `stations.public_key` is its current
+    // one. A revoked key's batches are refused; a new key is linked to the one it replaces, with
+    // who linked them and why. Batches and audit rows belong to the key that signed them, so a
+    // re-keyed station (a replacement laptop) numbers its batches and its audit chain from 1.
+    r#"
+CREATE TABLE station_keys (
+    public_key TEXT PRIMARY KEY,
+    station_id TEXT NOT NULL REFERENCES stations(station_id),
+    certificate BLOB NOT NULL,
+    added_at TEXT NOT NULL,
+    replaces TEXT REFERENCES station_keys(public_key),
+    added_by TEXT,
+    reason TEXT,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    revoked_reason TEXT,
+    CHECK ((replaces IS NULL) = (added_by IS NULL)),
+    CHECK ((revoked_at IS NULL) = (revoked_by IS NULL))
+);
+INSERT INTO station_keys (public_key, station_id, certificate, added_at)
+    SELECT public_key, station_id, certificate, added_at FROM stations;
+CREATE TABLE batches_4 (
+    station_id TEXT NOT NULL REFERENCES stations(station_id),
+    station_key TEXT NOT NULL REFERENCES station_keys(public_key),
+    sequence INTEGER NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    previous_sha256 TEXT NOT NULL,
+    record_count INTEGER NOT NULL,
+    audit_head_seq INTEGER NOT NULL,
+    audit_head_hash TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (station_key, sequence)
+);
+INSERT INTO batches_4
+    SELECT b.station_id, s.public_key, b.sequence, b.sha256, b.previous_sha256, b.record_count,
+           b.audit_head_seq, b.audit_head_hash, b.imported_at
+    FROM batches b JOIN stations s USING (station_id);
+DROP TABLE batches;
+ALTER TABLE batches_4 RENAME TO batches;
+CREATE INDEX batches_station ON batches(station_id);
+CREATE TABLE audit_4 (
+    station_id TEXT NOT NULL,
+    station_key TEXT NOT NULL REFERENCES station_keys(public_key),
+    seq INTEGER NOT NULL,
+    event BLOB NOT NULL,
+    prev BLOB NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (station_key, seq)
+);
+INSERT INTO audit_4
+    SELECT a.station_id, s.public_key, a.seq, a.event, a.prev, a.hash
+    FROM audit a JOIN stations s USING (station_id);
+DROP TABLE audit;
+ALTER TABLE audit_4 RENAME TO audit;
+CREATE INDEX audit_station ON audit(station_id);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -142,7 +198,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 
 /// Central's database holds every name, PIN and biometric it imported: it is created readable by
 /// its owner only, and one that its group or others can read is refused, with what to run.
-fn guard_permissions(path: &Path) -> Result<()> {
+pub(super) fn guard_permissions(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -179,10 +235,20 @@ fn guard_permissions(path: &Path) -> Result<()> {
 }
 
 impl SqliteCentral {
-    /// Opens (creating if needed) the database at `path`, migrating it to this build's schema.
+    /// Opens (creating if needed) the plain database at `path`, migrating it to this build's
+    /// schema. The command line keeps central's database encrypted
+    /// ([`SqliteCentral::open_encrypted`]); a plain one is for tests and tools.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, None)
+    }
+
+    /// Opens the database at `path`, keyed with `passphrase` when given.
+    pub(super) fn open_with(path: &Path, passphrase: Option<&str>) -> Result<Self> {
         guard_permissions(path)?;
         let mut conn = Connection::open(path).map_err(Error::Db)?;
+        if let Some(passphrase) = passphrase {
+            super::at_rest::key(&conn, passphrase)?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(Error::Db)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -231,10 +297,11 @@ impl ImportTransaction for SqliteImport<'_> {
         now: &str,
     ) -> Result<()> {
         let tx = self.tx;
+        let key = v.station_key.to_pem();
         tx.execute(
-            "INSERT INTO batches (station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![b.station_id, b.sequence as i64, b.sha256, b.previous_sha256, b.record_count as i64, b.audit_head_seq as i64, b.audit_head_hash, b.imported_at],
+            "INSERT INTO batches (station_id, station_key, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![b.station_id, key, b.sequence as i64, b.sha256, b.previous_sha256, b.record_count as i64, b.audit_head_seq as i64, b.audit_head_hash, b.imported_at],
         )
         .map_err(Error::Db)?;
         for r in &v.records {
@@ -246,8 +313,8 @@ impl ImportTransaction for SqliteImport<'_> {
         }
         for row in &v.audit {
             tx.execute(
-                "INSERT INTO audit (station_id, seq, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![b.station_id, row.seq as i64, row.event, &row.prev[..], &row.hash[..]],
+                "INSERT INTO audit (station_id, station_key, seq, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![b.station_id, key, row.seq as i64, row.event, &row.prev[..], &row.hash[..]],
             )
             .map_err(Error::Db)?;
         }
@@ -349,13 +416,39 @@ impl CentralStore for SqliteCentral {
     }
 
     fn add_station(&mut self, s: &StationEntry, certificate: &[u8]) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO stations (station_id, name, region, public_key, certificate, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![s.station_id, s.name, s.region, s.public_key.to_pem(), certificate, s.added_at],
-            )
-            .map_err(Error::Db)?;
-        Ok(())
+        let tx = self.conn.transaction().map_err(Error::Db)?;
+        tx.execute(
+            "INSERT INTO stations (station_id, name, region, public_key, certificate, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.station_id, s.name, s.region, s.public_key.to_pem(), certificate, s.added_at],
+        )
+        .map_err(Error::Db)?;
+        tx.execute(
+            "INSERT INTO station_keys (public_key, station_id, certificate, added_at) VALUES (?1, ?2, ?3, ?4)",
+            params![s.public_key.to_pem(), s.station_id, certificate, s.added_at],
+        )
+        .map_err(Error::Db)?;
+        tx.commit().map_err(Error::Db)
+    }
+
+    fn station_key(&self, key: &PublicKey) -> Result<Option<StationKeyRow>> {
+        super::sqlite_keys::station_key(&self.conn, key)
+    }
+
+    fn revoke_key(&mut self, key: &PublicKey, revocation: &Revocation) -> Result<bool> {
+        super::sqlite_keys::revoke_key(&self.conn, key, revocation)
+    }
+
+    fn rekey_station(
+        &mut self,
+        new: &StationEntry,
+        certificate: &[u8],
+        link: &KeyLink,
+    ) -> Result<()> {
+        super::sqlite_keys::rekey_station(&mut self.conn, new, certificate, link)
+    }
+
+    fn station_keys(&self, station_id: &str) -> Result<Vec<StationKeyRow>> {
+        super::sqlite_keys::station_keys(&self.conn, station_id)
     }
 
     fn station(&self, id: &str) -> Result<Option<StationEntry>> {
@@ -396,7 +489,10 @@ impl CentralStore for SqliteCentral {
             .conn
             .prepare(
                 "SELECT station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at
-                 FROM batches WHERE station_id = ?1 ORDER BY sequence",
+                 FROM batches
+                 WHERE station_id = ?1
+                   AND station_key = (SELECT public_key FROM stations WHERE station_id = ?1)
+                 ORDER BY sequence",
             )
             .map_err(Error::Db)?;
         let rows = stmt

@@ -12,7 +12,7 @@ use std::path::Path;
 const SCHEMA_0_DUMP: &str = include_str!("../../fixtures/central/schema-0.sql");
 
 /// An old central database at `path`; returns the plain identity file it holds and its recipient.
-fn old_database(path: &Path) -> (String, String) {
+pub(super) fn old_database(path: &Path) -> (String, String) {
     let conn = Connection::open(path).unwrap();
     private(path);
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
@@ -214,6 +214,20 @@ impl Error {
                 station: s(),
                 fingerprint: s(),
             },
+            Error::RevokedStationKey {
+                station: s(),
+                fingerprint: s(),
+            },
+            Error::KeyInUse {
+                station: s(),
+                fingerprint: s(),
+            },
+            Error::KeyChangeIncomplete,
+            Error::PlainDatabase("central.sqlite".into()),
+            Error::RegistrationIdTaken {
+                station: s(),
+                id: s(),
+            },
             Error::Replay {
                 station: s(),
                 sequence: 2,
@@ -281,6 +295,11 @@ impl Error {
                 | Error::AlreadyInitialised(_)
                 | Error::UnknownStation(_)
                 | Error::StationKeyConflict { .. }
+                | Error::RevokedStationKey { .. }
+                | Error::KeyInUse { .. }
+                | Error::KeyChangeIncomplete
+                | Error::PlainDatabase(_)
+                | Error::RegistrationIdTaken { .. }
                 | Error::Replay { .. }
                 | Error::LowerSequence { .. }
                 | Error::SequenceOutOfRange { .. }

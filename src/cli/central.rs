@@ -1,9 +1,11 @@
-//! `kattoo central --db FILE init | protect-identity | add-station | import | report`.
+//! `kattoo central --db FILE init | protect-identity | add-station | revoke-station |
+//! rekey-station | keys | import | report | duplicates | decide`.
 //!
 //! Central's identity is kept encrypted to the central passphrase, which comes from
 //! `--passphrase-file`, `KATTOO_CENTRAL_PASSPHRASE` or a prompt (twice when new), read the same
 //! way as the station's ([`super::secrets`]).
 
+use super::central_open::{Opened, Purpose};
 use super::{Context, UsageError, exit, secrets};
 use crate::central::{
     Central, CentralKey, CentralStore, Decision, DecisionRow, DedupSettings, Error, IdentitySecret,
@@ -21,7 +23,7 @@ pub const PASSPHRASE_ENV: &str = "KATTOO_CENTRAL_PASSPHRASE";
 /// Central arguments.
 #[derive(Debug, Args)]
 pub struct CentralArgs {
-    /// Central's database (plain SQLite).
+    /// Central's database (SQLite, encrypted with the central passphrase).
     #[arg(
         long,
         global = true,
@@ -61,6 +63,30 @@ pub enum CentralCommand {
         #[arg(long, value_name = "ID")]
         station_id: Option<String>,
     },
+    /// Revoke a station's current key (a stolen or lost laptop): its batches are refused from
+    /// now on (exit 24); those accepted before stay.
+    RevokeStation {
+        station_id: String,
+        /// Who revokes.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Register the new key of a known station from its new certificate (a replacement laptop
+    /// set up with the same station id). The old key is revoked and linked to the new one.
+    RekeyStation {
+        certificate: PathBuf,
+        /// Who registers the new key.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Every key a station has signed with: current, revoked, and what replaced what.
+    Keys { station_id: String },
     /// Verify and import batches (idempotent).
     Import {
         #[arg(required = true)]
@@ -100,10 +126,16 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::LowerSequence { .. } | Error::SequenceOutOfRange { .. } => exit::LOWER_SEQUENCE,
         Error::ChainMismatch { .. }
         | Error::WrongStationKey { .. }
-        | Error::StationKeyConflict { .. } => exit::BATCH_SIGNATURE,
+        | Error::StationKeyConflict { .. }
+        | Error::KeyInUse { .. } => exit::BATCH_SIGNATURE,
+        Error::RevokedStationKey { .. } => exit::REVOKED_KEY,
         Error::NotInitialised | Error::UnknownPair(_) => exit::NOT_FOUND,
-        Error::Template { .. } | Error::AlreadyDecided { .. } => exit::INVALID,
-        Error::DecisionIncomplete => exit::USAGE,
+        Error::Template { .. }
+        | Error::AlreadyDecided { .. }
+        | Error::RegistrationIdTaken { .. } => exit::INVALID,
+        Error::DecisionIncomplete | Error::KeyChangeIncomplete | Error::PlainDatabase(_) => {
+            exit::USAGE
+        }
         Error::AlreadyInitialised(_) | Error::UnprotectedIdentity | Error::AlreadyProtected => {
             exit::INVALID
         }
@@ -151,18 +183,18 @@ fn create_private(path: &Path) -> anyhow::Result<(PathBuf, std::fs::File)> {
     Ok((path.to_owned(), f))
 }
 
-/// Makes or protects central's identity with a new passphrase, writing the encrypted identity
-/// file to `out` (created before anything changes, removed again if nothing did).
+/// Makes or protects central's identity with the new central `passphrase`, writing the
+/// encrypted identity file to `out` (created before anything changes, removed again if nothing
+/// did).
 fn with_new_identity(
-    ctx: &Context,
+    passphrase: &str,
     db: &Path,
     out: Option<&Path>,
     make: impl FnOnce(&str) -> crate::central::Result<ProtectedIdentity>,
 ) -> anyhow::Result<ProtectedIdentity> {
     use std::io::Write;
-    let passphrase = passphrase(ctx, true)?;
     let out = out.map(create_private).transpose()?;
-    let made = match make(&passphrase) {
+    let made = match make(passphrase) {
         Ok(made) => made,
         Err(e) => {
             if let Some((path, _)) = &out {
@@ -190,8 +222,8 @@ fn with_new_identity(
     Ok(made)
 }
 
-/// Opens central's identity, asking for the passphrase only when there is one to ask for.
-fn unlock(ctx: &Context, central: &Central<SqliteCentral>) -> anyhow::Result<CentralKey> {
+/// Opens central's identity with the central passphrase that opened its database.
+fn unlock(central: &Central<SqliteCentral>, passphrase: &str) -> anyhow::Result<CentralKey> {
     match central.store().identity()? {
         None => return Err(Error::NotInitialised.into()),
         Some(s) if matches!(s.secret, IdentitySecret::Plain(_)) => {
@@ -199,19 +231,27 @@ fn unlock(ctx: &Context, central: &Central<SqliteCentral>) -> anyhow::Result<Cen
         }
         Some(_) => {}
     }
-    Ok(central.unlock(&passphrase(ctx, false)?)?)
+    Ok(central.unlock(passphrase)?)
 }
 
 pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now().to_string();
-    let mut central = Central::new(SqliteCentral::open(&args.db)?)
-        .with_dedup(DedupSettings::from_config(&ctx.config));
+    let purpose = match args.command {
+        CentralCommand::Init { .. } => Purpose::Init,
+        CentralCommand::ProtectIdentity { .. } => Purpose::Protect,
+        _ => Purpose::Use,
+    };
+    let Opened {
+        central,
+        passphrase,
+    } = super::central_open::open(ctx, &args.db, purpose)?;
+    let mut central = central.with_dedup(DedupSettings::from_config(&ctx.config));
     match args.command {
         CentralCommand::Init { identity } => {
             if central.store().identity()?.is_some() {
                 return Err(Error::AlreadyInitialised(args.db.display().to_string()).into());
             }
-            let made = with_new_identity(ctx, &args.db, identity.as_deref(), |p| {
+            let made = with_new_identity(&passphrase, &args.db, identity.as_deref(), |p| {
                 central.init(p, &now)
             })?;
             println!("{}", made.recipient);
@@ -229,7 +269,7 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                 }
                 Some(_) => {}
             }
-            let made = with_new_identity(ctx, &args.db, identity.as_deref(), |p| {
+            let made = with_new_identity(&passphrase, &args.db, identity.as_deref(), |p| {
                 central.protect_identity(p)
             })?;
             println!(
@@ -258,8 +298,19 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                 s.public_key.fingerprint()
             );
         }
+        CentralCommand::RevokeStation {
+            station_id,
+            by,
+            reason,
+        } => super::central_keys::revoke(&mut central, &station_id, &by, &reason, &now)?,
+        CentralCommand::RekeyStation {
+            certificate,
+            by,
+            reason,
+        } => super::central_keys::rekey(&mut central, &certificate, &by, &reason, &now)?,
+        CentralCommand::Keys { station_id } => super::central_keys::list(&central, &station_id)?,
         CentralCommand::Import { files } => {
-            let key = unlock(ctx, &central)?;
+            let key = unlock(&central, &passphrase)?;
             let mut first_code: Option<u8> = None;
             for file in files {
                 match central.import(&file, &key, &now) {

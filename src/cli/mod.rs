@@ -8,6 +8,8 @@ mod batch;
 mod biometrics;
 mod central;
 mod central_duplicates;
+mod central_keys;
+mod central_open;
 mod devices;
 mod doctor;
 mod enroll;
@@ -138,6 +140,8 @@ pub mod exit {
     /// `batch verify` without `--station-key`: intact, but checked only against the key the
     /// batch itself carries, so not proven to come from the registered station.
     pub const KEY_NOT_CHECKED: u8 = 23;
+    /// Central: the batch is signed by a station key central revoked.
+    pub const REVOKED_KEY: u8 = 24;
 }
 
 /// A verification that found problems (already printed).
