@@ -981,6 +981,14 @@ fn an_export_cut_off_before_it_is_recorded_is_completed_not_renumbered() {
         // Central takes batch 1 from either stick as one batch, then batch 2 after it.
         let (mut central, key) = f.central();
         central.add_station(&f.certificate(), "t").unwrap();
+        if moment == "before rename" {
+            // The file the cut left on the first stick is never imported, whole or not.
+            let partial = usb.join(format!("{}.partial", out.file_name));
+            assert!(matches!(
+                central.import(&partial, &key, "t"),
+                Err(CentralError::UnfinishedExport(name)) if name.ends_with(".age.partial")
+            ));
+        }
         if moment == "before read-back" {
             assert!(matches!(
                 central

@@ -69,6 +69,10 @@ pub enum Error {
         "central database {0} is not encrypted (an older kattoo made it): open it with the central passphrase once, which encrypts it in place"
     )]
     PlainDatabase(std::path::PathBuf),
+    #[error(
+        "{0} is an unfinished export (a .partial file the station never completed): central does not import it; export again at the station and import the .age file it writes"
+    )]
+    UnfinishedExport(String),
     #[error("key {fingerprint} is already registered (station {station}): a new key must be new")]
     KeyInUse {
         station: String,
@@ -193,6 +197,7 @@ impl Error {
             Error::KeyInUse { .. } => "central-error-key-in-use",
             Error::RegistrationIdTaken { .. } => "central-error-registration-id-taken",
             Error::PlainDatabase(_) => "central-error-plain-database",
+            Error::UnfinishedExport(_) => "central-error-unfinished-export",
             Error::KeyChangeIncomplete => "central-error-key-change-incomplete",
             Error::Replay { .. } => "central-error-replay",
             Error::LowerSequence { .. } => "central-error-lower-sequence",
@@ -231,6 +236,7 @@ impl Error {
             | Error::WrongStationKey { station, .. } => station.clone(),
             Error::RegistrationIdTaken { id, .. } => id.clone(),
             Error::PlainDatabase(path) => path.display().to_string(),
+            Error::UnfinishedExport(name) => name.clone(),
             Error::RevokedStationKey { fingerprint, .. } | Error::KeyInUse { fingerprint, .. } => {
                 fingerprint.clone()
             }

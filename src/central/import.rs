@@ -24,6 +24,15 @@ impl<S: CentralStore> Central<S> {
     /// memory stays flat whatever the batch size.
     pub fn import(&mut self, path: &Path, key: &CentralKey, now: &str) -> Result<ImportOutcome> {
         let name = path.display().to_string();
+        // The station writes a batch under this suffix and renames it once it has read it back
+        // and recorded it. A .partial file is never a batch the station stands behind, even
+        // when a kill left it whole: the station's next export redoes that batch.
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".partial"))
+        {
+            return Err(Error::UnfinishedExport(name));
+        }
         let open = || {
             File::open(path)
                 .map(BufReader::new)

@@ -224,6 +224,7 @@ impl Error {
             },
             Error::KeyChangeIncomplete,
             Error::PlainDatabase("central.sqlite".into()),
+            Error::UnfinishedExport(s()),
             Error::RegistrationIdTaken {
                 station: s(),
                 id: s(),
@@ -299,6 +300,7 @@ impl Error {
                 | Error::KeyInUse { .. }
                 | Error::KeyChangeIncomplete
                 | Error::PlainDatabase(_)
+                | Error::UnfinishedExport(_)
                 | Error::RegistrationIdTaken { .. }
                 | Error::Replay { .. }
                 | Error::LowerSequence { .. }

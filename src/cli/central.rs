@@ -132,7 +132,8 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::NotInitialised | Error::UnknownPair(_) => exit::NOT_FOUND,
         Error::Template { .. }
         | Error::AlreadyDecided { .. }
-        | Error::RegistrationIdTaken { .. } => exit::INVALID,
+        | Error::RegistrationIdTaken { .. }
+        | Error::UnfinishedExport(_) => exit::INVALID,
         Error::DecisionIncomplete | Error::KeyChangeIncomplete | Error::PlainDatabase(_) => {
             exit::USAGE
         }

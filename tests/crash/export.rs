@@ -165,15 +165,23 @@ fn sigkill_during_export_never_marks_records_exported_without_their_batch_on_the
     let mut rng = Rng(seed());
     let now = Timestamp::now();
     let mut serial = 1;
-    enroll_approved(&data, serial, now);
-    serial += u64::from(PER_CYCLE);
-    // One export to its end measures the window the kills are spread over.
-    let full = timed_export(&data, &usb);
-    let window = full.as_millis() as u64 * 6 / 5;
+    let mut window = 0;
     let mut killed_mid_run = 0;
+    // Partial files found on the medium right after a kill (the next export removes them).
+    let partials_dir = work.path().join("partials");
+    std::fs::create_dir(&partials_dir).unwrap();
+    let mut left_partial = 0;
     for cycle in 0..CYCLES as u32 {
         enroll_approved(&data, serial, now);
         serial += u64::from(PER_CYCLE);
+        if cycle % 5 == 0 {
+            // An export to its end (re)measures the window the kills are spread over, as the
+            // records left by killed exports make the next one longer.
+            window = timed_export(&data, &usb).as_millis() as u64 * 6 / 5;
+            check_station(&data, &usb, cycle);
+            enroll_approved(&data, serial, now);
+            serial += u64::from(PER_CYCLE);
+        }
         let mut child = kattoo(&data)
             .env("KATTOO_OPERATOR_PASSWORD", "admin-password")
             .args(["export", "--operator", "admin", "--to"])
@@ -188,6 +196,14 @@ fn sigkill_during_export_never_marks_records_exported_without_their_batch_on_the
         }
         child.kill().ok(); // SIGKILL on Unix
         child.wait().unwrap();
+        for entry in std::fs::read_dir(&usb).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".partial") {
+                left_partial += 1;
+                std::fs::copy(&path, partials_dir.join(format!("{cycle}-{name}"))).unwrap();
+            }
+        }
         check_station(&data, &usb, cycle);
     }
     drain(&data, &usb, now);
@@ -209,6 +225,7 @@ fn sigkill_during_export_never_marks_records_exported_without_their_batch_on_the
     let mut partials = 0;
     let mut files: Vec<_> = std::fs::read_dir(&usb)
         .unwrap()
+        .chain(std::fs::read_dir(&partials_dir).unwrap())
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
@@ -257,7 +274,7 @@ fn sigkill_during_export_never_marks_records_exported_without_their_batch_on_the
         "every approved record reaches central once"
     );
     eprintln!(
-        "export crash test: {CYCLES} cycles over a {window} ms window, {killed_mid_run} killed while running, {batches} batches, {partials} partial files refused by central, {imported}/{enrolled} records at central"
+        "export crash test: {CYCLES} kills over a window re-measured every 5 cycles (last {window} ms), {killed_mid_run} killed while running, {left_partial} left a partial file on the medium, {batches} batches, {partials} partial files refused by central, {imported}/{enrolled} records at central"
     );
     assert!(
         killed_mid_run > CYCLES / 4,

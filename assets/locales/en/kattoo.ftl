@@ -651,6 +651,7 @@ central-error-decision-incomplete = A decision needs the name of who decides (--
 central-error-key-change-incomplete = Revoking or replacing a station key needs the name of who does it (--by) and the reason (--reason).
 central-error-registration-id-taken = Record { $detail } is already registered at central, from an earlier batch or from the station's previous key, so the batch was refused. Report it; the station must not reuse record numbers.
 central-error-plain-database = Central database { $detail } is not encrypted (an older kattoo made it). Open it once with the central passphrase: that encrypts it in place.
+central-error-unfinished-export = { $detail } is an unfinished export: the station stopped before it finished this file, so central does not import it. Export again at the station and import the .age file it writes.
 central-error-key-in-use = Key { $detail } is already registered at central. A replacement key must be new: check that the certificate is the new station's.
 central-error-revoked-key = The batch is signed with key { $detail }, which central revoked, so it was refused. Records made since the revocation must come from the station's new key; report this batch.
 face-countdown = Photo in { $seconds }…
