@@ -503,6 +503,10 @@ struct AuditLine {
 }
 
 fn hash32(s: &str, seq: u64) -> Result<[u8; 32]> {
+    // Lowercase only, as kattoo writes it: upper case would be a second spelling of the row.
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(Error::AuditHash(seq));
+    }
     let v = hex::decode(s).map_err(|_| Error::AuditHash(seq))?;
     v.try_into().map_err(|_| Error::AuditHash(seq))
 }
