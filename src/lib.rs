@@ -14,6 +14,9 @@ pub mod crypto;
 pub mod doctor;
 pub mod domain;
 pub mod durable;
+/// Thin wrappers over internal parsers for the fuzz targets in `fuzz/` (feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod hal;
 pub mod iso19794;
 pub mod logging;

@@ -132,6 +132,11 @@ pub fn parse_manifest(name: &str, bytes: &[u8]) -> Result<BTreeMap<String, Strin
             .split_once(|c: char| c == ' ' || c == '\t')
             .ok_or_else(|| bad(ManifestProblem::Line(line.to_owned())))?;
         let path = path.trim_start_matches([' ', '\t']);
+        // No control character (a CR, say, which a line ending would eat when the manifest is
+        // written again): kattoo's paths are hex digests and registration ids.
+        if path.chars().any(char::is_control) {
+            return Err(bad(ManifestProblem::Line(line.to_owned())));
+        }
         if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad(ManifestProblem::Digest(path.to_owned())));
         }
@@ -234,6 +239,36 @@ mod tests {
             payload_files: 7,
             bagging_date: "2026-11-27".into(),
         }
+    }
+
+    /// Found by fuzz/fuzz_targets/batch_files.rs: a last line without its newline kept a trailing
+    /// CR in the path, which `manifest_bytes` then wrote as a CR LF line ending, so the manifest
+    /// read back named another file. A control character in a path is now a malformed line.
+    #[test]
+    fn a_manifest_path_has_no_control_character() {
+        let digest = "2e50f6bf96dcb4cc84a9338a3923b542adc2457cf0cfe5ce414012ffc7fcfd7b";
+        for text in [
+            format!("{digest}  data/biometrics/{digest}.png\r"),
+            format!("{digest}  data/a\rb\n"),
+            format!("{digest}  data/a\tb\n"),
+            format!("{digest}  data/a\x1b\n"),
+        ] {
+            let err = parse_manifest(MANIFEST, text.as_bytes()).unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    Error::Manifest {
+                        problem: ManifestProblem::Line(_),
+                        ..
+                    }
+                ),
+                "{text:?}: {err}"
+            );
+        }
+        // CR LF line endings are still line endings.
+        let m = parse_manifest(MANIFEST, format!("{digest}  data/a.png\r\n").as_bytes()).unwrap();
+        assert_eq!(parse_manifest(MANIFEST, &manifest_bytes(&m)).unwrap(), m);
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["data/a.png"]);
     }
 
     #[test]

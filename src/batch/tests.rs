@@ -137,6 +137,28 @@ fn audit_lines_are_refused_by_what_is_wrong() {
     );
 }
 
+/// Found by fuzz/fuzz_targets/batch_files.rs: `hex::decode` reads upper case too, so a line whose
+/// `prev` or `hash` had an upper-case digit was accepted, although it is not the line kattoo
+/// writes: two byte strings carried one chain row.
+#[test]
+fn an_audit_hash_has_one_spelling() {
+    let line = br#"{"event":{"action":"approval","at":"2026-11-27T06:00:00Z","detail":{},"operator":"admin","subject":"KG1101-000002-20261127-5"},"hash":"db56450bf866540f90a49e846d12bc8d98943211b87a164d32c9bef58659a65d","prev":"7480f9afb07ee7ee38df55b1Ac7aa30eaba9e0553e4973c00a24f96adfce6f79","seq":7}"#;
+    let err = parse_audit(line).unwrap_err();
+    assert!(matches!(err, Error::AuditHash(7)), "{err}");
+    let upper_hash = String::from_utf8(line.to_vec())
+        .unwrap()
+        .replace("b1Ac7", "b1ac7")
+        .replace("db56450bf", "DB56450BF");
+    let err = parse_audit(upper_hash.as_bytes()).unwrap_err();
+    assert!(matches!(err, Error::AuditHash(7)), "{err}");
+    let lower = upper_hash.replace("DB56450BF", "db56450bf");
+    let rows = parse_audit(lower.as_bytes()).unwrap();
+    assert_eq!(
+        super::verify::audit_jsonl(&rows).unwrap(),
+        format!("{lower}\n").into_bytes()
+    );
+}
+
 #[test]
 fn keys_are_refused_without_quoting_a_secret() {
     let err = parse_identities("# comment\nAGE-SECRET-KEY-1NOTAKEY\n")

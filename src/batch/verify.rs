@@ -241,11 +241,21 @@ pub(crate) fn verify_within<R: Read>(
     biometric: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
     limits: Limits,
 ) -> Result<VerifiedBatch> {
+    verify_plain(decrypt(input, identities)?, station_key, biometric, limits)
+}
+
+/// [`verify_within`] after decryption: checks the plain tar read from `plain`.
+pub(crate) fn verify_plain<R: Read>(
+    plain: R,
+    station_key: Option<&PublicKey>,
+    biometric: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
+    limits: Limits,
+) -> Result<VerifiedBatch> {
     let mut held = 0u64;
     let mut small: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut digests: BTreeMap<String, String> = BTreeMap::new();
     let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
-    walk(decrypt(input, identities)?, limits, |path, r, size| {
+    walk(plain, limits, |path, r, size| {
         if digests.contains_key(&path) {
             return Err(Error::DuplicateEntry(path));
         }
@@ -503,6 +513,10 @@ struct AuditLine {
 }
 
 fn hash32(s: &str, seq: u64) -> Result<[u8; 32]> {
+    // Lowercase only, as kattoo writes it: upper case would be a second spelling of the row.
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(Error::AuditHash(seq));
+    }
     let v = hex::decode(s).map_err(|_| Error::AuditHash(seq))?;
     v.try_into().map_err(|_| Error::AuditHash(seq))
 }

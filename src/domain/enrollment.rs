@@ -270,6 +270,12 @@ pub fn verify_record(
     sig: &Signature,
 ) -> Result<Record, RecordError> {
     key.verify(DOMAIN_ENROLLMENT, bytes, sig)?;
+    parse_record(bytes)
+}
+
+/// Parses record bytes that must be the canonical form of a v1 record (no signature check:
+/// [`verify_record`] is the check for bytes from outside).
+pub fn parse_record(bytes: &[u8]) -> Result<Record, RecordError> {
     let record: Record = serde_json::from_slice(bytes).map_err(RecordError::Parse)?;
     if record.schema != SCHEMA {
         return Err(RecordError::Schema(record.schema));

@@ -32,7 +32,11 @@ mod stream;
 pub mod trust;
 
 pub use capture::{FaceCapture, SbiCapture, new_transaction_id};
+#[cfg(feature = "fuzzing")] // For src/fuzzing.rs only.
+pub(crate) use capture::{check_entries, face_capture, finger_images};
 pub use client::{Discovered, PORT_RANGE, SbiClient, SbiConfig, SbiDeviceInfo, discover};
+#[cfg(feature = "fuzzing")]
+pub(crate) use client::{decode_digital_id, parse_json};
 pub use device::{Modality, SbiCamera, SbiFingerprintScanner, find};
 pub use errors::SbiErrorCode;
 pub use jws::{Trust, TrustPolicy};
