@@ -127,3 +127,12 @@ pub fn sbi_capture(
     };
     Ok((captured, trust, hash))
 }
+
+/// `kattoo enroll --manifest`: the manifest's text read line by line into the files each line
+/// names under `base`, as the command reads it before saving. For each entry, its line number
+/// and whether it loaded.
+pub fn manifest(text: &str, base: &std::path::Path) -> Vec<(usize, Result<(), String>)> {
+    crate::cli::enroll::manifest_entries(text, base)
+        .map(|(n, entry)| (n, entry.map(|_| ()).map_err(|e| format!("{e:#}"))))
+        .collect()
+}

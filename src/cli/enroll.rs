@@ -100,9 +100,26 @@ fn position(name: &str) -> anyhow::Result<FingerPosition> {
     Ok(name.parse().map_err(UsageError)?)
 }
 
+/// The largest file an enrollment reads (a demographics file, a picture): far above any real
+/// one, and a bound on what a wrong path (a device, a huge file) can make it read.
+const MAX_FILE: u64 = 64 << 20;
+
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())).into())
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| UsageError(format!("cannot read {}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(UsageError(format!(
+            "{} is larger than {} MiB: it is not a demographics file or a picture",
+            path.display(),
+            MAX_FILE >> 20
+        ))
+        .into());
+    }
+    Ok(bytes)
 }
 
 fn capture(
@@ -243,6 +260,24 @@ fn save(
     })
 }
 
+/// A manifest's enrollments: each non-empty line (numbered from 1) read into the files it names,
+/// relative to `base`. A line that does not parse, or names a file that does not load, is an
+/// error of its own; the others go on.
+pub(crate) fn manifest_entries<'a>(
+    text: &'a str,
+    base: &'a Path,
+) -> impl Iterator<Item = (usize, anyhow::Result<FileEnrollment>)> + 'a {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(move |(n, line)| {
+            let entry = serde_json::from_str::<FileSet>(line)
+                .map_err(|e| UsageError(format!("not a valid manifest line: {e}")).into())
+                .and_then(|set| set.load(base));
+            (n + 1, entry)
+        })
+}
+
 pub(super) fn run(ctx: &Context, args: EnrollArgs) -> anyhow::Result<ExitCode> {
     let (mut station, session) = ctx.open_as(&args.operator, args.password_file.as_deref())?;
     // The supervisor's password is asked now; it is checked (and the supervisor's part audited)
@@ -271,15 +306,8 @@ pub(super) fn run(ctx: &Context, args: EnrollArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0usize;
     let mut saved = 0usize;
     let mut out = std::io::stdout().lock();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let result = serde_json::from_str::<FileSet>(line)
-            .map_err(|e| UsageError(format!("not a valid manifest line: {e}")).into())
-            .and_then(|set| set.load(base))
-            .and_then(|draft| save(&mut station, &session, draft, grant));
+    for (n, entry) in manifest_entries(&text, base) {
+        let result = entry.and_then(|draft| save(&mut station, &session, draft, grant));
         match result {
             Ok(id) => {
                 saved += 1;
@@ -288,7 +316,7 @@ pub(super) fn run(ctx: &Context, args: EnrollArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("{}:{}: {e:#}", manifest.display(), n + 1);
+                eprintln!("{}:{n}: {e:#}", manifest.display());
             }
         }
     }

@@ -12,7 +12,7 @@ mod central_keys;
 mod central_open;
 mod devices;
 mod doctor;
-mod enroll;
+pub(crate) mod enroll;
 mod export;
 mod identify;
 mod init;

@@ -212,6 +212,19 @@ fn enroll_refuses_bad_details_and_bad_files_and_saves_nothing() {
             "precinct 2201 is not served by this station",
         ));
 
+    // A path that is not a file of an enrollment (here a device that never ends) is read only
+    // up to its cap, then refused by name.
+    let mut endless = enroll_args(&fixture("people/aigul.json"));
+    let at = endless.iter().position(|a| a == "--photo").unwrap();
+    endless[at + 1] = "/dev/zero".into();
+    enroll(endless)
+        .assert()
+        .code(i32::from(exit::USAGE))
+        .stdout("")
+        .stderr(predicate::str::ends_with(
+            "kattoo: /dev/zero is larger than 64 MiB: it is not a demographics file or a picture\n",
+        ));
+
     let person = fixture("people/aigul.json");
     let mut no_left_ring = enroll_args(&person);
     let at = no_left_ring
