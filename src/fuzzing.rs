@@ -4,9 +4,7 @@
 
 use crate::batch::{self, VerifiedBatch};
 use crate::crypto::PublicKey;
-use crate::hal::sbi::protocol::{
-    CaptureResponseBody, DeviceInfoPayload, DigitalId, DiscoveredEntry, InfoEntry, chain_hash,
-};
+use crate::hal::sbi::protocol::{CaptureResponseBody, DeviceInfoPayload, DigitalId, chain_hash};
 use crate::hal::sbi::{self, Trust, TrustPolicy, jws};
 use crate::hal::{CaptureRequest, DeviceError, FingerImage, FingerSet, Provenance};
 
@@ -24,26 +22,9 @@ pub fn verify_plain_tar(
     )
 }
 
-/// A MOSIPDISC answer as `SbiClient::discover` reads it: the entries it keeps, each with its
-/// digital id decoded when it decodes.
-pub fn sbi_discovery(bytes: &[u8]) -> Result<Vec<(DiscoveredEntry, DigitalId)>, DeviceError> {
-    let entries: Vec<DiscoveredEntry> = sbi::parse_json(bytes, "discovery")?;
-    Ok(entries
-        .into_iter()
-        .filter(|e| {
-            e.error
-                .as_ref()
-                .is_none_or(sbi::protocol::SbiErrorBlock::is_success)
-                || !e.device_id.is_empty()
-        })
-        .map(|e| {
-            let id = jws::b64url_decode(&e.digital_id)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<DigitalId>(&b).ok())
-                .unwrap_or_default();
-            (e, id)
-        })
-        .collect())
+/// A MOSIPDISC answer as `SbiClient::discover` reads it.
+pub fn sbi_discovery(bytes: &[u8]) -> Result<Vec<sbi::Discovered>, DeviceError> {
+    sbi::parse_discovery(bytes, 4501)
 }
 
 /// A MOSIPDINFO answer as `SbiClient::info` reads it, signatures checked under `policy`.
@@ -51,21 +32,10 @@ pub fn sbi_device_info(
     bytes: &[u8],
     policy: &TrustPolicy,
 ) -> Result<Vec<(DeviceInfoPayload, DigitalId, Trust)>, DeviceError> {
-    let entries: Vec<InfoEntry> = sbi::parse_json(bytes, "device info")?;
-    entries
+    Ok(sbi::parse_info(bytes, policy)?
         .into_iter()
-        .map(|e| {
-            if let Some(err) = e.error.as_ref().filter(|b| !b.is_success())
-                && e.device_info.is_empty()
-            {
-                return Err(sbi::errors::device_error(&err.error_code, &err.error_info));
-            }
-            let (payload, trust) = jws::verify(&e.device_info, policy, "device info")?;
-            let info: DeviceInfoPayload = sbi::parse_json(&payload, "device info payload")?;
-            let (digital_id, id_trust) = sbi::decode_digital_id(&info.digital_id, policy)?;
-            Ok((info, digital_id, trust.and(id_trust)))
-        })
-        .collect()
+        .map(|d| (d.info, d.digital_id, d.trust))
+        .collect())
 }
 
 /// What an RCAPTURE answer became.

@@ -111,21 +111,28 @@ fn manifest(work: &Path, cycle: u64, first: u64, count: u64) -> std::path::PathB
     path
 }
 
-/// A station made by `kattoo init` in `data`, its admin `admin` with password `admin-password`.
+/// `kattoo init` of a station in `data`, its admin `admin` with password `admin-password`.
+pub(super) fn init_command(data: &Path) -> Command {
+    let mut c = kattoo(data);
+    c.env("KATTOO_NEW_PASSWORD", "admin-password").args([
+        "init",
+        "--station-id",
+        "KG1101",
+        "--name",
+        "Crash",
+        "--region",
+        "chui",
+        "--precinct",
+        "1101",
+        "--admin",
+        "admin",
+    ]);
+    c
+}
+
+/// A station made by `kattoo init` in `data`.
 fn new_station(data: &Path) {
-    let mut init = kattoo(data);
-    init.env("KATTOO_NEW_PASSWORD", "admin-password")
-        .args([
-            "init",
-            "--station-id",
-            "KG1101",
-            "--name",
-            "Crash",
-            "--region",
-            "chui",
-        ])
-        .args(["--precinct", "1101", "--admin", "admin"]);
-    run_ok(init);
+    run_ok(init_command(data));
 }
 
 /// The random seed of a run: `KATTOO_CRASH_SEED`, or the clock; printed for replay.

@@ -88,9 +88,12 @@ fn forget_cached(file: &File) {
     let _ = file;
 }
 
+/// What ends the temporary name of a file not yet renamed to its own name.
+pub const PARTIAL_SUFFIX: &str = ".partial";
+
 /// The temporary name a file is written under before it is renamed to `name`.
 pub fn partial_name(name: &str) -> String {
-    format!("{name}.partial")
+    format!("{name}{PARTIAL_SUFFIX}")
 }
 
 const CHUNK: usize = 1 << 20;

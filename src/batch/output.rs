@@ -73,9 +73,6 @@ pub fn write_new_batch(
         let kept = dest.kept_dir.join(dest.name);
         let _ = std::fs::remove_file(dest.kept_dir.join(partial_name(dest.name)));
         let _ = std::fs::remove_file(&kept);
-        // Before the caller drops the pending note: a kept copy must never outlive its note
-        // across a power cut.
-        let _ = medium::sync_dir(dest.kept_dir);
         let _ = dest.medium.remove(&partial_name(dest.name));
         let _ = dest.medium.remove(dest.name);
         let _ = dest.medium.sync_dir();

@@ -3,7 +3,8 @@
 //! database from an older kattoo is encrypted in place: exported into a new encrypted file beside
 //! it, which is synced and then renamed over the plain one.
 
-use super::sqlite::{SqliteCentral, guard_permissions};
+use super::sqlite::SqliteCentral;
+use super::sqlite_schema::guard_permissions;
 use super::{Error, Result};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -93,9 +94,7 @@ pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
         let conn = Connection::open(path).map_err(Error::Db)?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(Error::Db)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(Error::Db)?;
+        let version = super::sqlite_schema::version(&conn)?;
         conn.execute(
             "ATTACH DATABASE ?1 AS encrypted KEY ?2",
             [partial.to_string_lossy().as_ref(), passphrase],
@@ -116,7 +115,7 @@ pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
         let _ = std::fs::remove_file(plain);
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    crate::batch::medium::sync_dir(dir.unwrap_or(Path::new("."))).map_err(|e| io(path, e))?;
+    crate::durable::sync_dir(dir.unwrap_or(Path::new("."))).map_err(|e| io(path, e))?;
     tracing::info!("central database encrypted at rest");
     Ok(())
 }

@@ -29,7 +29,7 @@ impl<S: CentralStore> Central<S> {
         // when a kill left it whole: the station's next export redoes that batch.
         if path
             .file_name()
-            .is_some_and(|n| n.to_string_lossy().ends_with(".partial"))
+            .is_some_and(|n| n.to_string_lossy().ends_with(batch::medium::PARTIAL_SUFFIX))
         {
             return Err(Error::UnfinishedExport(name));
         }
@@ -210,12 +210,6 @@ impl<S: CentralStore> Central<S> {
         }
         let mut cross = Vec::new();
         for r in &verified.records {
-            if self.store.record(&r.registration_id)?.is_some() {
-                return Err(Error::RegistrationIdTaken {
-                    station: station_id,
-                    id: r.registration_id.clone(),
-                });
-            }
             let pin = r.record.citizen.pin.as_str();
             for (other_station, other_id) in self.store.pin_elsewhere(pin, &station_id)? {
                 cross.push(CrossStationPin {

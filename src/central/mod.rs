@@ -20,6 +20,7 @@ mod keys_tests;
 mod sqlite;
 mod sqlite_dedup;
 mod sqlite_keys;
+mod sqlite_schema;
 #[cfg(test)]
 mod tests;
 

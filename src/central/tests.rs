@@ -114,7 +114,7 @@ fn an_old_database_keeps_its_data_and_is_refused_until_its_identity_is_protected
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, sqlite::SCHEMA_VERSION);
+    assert_eq!(version, sqlite_schema::SCHEMA_VERSION);
     let stations = central.store().stations().unwrap();
     assert_eq!(
         (stations.len(), stations[0].station_id.as_str()),
@@ -152,7 +152,7 @@ fn a_database_from_a_newer_kattoo_is_refused_untouched() {
     let db = dir.path().join("new.sqlite");
     {
         let conn = Connection::open(&db).unwrap();
-        conn.pragma_update(None, "user_version", sqlite::SCHEMA_VERSION + 1)
+        conn.pragma_update(None, "user_version", sqlite_schema::SCHEMA_VERSION + 1)
             .unwrap();
     }
     private(&db);

@@ -3,7 +3,7 @@
 //! a station that opens, verifies and logs its admin in; a batch whose every record and
 //! biometric is at central.
 
-use super::{PASSPHRASE, Rng, kattoo, new_station, run_ok, seed};
+use super::{PASSPHRASE, Rng, init_command, kattoo, new_station, run_ok, seed};
 use kattoo::config::Config;
 use kattoo::station::Station;
 use std::path::Path;
@@ -26,24 +26,6 @@ fn kill_within(mut c: Command, rng: &mut Rng, window: Duration) -> bool {
     child.kill().ok(); // SIGKILL on Unix
     child.wait().unwrap();
     running
-}
-
-fn init_command(data: &Path) -> Command {
-    let mut c = kattoo(data);
-    c.env("KATTOO_NEW_PASSWORD", "admin-password").args([
-        "init",
-        "--station-id",
-        "KG1101",
-        "--name",
-        "Crash",
-        "--region",
-        "chui",
-        "--precinct",
-        "1101",
-        "--admin",
-        "admin",
-    ]);
-    c
 }
 
 /// A station that opens must be whole: sound, verified, its admin able to log in.

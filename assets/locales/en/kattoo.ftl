@@ -126,7 +126,7 @@ device-busy = The device is busy — wait a moment and try again.
 device-timeout = Nothing arrived in time — place the finger or face again and retry.
 device-poor-quality = The capture is not clear enough — clean the glass, then try again.
 device-not-supported = This device cannot do that — use another device or call a technician.
-device-untrusted = This device is not certified for this station, so its data cannot be used. Call a technician: the device provider's certificate must be installed on the station.
+device-untrusted = This device is not certified for this station — call a technician to install its provider's certificate.
 device-other = The device reported a problem — unplug it, plug it back in and retry; if it repeats, call a technician.
 
 ## On-screen keyboard

@@ -220,28 +220,7 @@ impl SbiClient {
             self.config.probe_timeout,
             DISCOVERY_BODY,
         )?;
-        let entries: Vec<DiscoveredEntry> = parse_json(&bytes, "discovery")?;
-        Ok(entries
-            .into_iter()
-            .filter(|e| {
-                e.error.as_ref().is_none_or(SbiErrorBlock::is_success) || !e.device_id.is_empty()
-            })
-            .map(|e| {
-                let digital_id = jws::b64url_decode(&e.digital_id)
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<DigitalId>(&b).ok())
-                    .unwrap_or_default();
-                Discovered {
-                    port: self.port,
-                    device_id: e.device_id,
-                    status: e.device_status,
-                    sub_ids: e.device_sub_id,
-                    purpose: e.purpose,
-                    certification: e.certification,
-                    digital_id,
-                }
-            })
-            .collect())
+        parse_discovery(&bytes, self.port)
     }
 
     /// MOSIPDINFO: every device of the service, signatures checked per the trust policy.
@@ -253,30 +232,7 @@ impl SbiClient {
             self.config.info_timeout,
             INFO_BODY,
         )?;
-        let entries: Vec<InfoEntry> = parse_json(&bytes, "device info")?;
-        entries
-            .into_iter()
-            .map(|e| {
-                if let Some(err) = e.error.as_ref().filter(|b| !b.is_success())
-                    && e.device_info.is_empty()
-                {
-                    return Err(super::errors::device_error(
-                        &err.error_code,
-                        &err.error_info,
-                    ));
-                }
-                let (payload, trust) =
-                    jws::verify(&e.device_info, &self.config.trust, "device info")?;
-                let info: DeviceInfoPayload = parse_json(&payload, "device info payload")?;
-                let (digital_id, id_trust) =
-                    decode_digital_id(&info.digital_id, &self.config.trust)?;
-                Ok(SbiDeviceInfo {
-                    info,
-                    digital_id,
-                    trust: trust.and(id_trust),
-                })
-            })
-            .collect()
+        parse_info(&bytes, &self.config.trust)
     }
 
     /// RCAPTURE: sends `body` and returns the parsed (not yet verified) answer.
@@ -389,4 +345,58 @@ pub fn discover(config: &SbiConfig, device_type: &str) -> Vec<Discovered> {
     });
     found.sort_by(|a, b| (a.port, &a.device_id).cmp(&(b.port, &b.device_id)));
     found
+}
+
+/// A MOSIPDISC answer's devices, as found at `port`: entries that report an error without a
+/// device are left out; a digital id that does not decode is left empty (discovery is a hint,
+/// MOSIPDINFO is the check).
+pub(crate) fn parse_discovery(bytes: &[u8], port: u16) -> Result<Vec<Discovered>> {
+    let entries: Vec<DiscoveredEntry> = parse_json(bytes, "discovery")?;
+    Ok(entries
+        .into_iter()
+        .filter(|e| {
+            e.error.as_ref().is_none_or(SbiErrorBlock::is_success) || !e.device_id.is_empty()
+        })
+        .map(|e| {
+            let digital_id = jws::b64url_decode(&e.digital_id)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<DigitalId>(&b).ok())
+                .unwrap_or_default();
+            Discovered {
+                port,
+                device_id: e.device_id,
+                status: e.device_status,
+                sub_ids: e.device_sub_id,
+                purpose: e.purpose,
+                certification: e.certification,
+                digital_id,
+            }
+        })
+        .collect())
+}
+
+/// A MOSIPDINFO answer's devices, every signature checked under `policy`.
+pub(crate) fn parse_info(bytes: &[u8], policy: &TrustPolicy) -> Result<Vec<SbiDeviceInfo>> {
+    let entries: Vec<InfoEntry> = parse_json(bytes, "device info")?;
+    entries
+        .into_iter()
+        .map(|e| {
+            if let Some(err) = e.error.as_ref().filter(|b| !b.is_success())
+                && e.device_info.is_empty()
+            {
+                return Err(super::errors::device_error(
+                    &err.error_code,
+                    &err.error_info,
+                ));
+            }
+            let (payload, trust) = jws::verify(&e.device_info, policy, "device info")?;
+            let info: DeviceInfoPayload = parse_json(&payload, "device info payload")?;
+            let (digital_id, id_trust) = decode_digital_id(&info.digital_id, policy)?;
+            Ok(SbiDeviceInfo {
+                info,
+                digital_id,
+                trust: trust.and(id_trust),
+            })
+        })
+        .collect()
 }

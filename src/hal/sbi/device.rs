@@ -98,7 +98,7 @@ struct Link {
     previous_hash: String,
     last_trust: Option<Trust>,
     /// The trust MOSIPDINFO reached: the certificate every capture must be signed with.
-    info_trust: Option<Trust>,
+    info_trust: Trust,
 }
 
 impl Link {
@@ -129,7 +129,7 @@ impl Link {
             info,
             previous_hash: initial_hash(),
             last_trust: Some(entry.trust.clone()),
-            info_trust: Some(entry.trust.clone()),
+            info_trust: entry.trust.clone(),
         })
     }
 
@@ -137,9 +137,9 @@ impl Link {
     /// MOSIPDINFO was signed with: the data did not come from the device that was checked.
     fn same_certificate_as_info(&self, capture: &Trust) -> Result<()> {
         let (
-            Some(Trust::Verified {
+            Trust::Verified {
                 certificate_sha256: info,
-            }),
+            },
             Trust::Verified {
                 certificate_sha256: data,
             },

@@ -10,7 +10,6 @@ use crate::hal::{DeviceError, ErrorKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::{Keypair, SignatureEncoding, Signer, Verifier};
 use sha2::Sha256;
 
@@ -129,8 +128,7 @@ fn check_signature(
         return Err(format!("algorithm {:?} is not RS256", parsed.alg));
     }
     let x5c = x5c_certificates(&parsed.x5c)?;
-    let fingerprint = policy.trusted.check(&x5c, std::time::SystemTime::now())?;
-    let key = public_key_of(&x5c[0])?;
+    let (fingerprint, key) = policy.trusted.check(&x5c, std::time::SystemTime::now())?;
     let sig_bytes = b64url_decode(signature).map_err(|e| format!("signature {e}"))?;
     let sig = Signature::try_from(sig_bytes.as_slice())
         .map_err(|_| "signature is malformed".to_string())?;
@@ -161,18 +159,6 @@ fn x5c_certificates(x5c: &serde_json::Value) -> Result<Vec<Vec<u8>>, String> {
                 .map_err(|e| format!("x5c is not base64: {e}"))
         })
         .collect()
-}
-
-fn public_key_of(cert_der: &[u8]) -> Result<rsa::RsaPublicKey, String> {
-    use x509_cert::der::{Decode, Encode};
-    let cert = x509_cert::Certificate::from_der(cert_der)
-        .map_err(|e| format!("x5c certificate does not parse: {e}"))?;
-    let spki = cert
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| format!("x5c key: {e}"))?;
-    rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|e| format!("x5c key is not RSA: {e}"))
 }
 
 /// An RS256 signer with its certificate, as a device holds (used by the simulator).

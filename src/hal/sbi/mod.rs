@@ -36,7 +36,7 @@ pub use capture::{FaceCapture, SbiCapture, new_transaction_id};
 pub(crate) use capture::{check_entries, face_capture, finger_images};
 pub use client::{Discovered, PORT_RANGE, SbiClient, SbiConfig, SbiDeviceInfo, discover};
 #[cfg(feature = "fuzzing")]
-pub(crate) use client::{decode_digital_id, parse_json};
+pub(crate) use client::{parse_discovery, parse_info, parse_json};
 pub use device::{Modality, SbiCamera, SbiFingerprintScanner, find};
 pub use errors::SbiErrorCode;
 pub use jws::{Trust, TrustPolicy};

@@ -83,8 +83,13 @@ impl TrustedCertificates {
         self.anchors.is_empty() && self.pinned_sha256.is_empty()
     }
 
-    /// Checks the `x5c` chain (leaf first, DER) at `now`; the leaf's SHA-256, or why not.
-    pub fn check(&self, x5c: &[Vec<u8>], now: SystemTime) -> Result<[u8; 32], String> {
+    /// Checks the `x5c` chain (leaf first, DER) at `now`; the leaf's SHA-256 and its key (that
+    /// the data's signature is checked with), or why not.
+    pub fn check(
+        &self,
+        x5c: &[Vec<u8>],
+        now: SystemTime,
+    ) -> Result<([u8; 32], rsa::RsaPublicKey), String> {
         if self.is_empty() {
             return Err(format!(
                 "no trusted device-provider certificate is installed (put the provider's CA certificate, PEM, in {})",
@@ -113,7 +118,7 @@ impl TrustedCertificates {
         {
             return Err("the device certificate's key usage does not allow signing".into());
         }
-        Ok(leaf_sha)
+        Ok((leaf_sha, rsa_key(leaf)?))
     }
 
     /// Follows issuers from the leaf through `chain` to a trusted CA.
@@ -190,17 +195,26 @@ fn signed_by(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
             cert.signature_algorithm.oid
         ));
     }
-    let spki = issuer
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| e.to_string())?;
-    let key = rsa::RsaPublicKey::from_public_key_der(&spki)
-        .map_err(|e| format!("an issuer key is not RSA: {e}"))?;
+    let key = rsa_key(issuer)?;
     let tbs = cert.tbs_certificate.to_der().map_err(|e| e.to_string())?;
     let sig = Signature::try_from(cert.signature.raw_bytes())
         .map_err(|_| "a certificate signature is malformed".to_string())?;
     VerifyingKey::<Sha256>::new(key)
         .verify(&tbs, &sig)
         .map_err(|_| "a certificate's signature does not verify against its issuer".to_string())
+}
+
+/// A certificate's RSA public key.
+fn rsa_key(cert: &Certificate) -> Result<rsa::RsaPublicKey, String> {
+    let spki = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(|e| e.to_string())?;
+    rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|e| {
+        format!(
+            "the key of {} is not RSA: {e}",
+            cert.tbs_certificate.subject
+        )
+    })
 }
