@@ -323,6 +323,70 @@ fn round_trip_kiosk_export_central_import() {
     );
 }
 
+#[test]
+fn a_citizen_who_cannot_sign_travels_as_a_v2_record_beside_v1_records() {
+    use kattoo::domain::enrollment::{SignatureException, SignatureReason};
+    let mut f = Fixture::new("KG1101");
+    let signed = f.enroll_approved(1, 0);
+    // The second citizen cannot sign: no signature capture, the reason instead.
+    f.serial += 1;
+    let mut captures = captures(f.serial);
+    captures.retain(|c| c.kind != BiometricKind::Signature);
+    let draft = EnrollmentDraft {
+        citizen: aigul(f.serial),
+        captures,
+        signature_exception: Some(SignatureException {
+            reason: SignatureReason::Disability,
+        }),
+        ..Default::default()
+    };
+    let unsigned = f
+        .station
+        .enroll(&f.session, draft, now())
+        .unwrap()
+        .to_string();
+    f.station
+        .approve(&f.session, std::slice::from_ref(&unsigned), now())
+        .unwrap();
+    let usb = f.dir("usb");
+    let out = f.export_to(&usb).unwrap();
+    let file = usb.join(&out.file_name);
+    let verified = batch::verify_batch(
+        std::fs::File::open(&file).unwrap(),
+        &batch::parse_identities(&f.identity).unwrap(),
+        Some(&f.station.info().public_key),
+        &mut |_, _| Ok(()),
+    )
+    .unwrap();
+    let schema_of = |id: &str| {
+        let r = verified
+            .records
+            .iter()
+            .find(|r| r.registration_id == id)
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&r.json).unwrap();
+        (
+            json["schema"].as_str().unwrap().to_owned(),
+            json.get("signature_exception").cloned(),
+        )
+    };
+    assert_eq!(schema_of(&signed[0]), ("kattoo/enrollment/v1".into(), None));
+    assert_eq!(
+        schema_of(&unsigned),
+        (
+            "kattoo/enrollment/v2".into(),
+            Some(serde_json::json!({"reason": "disability"}))
+        )
+    );
+    let (mut central, key) = f.central();
+    central.add_station(&f.certificate(), "t").unwrap();
+    assert!(matches!(
+        central.import(&file, &key, "t").unwrap(),
+        ImportOutcome::Imported { records: 2, .. }
+    ));
+    assert_eq!(central.store().record_count("KG1101").unwrap(), 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // One person, one registration across stations: central searches every imported record among the
 // records of every station and lists the matches, once, for a person to decide.

@@ -19,6 +19,7 @@ const REGISTRAR_PASSWORD: &str = "registrar-pass-1";
 mod enroll;
 mod layout;
 mod people;
+mod snapshots;
 mod supervisor;
 
 /// The simulated camera and scanner dressed as a USB camera and scanner the station drives
@@ -387,4 +388,62 @@ fn five_wrong_passwords_lock_the_account_out_with_the_time_left() {
     settle(&mut h);
     assert_eq!(h.state().screen(), ScreenKind::Login);
     h.get_by_label(&text);
+}
+
+#[test]
+fn a_reset_password_is_changed_at_the_next_login_before_home() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    {
+        let now = clock()();
+        let mut station = Station::open(dir.path(), PASSPHRASE, Config::default()).unwrap();
+        let admin = station.login("admin", ADMIN_PASSWORD, now).unwrap();
+        station
+            .reset_password(&admin, "aibek", "temporary-pass-1", now)
+            .unwrap();
+    }
+    let mut h = harness(dir.path(), Language::En);
+    type_into(&mut h, "Station passphrase", PASSPHRASE);
+    click(&mut h, "Unlock");
+    settle(&mut h);
+    type_into(&mut h, "Login", "aibek");
+    type_into(&mut h, "Password", "temporary-pass-1");
+    click(&mut h, "Log in");
+    settle(&mut h);
+    // Not home: the new password first, said why.
+    assert_eq!(h.state().screen(), ScreenKind::NewPassword);
+    h.get_by_label_contains("A supervisor reset the password of aibek.");
+    // Two passwords that differ are refused in words.
+    type_into(&mut h, "New password", "my-own-password-1");
+    type_into(&mut h, "New password again", "my-own-password-2");
+    click(&mut h, "Save the password and continue");
+    h.get_by_label("The two passwords differ — type them again.");
+    assert_eq!(h.state().screen(), ScreenKind::NewPassword);
+    // A short one is refused by the station's rule.
+    h.get_by_label("New password").click();
+    h.step();
+    h.key_press(egui::Key::End);
+    for _ in 0..20 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.step();
+    type_into(&mut h, "New password", "short");
+    type_into(&mut h, "New password again", "short");
+    click(&mut h, "Save the password and continue");
+    settle(&mut h);
+    h.get_by_label("The password must be at least 8 characters.");
+    assert_eq!(h.state().screen(), ScreenKind::NewPassword);
+    type_into(&mut h, "New password", "my-own-password-1");
+    type_into(&mut h, "New password again", "my-own-password-1");
+    click(&mut h, "Save the password and continue");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
+    // The next login goes straight home with the new password.
+    click(&mut h, "Log out");
+    settle(&mut h);
+    type_into(&mut h, "Login", "aibek");
+    type_into(&mut h, "Password", "my-own-password-1");
+    click(&mut h, "Log in");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Home);
 }

@@ -5,6 +5,7 @@
 
 use super::{Context, UsageError, secrets};
 use crate::domain::biometric::ImageError;
+use crate::domain::enrollment::SignatureReason;
 use crate::domain::{
     BiometricKind, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition,
     Provenance, RegistrationId, Timestamp,
@@ -47,8 +48,12 @@ pub struct EnrollArgs {
     #[arg(long = "exception-photo", value_name = "POSITION=FILE")]
     pub exception_photos: Vec<String>,
     /// The citizen's signature (PNG).
-    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["manifest", "no_signature"])]
     pub signature: Option<PathBuf>,
+    /// The citizen cannot sign, for this REASON (disability, injury, cannot-write): the record
+    /// is saved without a signature, as kattoo/enrollment/v2.
+    #[arg(long, value_name = "REASON", conflicts_with = "signature")]
+    pub no_signature: Option<String>,
     /// The registration id this record corrects.
     #[arg(long, value_name = "ID")]
     pub supersedes: Option<String>,
@@ -62,9 +67,10 @@ pub struct EnrollArgs {
     #[arg(long, value_name = "FILE")]
     pub supervisor_password_file: Option<PathBuf>,
     /// Many enrollments: a JSON Lines file, one object per line with the keys demographics,
-    /// photo, fingers {position: file}, missing {position: reason}, exception_photos, signature,
-    /// supersedes (paths relative to the manifest). Prints each saved id as it commits.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["demographics", "photo", "signature", "fingers", "missing"])]
+    /// photo, fingers {position: file}, missing {position: reason}, exception_photos, signature
+    /// or no_signature (a reason), supersedes (paths relative to the manifest). Prints each saved
+    /// id as it commits.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demographics", "photo", "signature", "no_signature", "fingers", "missing"])]
     pub manifest: Option<PathBuf>,
 }
 
@@ -80,7 +86,11 @@ struct FileSet {
     missing: BTreeMap<String, String>,
     #[serde(default)]
     exception_photos: BTreeMap<String, PathBuf>,
-    signature: PathBuf,
+    #[serde(default)]
+    signature: Option<PathBuf>,
+    /// Why the citizen cannot sign, instead of a signature.
+    #[serde(default)]
+    no_signature: Option<String>,
     #[serde(default)]
     supersedes: Option<String>,
 }
@@ -165,7 +175,8 @@ impl FileSet {
                 pairs(&a.exception_photos, "exception-photo")?,
                 "exception-photo",
             )?),
-            signature: a.signature.clone().unwrap_or_default(),
+            signature: a.signature.clone(),
+            no_signature: a.no_signature.clone(),
             supersedes: a.supersedes.clone(),
         })
     }
@@ -212,17 +223,42 @@ impl FileSet {
                     .map_err(|e| UsageError(e.to_string()))
             })
             .transpose()?;
+        let (signature, no_signature) = match (&self.signature, &self.no_signature) {
+            (Some(path), None) => (
+                Some(capture(BiometricKind::Signature, None, &at(path))?),
+                None,
+            ),
+            (None, Some(reason)) => {
+                let reason = SignatureReason::parse(reason).ok_or_else(|| {
+                    UsageError(format!(
+                        "no_signature '{reason}' is not a reason: disability, injury or cannot-write"
+                    ))
+                })?;
+                (None, Some(reason))
+            }
+            (Some(_), Some(_)) => {
+                return Err(UsageError(
+                    "a signature and no_signature are both given: keep one".into(),
+                )
+                .into());
+            }
+            (None, None) => {
+                return Err(UsageError(
+                    "no signature: give the signature, or no_signature with the reason the \
+                     citizen cannot sign (disability, injury, cannot-write)"
+                        .into(),
+                )
+                .into());
+            }
+        };
         Ok(FileEnrollment {
             citizen,
             photo: Some(capture(BiometricKind::Face, None, &at(&self.photo))?),
             fingers,
             missing,
             exception_photos,
-            signature: Some(capture(
-                BiometricKind::Signature,
-                None,
-                &at(&self.signature),
-            )?),
+            signature,
+            no_signature,
             supersedes,
         })
     }

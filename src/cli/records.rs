@@ -211,6 +211,9 @@ pub(super) fn run(ctx: &Context, cmd: RecordsCommand) -> anyhow::Result<ExitCode
             for e in &r.exceptions {
                 println!("  missing {:<20} {}", e.position.name(), e.reason.name());
             }
+            if let Some(e) = r.signature_exception() {
+                println!("  no signature                 {}", e.reason.code());
+            }
         }
         RecordsCommand::Verify => {
             let st = ctx.open()?;

@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 
 /// Domain-separation prefix of enrollment record signatures.
 pub const DOMAIN_ENROLLMENT: &[u8] = b"kattoo/enrollment/v1\n";
+/// Domain-separation prefix of version 2 enrollment records (a citizen who cannot sign).
+pub const DOMAIN_ENROLLMENT_V2: &[u8] = b"kattoo/enrollment/v2\n";
 /// Domain-separation prefix of batch signatures (over `tagmanifest-sha256.txt`).
 pub const DOMAIN_BATCH: &[u8] = b"kattoo/batch/v1\n";
 /// Domain-separation prefix of station certificates.

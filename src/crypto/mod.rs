@@ -10,8 +10,8 @@ mod password;
 pub use jcs::canonical_json;
 pub use kdf::{DatabaseKey, KdfParams, PAGE_HMAC};
 pub use keys::{
-    DOMAIN_BATCH, DOMAIN_ENROLLMENT, DOMAIN_STATION, PublicKey, Signature, SignatureError,
-    StationKey,
+    DOMAIN_BATCH, DOMAIN_ENROLLMENT, DOMAIN_ENROLLMENT_V2, DOMAIN_STATION, PublicKey, Signature,
+    SignatureError, StationKey,
 };
 pub use password::{PasswordError, hash_password, verify_password};
 

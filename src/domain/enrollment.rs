@@ -10,11 +10,64 @@ use super::finger::{FingerException, FingerPosition};
 use super::operator::Role;
 use super::registration_id::{RegistrationId, StationId};
 use super::timestamp::Timestamp;
-use crate::crypto::{self, DOMAIN_ENROLLMENT, PublicKey, Signature, SignatureError, StationKey};
-use serde::{Deserialize, Serialize};
+use crate::crypto::{
+    self, DOMAIN_ENROLLMENT, DOMAIN_ENROLLMENT_V2, PublicKey, Signature, SignatureError, StationKey,
+};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The schema tag of version 1 records.
 pub const SCHEMA: &str = "kattoo/enrollment/v1";
+/// The schema tag of version 2 records: version 1 with `signature_exception`. The station
+/// writes a record as v2 only when v1 cannot say it (a citizen who cannot sign), so records
+/// with a signature stay v1, byte for byte.
+pub const SCHEMA_V2: &str = "kattoo/enrollment/v2";
+
+/// Why a citizen gives no signature (`kattoo/enrollment/v2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureReason {
+    /// A lasting disability keeps the citizen from writing.
+    Disability,
+    /// An injury (a broken or bandaged hand) keeps the citizen from writing today.
+    Injury,
+    /// The citizen cannot write, and makes no mark.
+    CannotWrite,
+}
+
+impl SignatureReason {
+    /// Every reason, in the order the kiosk offers them.
+    pub const ALL: [SignatureReason; 3] = [Self::Disability, Self::Injury, Self::CannotWrite];
+
+    /// The code written in records and typed on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Disability => "disability",
+            Self::Injury => "injury",
+            Self::CannotWrite => "cannot-write",
+        }
+    }
+
+    /// The reason of a code.
+    pub fn parse(code: &str) -> Option<SignatureReason> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// The record of a citizen who gives no signature, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureException {
+    pub reason: SignatureReason,
+}
+
+/// A field that may be absent, null or given: `None` absent (v1), `Some(None)` null.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
 
 /// Who saved the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +88,8 @@ pub struct DuplicateOverride {
     pub reason: String,
 }
 
-/// The signed content: FORMATS.md `kattoo/enrollment/v1`, every field present.
+/// The signed content: FORMATS.md `kattoo/enrollment/v1`, every field present; or
+/// `kattoo/enrollment/v2` (`docs/formats/enrollment-v2.md`), the same with `signature_exception`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
@@ -51,6 +105,29 @@ pub struct Record {
     pub citizen: Citizen,
     pub biometrics: Vec<BiometricRef>,
     pub exceptions: Vec<FingerException>,
+    /// v2 only (absent from v1): why the citizen gave no signature, or null.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub signature_exception: Option<Option<SignatureException>>,
+}
+
+impl Record {
+    /// Why the citizen gave no signature, when they did not.
+    pub fn signature_exception(&self) -> Option<SignatureException> {
+        self.signature_exception.flatten()
+    }
+
+    /// The signature prefix of this record's schema.
+    fn domain(&self) -> &'static [u8] {
+        if self.schema == SCHEMA_V2 {
+            DOMAIN_ENROLLMENT_V2
+        } else {
+            DOMAIN_ENROLLMENT
+        }
+    }
 }
 
 /// Everything of a record that the station, not the registrar, decides.
@@ -82,6 +159,8 @@ pub enum CompletenessError {
     FaceCount(usize),
     #[error("exactly one signature is needed, {0} given")]
     SignatureCount(usize),
+    #[error("the citizen cannot sign, yet a signature is given; keep one")]
+    SignatureAndException,
     #[error("{0}: an exception photo is only for a finger marked missing")]
     ExceptionPhotoWithoutException(FingerPosition),
     #[error("{0}: a missing finger needs a photo of the hand; take the exception photo")]
@@ -110,10 +189,11 @@ pub struct Enrollment<S> {
 }
 
 /// Checks that ten fingers are each captured or excused with the photo of the hand, one face,
-/// one signature.
+/// one signature (none when the citizen cannot sign).
 pub fn check_complete(
     captures: &[Capture],
     exceptions: &[FingerException],
+    signature_exception: Option<SignatureException>,
 ) -> Result<(), CompletenessError> {
     use CompletenessError as E;
     let mut seen: [Option<bool>; 11] = [None; 11]; // Some(true) = captured, Some(false) = excused
@@ -171,30 +251,39 @@ pub fn check_complete(
         }
     }
     let count = |k| captures.iter().filter(|c| c.kind == k).count();
+    let signatures = usize::from(signature_exception.is_none());
     match (count(BiometricKind::Face), count(BiometricKind::Signature)) {
-        (1, 1) => Ok(()),
+        (1, n) if n == signatures => Ok(()),
+        (1, _) if signature_exception.is_some() => Err(E::SignatureAndException),
         (1, n) => Err(E::SignatureCount(n)),
         (n, _) => Err(E::FaceCount(n)),
     }
 }
 
 impl Enrollment<Unsigned> {
-    /// Assembles a record from the station's header, the validated citizen and the captures.
+    /// Assembles a record from the station's header, the validated citizen and the captures:
+    /// a v1 record, or a v2 one when the citizen cannot sign.
     pub fn new(
         station_id: StationId,
         header: RecordHeader,
         citizen: Citizen,
         captures: Vec<Capture>,
         mut exceptions: Vec<FingerException>,
+        signature_exception: Option<SignatureException>,
     ) -> Result<Self, CompletenessError> {
-        check_complete(&captures, &exceptions)?;
+        check_complete(&captures, &exceptions, signature_exception)?;
         // One canonical order, whatever order the captures came in: fingers by ISO position,
         // face, signature, exception photos by position.
         let mut captures = captures;
         captures.sort_by_key(|c| (c.kind, c.position));
         exceptions.sort_by_key(|e| e.position);
         let record = Record {
-            schema: SCHEMA.to_owned(),
+            schema: if signature_exception.is_some() {
+                SCHEMA_V2
+            } else {
+                SCHEMA
+            }
+            .to_owned(),
             registration_id: header.registration_id,
             station_id,
             sequence: header.sequence,
@@ -206,6 +295,7 @@ impl Enrollment<Unsigned> {
             citizen,
             biometrics: captures.iter().map(Capture::reference).collect(),
             exceptions,
+            signature_exception: signature_exception.map(Some),
         };
         Ok(Self {
             record,
@@ -214,10 +304,11 @@ impl Enrollment<Unsigned> {
         })
     }
 
-    /// Signs `"kattoo/enrollment/v1\n" || JCS(record)` with the station key.
+    /// Signs `"kattoo/enrollment/v1\n" || JCS(record)` (v2: `"kattoo/enrollment/v2\n" || …`)
+    /// with the station key.
     pub fn sign(self, key: &StationKey) -> Result<Enrollment<Signed>, crypto::Error> {
         let jcs = crypto::canonical_json(&self.record)?;
-        let signature = key.sign(DOMAIN_ENROLLMENT, &jcs);
+        let signature = key.sign(self.record.domain(), &jcs);
         Ok(Enrollment {
             record: self.record,
             captures: self.captures,
@@ -253,32 +344,62 @@ impl Enrollment<Signed> {
 /// Why stored or received record bytes are not a valid signed record.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("record is not valid JSON of schema kattoo/enrollment/v1: {0}")]
+    #[error("record is not valid JSON of schema kattoo/enrollment/v1 or v2: {0}")]
     Parse(#[source] serde_json::Error),
     #[error("record bytes are not in canonical (RFC 8785) form")]
     NotCanonical,
-    #[error("record has schema '{0}', expected kattoo/enrollment/v1")]
+    #[error("record has schema '{0}', expected kattoo/enrollment/v1 or kattoo/enrollment/v2")]
     Schema(String),
+    #[error("record of schema {schema}: {problem}")]
+    Inconsistent {
+        schema: &'static str,
+        problem: &'static str,
+    },
     #[error("signature: {0}")]
     Signature(#[from] SignatureError),
 }
 
-/// Verifies the signature over `bytes` and that they are the canonical form of a v1 record.
+/// Verifies the signature over `bytes` and that they are the canonical form of a v1 or v2
+/// record. Bytes that say they are v2 must be a whole v2 record before their signature is
+/// checked under the v2 prefix; anything else is checked under the v1 prefix first.
 pub fn verify_record(
     key: &PublicKey,
     bytes: &[u8],
     sig: &Signature,
 ) -> Result<Record, RecordError> {
+    #[derive(Deserialize)]
+    struct Schema {
+        schema: String,
+    }
+    let v2 = serde_json::from_slice::<Schema>(bytes).is_ok_and(|s| s.schema == SCHEMA_V2);
+    if v2 {
+        let record = parse_record(bytes)?;
+        key.verify(DOMAIN_ENROLLMENT_V2, bytes, sig)?;
+        return Ok(record);
+    }
     key.verify(DOMAIN_ENROLLMENT, bytes, sig)?;
     parse_record(bytes)
 }
 
-/// Parses record bytes that must be the canonical form of a v1 record (no signature check:
-/// [`verify_record`] is the check for bytes from outside).
+/// Parses record bytes that must be the canonical form of a v1 or v2 record (no signature
+/// check: [`verify_record`] is the check for bytes from outside).
 pub fn parse_record(bytes: &[u8]) -> Result<Record, RecordError> {
     let record: Record = serde_json::from_slice(bytes).map_err(RecordError::Parse)?;
-    if record.schema != SCHEMA {
-        return Err(RecordError::Schema(record.schema));
+    let inconsistent = |schema, problem| Err(RecordError::Inconsistent { schema, problem });
+    match (record.schema.as_str(), record.signature_exception) {
+        (SCHEMA, None) | (SCHEMA_V2, Some(None)) => {}
+        (SCHEMA_V2, Some(Some(_))) => {
+            if record
+                .biometrics
+                .iter()
+                .any(|b| b.kind == BiometricKind::Signature)
+            {
+                return inconsistent(SCHEMA_V2, "a signature_exception and a signature");
+            }
+        }
+        (SCHEMA, Some(_)) => return inconsistent(SCHEMA, "signature_exception is a v2 field"),
+        (SCHEMA_V2, None) => return inconsistent(SCHEMA_V2, "signature_exception is missing"),
+        _ => return Err(RecordError::Schema(record.schema)),
     }
     let again = crypto::canonical_json(&record).map_err(|_| RecordError::NotCanonical)?;
     if again != bytes {
@@ -294,6 +415,14 @@ mod tests {
     use crate::domain::finger::ExceptionReason;
     use CompletenessError as E;
     use FingerPosition as F;
+
+    /// A citizen who signs.
+    fn check_complete(
+        captures: &[Capture],
+        exceptions: &[FingerException],
+    ) -> Result<(), CompletenessError> {
+        super::check_complete(captures, exceptions, None)
+    }
 
     fn cap(kind: BiometricKind, position: Option<FingerPosition>) -> Capture {
         Capture {
@@ -465,6 +594,36 @@ mod tests {
         // Neither: the face is named first.
         let fingers_only: Vec<Capture> = F::ALL.into_iter().map(finger).collect();
         assert_eq!(check_complete(&fingers_only, &[]), Err(E::FaceCount(0)));
+    }
+
+    #[test]
+    fn a_citizen_who_cannot_sign_gives_no_signature_and_only_then() {
+        let cannot = Some(SignatureException {
+            reason: SignatureReason::Disability,
+        });
+        let no_signature: Vec<Capture> = full()
+            .into_iter()
+            .filter(|c| c.kind != BiometricKind::Signature)
+            .collect();
+        assert_eq!(super::check_complete(&no_signature, &[], cannot), Ok(()));
+        assert_eq!(
+            super::check_complete(&full(), &[], cannot),
+            Err(E::SignatureAndException)
+        );
+        assert_eq!(
+            super::check_complete(&no_signature, &[], None),
+            Err(E::SignatureCount(0))
+        );
+    }
+
+    #[test]
+    fn signature_reasons_have_stable_codes() {
+        for reason in SignatureReason::ALL {
+            assert_eq!(SignatureReason::parse(reason.code()), Some(reason));
+            let json = serde_json::to_string(&reason).unwrap();
+            assert_eq!(json, format!("\"{}\"", reason.code()));
+        }
+        assert_eq!(SignatureReason::parse("refused"), None);
     }
 
     #[test]

@@ -36,13 +36,13 @@ fn other_key() -> StationKey {
     StationKey::from_seed(&(1..=32).rev().collect::<Vec<u8>>()).unwrap()
 }
 
-/// Record 42 of KG1101, enrolled at 2026-11-27T06:00:00Z by registrar `reg1`: Aigül from
-/// `fixtures/people/aigul.json` with the twelve fixture captures.
-fn golden_record() -> Enrollment<Signed> {
+/// Station, header and citizen of record `sequence` of KG1101, enrolled at 2026-11-27T06:00:00Z
+/// by registrar `reg1`: Aigül from `fixtures/people/aigul.json`.
+fn golden_parts(sequence: u64) -> (StationId, RecordHeader, crate::domain::Citizen) {
     let station = StationId::parse("KG1101").unwrap();
     let header = RecordHeader {
-        registration_id: RegistrationId::new(&station, 42, now().date()),
-        sequence: 42,
+        registration_id: RegistrationId::new(&station, sequence, now().date()),
+        sequence,
         created_at: now(),
         operator: OperatorRef {
             login: "reg1".into(),
@@ -52,8 +52,32 @@ fn golden_record() -> Enrollment<Signed> {
         supersedes: None,
         duplicate_override: None,
     };
-    let citizen = citizen(123).validate(now().date()).unwrap();
-    Enrollment::new(station, header, citizen, captures(), Vec::new())
+    (
+        station,
+        header,
+        citizen(123).validate(now().date()).unwrap(),
+    )
+}
+
+/// Record 42 of KG1101, enrolled at 2026-11-27T06:00:00Z by registrar `reg1`: Aigül from
+/// `fixtures/people/aigul.json` with the twelve fixture captures.
+fn golden_record() -> Enrollment<Signed> {
+    let (station, header, citizen) = golden_parts(42);
+    Enrollment::new(station, header, citizen, captures(), Vec::new(), None)
+        .unwrap()
+        .sign(&station_key())
+        .unwrap()
+}
+
+/// [`golden_record`] of a citizen who cannot sign (an injury): no signature, schema v2.
+fn golden_record_v2() -> Enrollment<Signed> {
+    let (station, header, citizen) = golden_parts(43);
+    let mut captures = captures();
+    captures.retain(|c| c.kind != crate::domain::BiometricKind::Signature);
+    let cannot = crate::domain::enrollment::SignatureException {
+        reason: crate::domain::enrollment::SignatureReason::Injury,
+    };
+    Enrollment::new(station, header, citizen, captures, Vec::new(), Some(cannot))
         .unwrap()
         .sign(&station_key())
         .unwrap()
@@ -76,6 +100,70 @@ fn golden(name: &str, bytes: &[u8]) {
         String::from_utf8_lossy(&frozen),
         String::from_utf8_lossy(bytes),
     );
+}
+
+#[test]
+fn a_citizen_who_cannot_sign_makes_a_v2_record_under_its_own_prefix() {
+    let e = golden_record_v2();
+    golden("enrollment-v2.json", e.signed_bytes());
+    golden("enrollment-v2.json.sig", e.signature().to_file().as_bytes());
+    let key = station_key().public_key();
+    let json = read("enrollment-v2.json");
+    let sig = Signature::from_file(&read("enrollment-v2.json.sig")).unwrap();
+    let record = verify_record(&key, &json, &sig).unwrap();
+    assert_eq!(&record, e.record());
+    assert_eq!(record.schema, "kattoo/enrollment/v2");
+    assert_eq!(
+        record.signature_exception().map(|x| x.reason.code()),
+        Some("injury")
+    );
+    assert_eq!(record.biometrics.len(), 11, "no signature");
+    let text = String::from_utf8(json.clone()).unwrap();
+    assert!(text.contains("\"signature_exception\":{\"reason\":\"injury\"}"));
+
+    // The same bytes signed under the v1 prefix do not verify.
+    let v1_signed = station_key().sign(DOMAIN_ENROLLMENT, &json);
+    assert!(matches!(
+        verify_record(&key, &json, &v1_signed),
+        Err(RecordError::Signature(SignatureError::Mismatch))
+    ));
+    // A v2 record with a signature, or without the field, is refused, whatever signs it.
+    let resign = |json: &[u8]| station_key().sign(crate::crypto::DOMAIN_ENROLLMENT_V2, json);
+    let no_field = replace_first(
+        &json,
+        b"\"signature_exception\":{\"reason\":\"injury\"},",
+        b"",
+    );
+    assert!(matches!(
+        verify_record(&key, &no_field, &resign(&no_field)),
+        Err(RecordError::Inconsistent { .. })
+    ));
+    let v1 = golden_record();
+    let v1_json = v1.signed_bytes();
+    let with_signature = replace_first(
+        v1_json,
+        b"kattoo/enrollment/v1\"",
+        b"kattoo/enrollment/v2\",\"signature_exception\":{\"reason\":\"injury\"}",
+    );
+    // (keys out of order would be "not canonical"; the field sorts after "schema")
+    assert!(matches!(
+        verify_record(&key, &with_signature, &resign(&with_signature)),
+        Err(RecordError::Inconsistent { .. } | RecordError::NotCanonical)
+    ));
+    // A v1 record with the v2 field is refused.
+    let v1_with_field = replace_first(
+        v1_json,
+        b"kattoo/enrollment/v1\"",
+        b"kattoo/enrollment/v1\",\"signature_exception\":null",
+    );
+    assert!(matches!(
+        verify_record(
+            &key,
+            &v1_with_field,
+            &station_key().sign(DOMAIN_ENROLLMENT, &v1_with_field)
+        ),
+        Err(RecordError::Inconsistent { .. })
+    ));
 }
 
 fn read(name: &str) -> Vec<u8> {
@@ -201,7 +289,7 @@ fn outcome(json: &[u8], sig: &[u8], pem: &str) -> &'static str {
         Err(RecordError::Signature(SignatureError::Mismatch)) => "bad signature",
         Err(RecordError::Signature(e)) => panic!("unexpected {e}"),
         Err(RecordError::NotCanonical) => "not canonical",
-        Err(RecordError::Schema(_)) => "wrong schema",
+        Err(RecordError::Schema(_) | RecordError::Inconsistent { .. }) => "wrong schema",
         Err(RecordError::Parse(_)) => "not a record",
     }
 }

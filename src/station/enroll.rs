@@ -2,7 +2,9 @@
 
 use super::{Error, Result, Session, Station};
 use crate::audit::{Action, Event};
-use crate::domain::enrollment::{DuplicateOverride, OperatorRef, RecordHeader, check_complete};
+use crate::domain::enrollment::{
+    DuplicateOverride, OperatorRef, RecordHeader, SignatureException, check_complete,
+};
 use crate::domain::{
     Capture, CitizenInput, Enrollment, FingerException, RegistrationId, Role, Timestamp, Trust,
 };
@@ -15,6 +17,8 @@ pub struct EnrollmentDraft {
     pub exceptions: Vec<FingerException>,
     /// The record this one corrects, if any.
     pub supersedes: Option<RegistrationId>,
+    /// Why the citizen gives no signature (then the record is `kattoo/enrollment/v2`).
+    pub signature_exception: Option<SignatureException>,
 }
 
 /// A supervisor's permission to enrol a PIN that is already enrolled.
@@ -117,7 +121,11 @@ impl Station {
                 citizen.precinct.as_str().to_owned(),
             ));
         }
-        check_complete(&draft.captures, &draft.exceptions)?;
+        check_complete(
+            &draft.captures,
+            &draft.exceptions,
+            draft.signature_exception,
+        )?;
         let admission = self.config.station.admission();
         if let Some(refusal) = draft
             .captures
@@ -260,6 +268,7 @@ impl Station {
                 citizen,
                 draft.captures,
                 draft.exceptions,
+                draft.signature_exception,
             )?
             .sign(key)?;
             db.insert_record(&signed, duplicate_of.as_ref())?;
@@ -275,6 +284,9 @@ impl Station {
             .with("training", training)
             .with("biometrics", r.biometrics.len() as u64)
             .with("exceptions", r.exceptions.len() as u64);
+            if let Some(e) = r.signature_exception() {
+                event = event.with("no_signature", e.reason.code());
+            }
             if back_filled {
                 event = event.with("back_fill", true);
             }

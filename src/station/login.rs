@@ -134,6 +134,20 @@ impl Station {
         })
     }
 
+    /// `session` as its operator's account stands now (after they changed their own reset
+    /// password, no change is demanded any more).
+    pub fn session_again(&mut self, session: &Session) -> Result<Session> {
+        let row = self
+            .store
+            .db()
+            .operator(session.login())?
+            .ok_or_else(|| Error::UnknownOperator(session.login().to_owned()))?;
+        Ok(Session {
+            must_change_password: row.must_change_password,
+            ..session.clone()
+        })
+    }
+
     /// The account behind `login` if it may try to log in now; every refusal is audited.
     fn account(&mut self, login: &str, now: Timestamp) -> Result<OperatorRow> {
         // People type passwords into login boxes: what was typed is written to the audit chain

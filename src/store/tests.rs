@@ -111,10 +111,17 @@ fn signed(sequence: u64, serial: u32) -> Enrollment<Signed> {
         duplicate_override: None,
     };
     let citizen = d.citizen.validate(now().date()).unwrap();
-    Enrollment::new(station, header, citizen, d.captures, d.exceptions)
-        .unwrap()
-        .sign(&StationKey::from_seed(&[1; 32]).unwrap())
-        .unwrap()
+    Enrollment::new(
+        station,
+        header,
+        citizen,
+        d.captures,
+        d.exceptions,
+        d.signature_exception,
+    )
+    .unwrap()
+    .sign(&StationKey::from_seed(&[1; 32]).unwrap())
+    .unwrap()
 }
 
 #[test]

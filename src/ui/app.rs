@@ -7,6 +7,7 @@ use super::i18n::{I18n, Language};
 use super::screens::home::{self, HomeIntent, HomeState, TodayCounts};
 use super::screens::identify::IdentifyScreen;
 use super::screens::login::{LoginIntent, LoginScreen};
+use super::screens::new_password::{NewPasswordIntent, NewPasswordScreen};
 use super::screens::setup::{SetupIntent, SetupScreen};
 use super::screens::unlock::{UnlockIntent, UnlockScreen};
 use super::screens::{Notice, TOUCH_HEIGHT};
@@ -29,7 +30,7 @@ mod find;
 mod screens;
 mod session;
 
-use chrome::{style, training_banner};
+use chrome::style;
 use enrollment::today_counts;
 
 /// The screen shown.
@@ -40,6 +41,8 @@ pub enum Screen {
     Unlock(UnlockScreen),
     /// The station is unlocked; nobody is logged in.
     Login(LoginScreen),
+    /// An operator whose password a supervisor reset must choose a new one first.
+    NewPassword(NewPasswordScreen),
     /// An operator is logged in.
     Home,
     /// The enrollment wizard.
@@ -56,6 +59,7 @@ pub enum ScreenKind {
     Setup,
     Unlock,
     Login,
+    NewPassword,
     Home,
     Enroll,
     Identify,
@@ -246,6 +250,7 @@ impl App {
             Screen::Setup(_) => ScreenKind::Setup,
             Screen::Unlock(_) => ScreenKind::Unlock,
             Screen::Login(_) => ScreenKind::Login,
+            Screen::NewPassword(_) => ScreenKind::NewPassword,
             Screen::Home => ScreenKind::Home,
             Screen::Enroll(_) => ScreenKind::Enroll,
             Screen::Identify(_) => ScreenKind::Identify,
@@ -309,17 +314,13 @@ impl App {
         }
         egui::Frame::central_panel(ui.style()).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
-            match self.top_bar(ui) {
+            match self.top_bar(ui, now) {
                 BarIntent::None => {}
                 BarIntent::Language(language) => self.i18n.set_language(language),
                 BarIntent::Theme => self.theme = self.theme.other(),
                 BarIntent::Logout if self.draft_in_progress() => self.confirm_logout = true,
                 BarIntent::Logout => self.logout(ui.ctx(), None),
             }
-            if self.training() {
-                training_banner(ui, &self.i18n);
-            }
-            self.idle_warning(ui, now);
             ui.separator();
             if self.confirm_logout {
                 self.logout_confirmation(ui);

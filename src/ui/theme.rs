@@ -47,6 +47,16 @@ pub const FILL_OK: Color32 = Color32::from_rgb(0x2e, 0x7d, 0x32);
 pub const FILL_ERROR: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
 pub const FILL_WARN: Color32 = Color32::from_rgb(0xb2, 0x5e, 0x00);
 
+/// The training-mode banner's fill and text: amber with black text on the light theme, a deep
+/// amber with white text on the dark one (a bright amber glares in a dim room).
+pub fn training_colours(dark: bool) -> (Color32, Color32) {
+    if dark {
+        (Color32::from_rgb(0x7a, 0x55, 0x00), Color32::WHITE)
+    } else {
+        (Color32::from_rgb(0xf0, 0xb0, 0x00), Color32::BLACK)
+    }
+}
+
 /// The visuals of `theme`: egui's own, with the accent, text and weak text of at least 7:1
 /// (light) or 4.5:1 (dark, weak text) contrast, and a slightly tinted page.
 pub fn visuals(theme: Theme) -> Visuals {
@@ -121,20 +131,27 @@ pub fn warn(ui: &Ui) -> Color32 {
     palette(ui.visuals().dark_mode).warn
 }
 
-/// The primary action's button: the accent fill, white text, an icon before the words.
-pub fn primary_button(
-    icon: egui_material_icons::MaterialIcon,
-    text: impl Into<String>,
+/// A button filled with `fill` under white text while it can be tapped; a disabled one is drawn
+/// as any disabled button (grey, its text faded), not as a pale copy of the colour, which read
+/// as tappable.
+pub fn filled_button(
+    ui: &mut Ui,
+    text: RichText,
+    fill: Color32,
     size: Vec2,
-) -> Button<'static> {
-    Button::new(
-        RichText::new(format!("{}  {}", icon.codepoint, text.into()))
-            .size(24.0)
-            .strong()
-            .color(Color32::WHITE),
-    )
-    .fill(ACCENT)
-    .min_size(size)
+    enabled: bool,
+) -> egui::Response {
+    let button = if enabled {
+        Button::new(text.color(Color32::WHITE)).fill(fill)
+    } else {
+        Button::new(text)
+    };
+    ui.add_enabled(enabled, button.min_size(size))
+}
+
+/// The screen's primary action: [`filled_button`] in the accent.
+pub fn accent_button(ui: &mut Ui, text: RichText, size: Vec2, enabled: bool) -> egui::Response {
+    filled_button(ui, text, ACCENT, size, enabled)
 }
 
 #[cfg(test)]
@@ -189,6 +206,11 @@ mod tests {
             // A selected button's text on its fill.
             let c = contrast(v.selection.stroke.color, v.selection.bg_fill);
             assert!(c >= 4.5, "{theme:?} selected: contrast {c:.1}");
+        }
+        for dark in [false, true] {
+            let (fill, text) = training_colours(dark);
+            let c = contrast(text, fill);
+            assert!(c >= 4.5, "training banner (dark: {dark}): {c:.1}");
         }
         for fill in [ACCENT, FILL_OK, FILL_ERROR, FILL_WARN] {
             let c = contrast(Color32::WHITE, fill);

@@ -6,7 +6,7 @@
 use super::state::{FaceAttempt, ScoredFinger};
 use crate::domain::{BiometricFormat, BiometricKind, Capture, FingerPosition};
 use crate::hal::{DeviceError, ErrorKind, FingerImage, Frame};
-use crate::quality::face::{FaceChecks, Verdict};
+use crate::quality::face::{FaceChecks, Portrait, Verdict};
 use image::ImageEncoder;
 
 /// One finger image scored and kept as its record file: the device's score when it gave one,
@@ -122,6 +122,26 @@ pub fn frame_capture(
     })
 }
 
+/// The record's face photo from a camera frame: the portrait the face checks judged, cut from
+/// the frame (what lies outside it, the room behind the citizen, is not kept); a device's own
+/// ISO 19794-5 record (an SBI still) is kept as it came; a frame with no single face is kept
+/// whole (its checks failed, so it is kept only when the operator keeps it anyway).
+pub fn portrait_capture(frame: &Frame, portrait: Option<Portrait>) -> Result<Capture, String> {
+    match portrait {
+        Some(p) if frame.iso_record.is_none() => {
+            let cut = Frame {
+                width: p.width,
+                height: p.height,
+                rgb: p.cut(&frame.rgb, frame.width),
+                source: frame.source.clone(),
+                iso_record: None,
+            };
+            frame_capture(BiometricKind::Face, None, &cut)
+        }
+        _ => frame_capture(BiometricKind::Face, None, frame),
+    }
+}
+
 fn encode_png(frame: &Frame) -> Result<Vec<u8>, String> {
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
@@ -188,6 +208,39 @@ mod tests {
         )
         .unwrap();
         assert_eq!(hand.format, BiometricFormat::Png);
+    }
+
+    #[test]
+    fn a_camera_frame_keeps_only_its_portrait_and_a_device_record_is_kept_whole() {
+        let source = Provenance {
+            device: "uvc:CAM-1".into(),
+            trust: Trust::Attached,
+        };
+        // 4×3 pixels, each pixel's red its column and green its row.
+        let rgb: Vec<u8> = (0..3u8)
+            .flat_map(|y| (0..4u8).flat_map(move |x| [x, y, 0]))
+            .collect();
+        let mut frame = Frame::new(4, 3, rgb, source);
+        let portrait = Portrait {
+            x: 1,
+            y: 1,
+            width: 2,
+            height: 2,
+        };
+        let photo = portrait_capture(&frame, Some(portrait)).unwrap();
+        assert_eq!((photo.width, photo.height), (2, 2));
+        let kept = crate::domain::imaging::decode(&photo.data, None)
+            .unwrap()
+            .to_rgb8();
+        assert_eq!(kept.as_raw(), &[1, 1, 0, 2, 1, 0, 1, 2, 0, 2, 2, 0]);
+        // No single face: the frame as it is.
+        let whole = portrait_capture(&frame, None).unwrap();
+        assert_eq!((whole.width, whole.height), (4, 3));
+        // A device's signed record is never cut.
+        frame.iso_record = Some(b"FAC\x00030\x00".to_vec());
+        let record = portrait_capture(&frame, Some(portrait)).unwrap();
+        assert_eq!(record.format, BiometricFormat::Iso19794_5);
+        assert_eq!(record.data, frame.iso_record.unwrap());
     }
 
     /// A scanner image of `fixture` (under `fixtures/`, or all white when `None`, 400×400),

@@ -50,8 +50,10 @@ pub enum Event {
     },
     /// The citizen's signature.
     Signature(Capture),
-    /// Clear the signature pad.
+    /// Clear the signature pad (and a "cannot sign").
     ClearSignature,
+    /// The citizen cannot sign, for this reason: the record goes without a signature.
+    CannotSign(crate::domain::enrollment::SignatureReason),
     /// Save record (the review step's explicit action), or try again after a failure.
     Save,
     /// The station stored the record.
@@ -107,6 +109,7 @@ impl Event {
             Event::ExceptionPhoto { .. } => "exception photo",
             Event::Signature(_) => "signature",
             Event::ClearSignature => "clear signature",
+            Event::CannotSign(_) => "cannot sign",
             Event::Save => "save",
             Event::Saved { .. } => "saved",
             Event::DuplicatePin { .. } => "duplicate pin",

@@ -33,6 +33,8 @@ pub struct FileEnrollment {
     /// A photo of each missing finger's hand, with its position.
     pub exception_photos: Vec<Capture>,
     pub signature: Option<Capture>,
+    /// Why the citizen cannot sign, instead of a signature.
+    pub no_signature: Option<crate::domain::enrollment::SignatureReason>,
     pub supersedes: Option<RegistrationId>,
 }
 
@@ -170,6 +172,9 @@ impl Run {
 
         if let Some(signature) = files.signature {
             self.send(Event::Signature(signature))?;
+        }
+        if let Some(reason) = files.no_signature {
+            self.send(Event::CannotSign(reason))?;
         }
         self.send(Event::Next)?;
         Ok(())

@@ -161,11 +161,20 @@ pub fn next(state: &State, event: Event, now: Timestamp) -> Outcome {
             if let Some(mut old) = s.signature.replace(capture) {
                 old.data.zeroize();
             }
+            s.no_signature = None;
         }
         (Step::Signature, E::ClearSignature) => {
             if let Some(mut old) = s.signature.take() {
                 old.data.zeroize();
             }
+            s.no_signature = None;
+        }
+        // One or the other: a signature given is dropped when the citizen cannot sign.
+        (Step::Signature, E::CannotSign(reason)) => {
+            if let Some(mut old) = s.signature.take() {
+                old.data.zeroize();
+            }
+            s.no_signature = Some(reason);
         }
         (Step::Review | Step::Save, E::Save)
             if matches!(s.save, SaveState::NotYet | SaveState::Failed { .. }) =>
@@ -293,7 +302,9 @@ fn forward(mut s: State, now: Timestamp) -> Outcome {
             Step::Signature
         }
         Step::Signature => {
-            s.signature.as_ref().ok_or(WorkflowError::NoSignature)?;
+            if !s.signature_done() {
+                return Err(WorkflowError::NoSignature);
+            }
             Step::Review
         }
         // Review saves with its own explicit action; save and receipt have buttons of their own.
@@ -327,7 +338,9 @@ fn complete_draft(s: &State, now: Timestamp) -> Result<EnrollmentDraft, Workflow
         .map_err(WorkflowError::CitizenInvalid)?;
     s.face.as_ref().ok_or(WorkflowError::NoFace)?;
     fingers_ready(s)?;
-    s.signature.as_ref().ok_or(WorkflowError::NoSignature)?;
+    if !s.signature_done() {
+        return Err(WorkflowError::NoSignature);
+    }
     Ok(s.draft().expect("every part checked above"))
 }
 

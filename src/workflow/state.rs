@@ -1,6 +1,7 @@
 //! The draft of one enrollment and where the registrar stands in it.
 
 use super::policy::CapturePolicy;
+use crate::domain::enrollment::{SignatureException, SignatureReason};
 use crate::domain::{
     Admission, Capture, CitizenInput, ExceptionReason, FingerException, FingerPosition, Language,
     RegistrationId,
@@ -168,6 +169,8 @@ pub struct State {
     pub(super) capturing: Option<FingerSet>,
     pub(super) photo_for: Option<FingerPosition>,
     pub(super) signature: Option<Capture>,
+    /// The citizen cannot sign, and why (instead of a signature).
+    pub(super) no_signature: Option<SignatureReason>,
     pub(super) save: SaveState,
     /// The duplicate the station reported (masked PIN, existing ids), kept while an override
     /// is tried.
@@ -200,6 +203,7 @@ impl State {
             capturing: None,
             photo_for: None,
             signature: None,
+            no_signature: None,
             save: SaveState::NotYet,
             duplicate: None,
             supersedes: None,
@@ -296,6 +300,16 @@ impl State {
         self.signature.as_ref()
     }
 
+    /// Why the citizen gives no signature, when the registrar said they cannot sign.
+    pub fn no_signature(&self) -> Option<SignatureReason> {
+        self.no_signature
+    }
+
+    /// Whether the signature step is done: signed, or the citizen cannot sign.
+    pub fn signature_done(&self) -> bool {
+        self.signature.is_some() || self.no_signature.is_some()
+    }
+
     /// Saving and its outcome.
     pub fn save(&self) -> &SaveState {
         &self.save
@@ -342,12 +356,20 @@ impl State {
                 }
             }
         }
-        captures.push(self.signature.clone()?);
+        let signature_exception = match (&self.signature, self.no_signature) {
+            (Some(signature), _) => {
+                captures.push(signature.clone());
+                None
+            }
+            (None, Some(reason)) => Some(SignatureException { reason }),
+            (None, None) => return None,
+        };
         Some(EnrollmentDraft {
             citizen: self.citizen.clone(),
             captures,
             exceptions,
             supersedes: self.supersedes.clone(),
+            signature_exception,
         })
     }
 

@@ -580,3 +580,72 @@ fn a_manifest_saves_the_good_lines_and_names_the_bad_ones() {
         .assert()
         .code(i32::from(exit::USAGE));
 }
+
+#[test]
+fn a_citizen_who_cannot_sign_is_saved_with_the_reason_as_a_v2_record() {
+    let kiosk = staffed();
+    let person = fixture("people/aigul.json");
+    let mut args = enroll_args(&person);
+    // Every flag but the signature.
+    let at = args.iter().position(|a| a == "--signature").unwrap();
+    args.drain(at..at + 2);
+
+    // Neither a signature nor a reason: clap names what is missing.
+    let out = kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .args(&args)
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("--signature"), "{}", stderr(&out));
+    // A reason that is not one.
+    let out = kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .args(&args)
+        .args(["--no-signature", "refused"])
+        .assert()
+        .code(i32::from(exit::USAGE));
+    assert!(
+        stderr(&out)
+            .contains("no_signature 'refused' is not a reason: disability, injury or cannot-write"),
+        "{}",
+        stderr(&out)
+    );
+    // Both: refused.
+    kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .args(enroll_args(&person))
+        .args(["--no-signature", "injury"])
+        .assert()
+        .code(2);
+
+    let out = kiosk
+        .as_op(REG_PASSWORD)
+        .args(["enroll", "--operator", REG])
+        .args(&args)
+        .args(["--no-signature", "injury"])
+        .assert()
+        .success();
+    let id = stdout(&out).trim().to_owned();
+    assert_registration_id(&id, 1);
+    let show = stdout(
+        &kiosk
+            .as_op(REG_PASSWORD)
+            .args(["records", "show", &id, "--operator", REG])
+            .assert()
+            .success(),
+    );
+    assert!(
+        show.contains("  no signature                 injury\n"),
+        "{show}"
+    );
+    assert!(!show.contains("  signature "), "{show}");
+    kiosk
+        .cmd()
+        .args(["records", "verify"])
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("OK: 1 records"));
+}

@@ -91,16 +91,7 @@ pub(super) fn capture_biometrics(h: &mut Harness<'static, App>) {
     h.get_by_label("Photo taken");
     click(h, "Next");
     assert_eq!(step_of(h), Some(Step::Fingers));
-    for set in [
-        "Capture left hand (4 fingers)",
-        "Capture right hand (4 fingers)",
-        "Capture both thumbs",
-    ] {
-        click(h, set);
-        wait_for(h, set, |app| {
-            app.wizard().is_some_and(|w| !w.fingers.working())
-        });
-    }
+    capture_sets(h, &SLAPS);
     click(h, "Next");
     assert_eq!(step_of(h), Some(Step::Signature), "fingers incomplete");
     // The prints are searched among the station's records as soon as they are taken.
@@ -108,6 +99,37 @@ pub(super) fn capture_biometrics(h: &mut Harness<'static, App>) {
     sign(h);
     click(h, "Next");
     assert_eq!(step_of(h), Some(Step::Review));
+}
+
+/// A registrar's kiosk over a new station in `dir`, the details filled in and the photo taken:
+/// the fingers step.
+pub(super) fn at_fingers(dir: &Path) -> Harness<'static, App> {
+    station_with_registrar(dir);
+    let mut h = harness_with_devices(dir);
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    wait_for(&mut h, "the auto-captured photo", |app| {
+        app.wizard().is_some_and(|w| w.state().face().is_some())
+    });
+    click(&mut h, "Next");
+    h
+}
+
+/// The three slaps' buttons, in the order they are taken.
+pub(super) const SLAPS: [&str; 3] = [
+    "Capture left hand (4 fingers)",
+    "Capture right hand (4 fingers)",
+    "Capture both thumbs",
+];
+
+/// Taps each of `sets` and waits for its capture to end.
+pub(super) fn capture_sets(h: &mut Harness<'static, App>, sets: &[&str]) {
+    for set in sets {
+        click(h, set);
+        wait_for(h, set, |app| {
+            app.wizard().is_some_and(|w| !w.fingers.working())
+        });
+    }
 }
 
 /// Draws a stroke across the signature pad with pointer events.
@@ -222,10 +244,16 @@ fn a_full_enrollment_is_stored_signed_and_verifies() {
             .filter(|b| b["kind"] == "finger")
             .all(|b| b["device"] == "uvc:SIM-FP-1" && b["quality"] == 85 && b["ppi"] == 500)
     );
+    // The 35:45 portrait cut from the 1280×720 frame, not the whole frame.
     let face = biometrics.iter().find(|b| b["kind"] == "face").unwrap();
-    assert_eq!(
-        (face["width"].as_u64(), face["height"].as_u64()),
-        (Some(1280), Some(720))
+    let (w, h) = (
+        face["width"].as_u64().unwrap(),
+        face["height"].as_u64().unwrap(),
+    );
+    assert!(h < 720 && w < 1280, "{w}x{h}");
+    assert!(
+        (w as f64 / h as f64 - 35.0 / 45.0).abs() < 0.01,
+        "{w}x{h} is not 35:45"
     );
     assert_eq!(face["device"], "uvc:SIM-CAM-1");
     let signature = biometrics
@@ -309,16 +337,7 @@ fn a_missing_finger_needs_a_reason_and_a_photo_of_the_hand() {
     click(&mut h, "Left little");
     click(&mut h, "Amputated");
     h.get_by_label("A missing finger needs a photo of the hand.");
-    for set in [
-        "Capture left hand (4 fingers)",
-        "Capture right hand (4 fingers)",
-        "Capture both thumbs",
-    ] {
-        click(&mut h, set);
-        wait_for(&mut h, set, |app| {
-            app.wizard().is_some_and(|w| !w.fingers.working())
-        });
-    }
+    capture_sets(&mut h, &SLAPS);
     click(&mut h, "Next");
     assert_eq!(
         step_of(&h),
@@ -574,4 +593,45 @@ fn a_refusal_of_the_details_goes_once_they_are_right_and_the_street_is_optional(
     assert_eq!(h.state().wizard().unwrap().error(), None);
     click(&mut h, "Next");
     assert_eq!(step_of(&h), Some(Step::Face));
+}
+
+#[test]
+fn a_citizen_who_cannot_sign_is_saved_without_a_signature_and_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = at_fingers(dir.path());
+    capture_sets(&mut h, &SLAPS);
+    click(&mut h, "Next");
+    wait_for(&mut h, "the search of the prints", |app| !app.busy());
+    // Next with neither: refused, with the way out named.
+    click(&mut h, "Next");
+    h.get_by_label("The citizen must sign first, or choose why they cannot sign.");
+    // A stroke, then "cannot sign": the stroke goes, the reason stays.
+    sign(&mut h);
+    click(&mut h, "Cannot sign: injury");
+    let state = h.state().wizard().unwrap().state();
+    assert!(state.signature().is_none());
+    assert_eq!(
+        state.no_signature(),
+        Some(kattoo::domain::enrollment::SignatureReason::Injury)
+    );
+    h.get_by_label("No signature — Cannot sign: injury");
+    click(&mut h, "Next");
+    assert_eq!(step_of(&h), Some(Step::Review));
+    h.get_by_label("No signature: Cannot sign: injury");
+    click(&mut h, "Save record");
+    wait_for(&mut h, "the receipt", |app| {
+        app.wizard().is_some_and(|w| w.step() == Step::Receipt)
+    });
+    let records = stored(dir.path());
+    assert_eq!(records.len(), 1);
+    let record: serde_json::Value = serde_json::from_slice(&records[0].record_json).unwrap();
+    assert_eq!(record["schema"], "kattoo/enrollment/v2");
+    assert_eq!(record["signature_exception"]["reason"], "injury");
+    assert!(
+        !record["biometrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["kind"] == "signature")
+    );
 }

@@ -28,20 +28,25 @@ fn bar(h: &Harness<'static, App>, i18n: &I18n) -> (Rect, Rect) {
     (back, next)
 }
 
+/// A registrar's kiosk at 1280×800 in `language`, the wizard just opened.
+fn wizard_in(dir: &Path, language: Language) -> (Harness<'static, App>, I18n) {
+    station_with_registrar(dir);
+    let mut h = kiosk(dir);
+    h.state_mut().set_language(Language::En);
+    h.step();
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    h.state_mut().set_language(language);
+    h.step();
+    let i18n = I18n::new(language);
+    click(&mut h, &i18n.tr("home-start-enrollment"));
+    (h, i18n)
+}
+
 #[test]
 fn the_wizard_action_bar_stays_in_place_and_on_screen_in_every_language() {
     for language in Language::ALL {
         let dir = tempfile::tempdir().unwrap();
-        station_with_registrar(dir.path());
-        let mut h = kiosk(dir.path());
-        h.state_mut().set_language(Language::En);
-        h.step();
-        unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
-        h.state_mut().set_language(language);
-        h.step();
-        let mut i18n = I18n::default();
-        i18n.set_language(language);
-        click(&mut h, &i18n.tr("home-start-enrollment"));
+        let (mut h, i18n) = wizard_in(dir.path(), language);
         let first = bar(&h, &i18n);
 
         // Next without a language: refused, the reason shown, the bar where it was.
@@ -98,23 +103,22 @@ fn region_and_district_lists_are_touch_sized() {
         );
     }
     click(&mut h, "Chui Region");
+    let district = h.get_by_label("District").rect();
     click(&mut h, "District");
     let row = h.get_by_label("Alamudun District").rect();
     assert!(row.height() >= 48.0, "{row:?}");
+    // The list opens below its button, over the page, not up over the title bar.
+    assert!(
+        row.min.y >= district.max.y && SCREEN.contains_rect(row),
+        "{row:?} (the list's button at {district:?})"
+    );
 }
 
 #[test]
 fn the_capture_buttons_stay_in_place_after_a_capture() {
-    use super::enroll::{fill_details, harness_with_devices, wait_for};
+    use super::enroll::{at_fingers, wait_for};
     let dir = tempfile::tempdir().unwrap();
-    station_with_registrar(dir.path());
-    let mut h = harness_with_devices(dir.path());
-    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
-    fill_details(&mut h, "11403199000123");
-    wait_for(&mut h, "the auto-captured photo", |app| {
-        app.wizard().is_some_and(|w| w.state().face().is_some())
-    });
-    click(&mut h, "Next");
+    let mut h = at_fingers(dir.path());
     let sets = [
         "Capture left hand (4 fingers)",
         "Capture right hand (4 fingers)",
@@ -256,7 +260,7 @@ fn fits_in_every_language(h: &mut Harness<'static, App>, what: &str, primary: &[
 
 #[test]
 fn every_screen_of_the_day_fits_the_window_in_every_language() {
-    use super::enroll::{fill_details, harness_over, wait_for};
+    use super::enroll::{SLAPS, capture_sets, fill_details, harness_over, wait_for};
     use kattoo::ui::enroll::Step;
     let dir = tempfile::tempdir().unwrap();
     station_with_registrar(dir.path());
@@ -290,17 +294,9 @@ fn every_screen_of_the_day_fits_the_window_in_every_language() {
     });
     fits_in_every_language(&mut h, "face", &["common-back", "common-next"]);
     click(&mut h, "Next");
-    click(&mut h, "Capture left hand (4 fingers)");
-    wait_for(&mut h, "the left hand", |app| {
-        app.wizard().is_some_and(|w| !w.fingers.working())
-    });
+    capture_sets(&mut h, &SLAPS[..1]);
     fits_in_every_language(&mut h, "fingers", &["common-back", "common-next"]);
-    for set in ["Capture right hand (4 fingers)", "Capture both thumbs"] {
-        click(&mut h, set);
-        wait_for(&mut h, set, |app| {
-            app.wizard().is_some_and(|w| !w.fingers.working())
-        });
-    }
+    capture_sets(&mut h, &SLAPS[1..]);
     click(&mut h, "Next");
     wait_for(&mut h, "the search of the prints", |app| !app.busy());
     fits_in_every_language(&mut h, "signature", &["common-back", "common-next"]);
@@ -317,17 +313,181 @@ fn every_screen_of_the_day_fits_the_window_in_every_language() {
     click(&mut h, "Review and approve records");
     settle(&mut h);
     for (tab, primary) in [
-        ("Approvals", None),
-        // Nothing is approved yet: the export button offers the audit log alone.
-        ("Export to USB", Some("sv-export-audit-button")),
-        ("Operators", Some("sv-operators-add")),
-        ("Devices", None),
-        ("Audit log", None),
-        ("Statistics", None),
-        ("Training mode", None),
+        ("Approvals", &[][..]),
+        // Nothing is approved yet: the export button offers the audit log alone. Every write
+        // to the stick is on screen beside it.
+        (
+            "Export to USB",
+            &[
+                "sv-export-audit-button",
+                "sv-export-certificate",
+                "sv-key-read",
+                "sv-export-look-again",
+            ][..],
+        ),
+        ("Operators", &["sv-operators-add"][..]),
+        ("Devices", &[][..]),
+        ("Audit log", &[][..]),
+        ("Statistics", &[][..]),
+        ("Training mode", &[][..]),
     ] {
         click(&mut h, tab);
         settle(&mut h);
-        fits_in_every_language(&mut h, tab, primary.as_slice());
+        fits_in_every_language(&mut h, tab, primary);
+    }
+}
+
+/// Where every part of the details form is, by its name (text fields and lists by their label,
+/// pickers by their buttons' words).
+fn details_form(h: &Harness<'static, App>, i18n: &I18n) -> Vec<(String, Rect)> {
+    let mut names: Vec<String> = [
+        "pin",
+        "surname",
+        "given_name",
+        "patronymic",
+        "birth_date",
+        "document_number",
+        "region",
+        "district",
+        "settlement",
+        "street",
+        "house",
+    ]
+    .iter()
+    .map(|f| i18n.tr(&format!("field-{f}")))
+    .collect();
+    names.extend(
+        [
+            "enroll-sex-female",
+            "enroll-sex-male",
+            "enroll-document-id-card",
+            "enroll-document-passport",
+        ]
+        .iter()
+        .map(|id| i18n.tr(id)),
+    );
+    names.push("1101".into());
+    names
+        .into_iter()
+        .map(|name| {
+            let rect = h.get_by_label(&name).rect();
+            (name, rect)
+        })
+        .collect()
+}
+
+#[test]
+fn the_details_step_shows_every_field_without_scrolling_and_errors_move_none() {
+    for language in Language::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut h, i18n) = wizard_in(dir.path(), language);
+        click(
+            &mut h,
+            &i18n.tr(&format!("citizen-lang-{}", language.code())),
+        );
+        click(&mut h, &i18n.tr("common-next"));
+        let top = bar(&h, &i18n).0.min.y;
+        let before = details_form(&h, &i18n);
+        for (name, rect) in &before {
+            assert!(
+                SCREEN.contains_rect(*rect) && rect.max.y <= top,
+                "{language:?}: {name} at {rect:?} is not on the page above the bar (y < {top})"
+            );
+            assert!(rect.height() >= 48.0, "{language:?}: {name} is {rect:?}");
+        }
+        // Next on an empty form: every field is marked, and its message goes to the bar.
+        click(&mut h, &i18n.tr("common-next"));
+        assert_eq!(
+            details_form(&h, &i18n),
+            before,
+            "{language:?}: the errors moved a field"
+        );
+        // (the PIN says its own under it)
+        let required = format!(": {}", i18n.tr("validation-required"));
+        let message = h.get_by_label_contains(&required).rect();
+        assert!(
+            SCREEN.contains_rect(message) && message.min.y >= top - 8.0,
+            "{language:?}: the message at {message:?} is not in the action bar"
+        );
+        // Typing into a field makes its own message the one shown.
+        type_into(&mut h, &i18n.tr("field-surname"), "Ivanov");
+        let shown = format!(
+            "{}: {}",
+            i18n.tr("field-surname"),
+            i18n.tr("validation-not-cyrillic")
+        );
+        h.get_by_label(&shown);
+    }
+}
+
+#[test]
+fn the_fingers_step_shows_a_slaps_bars_under_its_buttons_and_fingers_are_touch_sized() {
+    use super::enroll::{SLAPS, at_fingers, capture_sets};
+    use kattoo::domain::FingerPosition;
+    use kattoo::ui::enroll::fingers::finger_message;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = at_fingers(dir.path());
+    h.set_size(SCREEN.size());
+    h.step();
+    h.step();
+    let i18n = I18n::new(Language::En);
+    // Every finger of the drawing is a target of 48 px at least, on screen.
+    for p in FingerPosition::ALL {
+        let name = i18n.tr(finger_message(p));
+        let finger = h
+            .get_by_role_and_label(egui::accesskit::Role::Button, &name)
+            .rect();
+        assert!(
+            finger.width() >= 48.0 && finger.height() >= 48.0 && SCREEN.contains_rect(finger),
+            "{name}: {finger:?}"
+        );
+    }
+    capture_sets(&mut h, &SLAPS[..1]);
+    let top = bar(&h, &i18n).0.min.y;
+    for p in [
+        FingerPosition::LeftIndex,
+        FingerPosition::LeftMiddle,
+        FingerPosition::LeftRing,
+        FingerPosition::LeftLittle,
+    ] {
+        let name = i18n.tr(finger_message(p));
+        let bar_label = h
+            .get_by_role_and_label(egui::accesskit::Role::Label, &name)
+            .rect();
+        assert!(
+            SCREEN.contains_rect(bar_label) && bar_label.max.y <= top,
+            "{name}'s bar at {bar_label:?} is below the page (bar at y = {top})"
+        );
+    }
+}
+
+#[test]
+fn every_home_tile_says_its_words_on_one_line_in_every_language() {
+    use kattoo::ui::screens::{TILE, tile_text};
+    let ctx = egui::Context::default();
+    // Fonts are there from the first frame on (its texture upload is not drawn anywhere).
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    for language in Language::ALL {
+        let mut i18n = I18n::default();
+        i18n.set_language(language);
+        for id in [
+            "home-start-enrollment",
+            "home-find-by-finger",
+            "home-review",
+            "home-admin",
+        ] {
+            let text = i18n.tr(id);
+            let (rows, width) = ctx.fonts_mut(|f| {
+                let wrapped = f.layout_job(tile_text(&text, egui::Color32::BLACK, TILE.x));
+                let one_line = f.layout_job(tile_text(&text, egui::Color32::BLACK, f32::INFINITY));
+                (wrapped.rows.len(), one_line.size().x)
+            });
+            assert_eq!(
+                rows, 1,
+                "{language:?}: {text:?} takes {rows} lines ({width:.0} px on one)"
+            );
+        }
     }
 }

@@ -40,6 +40,20 @@ impl Geometry {
     fn head_length(&self) -> f32 {
         self.chin_y - self.crown_y
     }
+
+    /// The 35:45 portrait that is cut from the frame: the head at TARGET_HEAD_SHARE of its
+    /// height, the crown TARGET_HEADROOM below its top, centred on the face.
+    pub(super) fn portrait(&self) -> Rect {
+        let crop_h = self.head_length() / t::TARGET_HEAD_SHARE;
+        let crop_w = crop_h * 35.0 / 45.0;
+        let top = self.crown_y - t::TARGET_HEADROOM * crop_h;
+        Rect {
+            x0: self.centre_x - crop_w / 2.0,
+            y0: top,
+            x1: self.centre_x + crop_w / 2.0,
+            y1: top + crop_h,
+        }
+    }
 }
 
 pub(super) fn face_count(n: usize) -> Check {
@@ -230,17 +244,9 @@ pub(super) fn sharpness(luma: &Gray, face: &FaceBox) -> Check {
 }
 
 pub(super) fn background(rgb: &[u8], w: usize, h: usize, g: &Geometry) -> Check {
-    // The 35:45 portrait that would be cut from this frame: head at TARGET_HEAD_SHARE of its height,
-    // the crown TARGET_HEADROOM below its top, centred on the face.
-    let crop_h = g.head_length() / t::TARGET_HEAD_SHARE;
-    let crop_w = crop_h * 35.0 / 45.0;
-    let top = g.crown_y - t::TARGET_HEADROOM * crop_h;
-    let crop = Rect {
-        x0: g.centre_x - crop_w / 2.0,
-        y0: top,
-        x1: g.centre_x + crop_w / 2.0,
-        y1: top + crop_h,
-    };
+    // The portrait that is kept: only what is in it is judged.
+    let crop = g.portrait();
+    let (crop_w, crop_h) = (crop.width(), crop.y1 - crop.y0);
     let (cols, rows) = (35, 45);
     let planes: Vec<Gray> = (0..3)
         .map(|c| {

@@ -152,6 +152,47 @@ pub struct FaceChecks {
     pub checks: Vec<Check>,
     /// The face when exactly one was found.
     pub face: Option<FaceBox>,
+    /// The 35:45 portrait to keep from the frame, when exactly one face was found: the part the
+    /// checks judged (the background check looks at nothing else), cut to the frame's edges.
+    pub portrait: Option<Portrait>,
+}
+
+/// A rectangle of whole pixels inside a frame: the portrait kept from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Portrait {
+    /// Left edge.
+    pub x: u32,
+    /// Top edge.
+    pub y: u32,
+    /// Width, at least 1.
+    pub width: u32,
+    /// Height, at least 1.
+    pub height: u32,
+}
+
+impl Portrait {
+    /// `rect` rounded to whole pixels and cut to a `width` × `height` frame; `None` when
+    /// nothing of it lies inside.
+    fn within(rect: Rect, width: u32, height: u32) -> Option<Portrait> {
+        let clamp = |v: f32, max: u32| v.round().clamp(0.0, max as f32) as u32;
+        let (x0, x1) = (clamp(rect.x0, width), clamp(rect.x1, width));
+        let (y0, y1) = (clamp(rect.y0, height), clamp(rect.y1, height));
+        (x1 > x0 && y1 > y0).then(|| Portrait {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        })
+    }
+
+    /// The portrait's pixels out of an RGB8 frame `frame_width` wide.
+    pub fn cut(&self, rgb: &[u8], frame_width: u32) -> Vec<u8> {
+        let (fw, x, w) = (frame_width as usize, self.x as usize, self.width as usize);
+        (self.y as usize..(self.y + self.height) as usize)
+            .flat_map(|row| &rgb[(row * fw + x) * 3..(row * fw + x + w) * 3])
+            .copied()
+            .collect()
+    }
 }
 
 impl FaceChecks {
@@ -237,5 +278,10 @@ pub fn check_face(
         failed = ?checks.iter().filter(|c| c.verdict == Verdict::Fail).map(|c| c.kind).collect::<Vec<_>>(),
         "face checks"
     );
-    Ok(FaceChecks { checks, face })
+    let portrait = face.and_then(|f| Portrait::within(Geometry::of(&f).portrait(), width, height));
+    Ok(FaceChecks {
+        checks,
+        face,
+        portrait,
+    })
 }

@@ -311,3 +311,27 @@ fn the_simulated_camera_frame_passes_every_check() {
     assert_eq!(frame, kiosk_frame());
     assert!(run(&frame).all_passed());
 }
+
+#[test]
+fn the_portrait_kept_leaves_out_the_flag_and_the_rocket_beside_the_person() {
+    // In the 512 px photo the flag ends before x = 96 and the rocket starts after x = 354.
+    let result = run(&astronaut());
+    let face = result.face.expect("one face");
+    let p = result.portrait.expect("one face, one portrait");
+    assert!(p.x >= 96 && p.x + p.width <= 355, "{p:?}");
+    let (x1, y1) = ((p.x + p.width) as f32, (p.y + p.height) as f32);
+    assert!(
+        p.x as f32 <= face.x
+            && x1 >= face.x + face.width
+            && p.y as f32 <= face.y
+            && y1 >= face.y + face.height,
+        "the face {face:?} is not inside the portrait {p:?}"
+    );
+    // Cut at the frame's edges, never past them.
+    assert!(x1 <= 512.0 && y1 <= 512.0);
+    // What is kept is exactly those pixels.
+    let image = astronaut();
+    let cut = p.cut(image.as_raw(), image.width());
+    assert_eq!(cut.len(), (p.width * p.height * 3) as usize);
+    assert_eq!(&cut[..3], &image.get_pixel(p.x, p.y).0);
+}

@@ -25,6 +25,9 @@ fn a_reset_password_blocks_everything_but_changing_it() {
     st.reset_password(&reg, "reg1", "my-own-password-1", now())
         .unwrap();
     st.enroll(&reg, draft(1), now()).unwrap();
+    // The session read again says so; the kiosk goes home with it.
+    assert!(reg.must_change_password());
+    assert!(!st.session_again(&reg).unwrap().must_change_password());
 }
 
 #[test]

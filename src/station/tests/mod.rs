@@ -182,6 +182,7 @@ pub(crate) fn draft(serial: u32) -> EnrollmentDraft {
         captures: captures(),
         exceptions: Vec::new(),
         supersedes: None,
+        signature_exception: None,
     }
 }
 

@@ -4,27 +4,7 @@
 use super::*;
 
 impl App {
-    pub(super) fn idle_warning(&self, ui: &mut Ui, now: Timestamp) {
-        if let Some(left) = self.idle_seconds_left(now) {
-            egui::Frame::new()
-                .fill(crate::ui::theme::FILL_ERROR)
-                .inner_margin(8.0)
-                .show(ui, |ui| {
-                    ui.set_min_width(ui.available_width());
-                    ui.label(
-                        RichText::new(
-                            self.i18n
-                                .tr_args("idle-warning", &[("seconds", left.into())]),
-                        )
-                        .strong()
-                        .size(20.0)
-                        .color(Color32::WHITE),
-                    );
-                });
-        }
-    }
-
-    pub(super) fn top_bar(&self, ui: &mut Ui) -> BarIntent {
+    pub(super) fn top_bar(&self, ui: &mut Ui, now: Timestamp) -> BarIntent {
         let mut intent = BarIntent::None;
         ui.horizontal(|ui| {
             ui.label(RichText::new(self.i18n.tr("app-title")).strong().size(22.0));
@@ -87,13 +67,15 @@ impl App {
             });
         });
         // In a scope of its own: the strip's compact spacing must not reach the screen below.
-        ui.scope(|ui| self.device_strip(ui));
+        ui.scope(|ui| self.device_strip(ui, now));
         intent
     }
 
     /// Camera and scanner: ready / busy / missing, and whether a simulated device stands in (red
-    /// outside training mode, where its captures are refused).
-    fn device_strip(&self, ui: &mut Ui) {
+    /// outside training mode, where its captures are refused). The rest of the row is the
+    /// notice place: the idle-logout warning, else the training-mode banner. Both take the
+    /// same fixed place, so neither moves the screen below when it comes or goes.
+    fn device_strip(&self, ui: &mut Ui, now: Timestamp) {
         // Status, not controls: a compact row, each chip wide enough for its longest state.
         ui.spacing_mut().interact_size.y = 30.0;
         ui.horizontal(|ui| {
@@ -142,24 +124,52 @@ impl App {
                 }
                 crate::ui::enroll::chip_at_least(ui, Some(usable), text, 300.0);
             }
+            self.notice(ui, now);
         });
+    }
+
+    /// The idle-logout warning or the training banner, in the rest of the device strip's row.
+    fn notice(&self, ui: &mut Ui, now: Timestamp) {
+        let dark = ui.visuals().dark_mode;
+        let (fill, fg, text) = if let Some(left) = self.idle_seconds_left(now) {
+            (
+                crate::ui::theme::FILL_ERROR,
+                Color32::WHITE,
+                self.i18n
+                    .tr_args("idle-warning", &[("seconds", left.into())]),
+            )
+        } else if self.training() {
+            let (fill, fg) = crate::ui::theme::training_colours(dark);
+            (fill, fg, self.i18n.tr("home-training-banner"))
+        } else {
+            return;
+        };
+        let size = Vec2::new(ui.available_width(), NOTICE_HEIGHT);
+        let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+        ui.painter().rect_filled(rect, 8.0, fill);
+        // Smaller type when a long text would not fit in two lines (a narrow row).
+        let layout = |size: f32| {
+            ui.painter().layout(
+                text.clone(),
+                egui::FontId::proportional(size),
+                fg,
+                rect.width() - 20.0,
+            )
+        };
+        let mut galley = layout(17.0);
+        if galley.size().y > NOTICE_HEIGHT {
+            galley = layout(14.0);
+        }
+        let at = egui::pos2(rect.left() + 10.0, rect.center().y - galley.size().y / 2.0);
+        ui.painter().galley(at, galley, fg);
+        // Read as a label by screen readers and tests.
+        ui.interact(rect, ui.scope_id().with("notice"), egui::Sense::hover())
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
     }
 }
 
-pub(super) fn training_banner(ui: &mut Ui, i18n: &I18n) {
-    egui::Frame::new()
-        .fill(Color32::from_rgb(0xf0, 0xb0, 0x00))
-        .inner_margin(8.0)
-        .show(ui, |ui| {
-            ui.set_min_width(ui.available_width());
-            ui.label(
-                RichText::new(i18n.tr("home-training-banner"))
-                    .strong()
-                    .size(20.0)
-                    .color(Color32::BLACK),
-            );
-        });
-}
+/// The notice place's height: two lines of 17 px text, as tall as a device chip.
+const NOTICE_HEIGHT: f32 = 48.0;
 
 /// Large text and touch-sized controls (the theme's colours are the context's, set when the
 /// theme changes).

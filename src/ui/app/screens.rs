@@ -73,6 +73,29 @@ impl App {
                     ),
                 }
             }
+            Screen::NewPassword(screen) => {
+                let Some((session, _)) = &self.session else {
+                    self.screen = Screen::Login(LoginScreen::default());
+                    return;
+                };
+                match screen.show(ui, &self.i18n, session.login(), busy, now) {
+                    NewPasswordIntent::None => {}
+                    NewPasswordIntent::Set(password) => {
+                        let session = session.clone();
+                        self.run(
+                            &ctx,
+                            move |station| {
+                                let own = session.login().to_owned();
+                                station.reset_password(&session, &own, &password, now)?;
+                                // The session as it stands now: no change demanded any more.
+                                let session = station.session_again(&session)?;
+                                logged_in(station, Ok(session), now)
+                            },
+                            App::password_changed,
+                        );
+                    }
+                }
+            }
             Screen::Home => {
                 let Some((session, today)) = &self.session else {
                     self.screen = Screen::Login(LoginScreen::default());
@@ -188,17 +211,43 @@ impl App {
         }
     }
 
-    /// A login succeeded (home) or not (the reason on the login screen).
+    /// A login succeeded (home, or first a new password when a supervisor reset it) or not
+    /// (the reason on the login screen).
     fn logged_in(&mut self, result: station::Result<(Session, TodayCounts)>) {
         match result {
-            Ok(session) => {
-                self.session = Some(session);
+            Ok((session, today)) => {
+                let must_change = session.must_change_password();
+                self.session = Some((session, today));
                 self.home = HomeState::default();
-                self.screen = Screen::Home;
+                self.screen = if must_change {
+                    Screen::NewPassword(NewPasswordScreen::default())
+                } else {
+                    Screen::Home
+                };
             }
             Err(e) => {
                 if let Screen::Login(s) = &mut self.screen {
                     s.notice = Some(notice_for(&e));
+                }
+            }
+        }
+    }
+
+    /// The new password was taken (home) or refused (the reason on the same screen).
+    fn password_changed(&mut self, result: station::Result<(Session, TodayCounts)>) {
+        match result {
+            Ok(session) => {
+                self.session = Some(session);
+                self.screen = Screen::Home;
+            }
+            Err(e) => {
+                if let Screen::NewPassword(s) = &mut self.screen {
+                    s.notice = Some(match &e {
+                        station::Error::Password(crate::crypto::PasswordError::TooShort) => {
+                            Notice::Message("setup-error-password-short")
+                        }
+                        other => notice_for(other),
+                    });
                 }
             }
         }
@@ -238,6 +287,11 @@ fn logged_in(
     now: Timestamp,
 ) -> station::Result<(Session, TodayCounts)> {
     let session = session?;
-    let today = today_counts(station, &session, now)?;
+    // Nothing may be counted before a reset password is changed; the counts come after it.
+    let today = if session.must_change_password() {
+        TodayCounts::default()
+    } else {
+        today_counts(station, &session, now)?
+    };
     Ok((session, today))
 }

@@ -47,12 +47,19 @@ pub(super) enum Nav {
 
 /// Back and the step's primary action at the bottom: Next, or "Save record" on the review,
 /// emphasised, with its consequence stated beside it. Both stay enabled: when the step is not
-/// complete, the workflow's refusal says what is missing.
-pub(super) fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Option<Nav> {
+/// complete, the workflow's refusal says what is missing, in the bar's message place beside the
+/// buttons (kept whether or not there is a message, so nothing moves when one comes).
+pub(super) fn nav_bar(
+    ui: &mut Ui,
+    i18n: &I18n,
+    step: Step,
+    busy: bool,
+    refusal: Option<String>,
+) -> Option<Nav> {
     let mut nav = None;
     ui.separator();
     ui.horizontal(|ui| {
-        let size = Vec2::new(220.0, TOUCH_HEIGHT);
+        let size = Vec2::new(200.0, TOUCH_HEIGHT);
         if ui
             .add_enabled(
                 !busy,
@@ -62,28 +69,42 @@ pub(super) fn nav_bar(ui: &mut Ui, i18n: &I18n, step: Step, busy: bool) -> Optio
         {
             nav = Some(Nav::Back);
         }
-        let primary = if step == Step::Review {
-            Button::new(
-                RichText::new(i18n.tr("review-save-record"))
-                    .size(24.0)
-                    .strong()
-                    .color(Color32::WHITE),
+        let (text, size) = if step == Step::Review {
+            (
+                i18n.tr("review-save-record"),
+                Vec2::new(300.0, TOUCH_HEIGHT),
             )
-            .fill(crate::ui::theme::ACCENT)
-            .min_size(Vec2::new(320.0, TOUCH_HEIGHT))
         } else {
-            Button::new(RichText::new(i18n.tr("common-next")).size(22.0)).min_size(size)
+            (i18n.tr("common-next"), size)
         };
-        if ui.add_enabled(!busy, primary).clicked() {
+        if crate::ui::theme::accent_button(ui, RichText::new(text).size(23.0).strong(), size, !busy)
+            .clicked()
+        {
             nav = Some(Nav::Next);
         }
-        if step == Step::Review {
-            // Wrapped beside the button, within the window.
-            ui.add(
-                egui::Label::new(RichText::new(i18n.tr("review-save-consequence")).size(18.0))
-                    .wrap(),
-            );
-        }
+        // The message place: the refusal, else (on the review) what saving means.
+        let (text, colour) = match refusal {
+            Some(text) => (text, crate::ui::theme::error(ui)),
+            None if step == Step::Review => (
+                i18n.tr("review-save-consequence"),
+                ui.visuals().text_color(),
+            ),
+            None => (String::new(), ui.visuals().text_color()),
+        };
+        ui.allocate_ui_with_layout(
+            Vec2::new(ui.available_width(), TOUCH_HEIGHT),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_size(Vec2::new(ui.available_width(), TOUCH_HEIGHT));
+                // Two lines fit beside the buttons; a longer text takes smaller type.
+                let size = if text.chars().count() > 110 {
+                    15.0
+                } else {
+                    18.0
+                };
+                ui.add(egui::Label::new(RichText::new(text).size(size).color(colour)).wrap());
+            },
+        );
     });
     nav
 }

@@ -1,6 +1,12 @@
 //! The citizen's details, checked as they are typed by the same rules the station applies when
 //! saving. A valid PIN fills in sex and birth date; if they were already typed, the PIN is
 //! checked against them. Oblast, district, precinct and document type are pickers.
+//!
+//! The form is three columns that fit the page at 1280×800 without scrolling. A field with an
+//! error is marked in place (its label in red with a warning sign, a red outline); the message
+//! itself goes to the wizard's message place in the action bar ([`DemographicsForm::message`]),
+//! so no message moves a field. The PIN keeps two lines of its own under it: its messages,
+//! including the station's word that it is already registered, come as it is typed.
 
 use crate::domain::address::{AddressInput, regions};
 use crate::domain::document::DocumentInput;
@@ -13,8 +19,10 @@ use egui::{Button, RichText, TextEdit, Ui, Vec2};
 use std::collections::BTreeSet;
 use zeroize::Zeroize;
 
-/// Width of one form column.
-const COLUMN: f32 = 520.0;
+/// Width of one form column (three to a page).
+const COLUMN: f32 = 396.0;
+/// Space between the columns.
+const GAP: f32 = 20.0;
 /// Height kept under the PIN for its message.
 const PIN_LINE: f32 = 44.0;
 
@@ -44,6 +52,8 @@ pub struct DemographicsForm {
     show_all: bool,
     /// The last valid PIN the station was asked about, and the records it is enrolled in.
     pin_checked: Option<(String, Vec<String>)>,
+    /// The text field being typed into (its message is the one the action bar shows).
+    focused: Option<Field>,
 }
 
 impl DemographicsForm {
@@ -199,6 +209,7 @@ impl DemographicsForm {
         let errors = Errors(now);
         let language = i18n.language();
         ui.horizontal_top(|ui| {
+            ui.spacing_mut().item_spacing.y = 4.0;
             ui.vertical(|ui| {
                 ui.set_width(COLUMN);
                 ui.label(RichText::new(i18n.tr("enroll-person-title")).strong());
@@ -206,25 +217,107 @@ impl DemographicsForm {
                 if pin_changed {
                     self.fill_from_pin(i18n);
                 }
+                self.pin_line(ui, i18n, errors);
                 self.text(ui, i18n, errors, Field::Surname, TextKind::Name);
                 self.text(ui, i18n, errors, Field::GivenName, TextKind::Name);
                 self.text(ui, i18n, errors, Field::Patronymic, TextKind::Name);
+            });
+            ui.add_space(GAP);
+            ui.vertical(|ui| {
+                ui.set_width(COLUMN);
+                ui.label(RichText::new(i18n.tr("enroll-document-title")).strong());
                 self.sex_picker(ui, i18n, errors);
                 self.text(ui, i18n, errors, Field::BirthDate, TextKind::Date);
                 self.document_picker(ui, i18n, errors);
                 self.text(ui, i18n, errors, Field::DocumentNumber, TextKind::Plain);
             });
-            ui.add_space(24.0);
+            ui.add_space(GAP);
             ui.vertical(|ui| {
                 ui.set_width(COLUMN);
                 ui.label(RichText::new(i18n.tr("enroll-address-title")).strong());
                 self.region_picker(ui, i18n, errors, language);
                 self.text(ui, i18n, errors, Field::Settlement, TextKind::Plain);
                 self.text(ui, i18n, errors, Field::Street, TextKind::Plain);
-                self.text(ui, i18n, errors, Field::House, TextKind::Plain);
-                self.precinct_picker(ui, i18n, errors);
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(HOUSE);
+                        self.text(ui, i18n, errors, Field::House, TextKind::Plain);
+                    });
+                    ui.vertical(|ui| {
+                        ui.set_width(COLUMN - HOUSE - GAP);
+                        self.precinct_picker(ui, i18n, errors);
+                    });
+                });
             });
         });
+    }
+
+    /// The message for the wizard's message place: the error of the field being typed into,
+    /// else the first error shown, as "Field: what is wrong". The PIN's are said under it.
+    pub fn message(&self, i18n: &I18n, now: Timestamp) -> Option<String> {
+        let shown: Vec<ValidationError> = self
+            .errors(now)
+            .into_iter()
+            .filter(|e| e.field != Field::Pin && self.shown(e.field))
+            .collect();
+        let error = shown
+            .iter()
+            .find(|e| Some(e.field) == self.focused)
+            .or(shown.first())?;
+        Some(format!(
+            "{}: {}",
+            i18n.tr(&format!("field-{}", error.field.name())),
+            error_text(i18n, error)
+        ))
+    }
+
+    /// Whether `field`'s error is shown: typed into, or every field after "Next".
+    fn shown(&self, field: Field) -> bool {
+        self.show_all || self.touched.contains(field.name())
+    }
+
+    /// The error of `field` as it stands, when it is shown.
+    fn shown_error(&self, errors: Errors, field: Field) -> Option<ValidationError> {
+        if !self.shown(field) {
+            return None;
+        }
+        self.errors(errors.0).into_iter().find(|e| e.field == field)
+    }
+
+    /// A field's label: in red after a warning sign while the field has an error shown.
+    fn label(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) -> egui::Response {
+        let name = i18n.tr(&format!("field-{}", field.name()));
+        let marked = field != Field::Pin && self.shown_error(errors, field).is_some();
+        // One row of a fixed height, marked or not, so the mark moves nothing.
+        ui.allocate_ui_with_layout(
+            Vec2::new(ui.available_width(), LABEL_HEIGHT),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_height(LABEL_HEIGHT);
+                ui.spacing_mut().item_spacing.x = 6.0;
+                if !marked {
+                    return ui.label(name);
+                }
+                // The sign apart from the name, so the field is still called by its name alone.
+                let colour = crate::ui::theme::error(ui);
+                let mark = crate::ui::theme::icons::ICON_ERROR.codepoint;
+                ui.label(RichText::new(mark).color(colour));
+                ui.label(RichText::new(name).color(colour))
+            },
+        )
+        .inner
+    }
+
+    /// A red outline round a control whose field has an error shown.
+    fn outline(&self, ui: &Ui, errors: Errors, field: Field, rect: egui::Rect) {
+        if field != Field::Pin && self.shown_error(errors, field).is_some() {
+            ui.painter().rect_stroke(
+                rect.expand(1.0),
+                4.0,
+                egui::Stroke::new(2.5, crate::ui::theme::error(ui)),
+                egui::StrokeKind::Outside,
+            );
+        }
     }
 
     fn value(&mut self, field: Field) -> &mut String {
@@ -242,7 +335,7 @@ impl DemographicsForm {
         }
     }
 
-    /// One labelled text field with its error under it; true when the text changed.
+    /// One labelled text field, marked when it has an error; true when the text changed.
     fn text(
         &mut self,
         ui: &mut Ui,
@@ -251,17 +344,18 @@ impl DemographicsForm {
         field: Field,
         kind: TextKind,
     ) -> bool {
-        let label = ui.label(i18n.tr(&format!("field-{}", field.name())));
+        let label = self.label(ui, i18n, errors, field);
         let hint = match kind {
             TextKind::Pin => i18n.tr("enroll-pin-hint"),
             TextKind::Date => i18n.tr("enroll-date-hint"),
             TextKind::Plain if field == Field::Street => i18n.tr("enroll-street-hint"),
             TextKind::Name | TextKind::Plain => String::new(),
         };
+        let width = ui.available_width().min(COLUMN);
         let value = self.value(field);
         let response = ui
             .add_sized(
-                Vec2::new(COLUMN, TOUCH_HEIGHT),
+                Vec2::new(width, TOUCH_HEIGHT),
                 TextEdit::singleline(value)
                     .hint_text(hint)
                     .char_limit(match kind {
@@ -275,66 +369,42 @@ impl DemographicsForm {
         if response.changed() || response.lost_focus() {
             self.touched.insert(field.name());
         }
-        self.error_line(ui, i18n, errors, field);
+        if response.has_focus() {
+            self.focused = Some(field);
+        } else if response.lost_focus() && self.focused == Some(field) {
+            self.focused = None;
+        }
+        self.outline(ui, errors, field, response.rect);
+        ui.add_space(6.0);
         response.changed()
     }
 
-    fn error_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) {
-        if field == Field::Pin {
-            // The PIN's line is always there, two lines high: its error, or the station's word
-            // that it is already registered, comes while the next field is being typed, and must
-            // not move that field.
-            ui.allocate_ui_with_layout(
-                Vec2::new(COLUMN, PIN_LINE),
-                egui::Layout::top_down(egui::Align::Min),
-                |ui| {
-                    ui.set_min_height(PIN_LINE);
-                    self.message_line(ui, i18n, errors, field);
-                },
-            );
-            return;
-        }
-        self.message_line(ui, i18n, errors, field);
-    }
-
-    fn message_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) {
-        let shown = self.show_all || self.touched.contains(field.name());
-        let error = shown
-            .then(|| self.errors(errors.0).into_iter().find(|e| e.field == field))
-            .flatten();
-        match error {
-            Some(e) => {
-                let args: Vec<_> = e
-                    .message_args()
-                    .into_iter()
-                    .map(|(k, v)| (k, fluent_bundle::FluentValue::from(v)))
-                    .collect();
-                ui.label(
-                    RichText::new(i18n.tr_args(e.message_id(), &args))
-                        .color(crate::ui::theme::error(ui)),
-                );
-            }
-            None if field == Field::Pin && !self.pin_registered().is_empty() => {
-                let ids = self.pin_registered().join(", ");
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(
-                            i18n.tr_args("enroll-pin-registered", &[("ids", ids.into())]),
-                        )
-                        .color(crate::ui::theme::error(ui)),
-                    )
-                    .wrap(),
-                );
-            }
-            None => {
-                ui.add_space(4.0);
-            }
-        }
+    /// The PIN's own two lines: its error, or the station's word that it is already
+    /// registered. Always there, so a message that comes while the next field is typed does
+    /// not move that field.
+    fn pin_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
+        ui.allocate_ui_with_layout(
+            Vec2::new(COLUMN, PIN_LINE),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_min_height(PIN_LINE);
+                let colour = crate::ui::theme::error(ui);
+                let text = match self.shown_error(errors, Field::Pin) {
+                    Some(e) => error_text(i18n, &e),
+                    None if !self.pin_registered().is_empty() => {
+                        let ids = self.pin_registered().join(", ");
+                        i18n.tr_args("enroll-pin-registered", &[("ids", ids.into())])
+                    }
+                    None => return,
+                };
+                ui.add(egui::Label::new(RichText::new(text).size(17.0).color(colour)).wrap());
+            },
+        );
     }
 
     fn sex_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        ui.label(i18n.tr("field-sex"));
-        ui.horizontal(|ui| {
+        self.label(ui, i18n, errors, Field::Sex);
+        let row = ui.horizontal(|ui| {
             for (sex, id) in [
                 (Sex::Female, "enroll-sex-female"),
                 (Sex::Male, "enroll-sex-male"),
@@ -343,7 +413,7 @@ impl DemographicsForm {
                     .add(
                         Button::new(i18n.tr(id))
                             .selected(self.sex == Some(sex))
-                            .min_size(Vec2::new(160.0, TOUCH_HEIGHT)),
+                            .min_size(Vec2::new((COLUMN - 12.0) / 2.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {
@@ -352,12 +422,13 @@ impl DemographicsForm {
                 }
             }
         });
-        self.error_line(ui, i18n, errors, Field::Sex);
+        self.outline(ui, errors, Field::Sex, row.response.rect);
+        ui.add_space(6.0);
     }
 
     fn document_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        ui.label(i18n.tr("field-document_type"));
-        ui.horizontal(|ui| {
+        self.label(ui, i18n, errors, Field::DocumentType);
+        let row = ui.horizontal(|ui| {
             for (kind, id) in [
                 ("id-card", "enroll-document-id-card"),
                 ("passport", "enroll-document-passport"),
@@ -366,7 +437,7 @@ impl DemographicsForm {
                     .add(
                         Button::new(i18n.tr(id))
                             .selected(self.document_type == Some(kind))
-                            .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
+                            .min_size(Vec2::new((COLUMN - 12.0) / 2.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {
@@ -374,7 +445,8 @@ impl DemographicsForm {
                 }
             }
         });
-        self.error_line(ui, i18n, errors, Field::DocumentType);
+        self.outline(ui, errors, Field::DocumentType, row.response.rect);
+        ui.add_space(6.0);
     }
 
     fn region_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors, language: Language) {
@@ -384,15 +456,15 @@ impl DemographicsForm {
             Language::En => en,
         };
         let region = self.region.and_then(crate::domain::address::region);
-        let label = ui.label(i18n.tr("field-region"));
+        let label = self.label(ui, i18n, errors, Field::Region);
         let selected = region.map_or_else(
             || i18n.tr("enroll-choose"),
             |r| name(r.name_ky, r.name_ru, r.name_en).to_owned(),
         );
-        egui::ComboBox::from_id_salt("region")
+        let combo = egui::ComboBox::from_id_salt("region")
             .selected_text(selected)
             .width(COLUMN - 20.0)
-            .height(600.0)
+            .height(LIST_HEIGHT)
             .show_ui(ui, |ui| {
                 for r in regions() {
                     let text = name(r.name_ky, r.name_ru, r.name_en);
@@ -409,19 +481,20 @@ impl DemographicsForm {
             })
             .response
             .labelled_by(label.id);
-        self.error_line(ui, i18n, errors, Field::Region);
+        self.outline(ui, errors, Field::Region, combo.rect);
+        ui.add_space(6.0);
 
-        let label = ui.label(i18n.tr("field-district"));
+        let label = self.label(ui, i18n, errors, Field::District);
         let district = region.zip(self.district).and_then(|(r, d)| r.district(d));
         let selected = district.map_or_else(
             || i18n.tr("enroll-choose"),
             |d| name(d.name_ky, d.name_ru, d.name_en).to_owned(),
         );
-        ui.add_enabled_ui(region.is_some(), |ui| {
+        let combo = ui.add_enabled_ui(region.is_some(), |ui| {
             egui::ComboBox::from_id_salt("district")
                 .selected_text(selected)
                 .width(COLUMN - 20.0)
-                .height(600.0)
+                .height(LIST_HEIGHT)
                 .show_ui(ui, |ui| {
                     for d in region.map_or(&[][..], |r| r.districts) {
                         let text = name(d.name_ky, d.name_ru, d.name_en);
@@ -435,20 +508,21 @@ impl DemographicsForm {
                     }
                 })
                 .response
-                .labelled_by(label.id);
+                .labelled_by(label.id)
         });
-        self.error_line(ui, i18n, errors, Field::District);
+        self.outline(ui, errors, Field::District, combo.inner.rect);
+        ui.add_space(6.0);
     }
 
     fn precinct_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        ui.label(i18n.tr("field-precinct"));
-        ui.horizontal_wrapped(|ui| {
+        self.label(ui, i18n, errors, Field::Precinct);
+        let row = ui.horizontal_wrapped(|ui| {
             for p in &self.precincts {
                 if ui
                     .add(
                         Button::new(p.as_str())
                             .selected(self.precinct.as_ref() == Some(p))
-                            .min_size(Vec2::new(120.0, TOUCH_HEIGHT)),
+                            .min_size(Vec2::new(110.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {
@@ -456,8 +530,25 @@ impl DemographicsForm {
                 }
             }
         });
-        self.error_line(ui, i18n, errors, Field::Precinct);
+        self.outline(ui, errors, Field::Precinct, row.response.rect);
     }
+}
+
+/// Height of a field's label row.
+const LABEL_HEIGHT: f32 = 26.0;
+/// Width of the house number beside the precinct.
+const HOUSE: f32 = 150.0;
+/// Height of the region and district lists: they open below their button, inside the page.
+const LIST_HEIGHT: f32 = 360.0;
+
+/// A validation error in the operator's language.
+fn error_text(i18n: &I18n, e: &ValidationError) -> String {
+    let args: Vec<_> = e
+        .message_args()
+        .into_iter()
+        .map(|(k, v)| (k, fluent_bundle::FluentValue::from(v)))
+        .collect();
+    i18n.tr_args(e.message_id(), &args)
 }
 
 /// When the form's errors are worked out.

@@ -8,13 +8,13 @@
 //! signed, it takes a signed still instead and checks that.
 
 use super::{capture_image, capture_key, chip, rgb_image};
-use crate::domain::{BiometricKind, Capture};
+use crate::domain::Capture;
 use crate::hal::manager::DeviceManager;
 use crate::hal::{Backend, DeviceError, ErrorKind, Frame};
 use crate::quality::face::{FaceChecks, FaceDetector, Verdict, check_face};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
-use crate::workflow::capture::{face_attempt, frame_capture};
+use crate::workflow::capture::{face_attempt, portrait_capture};
 use crate::workflow::{Event, State};
 use egui::{Button, Color32, Rect, RichText, Stroke, TextureHandle, Ui, Vec2};
 use std::sync::Arc;
@@ -24,6 +24,8 @@ use zeroize::Zeroize;
 
 /// Width of the preview on screen.
 const PREVIEW_WIDTH: f32 = 640.0;
+/// Height of the kept photo on screen: a portrait fits the page with the action bar below.
+const KEPT_HEIGHT: f32 = 400.0;
 
 /// The kept photo as shown: its texture and the checks of the frame it was.
 struct Kept {
@@ -184,22 +186,33 @@ impl FaceStep {
             });
             self.kept = Some(Kept { key, texture });
         }
-        if let Some(texture) = self.kept.as_ref().and_then(|k| k.texture.as_ref()) {
-            let size = fit(texture.size_vec2(), PREVIEW_WIDTH);
-            ui.add(egui::Image::new((texture.id(), size)));
-        }
-        if photo.forced {
-            ui.label(RichText::new(i18n.tr("face-forced")).color(crate::ui::theme::warn(ui)));
-        }
-        if let Some((_, checks)) = self.attempt_checks.iter().find(|(k, _)| *k == key) {
-            check_chips(ui, i18n, checks);
-        }
-        ui.add(
-            Button::new(RichText::new(i18n.tr("face-retake")).size(22.0))
-                .min_size(Vec2::new(240.0, TOUCH_HEIGHT)),
-        )
-        .clicked()
-        .then_some(Event::RetakeFace)
+        let mut retake = false;
+        // The portrait kept, beside what its checks said and Retake.
+        ui.horizontal_top(|ui| {
+            if let Some(texture) = self.kept.as_ref().and_then(|k| k.texture.as_ref()) {
+                let size = texture.size_vec2();
+                let size =
+                    size * (PREVIEW_WIDTH / size.x.max(1.0)).min(KEPT_HEIGHT / size.y.max(1.0));
+                ui.add(egui::Image::new((texture.id(), size)));
+            }
+            ui.vertical(|ui| {
+                if photo.forced {
+                    ui.label(
+                        RichText::new(i18n.tr("face-forced")).color(crate::ui::theme::warn(ui)),
+                    );
+                }
+                if let Some((_, checks)) = self.attempt_checks.iter().find(|(k, _)| *k == key) {
+                    check_chips(ui, i18n, checks);
+                }
+                retake = ui
+                    .add(
+                        Button::new(RichText::new(i18n.tr("face-retake")).size(22.0))
+                            .min_size(Vec2::new(240.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked();
+            });
+        });
+        retake.then_some(Event::RetakeFace)
     }
 
     /// Encodes the checked frame as the attempt's photo, on a thread of its own. An SBI camera
@@ -221,7 +234,7 @@ impl FaceStep {
                     (Arc::new(still), checks)
                 }
             };
-            let photo = frame_capture(BiometricKind::Face, None, &frame)?;
+            let photo = portrait_capture(&frame, checks.portrait)?;
             Ok((photo, checks))
         }));
     }

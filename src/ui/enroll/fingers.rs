@@ -131,6 +131,29 @@ impl FingerStep {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
         }
+        // Two columns from the top of the page: how the fingers are taken, the hands and the
+        // legend on the left; the capture buttons, the scanner's answer and the missing-finger
+        // panel on the right.
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(hands::HANDS_WIDTH);
+                self.mode_switch(ui, i18n);
+                if let Some(p) = self.hands(ui, i18n, state) {
+                    self.selected = Some(p);
+                }
+                self.legend(ui, i18n, state);
+            });
+            ui.add_space(16.0);
+            ui.vertical(|ui| {
+                ui.set_width(ui.available_width().min(620.0));
+                events.extend(self.actions(ui, i18n, devices.is_some(), state));
+            });
+        });
+        events
+    }
+
+    /// Slaps (4-4-2) or one finger at a time; fixed while a capture runs.
+    fn mode_switch(&mut self, ui: &mut Ui, i18n: &I18n) {
         ui.horizontal(|ui| {
             for (mode, id) in [
                 (Mode::Slaps, "fingers-mode-slaps"),
@@ -141,7 +164,7 @@ impl FingerStep {
                         !self.working(),
                         Button::new(i18n.tr(id))
                             .selected(self.mode == mode)
-                            .min_size(Vec2::new(240.0, TOUCH_HEIGHT)),
+                            .min_size(Vec2::new(250.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {
@@ -149,20 +172,6 @@ impl FingerStep {
                 }
             }
         });
-        ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(560.0);
-                if let Some(p) = self.hands(ui, i18n, state) {
-                    self.selected = Some(p);
-                }
-                self.legend(ui, i18n, state);
-            });
-            ui.vertical(|ui| {
-                ui.set_width(560.0);
-                events.extend(self.actions(ui, i18n, devices.is_some(), state));
-            });
-        });
-        events
     }
 
     /// The capture buttons first, always in the same place (disabled while a capture runs), then
@@ -363,27 +372,36 @@ const REASONS: [(ExceptionReason, &str); 4] = [
 /// is green only when it passed: its score reached the requested quality and no check (contact
 /// area, blur) refused it; a refused finger is red, with the reason beside its bar.
 fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[FingerBar], requested: u8) {
-    for s in bars {
-        ui.horizontal(|ui| {
-            ui.add_sized(
-                Vec2::new(200.0, 24.0),
-                egui::Label::new(i18n.tr(finger_message(s.position))),
-            );
-            let colour = if finger_passed(s, requested) {
-                crate::ui::theme::FILL_OK
-            } else {
-                crate::ui::theme::FILL_ERROR
-            };
-            let bar = egui::ProgressBar::new(f32::from(s.score) / 100.0)
-                .desired_width(220.0)
-                .fill(colour)
-                .text(s.score.to_string());
-            ui.add(bar);
-            if let Some(gate) = s.gate {
-                ui.label(RichText::new(i18n.tr(gate)).color(colour));
+    // Compact rows, so a slap's four bars show with the capture buttons above them.
+    egui::Grid::new("finger-bars")
+        .num_columns(3)
+        .min_row_height(28.0)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            for s in bars {
+                ui.label(RichText::new(i18n.tr(finger_message(s.position))).size(17.0));
+                let colour = if finger_passed(s, requested) {
+                    crate::ui::theme::FILL_OK
+                } else {
+                    crate::ui::theme::FILL_ERROR
+                };
+                let bar = egui::ProgressBar::new(f32::from(s.score) / 100.0)
+                    .desired_width(180.0)
+                    .desired_height(26.0)
+                    .fill(colour)
+                    .text(s.score.to_string());
+                ui.add(bar);
+                match s.gate {
+                    Some(gate) => ui.label(
+                        RichText::new(i18n.tr(gate))
+                            .size(17.0)
+                            .color(crate::ui::theme::error(ui)),
+                    ),
+                    None => ui.label(""),
+                };
+                ui.end_row();
             }
         });
-    }
 }
 
 /// Whether a finger of an attempt passed: its score reached `requested` and no check refused it.

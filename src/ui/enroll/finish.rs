@@ -164,7 +164,10 @@ pub(super) fn review(
                     if let Some(face) = wizard.state.face().cloned()
                         && let Some(t) = wizard.review.texture(ui, &face)
                     {
-                        ui.add(egui::Image::new((t.id(), Vec2::new(240.0, 135.0))));
+                        // As it is kept: a portrait, or a whole frame kept anyway.
+                        let size = t.size_vec2();
+                        let size = size * (135.0 / size.y).min(240.0 / size.x);
+                        ui.add(egui::Image::new((t.id(), size)));
                     }
                 });
                 ui.vertical(|ui| {
@@ -173,6 +176,15 @@ pub(super) fn review(
                         && let Some(t) = wizard.review.texture(ui, &sig)
                     {
                         ui.add(egui::Image::new((t.id(), Vec2::new(300.0, 100.0))));
+                    }
+                    if let Some(reason) = wizard.state.no_signature() {
+                        let reason = i18n.tr(super::signature::reason_message(reason));
+                        ui.label(
+                            RichText::new(
+                                i18n.tr_args("review-no-signature", &[("reason", reason.into())]),
+                            )
+                            .strong(),
+                        );
                     }
                 });
             });

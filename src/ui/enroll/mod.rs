@@ -6,7 +6,8 @@
 //! every rule. Each screen draws the state and returns events; the wizard sends them through
 //! [`workflow::next`] and carries out the effects that come back: devices through the
 //! [`DeviceManager`], a save as an intent the app runs on its worker. A refused event leaves the
-//! draft as it was and its reason is shown in space reserved above the bar. Dropping the wizard
+//! draft as it was and its reason is shown in the action bar, beside the buttons, in space kept for
+//! it. Dropping the wizard
 //! (cancel, logout, idle logout) wipes every biometric buffer it holds.
 
 pub mod demographics;
@@ -81,7 +82,8 @@ pub struct Wizard {
 /// Wizards opened so far (for [`Wizard::serial`]).
 static WIZARDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Room above the action bar for the reason of a refusal: two lines of 20 px text.
+/// Room for the reason of a refusal on the save and receipt steps (which have no action bar):
+/// two lines of 20 px text.
 const ERROR_LINE_HEIGHT: f32 = 56.0;
 
 impl Wizard {
@@ -276,10 +278,11 @@ impl Wizard {
         // The save and receipt steps have no action bar: their own buttons and messages are on
         // the page, which gets the whole height (a refusal there takes the reserved line).
         let own_buttons = matches!(step, Step::Save | Step::Receipt);
+        // Elsewhere a refusal is said in the action bar, beside the buttons.
         let reserved = match (own_buttons, self.error.is_some()) {
             (true, false) => 0.0,
             (true, true) => ERROR_LINE_HEIGHT,
-            (false, _) => TOUCH_HEIGHT + 28.0 + ERROR_LINE_HEIGHT,
+            (false, _) => TOUCH_HEIGHT + 24.0,
         };
         let body_height = (ui.available_height() - reserved).max(240.0);
         if self.compare_page(ui, i18n, body_height + ERROR_LINE_HEIGHT - 40.0) {
@@ -300,7 +303,9 @@ impl Wizard {
                     Step::Fingers => {
                         events.extend(self.fingers.show(ui, i18n, devices, &self.state))
                     }
-                    Step::Signature => events.extend(self.signature.show(ui, i18n)),
+                    Step::Signature => {
+                        events.extend(self.signature.show(ui, i18n, self.state.no_signature()))
+                    }
                     Step::Review => events.extend(finish::review(ui, i18n, self, now)),
                     Step::Save => events.extend(finish::save(ui, i18n, self, busy, now)),
                     Step::Receipt => {
@@ -319,13 +324,19 @@ impl Wizard {
         {
             self.error = None;
         }
-        if !own_buttons || self.error.is_some() {
+        if own_buttons && self.error.is_some() {
             self.error_line(ui, i18n);
         }
         match step {
             Step::Save | Step::Receipt => {}
             _ => {
-                if let Some(nav) = nav_bar(ui, i18n, step, busy) {
+                // On the details step, what is wrong with a field says more than the refusal.
+                let field = (step == Step::Demographics)
+                    .then(|| self.form.message(i18n, now))
+                    .flatten();
+                let refusal =
+                    field.or_else(|| self.error.as_ref().map(|e| workflow_message(i18n, e)));
+                if let Some(nav) = nav_bar(ui, i18n, step, busy, refusal) {
                     if nav == Nav::Next && step == Step::Demographics {
                         events.push(Event::Citizen(self.form.input()));
                     }

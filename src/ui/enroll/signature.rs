@@ -1,7 +1,9 @@
 //! The citizen signs on the screen with a mouse, a pen or a finger; "Clear" starts again. Each
 //! finished stroke re-draws the signature into a grayscale PNG (black ink on white), which is
-//! the record's signature file, sent to the workflow.
+//! the record's signature file, sent to the workflow. A citizen who cannot sign is recorded as
+//! such, with the reason chosen beside the pad (the record is then `kattoo/enrollment/v2`).
 
+use crate::domain::enrollment::SignatureReason;
 use crate::domain::{BiometricFormat, BiometricKind, Capture, Provenance};
 use crate::ui::i18n::I18n;
 use crate::ui::screens::TOUCH_HEIGHT;
@@ -76,10 +78,32 @@ impl SignaturePad {
         })
     }
 
-    /// Draws the pad and takes strokes; returns the signature when a stroke ends, or the clear.
-    pub fn show(&mut self, ui: &mut Ui, i18n: &I18n) -> Option<Event> {
+    /// Draws the pad with, beside it, the reasons a citizen cannot sign (`cannot` the one
+    /// chosen); returns the signature when a stroke ends, the clear, or a reason tapped.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        i18n: &I18n,
+        cannot: Option<SignatureReason>,
+    ) -> Option<Event> {
         let mut event = None;
         ui.label(i18n.tr("signature-instructions"));
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| event = self.pad(ui, i18n, cannot));
+            ui.add_space(16.0);
+            ui.vertical(|ui| {
+                if let Some(reason) = cannot_sign(ui, i18n, cannot) {
+                    self.clear();
+                    event = Some(Event::CannotSign(reason));
+                }
+            });
+        });
+        event
+    }
+
+    /// The pad and its Clear button.
+    fn pad(&mut self, ui: &mut Ui, i18n: &I18n, cannot: Option<SignatureReason>) -> Option<Event> {
+        let mut event = None;
         let size = Vec2::new(PAD_SIZE[0] as f32, PAD_SIZE[1] as f32);
         let (response, painter) = ui.allocate_painter(size, Sense::drag());
         let rect = response.rect;
@@ -114,18 +138,61 @@ impl SignaturePad {
             }
         }
         ui.add_space(8.0);
-        if ui
-            .add_enabled(
-                !self.strokes.is_empty(),
-                Button::new(RichText::new(i18n.tr("signature-clear")).size(22.0))
-                    .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
-            )
-            .clicked()
-        {
-            self.clear();
-            event = Some(Event::ClearSignature);
-        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    !self.strokes.is_empty() || cannot.is_some(),
+                    Button::new(RichText::new(i18n.tr("signature-clear")).size(22.0))
+                        .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
+                )
+                .clicked()
+            {
+                self.clear();
+                event = Some(Event::ClearSignature);
+            }
+            // What the record will say instead of a signature.
+            if let Some(reason) = cannot {
+                ui.label(
+                    RichText::new(i18n.tr_args(
+                        "signature-cannot-shown",
+                        &[("reason", i18n.tr(reason_message(reason)).into())],
+                    ))
+                    .size(20.0)
+                    .strong(),
+                );
+            }
+        });
         event
+    }
+}
+
+/// "The citizen cannot sign" and its reasons, the one chosen selected; the reason tapped.
+fn cannot_sign(
+    ui: &mut Ui,
+    i18n: &I18n,
+    chosen: Option<SignatureReason>,
+) -> Option<SignatureReason> {
+    ui.label(RichText::new(i18n.tr("signature-cannot-title")).strong());
+    let mut tapped = None;
+    for reason in SignatureReason::ALL {
+        let button = Button::selectable(
+            chosen == Some(reason),
+            RichText::new(i18n.tr(reason_message(reason))).size(20.0),
+        )
+        .min_size(Vec2::new(ui.available_width().min(340.0), TOUCH_HEIGHT));
+        if ui.add(button).clicked() {
+            tapped = Some(reason);
+        }
+    }
+    tapped
+}
+
+/// The message id of a reason for no signature.
+pub fn reason_message(reason: SignatureReason) -> &'static str {
+    match reason {
+        SignatureReason::Disability => "signature-cannot-disability",
+        SignatureReason::Injury => "signature-cannot-injury",
+        SignatureReason::CannotWrite => "signature-cannot-write",
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod home;
 pub mod identify;
 pub mod login;
+pub mod new_password;
 pub mod setup;
 pub mod unlock;
 
@@ -108,8 +109,20 @@ pub fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> 
 }
 
 /// A big button; disabled while `enabled` is false.
-/// Size of a home tile.
-pub const TILE: Vec2 = Vec2::new(300.0, 150.0);
+/// Size of a home tile: wide enough for each tile's words on one line in every language.
+pub const TILE: Vec2 = Vec2::new(380.0, 150.0);
+
+/// A tile's words as they are laid out on a tile `width` wide: centred, wrapped when they must.
+pub fn tile_text(text: &str, colour: egui::Color32, width: f32) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::simple(
+        text.to_owned(),
+        egui::FontId::proportional(21.0),
+        colour,
+        width - 24.0,
+    );
+    job.halign = egui::Align::Center;
+    job
+}
 
 /// A large touch tile: a big icon over its words, the accent fill for the screen's primary
 /// action. Spoken (and found by tests) by its words alone.
@@ -154,13 +167,9 @@ pub fn tile(
             egui::FontId::proportional(52.0),
             fg,
         );
-        let galley = ui.painter().layout(
-            text.to_owned(),
-            egui::FontId::proportional(21.0),
-            fg,
-            rect.width() - 24.0,
-        );
-        let at = egui::pos2(rect.center().x - galley.size().x / 2.0, rect.top() + 84.0);
+        // Centred lines: a text that needs two still reads as one label.
+        let galley = ui.painter().layout_job(tile_text(text, fg, rect.width()));
+        let at = egui::pos2(rect.center().x, rect.top() + 84.0);
         painter.galley(at, galley, fg);
     }
     response

@@ -62,21 +62,22 @@ impl Default for ApprovalsTab {
 
 /// A red button: the decision that turns a record down.
 fn danger(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
-    ui.add_enabled(
+    crate::ui::theme::filled_button(
+        ui,
+        RichText::new(text).size(20.0),
+        super::ERROR,
+        egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT),
         enabled,
-        egui::Button::new(RichText::new(text).size(20.0).color(egui::Color32::WHITE))
-            .fill(super::ERROR)
-            .min_size(egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT)),
     )
 }
 
 /// A blue button: the decision that lets a record go to central.
 fn primary(ui: &mut Ui, text: String, enabled: bool) -> egui::Response {
-    ui.add_enabled(
+    crate::ui::theme::accent_button(
+        ui,
+        RichText::new(text).size(20.0),
+        egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT),
         enabled,
-        egui::Button::new(RichText::new(text).size(20.0).color(egui::Color32::WHITE))
-            .fill(crate::ui::theme::ACCENT)
-            .min_size(egui::Vec2::new(200.0, crate::ui::screens::TOUCH_HEIGHT)),
     )
 }
 

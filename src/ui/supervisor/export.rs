@@ -129,48 +129,6 @@ impl ExportTab {
             );
             return None;
         }
-        match &self.outcome {
-            Some(Ok(Done::Batch(out))) => {
-                Message::ok("sv-export-done").show(ui, i18n);
-                if out.resumed {
-                    Message::ok("sv-export-resumed")
-                        .with("sequence", out.sequence)
-                        .show(ui, i18n);
-                }
-                egui::Grid::new("sv-export-result")
-                    .num_columns(2)
-                    .spacing([16.0, 6.0])
-                    .show(ui, |ui| {
-                        for (label, value) in [
-                            ("sv-export-file", out.path.display().to_string()),
-                            ("sv-export-records", out.records.to_string()),
-                            ("sv-export-sequence", out.sequence.to_string()),
-                        ] {
-                            ui.label(RichText::new(i18n.tr(label)).weak());
-                            ui.label(RichText::new(value).strong());
-                            ui.end_row();
-                        }
-                    });
-                ui.label(RichText::new(i18n.tr("sv-export-sha256")).weak());
-                ui.label(RichText::new(&out.sha256).monospace().size(16.0));
-            }
-            Some(Ok(Done::Certificate { paths, fingerprint })) => {
-                Message::ok("sv-export-certificate-done").show(ui, i18n);
-                for p in paths {
-                    ui.label(
-                        RichText::new(p.display().to_string())
-                            .monospace()
-                            .size(16.0),
-                    );
-                }
-                ui.label(i18n.tr_args(
-                    "sv-export-fingerprint",
-                    &[("fingerprint", fingerprint.as_str().into())],
-                ));
-            }
-            Some(Ok(Done::Note(m))) | Some(Err(m)) => m.show(ui, i18n),
-            None => {}
-        }
         if let Some(offer) = &self.offer {
             let (take, drop) = show_offer(ui, i18n, offer, busy);
             if drop {
@@ -182,92 +140,39 @@ impl ExportTab {
             return None;
         }
         let info = self.info.show(ui, i18n)?;
-        match &info.key {
-            Some(key) => {
-                ui.label(i18n.tr_args("sv-key-current", &[("fingerprint", key.as_str().into())]));
-            }
-            None => Message::error("sv-export-no-recipient").show(ui, i18n),
-        }
-        ui.label(i18n.tr_args("sv-export-ready", &[("count", info.ready.into())]));
-        if let Some((sequence, name, at)) = &info.last {
-            ui.label(
-                RichText::new(i18n.tr_args(
-                    "sv-export-last",
-                    &[
-                        ("sequence", (*sequence).into()),
-                        ("file", name.as_str().into()),
-                        ("time", i18n.moment_text(at).into()),
-                    ],
-                ))
-                .weak(),
-            );
-        }
-        heading(ui, i18n.tr("sv-export-choose"));
-        if info.media.is_empty() {
-            ui.label(i18n.tr("sv-export-no-media"));
-        }
-        for m in &info.media {
-            let mut text = i18n.tr_args(
-                "sv-export-medium",
-                &[
-                    ("path", m.path.display().to_string().into()),
-                    ("fs", m.fs.as_str().into()),
-                ],
-            );
-            if m.read_only {
-                text = format!("{text} — {}", i18n.tr("sv-export-read-only-medium"));
-            }
-            let selected =
-                self.chosen.as_deref() == Some(m.path.as_path()) && self.typed.is_empty();
-            let b = Button::selectable(selected, RichText::new(text).size(20.0))
-                .min_size(Vec2::new(ui.available_width().min(560.0), 48.0));
-            if ui.add_enabled(!m.read_only, b).clicked() {
-                self.chosen = Some(m.path.clone());
-                self.typed.clear();
-            }
-        }
-        let refresh = button(ui, i18n.tr("sv-export-look-again"), None, !busy).clicked();
-        ui.add_space(8.0);
-        field(ui, i18n.tr("sv-export-folder"), &mut self.typed, false);
-        let target = target(&self.typed, self.chosen.as_ref());
-        let can = target.is_some() && !busy;
-        // With no record waiting, the same button writes the audit log alone: what a station
-        // closing down sends last.
-        let audit_only = info.ready == 0;
-        if audit_only && info.recipient {
-            ui.label(RichText::new(i18n.tr("sv-export-audit-note")).weak());
-        }
-        let export = big(
-            ui,
-            i18n.tr(if audit_only {
-                "sv-export-audit-button"
-            } else {
-                "sv-export-button"
-            }),
-            can && info.recipient,
-        );
-        ui.add_space(8.0);
-        let certificate = big(ui, i18n.tr("sv-export-certificate"), can);
-        ui.add_space(8.0);
-        let read_key = big(ui, i18n.tr("sv-key-read"), can);
-        let again = match &info.last {
-            Some((sequence, _, _)) => {
-                ui.add_space(8.0);
-                let text = i18n.tr_args("sv-export-again", &[("sequence", (*sequence).into())]);
-                big(ui, text, can).clicked().then_some(*sequence)
-            }
-            None => None,
-        };
+        // Two columns: where to write on the left; what is waiting, the actions and their
+        // outcome on the right. Every button is on screen at 1280×800, and an outcome appears
+        // under the buttons, moving none of them.
+        let mut refresh = false;
+        let mut clicked = Clicked::default();
+        let can_write = ui
+            .horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(MEDIA_COLUMN);
+                    refresh = media_picker(ui, i18n, info, busy, &mut self.chosen, &mut self.typed);
+                });
+                ui.add_space(24.0);
+                ui.vertical(|ui| {
+                    let target = target(&self.typed, self.chosen.as_ref());
+                    let can = target.is_some() && !busy;
+                    clicked = actions(ui, i18n, info, can);
+                    ui.add_space(8.0);
+                    show_outcome(ui, i18n, self.outcome.as_ref());
+                    target
+                })
+                .inner
+            })
+            .inner;
         if refresh {
             self.refresh();
             return None;
         }
-        let target = target?;
-        if read_key.clicked() {
+        let target = can_write?;
+        if clicked.read_key {
             self.outcome = None;
             return Some(read_key_task(target));
         }
-        if let Some(sequence) = again {
+        if let Some(sequence) = clicked.again {
             let progress = Arc::new(ExportProgress::default());
             self.running = Some(progress.clone());
             self.outcome = None;
@@ -278,24 +183,176 @@ impl ExportTab {
                 self.mount_table.clone(),
             ));
         }
-        if export.clicked() {
+        if clicked.export {
             let progress = Arc::new(ExportProgress::default());
             self.running = Some(progress.clone());
             self.outcome = None;
             return Some(export_task(
                 target,
-                audit_only,
+                info.ready == 0,
                 progress,
                 self.mount_table.clone(),
             ));
         }
-        if certificate.clicked() {
+        if clicked.certificate {
             self.outcome = None;
             return Some(certificate_task(target));
         }
         None
     }
 }
+
+/// The last export's outcome, or what went wrong.
+fn show_outcome(ui: &mut Ui, i18n: &I18n, outcome: Option<&Result<Done, Message>>) {
+    match outcome {
+        Some(Ok(Done::Batch(out))) => {
+            Message::ok("sv-export-done").show(ui, i18n);
+            if out.resumed {
+                Message::ok("sv-export-resumed")
+                    .with("sequence", out.sequence)
+                    .show(ui, i18n);
+            }
+            egui::Grid::new("sv-export-result")
+                .num_columns(2)
+                .spacing([16.0, 6.0])
+                .show(ui, |ui| {
+                    for (label, value) in [
+                        ("sv-export-file", out.path.display().to_string()),
+                        ("sv-export-records", out.records.to_string()),
+                        ("sv-export-sequence", out.sequence.to_string()),
+                    ] {
+                        ui.label(RichText::new(i18n.tr(label)).weak());
+                        ui.label(RichText::new(value).strong());
+                        ui.end_row();
+                    }
+                });
+            ui.label(RichText::new(i18n.tr("sv-export-sha256")).weak());
+            ui.label(RichText::new(&out.sha256).monospace().size(16.0));
+        }
+        Some(Ok(Done::Certificate { paths, fingerprint })) => {
+            Message::ok("sv-export-certificate-done").show(ui, i18n);
+            for p in paths {
+                ui.label(
+                    RichText::new(p.display().to_string())
+                        .monospace()
+                        .size(16.0),
+                );
+            }
+            ui.label(i18n.tr_args(
+                "sv-export-fingerprint",
+                &[("fingerprint", fingerprint.as_str().into())],
+            ));
+        }
+        Some(Ok(Done::Note(m))) | Some(Err(m)) => m.show(ui, i18n),
+        None => {}
+    }
+}
+
+/// What was tapped on the export tab's right column.
+#[derive(Default)]
+struct Clicked {
+    export: bool,
+    certificate: bool,
+    read_key: bool,
+    again: Option<u64>,
+}
+
+/// What waits to go, then the export (the tab's primary action) and the other writes to the
+/// chosen medium: the station's certificate, central's key read from it, a batch written again.
+fn actions(ui: &mut Ui, i18n: &I18n, info: &ExportInfo, can: bool) -> Clicked {
+    match &info.key {
+        Some(key) => {
+            ui.label(i18n.tr_args("sv-key-current", &[("fingerprint", key.as_str().into())]));
+        }
+        None => Message::error("sv-export-no-recipient").show(ui, i18n),
+    }
+    ui.label(i18n.tr_args("sv-export-ready", &[("count", info.ready.into())]));
+    if let Some((sequence, name, at)) = &info.last {
+        ui.label(
+            RichText::new(i18n.tr_args(
+                "sv-export-last",
+                &[
+                    ("sequence", (*sequence).into()),
+                    ("file", name.as_str().into()),
+                    ("time", i18n.moment_text(at).into()),
+                ],
+            ))
+            .weak(),
+        );
+    }
+    // With no record waiting, the same button writes the audit log alone: what a station
+    // closing down sends last.
+    let audit_only = info.ready == 0;
+    if audit_only && info.recipient {
+        ui.label(RichText::new(i18n.tr("sv-export-audit-note")).weak());
+    }
+    let width = ui.available_width().min(crate::ui::screens::COLUMN_WIDTH);
+    let export = crate::ui::theme::accent_button(
+        ui,
+        RichText::new(i18n.tr(if audit_only {
+            "sv-export-audit-button"
+        } else {
+            "sv-export-button"
+        }))
+        .size(22.0),
+        Vec2::new(width, crate::ui::screens::TOUCH_HEIGHT),
+        can && info.recipient,
+    );
+    let certificate = big(ui, i18n.tr("sv-export-certificate"), can);
+    let read_key = big(ui, i18n.tr("sv-key-read"), can);
+    let again = info.last.as_ref().and_then(|(sequence, _, _)| {
+        let text = i18n.tr_args("sv-export-again", &[("sequence", (*sequence).into())]);
+        big(ui, text, can).clicked().then_some(*sequence)
+    });
+    Clicked {
+        export: export.clicked(),
+        certificate: certificate.clicked(),
+        read_key: read_key.clicked(),
+        again,
+    }
+}
+
+/// The mounted sticks to choose from, "look again" and a folder typed in; true when "look
+/// again" was tapped.
+fn media_picker(
+    ui: &mut Ui,
+    i18n: &I18n,
+    info: &ExportInfo,
+    busy: bool,
+    chosen: &mut Option<PathBuf>,
+    typed: &mut String,
+) -> bool {
+    heading(ui, i18n.tr("sv-export-choose"));
+    if info.media.is_empty() {
+        ui.label(i18n.tr("sv-export-no-media"));
+    }
+    for m in &info.media {
+        let mut text = i18n.tr_args(
+            "sv-export-medium",
+            &[
+                ("path", m.path.display().to_string().into()),
+                ("fs", m.fs.as_str().into()),
+            ],
+        );
+        if m.read_only {
+            text = format!("{text} — {}", i18n.tr("sv-export-read-only-medium"));
+        }
+        let selected = chosen.as_deref() == Some(m.path.as_path()) && typed.is_empty();
+        let b = Button::selectable(selected, RichText::new(text).size(20.0))
+            .min_size(Vec2::new(ui.available_width(), 48.0));
+        if ui.add_enabled(!m.read_only, b).clicked() {
+            *chosen = Some(m.path.clone());
+            typed.clear();
+        }
+    }
+    let refresh = button(ui, i18n.tr("sv-export-look-again"), None, !busy).clicked();
+    ui.add_space(8.0);
+    field(ui, i18n.tr("sv-export-folder"), typed, false);
+    refresh
+}
+
+/// Width of the column of media.
+const MEDIA_COLUMN: f32 = 520.0;
 
 /// The folder to write to: the one typed in, else the medium chosen.
 fn target(typed: &str, chosen: Option<&PathBuf>) -> Option<PathBuf> {

@@ -1,6 +1,7 @@
 //! Every rule of the enrollment, through [`next`] alone.
 
 use super::*;
+use crate::domain::enrollment::SignatureReason;
 use crate::domain::{
     Admission, BiometricFormat, BiometricKind, Capture, ExceptionReason, FingerPosition, Language,
     Provenance, Timestamp, Untrusted,
@@ -353,6 +354,7 @@ fn any_event() -> impl Strategy<Value = Event> {
             photo: capture(BiometricKind::ExceptionPhoto, Some(p), 5)
         }),
         Just(Event::Signature(capture(BiometricKind::Signature, None, 9))),
+        Just(Event::CannotSign(SignatureReason::Injury)),
         (1u8..6).prop_map(|s| Event::Edit(Step::ALL[usize::from(s)])),
     ]
 }
@@ -371,13 +373,61 @@ proptest! {
             s = next_state;
             for effect in effects {
                 if let Effect::Save(draft) | Effect::SaveWithOverride { draft, .. } = effect {
-                    prop_assert!(crate::domain::enrollment::check_complete(&draft.captures, &draft.exceptions).is_ok());
+                    prop_assert!(crate::domain::enrollment::check_complete(&draft.captures, &draft.exceptions, draft.signature_exception).is_ok());
                     prop_assert!(draft.citizen.validate(today.date()).is_ok());
                     prop_assert!(draft.citizen.language.is_some());
                 }
             }
         }
     }
+}
+
+#[test]
+fn a_citizen_who_cannot_sign_is_saved_with_the_reason_and_no_signature() {
+    let mut s = at_fingers();
+    for set in [FingerSet::LeftSlap, FingerSet::RightSlap, FingerSet::Thumbs] {
+        capture_set(&mut s, set, 80);
+    }
+    send(&mut s, Event::Next);
+    assert_eq!(refuse(&s, Event::Next), WorkflowError::NoSignature);
+    // A signature, then "cannot sign": the signature goes.
+    send(
+        &mut s,
+        Event::Signature(capture(BiometricKind::Signature, None, 9)),
+    );
+    send(&mut s, Event::CannotSign(SignatureReason::Disability));
+    assert!(s.signature().is_none());
+    assert_eq!(s.no_signature(), Some(SignatureReason::Disability));
+    send(&mut s, Event::Next);
+    assert_eq!(s.step(), Step::Review);
+    let effects = send(&mut s, Event::Save);
+    let [Effect::Save(draft)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        draft.signature_exception.map(|e| e.reason),
+        Some(SignatureReason::Disability)
+    );
+    assert!(
+        !draft
+            .captures
+            .iter()
+            .any(|c| c.kind == BiometricKind::Signature)
+    );
+}
+
+#[test]
+fn a_signature_after_cannot_sign_takes_its_place() {
+    let mut s = at_review();
+    send(&mut s, Event::Edit(Step::Signature));
+    send(&mut s, Event::CannotSign(SignatureReason::CannotWrite));
+    send(
+        &mut s,
+        Event::Signature(capture(BiometricKind::Signature, None, 7)),
+    );
+    assert_eq!(s.no_signature(), None);
+    send(&mut s, Event::ClearSignature);
+    assert!(!s.signature_done());
 }
 
 #[test]

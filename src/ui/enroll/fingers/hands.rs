@@ -32,6 +32,15 @@ impl Shade {
     }
 }
 
+/// The width of the hands drawing.
+pub(super) const HANDS_WIDTH: f32 = 560.0;
+/// A finger's width on the drawing: a touch target (48 px at least).
+const FINGER_WIDTH: f32 = 48.0;
+/// From one finger to the next.
+const FINGER_STEP: f32 = 52.0;
+/// Room left of the right palm for its thumb, turned out.
+const THUMB_ROOM: f32 = 64.0;
+
 impl FingerStep {
     /// The two hands, each finger coloured by its state; returns the finger tapped.
     pub(super) fn hands(
@@ -40,7 +49,7 @@ impl FingerStep {
         i18n: &I18n,
         state: &State,
     ) -> Option<FingerPosition> {
-        let (rect, _) = ui.allocate_exact_size(Vec2::new(540.0, 260.0), Sense::hover());
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(HANDS_WIDTH, 250.0), Sense::hover());
         let mut tapped = None;
         // Left hand on the left as the registrar faces the citizen's palms: little … index,
         // the thumb on the inner side of each palm, turned out as a thumb is.
@@ -54,21 +63,21 @@ impl FingerStep {
             (
                 [LeftLittle, LeftRing, LeftMiddle, LeftIndex],
                 LeftThumb,
-                rect.left() + 10.0,
+                rect.left() + 4.0,
                 1.0,
             ),
             (
                 [RightIndex, RightMiddle, RightRing, RightLittle],
                 RightThumb,
-                rect.left() + 300.0,
+                rect.left() + 336.0 - THUMB_ROOM,
                 -1.0,
             ),
         ] {
             // The left palm's thumb side is its right; the right palm's is its left.
-            let palm_x = if outward > 0.0 { x0 } else { x0 + 50.0 };
+            let palm_x = if outward > 0.0 { x0 } else { x0 + THUMB_ROOM };
             let palm = Rect::from_min_size(
-                Pos2::new(palm_x, rect.top() + 140.0),
-                Vec2::new(180.0, 110.0),
+                Pos2::new(palm_x, rect.top() + 130.0),
+                Vec2::new(4.0 * FINGER_STEP + 8.0, 110.0),
             );
             ui.painter().rect_filled(palm, 34.0, skin);
             let heights = if outward > 0.0 {
@@ -77,21 +86,22 @@ impl FingerStep {
                 [0.78, 0.88, 0.78, 0.55]
             };
             for (i, p) in fingers.into_iter().enumerate() {
-                let h = 130.0 * heights[i];
+                let h = 120.0 * heights[i];
+                let left = palm.left() + 6.0 + i as f32 * FINGER_STEP;
                 let finger = Rect::from_min_max(
-                    Pos2::new(palm.left() + 4.0 + i as f32 * 44.0, palm.top() - h + 10.0),
-                    Pos2::new(palm.left() + 42.0 + i as f32 * 44.0, palm.top() + 36.0),
+                    Pos2::new(left, palm.top() - h + 10.0),
+                    Pos2::new(left + FINGER_WIDTH, palm.top() + 36.0),
                 );
                 let fill = Shade::of(state.finger(p)).color();
                 if self.finger_widget(ui, i18n, p, finger, &mut tapped) {
                     ui.painter().rect_stroke(
                         finger.expand(2.0),
-                        21.0,
+                        FINGER_WIDTH / 2.0 + 2.0,
                         Stroke::new(4.0, crate::ui::theme::ACCENT),
                         egui::StrokeKind::Outside,
                     );
                 }
-                ui.painter().rect_filled(finger, 19.0, fill);
+                ui.painter().rect_filled(finger, FINGER_WIDTH / 2.0, fill);
                 if let FingerSlot::Missing { .. } = state.finger(p) {
                     ui.painter().line_segment(
                         [finger.left_top(), finger.right_bottom()],
@@ -107,7 +117,7 @@ impl FingerStep {
             };
             let dir = Vec2::new(outward * 0.64, -0.77);
             let tip = base + dir * 78.0;
-            let half = 20.0;
+            let half = FINGER_WIDTH / 2.0;
             let area = Rect::from_two_pos(base, tip).expand(half);
             let selected = self.finger_widget(ui, i18n, thumb, area, &mut tapped);
             let fill = Shade::of(state.finger(thumb)).color();
