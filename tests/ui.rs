@@ -412,7 +412,7 @@ fn a_reset_password_is_changed_at_the_next_login_before_home() {
     settle(&mut h);
     // Not home: the new password first, said why.
     assert_eq!(h.state().screen(), ScreenKind::NewPassword);
-    h.get_by_label_contains("A supervisor reset the password of aibek.");
+    h.get_by_label_contains("A supervisor reset your password (aibek).");
     // Two passwords that differ are refused in words.
     type_into(&mut h, "New password", "my-own-password-1");
     type_into(&mut h, "New password again", "my-own-password-2");

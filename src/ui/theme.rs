@@ -98,6 +98,7 @@ struct Palette {
     error: Color32,
     ok: Color32,
     warn: Color32,
+    heading: Color32,
 }
 
 fn palette(dark: bool) -> Palette {
@@ -106,12 +107,14 @@ fn palette(dark: bool) -> Palette {
             error: Color32::from_rgb(0xff, 0x8a, 0x80),
             ok: Color32::from_rgb(0x81, 0xc7, 0x84),
             warn: Color32::from_rgb(0xff, 0xb7, 0x4d),
+            heading: Color32::from_rgb(0x90, 0xca, 0xf9),
         }
     } else {
         Palette {
             error: Color32::from_rgb(0xb7, 0x1c, 0x1c),
             ok: Color32::from_rgb(0x1b, 0x5e, 0x20),
             warn: Color32::from_rgb(0x8a, 0x4b, 0x00),
+            heading: ACCENT,
         }
     }
 }
@@ -124,6 +127,11 @@ pub fn error(ui: &Ui) -> Color32 {
 /// Text that says something passed or was done.
 pub fn ok(ui: &Ui) -> Color32 {
     palette(ui.visuals().dark_mode).ok
+}
+
+/// A section's heading on a page.
+pub fn heading(ui: &Ui) -> Color32 {
+    palette(ui.visuals().dark_mode).heading
 }
 
 /// Text that warns (kept below quality, training mode, waiting).
@@ -187,6 +195,7 @@ mod tests {
                 ("error", p.error),
                 ("ok", p.ok),
                 ("warn", p.warn),
+                ("heading", p.heading),
             ] {
                 let c = contrast(colour, page);
                 assert!(c >= 4.5, "{theme:?} {name}: contrast {c:.1}");

@@ -416,7 +416,22 @@ fn the_details_step_shows_every_field_without_scrolling_and_errors_move_none() {
             i18n.tr("field-surname"),
             i18n.tr("validation-not-cyrillic")
         );
-        h.get_by_label(&shown);
+        // The other fields still marked are counted after it.
+        h.get_by_label_contains(&shown);
+        let mut marked: Vec<_> = h
+            .state()
+            .wizard()
+            .unwrap()
+            .form
+            .errors(clock()())
+            .into_iter()
+            .map(|e| e.field)
+            .filter(|f| f.name() != "pin")
+            .collect();
+        marked.dedup();
+        let more = marked.len() - 1;
+        assert!(more > 3, "{marked:?}");
+        h.get_by_label_contains(&i18n.tr_args("enroll-more-errors", &[("count", more.into())]));
     }
 }
 

@@ -193,7 +193,7 @@ quality-gate-low-contrast = The print is too faint: press a little harder or moi
 quality-gate-uniform = The image is blank: clean the glass and place the finger again.
 quality-gate-small-foreground = Too little of the finger touches the glass: place it flat over the centre.
 quality-gate-few-minutiae = No ridges are visible: clean the glass and the finger.
-fingers-mode-slaps = Four, four, two
+fingers-mode-slaps = Whole hands (4 + 4 + 2)
 fingers-mode-singles = One finger at a time
 fingers-capture-left = Capture left hand (4 fingers)
 fingers-capture-right = Capture right hand (4 fingers)
@@ -773,7 +773,7 @@ central-error-permissions = The central database { $detail } can be read by othe
 
 # A reset password, changed at the next login
 new-password-title = Choose a new password
-new-password-why = A supervisor reset the password of { $login }. Choose a new one that only you know (at least 8 characters), then continue.
+new-password-why = A supervisor reset your password ({ $login }). Choose a new one that only you know (at least 8 characters), then continue.
 new-password-new = New password
 new-password-again = New password again
 new-password-button = Save the password and continue
@@ -783,3 +783,5 @@ signature-cannot-injury = Cannot sign: injury
 signature-cannot-write = Cannot write
 signature-cannot-shown = No signature — { $reason }
 review-no-signature = No signature: { $reason }
+enroll-more-errors = (and { $count } more marked)
+sv-export-pick-first = First choose a USB stick on the left (or type a folder): every button here writes to it.

@@ -193,7 +193,7 @@ quality-gate-low-contrast = Из өтө күңүрт: бир аз катуура
 quality-gate-uniform = Сүрөт бош: айнекти сүртүп, манжаны кайра коюңуз.
 quality-gate-small-foreground = Манжанын айнекке тийген бөлүгү өтө аз: аны ортого жалпак коюңуз.
 quality-gate-few-minutiae = Манжанын сызыктары көрүнбөйт: айнекти жана манжаны сүртүңүз.
-fingers-mode-slaps = Төрт, төрт, эки
+fingers-mode-slaps = Алаканы менен (4 + 4 + 2)
 fingers-mode-singles = Бир-бирден
 fingers-capture-left = Сол колду алуу (4 манжа)
 fingers-capture-right = Оң колду алуу (4 манжа)
@@ -767,7 +767,7 @@ central-error-permissions = Борбордун { $detail } базасын бул
 
 # A reset password, changed at the next login
 new-password-title = Жаңы сырсөз коюңуз
-new-password-why = Супервайзер { $login } сырсөзүн жаңылады. Өзүңүз гана билген жаңысын коюңуз (кеминде 8 белги), андан кийин улантыңыз.
+new-password-why = Көзөмөлчү сиздин сырсөзүңүздү ({ $login }) жаңылады. Өзүңүз гана билген жаңысын коюңуз (кеминде 8 белги), андан кийин улантыңыз.
 new-password-new = Жаңы сырсөз
 new-password-again = Жаңы сырсөздү кайра
 new-password-button = Сырсөздү сактап, улантуу
@@ -775,5 +775,7 @@ signature-cannot-title = Жаран кол коё албайбы?
 signature-cannot-disability = Коё албайт: майыптык
 signature-cannot-injury = Коё албайт: жаракат
 signature-cannot-write = Жаза албайт
-signature-cannot-shown = Колу жок — { $reason }
-review-no-signature = Колу жок: { $reason }
+signature-cannot-shown = Кол тамгасыз. Себеби: { $reason }
+review-no-signature = Кол тамгасыз. Себеби: { $reason }
+enroll-more-errors = (дагы { $count } белгиленди)
+sv-export-pick-first = Адегенде сол жактан USB-флешканы тандаңыз (же папканы жазыңыз): бул жердеги ар бир баскыч ага жазат.

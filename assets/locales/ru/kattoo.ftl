@@ -193,7 +193,7 @@ quality-gate-low-contrast = Отпечаток слишком бледный: п
 quality-gate-uniform = Изображение пустое: протрите стекло и приложите палец снова.
 quality-gate-small-foreground = Палец касается стекла слишком мало: положите его плоско по центру.
 quality-gate-few-minutiae = Папиллярные линии не видны: протрите стекло и палец.
-fingers-mode-slaps = Четыре, четыре, два
+fingers-mode-slaps = Ладонями (4 + 4 + 2)
 fingers-mode-singles = По одному пальцу
 fingers-capture-left = Снять левую руку (4 пальца)
 fingers-capture-right = Снять правую руку (4 пальца)
@@ -774,7 +774,7 @@ central-error-permissions = Центральную базу { $detail } могу
 
 # A reset password, changed at the next login
 new-password-title = Задайте новый пароль
-new-password-why = Супервайзер сбросил пароль { $login }. Задайте новый, который знаете только вы (не короче 8 символов), и продолжайте.
+new-password-why = Супервайзер сбросил ваш пароль ({ $login }). Задайте новый, который знаете только вы (не короче 8 символов), и продолжайте.
 new-password-new = Новый пароль
 new-password-again = Новый пароль ещё раз
 new-password-button = Сохранить пароль и продолжить
@@ -784,3 +784,5 @@ signature-cannot-injury = Не может: травма
 signature-cannot-write = Не умеет писать
 signature-cannot-shown = Без подписи — { $reason }
 review-no-signature = Без подписи: { $reason }
+enroll-more-errors = (и ещё отмечено: { $count })
+sv-export-pick-first = Сначала выберите USB-накопитель слева (или введите папку): все кнопки здесь записывают на него.

@@ -131,6 +131,8 @@ impl App {
     /// The idle-logout warning or the training banner, in the rest of the device strip's row.
     fn notice(&self, ui: &mut Ui, now: Timestamp) {
         let dark = ui.visuals().dark_mode;
+        // The place is kept when empty too: the row is as tall with a notice as without.
+        let size = Vec2::new(ui.available_width(), NOTICE_HEIGHT);
         let (fill, fg, text) = if let Some(left) = self.idle_seconds_left(now) {
             (
                 crate::ui::theme::FILL_ERROR,
@@ -142,9 +144,9 @@ impl App {
             let (fill, fg) = crate::ui::theme::training_colours(dark);
             (fill, fg, self.i18n.tr("home-training-banner"))
         } else {
+            ui.allocate_exact_size(size, egui::Sense::hover());
             return;
         };
-        let size = Vec2::new(ui.available_width(), NOTICE_HEIGHT);
         let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
         ui.painter().rect_filled(rect, 8.0, fill);
         // Smaller type when a long text would not fit in two lines (a narrow row).
@@ -186,6 +188,10 @@ pub(super) fn style(ui: &mut Ui) {
             font.size = size;
         }
     }
+    // Scroll bars that are always drawn when a page is longer than the window, so a registrar
+    // sees there is more below (egui's floating ones show only while scrolling).
+    style.spacing.scroll = egui::style::ScrollStyle::solid();
+    style.spacing.scroll.bar_width = 12.0;
     style.spacing.button_padding = Vec2::new(16.0, 10.0);
     style.spacing.item_spacing = Vec2::new(12.0, 8.0);
     style.spacing.interact_size.y = TOUCH_HEIGHT;

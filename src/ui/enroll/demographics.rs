@@ -212,7 +212,7 @@ impl DemographicsForm {
             ui.spacing_mut().item_spacing.y = 4.0;
             ui.vertical(|ui| {
                 ui.set_width(COLUMN);
-                ui.label(RichText::new(i18n.tr("enroll-person-title")).strong());
+                heading(ui, i18n.tr("enroll-person-title"));
                 let pin_changed = self.text(ui, i18n, errors, Field::Pin, TextKind::Pin);
                 if pin_changed {
                     self.fill_from_pin(i18n);
@@ -225,7 +225,7 @@ impl DemographicsForm {
             ui.add_space(GAP);
             ui.vertical(|ui| {
                 ui.set_width(COLUMN);
-                ui.label(RichText::new(i18n.tr("enroll-document-title")).strong());
+                heading(ui, i18n.tr("enroll-document-title"));
                 self.sex_picker(ui, i18n, errors);
                 self.text(ui, i18n, errors, Field::BirthDate, TextKind::Date);
                 self.document_picker(ui, i18n, errors);
@@ -234,7 +234,7 @@ impl DemographicsForm {
             ui.add_space(GAP);
             ui.vertical(|ui| {
                 ui.set_width(COLUMN);
-                ui.label(RichText::new(i18n.tr("enroll-address-title")).strong());
+                heading(ui, i18n.tr("enroll-address-title"));
                 self.region_picker(ui, i18n, errors, language);
                 self.text(ui, i18n, errors, Field::Settlement, TextKind::Plain);
                 self.text(ui, i18n, errors, Field::Street, TextKind::Plain);
@@ -264,11 +264,21 @@ impl DemographicsForm {
             .iter()
             .find(|e| Some(e.field) == self.focused)
             .or(shown.first())?;
-        Some(format!(
+        let message = format!(
             "{}: {}",
             i18n.tr(&format!("field-{}", error.field.name())),
             error_text(i18n, error)
-        ))
+        );
+        // The other fields marked are counted, so none is missed.
+        let mut fields: Vec<Field> = shown.iter().map(|e| e.field).collect();
+        fields.dedup();
+        Some(match fields.len() - 1 {
+            0 => message,
+            more => format!(
+                "{message} {}",
+                i18n.tr_args("enroll-more-errors", &[("count", more.into())])
+            ),
+        })
     }
 
     /// Whether `field`'s error is shown: typed into, or every field after "Next".
@@ -287,7 +297,7 @@ impl DemographicsForm {
     /// A field's label: in red after a warning sign while the field has an error shown.
     fn label(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) -> egui::Response {
         let name = i18n.tr(&format!("field-{}", field.name()));
-        let marked = field != Field::Pin && self.shown_error(errors, field).is_some();
+        let marked = self.shown_error(errors, field).is_some();
         // One row of a fixed height, marked or not, so the mark moves nothing.
         ui.allocate_ui_with_layout(
             Vec2::new(ui.available_width(), LABEL_HEIGHT),
@@ -310,12 +320,12 @@ impl DemographicsForm {
 
     /// A red outline round a control whose field has an error shown.
     fn outline(&self, ui: &Ui, errors: Errors, field: Field, rect: egui::Rect) {
-        if field != Field::Pin && self.shown_error(errors, field).is_some() {
+        if self.shown_error(errors, field).is_some() {
             ui.painter().rect_stroke(
-                rect.expand(1.0),
+                rect,
                 4.0,
                 egui::Stroke::new(2.5, crate::ui::theme::error(ui)),
-                egui::StrokeKind::Outside,
+                egui::StrokeKind::Inside,
             );
         }
     }
@@ -463,7 +473,7 @@ impl DemographicsForm {
         );
         let combo = egui::ComboBox::from_id_salt("region")
             .selected_text(selected)
-            .width(COLUMN - 20.0)
+            .width(COLUMN)
             .height(LIST_HEIGHT)
             .show_ui(ui, |ui| {
                 for r in regions() {
@@ -493,7 +503,7 @@ impl DemographicsForm {
         let combo = ui.add_enabled_ui(region.is_some(), |ui| {
             egui::ComboBox::from_id_salt("district")
                 .selected_text(selected)
-                .width(COLUMN - 20.0)
+                .width(COLUMN)
                 .height(LIST_HEIGHT)
                 .show_ui(ui, |ui| {
                     for d in region.map_or(&[][..], |r| r.districts) {
@@ -534,12 +544,22 @@ impl DemographicsForm {
     }
 }
 
+/// A column's heading: larger than a field's label, in the accent.
+fn heading(ui: &mut Ui, text: String) {
+    ui.label(
+        RichText::new(text)
+            .size(22.0)
+            .strong()
+            .color(crate::ui::theme::heading(ui)),
+    );
+}
+
 /// Height of a field's label row.
 const LABEL_HEIGHT: f32 = 26.0;
 /// Width of the house number beside the precinct.
 const HOUSE: f32 = 150.0;
 /// Height of the region and district lists: they open below their button, inside the page.
-const LIST_HEIGHT: f32 = 360.0;
+const LIST_HEIGHT: f32 = 300.0;
 
 /// A validation error in the operator's language.
 fn error_text(i18n: &I18n, e: &ValidationError) -> String {

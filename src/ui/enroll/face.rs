@@ -111,19 +111,9 @@ impl FaceStep {
         let mut take = false;
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| self.preview_image(ui, i18n));
+            // Beside the preview: the countdown, the take button and the hand-only switch
+            // first (always in view), then what each check says.
             ui.vertical(|ui| {
-                if let Some((_, checks)) = &self.checked {
-                    check_chips(ui, i18n, checks);
-                }
-                ui.add_space(12.0);
-                ui.checkbox(&mut self.manual_only, i18n.tr("face-manual-only"));
-                ui.add_space(12.0);
-                if let Some(left) = state.face_tries_left() {
-                    ui.label(
-                        RichText::new(i18n.tr_args("face-try-again", &[("left", left.into())]))
-                            .color(crate::ui::theme::error(ui)),
-                    );
-                }
                 // The countdown's line is always there, so nothing moves when it starts.
                 let countdown = self.countdown(state.policy().face_countdown());
                 let text = match countdown {
@@ -133,19 +123,41 @@ impl FaceStep {
                     _ => String::new(),
                 };
                 ui.add_sized(
-                    Vec2::new(260.0, 40.0),
-                    egui::Label::new(RichText::new(text).size(28.0).strong()),
+                    Vec2::new(ui.available_width(), 36.0),
+                    egui::Label::new(RichText::new(text).size(24.0).strong()).wrap(),
                 );
                 let can = self.checked.is_some() && self.encoding.is_none();
-                take = ui
-                    .add_enabled(
+                ui.horizontal(|ui| {
+                    take = crate::ui::theme::accent_button(
+                        ui,
+                        RichText::new(i18n.tr("face-capture")).size(24.0),
+                        Vec2::new(280.0, TOUCH_HEIGHT),
                         can,
-                        Button::new(RichText::new(i18n.tr("face-capture")).size(24.0))
-                            .min_size(Vec2::new(260.0, TOUCH_HEIGHT * 1.3)),
                     )
                     .clicked();
-                if self.encoding.is_some() {
-                    ui.add(egui::Spinner::new().size(28.0));
+                    if self.encoding.is_some() {
+                        ui.add(egui::Spinner::new().size(28.0));
+                    }
+                });
+                // Hand-only capture: a touch-sized switch.
+                if ui
+                    .add(
+                        Button::new(i18n.tr("face-manual-only"))
+                            .selected(self.manual_only)
+                            .min_size(Vec2::new(280.0, TOUCH_HEIGHT)),
+                    )
+                    .clicked()
+                {
+                    self.manual_only = !self.manual_only;
+                }
+                if let Some(left) = state.face_tries_left() {
+                    ui.label(
+                        RichText::new(i18n.tr_args("face-try-again", &[("left", left.into())]))
+                            .color(crate::ui::theme::error(ui)),
+                    );
+                }
+                if let Some((_, checks)) = &self.checked {
+                    check_chips(ui, i18n, checks);
                 }
             });
         });

@@ -189,6 +189,7 @@ impl FingerStep {
         };
         let capturing = state.capturing().is_some();
         let shown = sets.clone();
+        let mut next_marked = false;
         for set in sets {
             if set.positions().iter().all(|p| missing.contains(p)) {
                 continue;
@@ -203,17 +204,44 @@ impl FingerStep {
             } else {
                 text
             };
-            if ui
-                .add_enabled(
-                    !self.working() && !capturing,
-                    Button::new(RichText::new(text).size(22.0))
-                        .min_size(Vec2::new(ui.available_width().min(520.0), TOUCH_HEIGHT)),
-                )
-                .clicked()
-            {
+            let enabled = !self.working() && !capturing;
+            let size = Vec2::new(ui.available_width().min(520.0), TOUCH_HEIGHT);
+            // The first set still to take is the step's primary action.
+            let next = !done && !next_marked;
+            next_marked |= next;
+            let text = RichText::new(text).size(22.0);
+            let tapped = if next {
+                crate::ui::theme::accent_button(ui, text, size, enabled)
+            } else {
+                ui.add_enabled(enabled, Button::new(text).min_size(size))
+            };
+            if tapped.clicked() {
                 events.push(Event::CaptureFingers(set));
             }
         }
+        // What the scanner is doing or gave, in a place of a fixed height: a capture's status,
+        // the device's error, the tries left and the quality bars come and go inside it, and
+        // move nothing below.
+        let width = ui.available_width();
+        ui.allocate_ui_with_layout(
+            Vec2::new(width, STATUS_HEIGHT),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_min_size(Vec2::new(width, STATUS_HEIGHT));
+                self.status(ui, i18n, state, &shown);
+            },
+        );
+        ui.separator();
+        if let Some(p) = self.selected {
+            events.extend(self.missing_panel(ui, i18n, state, p));
+        } else {
+            ui.label(i18n.tr("fingers-pick-missing"));
+        }
+        events
+    }
+
+    /// The capture under way, or the last attempt's tries left and quality bars.
+    fn status(&self, ui: &mut Ui, i18n: &I18n, state: &State, shown: &[FingerSet]) {
         if self.mode == Mode::Singles && self.selected.is_none() {
             ui.label(i18n.tr("fingers-pick"));
         }
@@ -228,7 +256,7 @@ impl FingerStep {
                 ui.label(RichText::new(i18n.tr(set_message(set))).strong());
             });
             ui.label(i18n.tr("fingers-place"));
-            return events;
+            return;
         }
         if let Some(left) = state.finger_tries_left() {
             ui.label(
@@ -241,13 +269,6 @@ impl FingerStep {
         if let Some((set, bars)) = state.finger_bars().filter(|(set, _)| shown.contains(set)) {
             quality_bars(ui, i18n, bars, state.policy().requested_quality(set));
         }
-        ui.separator();
-        if let Some(p) = self.selected {
-            events.extend(self.missing_panel(ui, i18n, state, p));
-        } else {
-            ui.label(i18n.tr("fingers-pick-missing"));
-        }
-        events
     }
 
     fn missing_panel(
@@ -361,6 +382,10 @@ impl FingerStep {
     }
 }
 
+/// Height of the scanner's status under the capture buttons: the tries line and a slap's four
+/// quality bars.
+const STATUS_HEIGHT: f32 = 4.0 * 34.0 + 34.0;
+
 const REASONS: [(ExceptionReason, &str); 4] = [
     (ExceptionReason::Amputated, "fingers-reason-amputated"),
     (ExceptionReason::Bandaged, "fingers-reason-bandaged"),
@@ -379,7 +404,11 @@ fn quality_bars(ui: &mut Ui, i18n: &I18n, bars: &[FingerBar], requested: u8) {
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
             for s in bars {
-                ui.label(RichText::new(i18n.tr(finger_message(s.position))).size(17.0));
+                // A fixed width, so the bars start at one place whatever the fingers' names.
+                ui.add_sized(
+                    Vec2::new(170.0, 28.0),
+                    egui::Label::new(RichText::new(i18n.tr(finger_message(s.position))).size(17.0)),
+                );
                 let colour = if finger_passed(s, requested) {
                     crate::ui::theme::FILL_OK
                 } else {

@@ -118,6 +118,12 @@ pub(super) fn review(
         ("field-pin", form.pin.clone()),
         ("field-sex", sex.unwrap_or_default()),
         ("field-birth_date", form.birth_date.clone()),
+        (
+            "field-document_type",
+            form.document_type
+                .map(|t| i18n.tr(&format!("enroll-document-{t}")))
+                .unwrap_or_default(),
+        ),
         ("field-document_number", form.document_number.clone()),
         ("field-region", region_name.unwrap_or_default().to_owned()),
         (
@@ -141,8 +147,10 @@ pub(super) fn review(
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(520.0);
+            // Compact rows: every detail shows at once at 1280×800.
             egui::Grid::new("review-fields")
                 .num_columns(2)
+                .min_row_height(26.0)
                 .spacing([24.0, 4.0])
                 .show(ui, |ui| {
                     for (id, value) in rows {
@@ -447,9 +455,14 @@ pub(super) fn receipt(
         {
             intent = WizardIntent::Receipt { print: true };
         }
-        if ui
-            .add(Button::new(RichText::new(i18n.tr("receipt-done")).strong()).min_size(size))
-            .clicked()
+        // The primary action once the receipt is handed over.
+        if crate::ui::theme::accent_button(
+            ui,
+            RichText::new(i18n.tr("receipt-done")).strong(),
+            size,
+            true,
+        )
+        .clicked()
         {
             intent = WizardIntent::Finish;
         }

@@ -175,11 +175,9 @@ fn cannot_sign(
     ui.label(RichText::new(i18n.tr("signature-cannot-title")).strong());
     let mut tapped = None;
     for reason in SignatureReason::ALL {
-        let button = Button::selectable(
-            chosen == Some(reason),
-            RichText::new(i18n.tr(reason_message(reason))).size(20.0),
-        )
-        .min_size(Vec2::new(ui.available_width().min(340.0), TOUCH_HEIGHT));
+        let button = Button::new(RichText::new(i18n.tr(reason_message(reason))).size(20.0))
+            .selected(chosen == Some(reason))
+            .min_size(Vec2::new(ui.available_width().min(340.0), TOUCH_HEIGHT));
         if ui.add(button).clicked() {
             tapped = Some(reason);
         }

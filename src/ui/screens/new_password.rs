@@ -2,7 +2,7 @@
 //! login, the operator chooses a new one here (typed twice), and only then reaches home. Until
 //! then the station refuses every other action of the session, so leaving is only logging out.
 
-use super::{Notice, big_button, field, reserved_notice, title, working};
+use super::{Notice, field, reserved_notice, title, working};
 use crate::domain::Timestamp;
 use crate::ui::i18n::I18n;
 use egui::{RichText, Ui};
@@ -49,7 +49,16 @@ impl NewPasswordScreen {
         let response = field(ui, i18n.tr("new-password-again"), &mut self.again, true);
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         reserved_notice(ui, i18n, self.notice.as_ref(), now, 2);
-        let save = big_button(ui, i18n.tr("new-password-button"), !busy).clicked();
+        let save = crate::ui::theme::accent_button(
+            ui,
+            egui::RichText::new(i18n.tr("new-password-button")).size(22.0),
+            egui::Vec2::new(
+                ui.available_width().min(super::COLUMN_WIDTH),
+                super::TOUCH_HEIGHT,
+            ),
+            !busy,
+        )
+        .clicked();
         if busy {
             working(ui, i18n);
         }

@@ -155,6 +155,10 @@ impl ExportTab {
                 ui.vertical(|ui| {
                     let target = target(&self.typed, self.chosen.as_ref());
                     let can = target.is_some() && !busy;
+                    if target.is_none() {
+                        // Why every button here waits.
+                        ui.label(RichText::new(i18n.tr("sv-export-pick-first")).strong());
+                    }
                     clicked = actions(ui, i18n, info, can);
                     ui.add_space(8.0);
                     show_outcome(ui, i18n, self.outcome.as_ref());

@@ -27,7 +27,7 @@ impl Shade {
             Shade::Empty => Color32::from_gray(170),
             Shade::Forced => Color32::from_rgb(0xe6, 0x7e, 0x22),
             Shade::Captured => crate::ui::theme::FILL_OK,
-            Shade::Missing => Color32::from_rgb(0x7f, 0x8c, 0x8d),
+            Shade::Missing => Color32::from_rgb(0x45, 0x5a, 0x64),
         }
     }
 }
