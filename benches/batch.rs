@@ -30,7 +30,7 @@ use kattoo::batch::{
 use kattoo::central::{Central, CentralKey, SqliteCentral};
 use kattoo::crypto::Signature;
 use kattoo::domain::Timestamp;
-use kattoo::station::{EnrollmentDraft, Station};
+use kattoo::station::EnrollmentDraft;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

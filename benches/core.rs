@@ -123,6 +123,7 @@ fn bench_sign_verify(c: &mut Criterion) {
             citizen.clone(),
             captures(),
             Vec::new(),
+            None,
         )
         .unwrap()
     };
