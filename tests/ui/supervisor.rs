@@ -587,3 +587,28 @@ fn a_registrar_gets_no_supervisor_screen_and_the_station_refuses_anyway() {
     assert!(h.query_by_label("Approvals").is_none());
     assert!(h.query_by_label("Export to USB").is_none());
 }
+
+#[test]
+fn a_record_without_a_signature_says_why_to_the_supervisor() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    let mut station = open(dir.path());
+    let now = clock()();
+    let aibek = station.login("aibek", REGISTRAR_PASSWORD, now).unwrap();
+    let mut cannot = draft(1);
+    cannot
+        .captures
+        .retain(|c| c.kind != kattoo::domain::BiometricKind::Signature);
+    cannot.signature_exception = Some(kattoo::domain::enrollment::SignatureException {
+        reason: kattoo::domain::enrollment::SignatureReason::CannotWrite,
+    });
+    let id = station.enroll(&aibek, cannot, now).unwrap().to_string();
+    drop(station);
+    let mut h = tall_harness(dir.path(), None);
+    supervisor_screen(&mut h, "admin", ADMIN_PASSWORD);
+    click(&mut h, &format!("Open record {id}"));
+    settle(&mut h);
+    h.get_by_label("Face photo");
+    assert!(h.query_by_label("Signature").is_none());
+    h.get_by_label("No signature: Cannot write");
+}

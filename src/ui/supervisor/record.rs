@@ -43,6 +43,8 @@ pub(super) struct RecordDetail {
     fields: Vec<(&'static str, Value)>,
     biometrics: Vec<Biometric>,
     exceptions: Vec<(FingerPosition, ExceptionReason)>,
+    /// Why the citizen gave no signature, when they did not.
+    no_signature: Option<crate::domain::enrollment::SignatureReason>,
 }
 
 /// The message id of a status.
@@ -103,6 +105,13 @@ pub(super) fn portraits(ui: &mut Ui, i18n: &I18n, id: &str, detail: &mut RecordD
         };
         picture_card(ui, i18n, id, b, max);
         ui.add_space(8.0);
+    }
+    if let Some(reason) = detail.no_signature {
+        let reason = i18n.tr(crate::ui::enroll::signature::reason_message(reason));
+        ui.label(
+            RichText::new(i18n.tr_args("review-no-signature", &[("reason", reason.into())]))
+                .strong(),
+        );
     }
 }
 
@@ -228,6 +237,7 @@ pub(super) fn record_detail(
         duplicate_of: stored.duplicate_of,
         supersedes: stored.supersedes,
         fields: citizen_fields(&record),
+        no_signature: record.signature_exception().map(|e| e.reason),
         exceptions: record
             .exceptions
             .iter()
