@@ -209,7 +209,7 @@ impl DemographicsForm {
         let errors = Errors(now);
         let language = i18n.language();
         ui.horizontal_top(|ui| {
-            ui.spacing_mut().item_spacing.y = 4.0;
+            ui.spacing_mut().item_spacing.y = 3.0;
             ui.vertical(|ui| {
                 ui.set_width(COLUMN);
                 heading(ui, i18n.tr("enroll-person-title"));
@@ -255,12 +255,13 @@ impl DemographicsForm {
     /// The message for the wizard's message place: the error of the field being typed into,
     /// else the first error shown, as "Field: what is wrong". The PIN's are said under it.
     pub fn message(&self, i18n: &I18n, now: Timestamp) -> Option<String> {
-        let shown: Vec<ValidationError> = self
+        let all: Vec<ValidationError> = self
             .errors(now)
             .into_iter()
-            .filter(|e| e.field != Field::Pin && self.shown(e.field))
+            .filter(|e| self.shown(e.field))
             .collect();
-        let error = shown
+        let shown: Vec<&ValidationError> = all.iter().filter(|e| e.field != Field::Pin).collect();
+        let error = *shown
             .iter()
             .find(|e| Some(e.field) == self.focused)
             .or(shown.first())?;
@@ -269,8 +270,8 @@ impl DemographicsForm {
             i18n.tr(&format!("field-{}", error.field.name())),
             error_text(i18n, error)
         );
-        // The other fields marked are counted, so none is missed.
-        let mut fields: Vec<Field> = shown.iter().map(|e| e.field).collect();
+        // The other fields marked (the PIN among them) are counted, so none is missed.
+        let mut fields: Vec<Field> = all.iter().map(|e| e.field).collect();
         fields.dedup();
         Some(match fields.len() - 1 {
             0 => message,
@@ -559,7 +560,7 @@ const LABEL_HEIGHT: f32 = 26.0;
 /// Width of the house number beside the precinct.
 const HOUSE: f32 = 150.0;
 /// Height of the region and district lists: they open below their button, inside the page.
-const LIST_HEIGHT: f32 = 300.0;
+const LIST_HEIGHT: f32 = 250.0;
 
 /// A validation error in the operator's language.
 fn error_text(i18n: &I18n, e: &ValidationError) -> String {

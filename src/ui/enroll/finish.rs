@@ -218,7 +218,16 @@ pub(super) fn review(
 
 /// One finger on the review page: thumbnail and quality, or why it is missing.
 fn finger_cell(ui: &mut Ui, i18n: &I18n, wizard: &mut Wizard, p: FingerPosition) {
-    ui.label(RichText::new(i18n.tr(finger_message(p))).size(14.0));
+    // The name in two lines' room, wrapped or not, so the prints of a row line up.
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        Vec2::new(width, 36.0),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_min_size(Vec2::new(width, 36.0));
+            ui.add(egui::Label::new(RichText::new(i18n.tr(finger_message(p))).size(14.0)).wrap());
+        },
+    );
     match wizard.state.finger(p).clone() {
         FingerSlot::Captured(c) => {
             if let Some(t) = wizard.review.texture(ui, &c) {
