@@ -151,6 +151,28 @@ fn seed() -> u64 {
     seed
 }
 
+/// Runs `kattoo enroll --manifest` over `path` until its first record commits (its first line
+/// on stdout), then kills it: the time that took, and the ids it printed.
+fn time_to_first_commit(data: &Path, path: &Path) -> (Duration, Vec<String>) {
+    let start = std::time::Instant::now();
+    let mut child = kattoo(data)
+        .env("KATTOO_OPERATOR_PASSWORD", "registrar-password")
+        .args(["enroll", "--operator", "reg1", "--manifest"])
+        .arg(path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut r = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let took = start.elapsed();
+    assert!(line.ends_with('\n'), "the calibration run printed no id");
+    child.kill().ok();
+    child.wait().unwrap();
+    (took, vec![line.trim().to_owned()])
+}
+
 #[test]
 fn sigkill_during_enrollment_loses_no_committed_record() {
     let work = tempfile::tempdir().unwrap();
@@ -172,6 +194,16 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
     let mut rng = Rng(seed());
     let mut committed: Vec<String> = Vec::new();
     let mut killed_mid_run = 0;
+    // How long the first commit takes here (a record from files runs the kiosk's workflow:
+    // face checks, finger quality), measured, so the kills land around it on a slow or busy
+    // machine as on a fast one.
+    let (first_commit, ids) = time_to_first_commit(
+        &data,
+        &manifest(work.path(), CYCLES, CYCLES * PER_CYCLE, PER_CYCLE),
+    );
+    committed.extend(ids);
+    let window = (first_commit.as_millis() as u64 * 5 / 2).max(2500);
+    eprintln!("crash test: first commit after {first_commit:?}, kills within {window} ms");
 
     for cycle in 0..CYCLES {
         let path = manifest(work.path(), cycle, cycle * PER_CYCLE, PER_CYCLE);
@@ -197,9 +229,7 @@ fn sigkill_during_enrollment_loses_no_committed_record() {
             }
             ids
         });
-        // Up to 2.5 s: a record from files runs the kiosk's workflow (face checks, finger
-        // quality), so the first commit comes about a second after the start on this machine.
-        std::thread::sleep(Duration::from_millis(50 + rng.next() % 2500));
+        std::thread::sleep(Duration::from_millis(50 + rng.next() % window));
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
         }

@@ -390,6 +390,23 @@ fn five_wrong_passwords_lock_the_account_out_with_the_time_left() {
     h.get_by_label(&text);
 }
 
+/// Types `first` and `again` into the new-password screen's emptied fields and saves.
+fn new_password(h: &mut Harness<'static, App>, first: &str, again: &str) {
+    for (field, text) in [("New password", first), ("New password again", again)] {
+        h.get_by_label(field).click();
+        h.step();
+        h.key_press(egui::Key::End);
+        for _ in 0..24 {
+            h.key_press(egui::Key::Backspace);
+        }
+        h.step();
+        h.get_by_label(field).type_text(text);
+        h.step();
+    }
+    click(h, "Save the password and continue");
+    settle(h);
+}
+
 #[test]
 fn a_reset_password_is_changed_at_the_next_login_before_home() {
     let dir = tempfile::tempdir().unwrap();
@@ -414,29 +431,18 @@ fn a_reset_password_is_changed_at_the_next_login_before_home() {
     assert_eq!(h.state().screen(), ScreenKind::NewPassword);
     h.get_by_label_contains("A supervisor reset your password (aibek).");
     // Two passwords that differ are refused in words.
-    type_into(&mut h, "New password", "my-own-password-1");
-    type_into(&mut h, "New password again", "my-own-password-2");
-    click(&mut h, "Save the password and continue");
+    new_password(&mut h, "my-own-password-1", "my-own-password-2");
     h.get_by_label("The two passwords differ — type them again.");
     assert_eq!(h.state().screen(), ScreenKind::NewPassword);
+    // The supervisor's password typed again is not a change.
+    new_password(&mut h, "temporary-pass-1", "temporary-pass-1");
+    h.get_by_label("The new password is the one the supervisor set: choose one only you know.");
+    assert_eq!(h.state().screen(), ScreenKind::NewPassword);
     // A short one is refused by the station's rule.
-    h.get_by_label("New password").click();
-    h.step();
-    h.key_press(egui::Key::End);
-    for _ in 0..20 {
-        h.key_press(egui::Key::Backspace);
-    }
-    h.step();
-    type_into(&mut h, "New password", "short");
-    type_into(&mut h, "New password again", "short");
-    click(&mut h, "Save the password and continue");
-    settle(&mut h);
+    new_password(&mut h, "short", "short");
     h.get_by_label("The password must be at least 8 characters.");
     assert_eq!(h.state().screen(), ScreenKind::NewPassword);
-    type_into(&mut h, "New password", "my-own-password-1");
-    type_into(&mut h, "New password again", "my-own-password-1");
-    click(&mut h, "Save the password and continue");
-    settle(&mut h);
+    new_password(&mut h, "my-own-password-1", "my-own-password-1");
     assert_eq!(h.state().screen(), ScreenKind::Home);
     // The next login goes straight home with the new password.
     click(&mut h, "Log out");

@@ -231,7 +231,7 @@ impl FileSet {
             (None, Some(reason)) => {
                 let reason = SignatureReason::parse(reason).ok_or_else(|| {
                     UsageError(format!(
-                        "no_signature '{reason}' is not a reason: disability, injury or cannot-write"
+                        "--no-signature (no_signature) '{reason}' is not a reason: disability, injury or cannot-write"
                     ))
                 })?;
                 (None, Some(reason))

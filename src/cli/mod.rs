@@ -211,6 +211,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 | StationError::Superseded { .. }
                 | StationError::OperatorExists(_)
                 | StationError::OverrideReason
+                | StationError::PasswordUnchanged
                 | StationError::Password(crate::crypto::PasswordError::TooShort) => exit::INVALID,
                 StationError::DuplicatePin { .. } | StationError::DuplicatePerson { .. } => {
                     exit::DUPLICATE

@@ -378,7 +378,12 @@ pub fn verify_record(
         return Ok(record);
     }
     key.verify(DOMAIN_ENROLLMENT, bytes, sig)?;
-    parse_record(bytes)
+    let record = parse_record(bytes)?;
+    // Signed under the v1 prefix: a v1 record, whatever the first look at the bytes said.
+    if record.schema != SCHEMA {
+        return Err(RecordError::Schema(record.schema));
+    }
+    Ok(record)
 }
 
 /// Parses record bytes that must be the canonical form of a v1 or v2 record (no signature
@@ -387,7 +392,11 @@ pub fn parse_record(bytes: &[u8]) -> Result<Record, RecordError> {
     let record: Record = serde_json::from_slice(bytes).map_err(RecordError::Parse)?;
     let inconsistent = |schema, problem| Err(RecordError::Inconsistent { schema, problem });
     match (record.schema.as_str(), record.signature_exception) {
-        (SCHEMA, None) | (SCHEMA_V2, Some(None)) => {}
+        (SCHEMA, None) => {}
+        // v2 is the record of a citizen who cannot sign, and of nobody else.
+        (SCHEMA_V2, Some(None)) => {
+            return inconsistent(SCHEMA_V2, "signature_exception is null");
+        }
         (SCHEMA_V2, Some(Some(_))) => {
             if record
                 .biometrics

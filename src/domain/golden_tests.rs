@@ -139,23 +139,31 @@ fn a_citizen_who_cannot_sign_makes_a_v2_record_under_its_own_prefix() {
         Err(RecordError::Inconsistent { .. })
     ));
     let v1 = golden_record();
-    let v1_json = v1.signed_bytes();
-    let with_signature = replace_first(
-        v1_json,
-        b"kattoo/enrollment/v1\"",
-        b"kattoo/enrollment/v2\",\"signature_exception\":{\"reason\":\"injury\"}",
-    );
-    // (keys out of order would be "not canonical"; the field sorts after "schema")
+    // Canonical v2 bytes of a record with both a signature and an exception, properly signed
+    // under the v2 prefix: refused for what it says, not for its form.
+    let mut both = v1.record().clone();
+    both.schema = "kattoo/enrollment/v2".into();
+    both.signature_exception = Some(Some(crate::domain::enrollment::SignatureException {
+        reason: crate::domain::enrollment::SignatureReason::Injury,
+    }));
+    let both = crate::crypto::canonical_json(&both).unwrap();
     assert!(matches!(
-        verify_record(&key, &with_signature, &resign(&with_signature)),
-        Err(RecordError::Inconsistent { .. } | RecordError::NotCanonical)
+        verify_record(&key, &both, &resign(&both)),
+        Err(RecordError::Inconsistent { .. })
     ));
-    // A v1 record with the v2 field is refused.
-    let v1_with_field = replace_first(
-        v1_json,
-        b"kattoo/enrollment/v1\"",
-        b"kattoo/enrollment/v1\",\"signature_exception\":null",
-    );
+    // A v2 record whose exception is null is a second form of a v1 record: refused.
+    let mut null = v1.record().clone();
+    null.schema = "kattoo/enrollment/v2".into();
+    null.signature_exception = Some(None);
+    let null = crate::crypto::canonical_json(&null).unwrap();
+    assert!(matches!(
+        verify_record(&key, &null, &resign(&null)),
+        Err(RecordError::Inconsistent { .. })
+    ));
+    // A v1 record with the v2 field is refused, even canonical and signed under the v1 prefix.
+    let mut v1_with_field = v1.record().clone();
+    v1_with_field.signature_exception = Some(None);
+    let v1_with_field = crate::crypto::canonical_json(&v1_with_field).unwrap();
     assert!(matches!(
         verify_record(
             &key,

@@ -227,6 +227,13 @@ impl Station {
     ) -> Result<()> {
         let target = self.target(login)?;
         let own = session.login() == login;
+        // A reset password is changed for one only the operator knows, not set again.
+        if own
+            && target.must_change_password
+            && crate::crypto::verify_password(password, &target.password_hash)?
+        {
+            return Err(Error::PasswordUnchanged);
+        }
         if !own {
             self.require(
                 session,

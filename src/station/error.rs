@@ -108,6 +108,8 @@ pub enum Error {
     Untrusted(#[from] crate::domain::Untrusted),
     #[error("{0} must change the password a supervisor reset before doing anything else")]
     PasswordChangeRequired(String),
+    #[error("the new password is the one the supervisor set: choose one only you know")]
+    PasswordUnchanged,
     #[error(
         "a station already exists in {0} ({1} is there): refusing to overwrite it; choose another data directory"
     )]
@@ -178,6 +180,7 @@ impl Error {
             Error::DuplicatePin { .. } => "station-error-duplicate-pin",
             Error::OverrideReason => "station-error-override-reason",
             Error::PasswordChangeRequired(_) => "station-error-password-change",
+            Error::PasswordUnchanged => "station-error-password-unchanged",
             Error::MalformedLogin => "login-error-bad-credentials",
             Error::PrecinctNotServed(_) => "station-error-precinct",
             Error::UnknownRecord(_) => "station-error-unknown-record",

@@ -127,18 +127,21 @@ pub fn frame_capture(
 /// ISO 19794-5 record (an SBI still) is kept as it came; a frame with no single face is kept
 /// whole (its checks failed, so it is kept only when the operator keeps it anyway).
 pub fn portrait_capture(frame: &Frame, portrait: Option<Portrait>) -> Result<Capture, String> {
-    match portrait {
-        Some(p) if frame.iso_record.is_none() => {
+    let cut = portrait
+        .filter(|_| frame.iso_record.is_none())
+        .and_then(|p| Some((p, p.cut(&frame.rgb, frame.width)?)));
+    match cut {
+        Some((p, rgb)) => {
             let cut = Frame {
                 width: p.width,
                 height: p.height,
-                rgb: p.cut(&frame.rgb, frame.width),
+                rgb,
                 source: frame.source.clone(),
                 iso_record: None,
             };
             frame_capture(BiometricKind::Face, None, &cut)
         }
-        _ => frame_capture(BiometricKind::Face, None, frame),
+        None => frame_capture(BiometricKind::Face, None, frame),
     }
 }
 
@@ -236,6 +239,9 @@ mod tests {
         // No single face: the frame as it is.
         let whole = portrait_capture(&frame, None).unwrap();
         assert_eq!((whole.width, whole.height), (4, 3));
+        // A portrait that does not lie in the frame keeps the frame whole.
+        let outside = Portrait { x: 3, ..portrait };
+        assert_eq!(portrait_capture(&frame, Some(outside)).unwrap().width, 4);
         // A device's signed record is never cut.
         frame.iso_record = Some(b"FAC\x00030\x00".to_vec());
         let record = portrait_capture(&frame, Some(portrait)).unwrap();

@@ -608,7 +608,7 @@ fn a_citizen_who_cannot_sign_is_saved_with_the_reason_as_a_v2_record() {
         .code(i32::from(exit::USAGE));
     assert!(
         stderr(&out)
-            .contains("no_signature 'refused' is not a reason: disability, injury or cannot-write"),
+            .contains("--no-signature (no_signature) 'refused' is not a reason: disability, injury or cannot-write"),
         "{}",
         stderr(&out)
     );

@@ -614,10 +614,10 @@ fn a_citizen_who_cannot_sign_is_saved_without_a_signature_and_with_the_reason() 
         state.no_signature(),
         Some(kattoo::domain::enrollment::SignatureReason::Injury)
     );
-    h.get_by_label("No signature (Cannot sign: injury)");
+    h.get_by_label("No signature (injury)");
     click(&mut h, "Next");
     assert_eq!(step_of(&h), Some(Step::Review));
-    h.get_by_label("No signature: Cannot sign: injury");
+    h.get_by_label("No signature: injury");
     click(&mut h, "Save record");
     wait_for(&mut h, "the receipt", |app| {
         app.wizard().is_some_and(|w| w.step() == Step::Receipt)

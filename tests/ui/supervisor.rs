@@ -610,5 +610,5 @@ fn a_record_without_a_signature_says_why_to_the_supervisor() {
     settle(&mut h);
     h.get_by_label("Face photo");
     assert!(h.query_by_label("Signature").is_none());
-    h.get_by_label("No signature: Cannot write");
+    h.get_by_label("No signature: cannot write");
 }

@@ -153,7 +153,9 @@ pub struct FaceChecks {
     /// The face when exactly one was found.
     pub face: Option<FaceBox>,
     /// The 35:45 portrait to keep from the frame, when exactly one face was found: the part the
-    /// checks judged (the background check looks at nothing else), cut to the frame's edges.
+    /// checks judged (the background check looks at nothing else), cut to the frame's edges
+    /// (so narrower than 35:45 when the head is near an edge, which the centring and size
+    /// checks refuse unless the photo is kept anyway).
     pub portrait: Option<Portrait>,
 }
 
@@ -185,13 +187,19 @@ impl Portrait {
         })
     }
 
-    /// The portrait's pixels out of an RGB8 frame `frame_width` wide.
-    pub fn cut(&self, rgb: &[u8], frame_width: u32) -> Vec<u8> {
+    /// The portrait's pixels out of an RGB8 frame `frame_width` wide; `None` when the
+    /// portrait does not lie inside that frame.
+    pub fn cut(&self, rgb: &[u8], frame_width: u32) -> Option<Vec<u8>> {
         let (fw, x, w) = (frame_width as usize, self.x as usize, self.width as usize);
-        (self.y as usize..(self.y + self.height) as usize)
-            .flat_map(|row| &rgb[(row * fw + x) * 3..(row * fw + x + w) * 3])
-            .copied()
-            .collect()
+        let rows = self.y as usize..(self.y as usize + self.height as usize);
+        if x + w > fw || rows.end * fw * 3 > rgb.len() {
+            return None;
+        }
+        Some(
+            rows.flat_map(|row| &rgb[(row * fw + x) * 3..(row * fw + x + w) * 3])
+                .copied()
+                .collect(),
+        )
     }
 }
 

@@ -331,7 +331,7 @@ fn the_portrait_kept_leaves_out_the_flag_and_the_rocket_beside_the_person() {
     assert!(x1 <= 512.0 && y1 <= 512.0);
     // What is kept is exactly those pixels.
     let image = astronaut();
-    let cut = p.cut(image.as_raw(), image.width());
+    let cut = p.cut(image.as_raw(), image.width()).unwrap();
     assert_eq!(cut.len(), (p.width * p.height * 3) as usize);
     assert_eq!(&cut[..3], &image.get_pixel(p.x, p.y).0);
 }

@@ -21,6 +21,11 @@ fn a_reset_password_blocks_everything_but_changing_it() {
     ));
     assert_eq!(audit_len(&st), before + 2, "each refusal is audited");
     assert_eq!(last_event(&st).action, Action::Refusal);
+    // Setting the supervisor's password again is not a change.
+    assert!(matches!(
+        st.reset_password(&reg, "reg1", "temporary-pass-1", now()),
+        Err(Error::PasswordUnchanged)
+    ));
     // Changing one's own password is the one thing allowed; then the same session works.
     st.reset_password(&reg, "reg1", "my-own-password-1", now())
         .unwrap();

@@ -96,15 +96,52 @@ pub(super) fn nav_bar(
             egui::Layout::left_to_right(egui::Align::Center),
             |ui| {
                 ui.set_min_size(Vec2::new(ui.available_width(), TOUCH_HEIGHT));
-                // Two lines fit beside the buttons; a longer text takes smaller type.
-                let size = if text.chars().count() > 110 {
-                    15.0
-                } else {
-                    18.0
-                };
-                ui.add(egui::Label::new(RichText::new(text).size(size).color(colour)).wrap());
+                message(ui, i18n, text, colour);
             },
         );
     });
     nav
+}
+
+/// The bar's message in at most two lines: smaller type when 18 px needs more, and a text
+/// longer still is cut with "…" and shown whole, over the page, when it is tapped.
+fn message(ui: &mut Ui, i18n: &I18n, text: String, colour: Color32) {
+    let width = ui.available_width();
+    let layout = |size: f32| {
+        let mut job = egui::text::LayoutJob::simple(
+            text.clone(),
+            egui::FontId::proportional(size),
+            colour,
+            width,
+        );
+        job.wrap.max_rows = 2;
+        job.wrap.overflow_character = Some('…');
+        ui.painter().layout_job(job)
+    };
+    let mut galley = layout(18.0);
+    if galley.elided {
+        galley = layout(15.0);
+    }
+    let cut = galley.elided;
+    let response = ui.add(egui::Label::new(galley).sense(egui::Sense::click()));
+    let id = ui.make_persistent_id("bar-message-whole");
+    if cut && response.clicked() {
+        ui.data_mut(|d| d.insert_temp(id, true));
+    }
+    if !ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false)) {
+        return;
+    }
+    let modal = egui::Modal::new(id).show(ui.ctx(), |ui| {
+        ui.set_max_width(720.0);
+        ui.add(egui::Label::new(RichText::new(&text).size(20.0).color(colour)).wrap());
+        ui.add_space(12.0);
+        ui.add(
+            Button::new(RichText::new(i18n.tr("people-close")).size(20.0))
+                .min_size(Vec2::new(200.0, TOUCH_HEIGHT)),
+        )
+        .clicked()
+    });
+    if modal.inner || modal.should_close() || !cut {
+        ui.data_mut(|d| d.remove::<bool>(id));
+    }
 }

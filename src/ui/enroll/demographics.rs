@@ -533,7 +533,7 @@ impl DemographicsForm {
                     .add(
                         Button::new(p.as_str())
                             .selected(self.precinct.as_ref() == Some(p))
-                            .min_size(Vec2::new(110.0, TOUCH_HEIGHT)),
+                            .min_size(Vec2::new(100.0, TOUCH_HEIGHT)),
                     )
                     .clicked()
                 {

@@ -186,13 +186,7 @@ pub(super) fn review(
                         ui.add(egui::Image::new((t.id(), Vec2::new(300.0, 100.0))));
                     }
                     if let Some(reason) = wizard.state.no_signature() {
-                        let reason = i18n.tr(super::signature::reason_message(reason));
-                        ui.label(
-                            RichText::new(
-                                i18n.tr_args("review-no-signature", &[("reason", reason.into())]),
-                            )
-                            .strong(),
-                        );
+                        super::signature::no_signature_label(ui, i18n, reason);
                     }
                 });
             });

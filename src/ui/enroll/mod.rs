@@ -82,6 +82,9 @@ pub struct Wizard {
 /// Wizards opened so far (for [`Wizard::serial`]).
 static WIZARDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// What the comparison page needs below its scrolling part: its title, a separator and Close.
+const COMPARE_FRAME: f32 = 124.0;
+
 /// Room for the reason of a refusal on the save and receipt steps (which have no action bar):
 /// two lines of 20 px text.
 const ERROR_LINE_HEIGHT: f32 = 56.0;
@@ -285,7 +288,9 @@ impl Wizard {
             (false, _) => TOUCH_HEIGHT + 24.0,
         };
         let body_height = (ui.available_height() - reserved).max(240.0);
-        if self.compare_page(ui, i18n, body_height + ERROR_LINE_HEIGHT - 40.0) {
+        // The comparison takes the page's place with Close where the action bar is: the
+        // height below the header less a title, a separator and Close.
+        if self.compare_page(ui, i18n, (ui.available_height() - COMPARE_FRAME).max(240.0)) {
             return intent;
         }
         // The page takes all the height it is given, so the action bar stands at the same place

@@ -155,7 +155,7 @@ impl SignaturePad {
                 ui.label(
                     RichText::new(i18n.tr_args(
                         "signature-cannot-shown",
-                        &[("reason", i18n.tr(reason_message(reason)).into())],
+                        &[("reason", i18n.tr(&reason_noun(reason)).into())],
                     ))
                     .size(20.0)
                     .strong(),
@@ -185,7 +185,20 @@ fn cannot_sign(
     tapped
 }
 
-/// The message id of a reason for no signature.
+/// The message id of a reason as a noun, for what a record says ("No signature: injury").
+pub fn reason_noun(reason: SignatureReason) -> String {
+    format!("signature-reason-{}", reason.code())
+}
+
+/// "No signature: <reason>" in bold, where a record without a signature is shown.
+pub fn no_signature_label(ui: &mut Ui, i18n: &I18n, reason: SignatureReason) {
+    let reason = i18n.tr(&reason_noun(reason));
+    ui.label(
+        RichText::new(i18n.tr_args("review-no-signature", &[("reason", reason.into())])).strong(),
+    );
+}
+
+/// The message id of a reason for no signature (its button).
 pub fn reason_message(reason: SignatureReason) -> &'static str {
     match reason {
         SignatureReason::Disability => "signature-cannot-disability",

@@ -139,7 +139,12 @@ impl ExportTab {
             }
             return None;
         }
-        let info = self.info.show(ui, i18n)?;
+        let Some(info) = self.info.show(ui, i18n) else {
+            // The tab's state could not be read again (after an export, say): what was done is
+            // still said.
+            show_outcome(ui, i18n, self.outcome.as_ref());
+            return None;
+        };
         // Two columns: where to write on the left; what is waiting, the actions and their
         // outcome on the right. Every button is on screen at 1280×800, and an outcome appears
         // under the buttons, moving none of them.
@@ -155,10 +160,24 @@ impl ExportTab {
                 ui.vertical(|ui| {
                     let target = target(&self.typed, self.chosen.as_ref());
                     let can = target.is_some() && !busy;
-                    if target.is_none() {
-                        // Why every button here waits.
-                        ui.label(RichText::new(i18n.tr("sv-export-pick-first")).strong());
-                    }
+                    // Where the buttons write, or why they wait: one line of fixed height
+                    // either way, so choosing a stick moves no button.
+                    let line = match &target {
+                        None => i18n.tr("sv-export-pick-first"),
+                        Some(path) => i18n.tr_args(
+                            "sv-export-target",
+                            &[("path", path.display().to_string().into())],
+                        ),
+                    };
+                    let width = ui.available_width();
+                    ui.allocate_ui_with_layout(
+                        Vec2::new(width, TARGET_LINE),
+                        egui::Layout::top_down(egui::Align::Min),
+                        |ui| {
+                            ui.set_min_size(Vec2::new(width, TARGET_LINE));
+                            ui.add(egui::Label::new(RichText::new(line).strong()).wrap());
+                        },
+                    );
                     clicked = actions(ui, i18n, info, can);
                     ui.add_space(8.0);
                     show_outcome(ui, i18n, self.outcome.as_ref());
@@ -354,6 +373,9 @@ fn media_picker(
     field(ui, i18n.tr("sv-export-folder"), typed, false);
     refresh
 }
+
+/// Height of the line that says where the buttons write: two lines of text.
+const TARGET_LINE: f32 = 56.0;
 
 /// Width of the column of media.
 const MEDIA_COLUMN: f32 = 520.0;

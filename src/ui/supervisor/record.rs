@@ -107,11 +107,7 @@ pub(super) fn portraits(ui: &mut Ui, i18n: &I18n, id: &str, detail: &mut RecordD
         ui.add_space(8.0);
     }
     if let Some(reason) = detail.no_signature {
-        let reason = i18n.tr(crate::ui::enroll::signature::reason_message(reason));
-        ui.label(
-            RichText::new(i18n.tr_args("review-no-signature", &[("reason", reason.into())]))
-                .strong(),
-        );
+        crate::ui::enroll::signature::no_signature_label(ui, i18n, reason);
     }
 }
 
