@@ -300,6 +300,11 @@ impl State {
         self.signature.as_ref()
     }
 
+    /// Whether the draft is made in training mode (its record is a training record).
+    pub fn training(&self) -> bool {
+        self.admission.training
+    }
+
     /// Why the citizen gives no signature, when the registrar said they cannot sign.
     pub fn no_signature(&self) -> Option<SignatureReason> {
         self.no_signature

@@ -635,3 +635,24 @@ fn a_citizen_who_cannot_sign_is_saved_without_a_signature_and_with_the_reason() 
             .any(|b| b["kind"] == "signature")
     );
 }
+
+#[test]
+fn a_training_record_s_receipt_says_it_is_not_a_registration() {
+    let dir = tempfile::tempdir().unwrap();
+    station_with_registrar(dir.path());
+    {
+        let now = clock()();
+        let mut station = Station::open(dir.path(), PASSPHRASE, Config::default()).unwrap();
+        let admin = station.login("admin", ADMIN_PASSWORD, now).unwrap();
+        station.set_training(&admin, true, now).unwrap();
+    }
+    let mut h = harness_with_devices(dir.path());
+    unlock_and_login(&mut h, "aibek", REGISTRAR_PASSWORD);
+    fill_details(&mut h, "11403199000123");
+    capture_biometrics(&mut h);
+    click(&mut h, "Save record");
+    wait_for(&mut h, "the receipt", |app| {
+        app.wizard().is_some_and(|w| w.step() == Step::Receipt)
+    });
+    h.get_by_label("TRAINING: this is not a voter registration.");
+}

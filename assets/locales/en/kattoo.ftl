@@ -790,3 +790,5 @@ sv-export-target = Every button here writes to { $path }.
 signature-reason-disability = disability
 signature-reason-injury = injury
 signature-reason-cannot-write = cannot write
+receipt-training = TRAINING: this is not a voter registration.
+receipt-title-training = TRAINING — not a registration

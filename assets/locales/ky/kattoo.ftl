@@ -784,3 +784,5 @@ sv-export-target = Бул жердеги ар бир баскыч { $path } ич
 signature-reason-disability = майыптык
 signature-reason-injury = жаракат
 signature-reason-cannot-write = жаза албайт
+receipt-training = ОКУУ ЖАЗУУСУ: бул шайлоочуну каттоо эмес.
+receipt-title-training = ОКУУ — каттоо эмес

@@ -791,3 +791,5 @@ sv-export-target = Все кнопки здесь записывают в { $pat
 signature-reason-disability = инвалидность
 signature-reason-injury = травма
 signature-reason-cannot-write = не умеет писать
+receipt-training = УЧЕБНАЯ ЗАПИСЬ: это не регистрация избирателя.
+receipt-title-training = УЧЕБНАЯ — не регистрация

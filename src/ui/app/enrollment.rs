@@ -153,14 +153,20 @@ impl App {
             station_name: info.name.clone(),
         };
         let i18n = &self.i18n;
+        // A training record's receipt says so where a citizen reads first.
+        let (title, note) = if saved.training {
+            ("receipt-title-training", "receipt-training")
+        } else {
+            ("receipt-title", "receipt-note")
+        };
         let labels = crate::receipt::ReceiptLabels {
-            title: i18n.tr("receipt-title"),
+            title: i18n.tr(title),
             registration_id: i18n.tr("receipt-registration-id"),
             name: i18n.tr("receipt-name"),
             precinct: i18n.tr("field-precinct"),
             date: i18n.tr("receipt-date"),
             station: i18n.tr("receipt-station"),
-            note: i18n.tr("receipt-note"),
+            note: i18n.tr(note),
         };
         let mount_table = self.mount_table.clone();
         self.job = Some(Job::spawn(ctx, move || -> Then {

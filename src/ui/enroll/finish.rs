@@ -42,6 +42,8 @@ pub struct Saved {
     pub notice: Option<Notice>,
     /// Where the PDF was written.
     pub pdf: Option<PathBuf>,
+    /// Made in training mode: the receipt says it is not a registration.
+    pub training: bool,
 }
 
 /// Textures of the review page, made once per capture.
@@ -410,6 +412,14 @@ pub(super) fn receipt(
             .color(crate::ui::theme::ok(ui))
             .size(24.0),
     );
+    if saved.training {
+        ui.label(
+            RichText::new(i18n.tr("receipt-training"))
+                .color(crate::ui::theme::warn(ui))
+                .strong()
+                .size(22.0),
+        );
+    }
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             egui::Grid::new("receipt")

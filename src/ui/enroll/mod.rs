@@ -243,6 +243,7 @@ impl Wizard {
                 qr: None,
                 notice: None,
                 pdf: None,
+                training: self.state.training(),
             });
         }
         let _ = self.send(event, None, now);
