@@ -1,5 +1,5 @@
-//! A record's JSON as verify reads it after the signature check (`parse_record`): never a
-//! panic; an accepted record is exactly its canonical JSON and parses back to the same value.
+//! A record's JSON (v1 or v2) as verify parses it (`parse_record`): never a panic; an accepted
+//! record is exactly its canonical JSON and parses back to the same value.
 #![no_main]
 use kattoo::domain::enrollment::parse_record;
 use libfuzzer_sys::fuzz_target;
