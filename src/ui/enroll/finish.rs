@@ -193,9 +193,10 @@ pub(super) fn review(
                 });
             });
             section(ui, "enroll-step-fingers", Step::Fingers);
+            // Room between the rows, so each name reads as its own card's.
             egui::Grid::new("review-fingers")
                 .num_columns(5)
-                .spacing([6.0, 2.0])
+                .spacing([10.0, 12.0])
                 .show(ui, |ui| {
                     for (i, p) in FingerPosition::ALL.into_iter().enumerate() {
                         ui.vertical(|ui| {
