@@ -157,6 +157,34 @@ pub fn filled_button(
     ui.add_enabled(enabled, button.min_size(size))
 }
 
+/// `text` laid out in at most two lines `width` wide: at `size`, else at `smaller`, else cut
+/// with "…" (then the galley says `elided`). For messages in places of a fixed height.
+pub fn two_lines(
+    ui: &Ui,
+    text: &str,
+    colour: Color32,
+    width: f32,
+    [size, smaller]: [f32; 2],
+) -> std::sync::Arc<egui::Galley> {
+    let layout = |size: f32| {
+        let mut job = egui::text::LayoutJob::simple(
+            text.to_owned(),
+            egui::FontId::proportional(size),
+            colour,
+            width,
+        );
+        job.wrap.max_rows = 2;
+        job.wrap.overflow_character = Some('…');
+        ui.painter().layout_job(job)
+    };
+    let galley = layout(size);
+    if galley.elided {
+        layout(smaller)
+    } else {
+        galley
+    }
+}
+
 /// The screen's primary action: [`filled_button`] in the accent.
 pub fn accent_button(ui: &mut Ui, text: RichText, size: Vec2, enabled: bool) -> egui::Response {
     filled_button(ui, text, ACCENT, size, enabled)

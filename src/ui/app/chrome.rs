@@ -150,18 +150,7 @@ impl App {
         let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
         ui.painter().rect_filled(rect, 8.0, fill);
         // Smaller type when a long text would not fit in two lines (a narrow row).
-        let layout = |size: f32| {
-            ui.painter().layout(
-                text.clone(),
-                egui::FontId::proportional(size),
-                fg,
-                rect.width() - 20.0,
-            )
-        };
-        let mut galley = layout(17.0);
-        if galley.size().y > NOTICE_HEIGHT {
-            galley = layout(14.0);
-        }
+        let galley = crate::ui::theme::two_lines(ui, &text, fg, rect.width() - 20.0, [17.0, 14.0]);
         let at = egui::pos2(rect.left() + 10.0, rect.center().y - galley.size().y / 2.0);
         ui.painter().galley(at, galley, fg);
         // Read as a label by screen readers and tests.

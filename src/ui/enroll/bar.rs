@@ -106,22 +106,7 @@ pub(super) fn nav_bar(
 /// The bar's message in at most two lines: smaller type when 18 px needs more, and a text
 /// longer still is cut with "…" and shown whole, over the page, when it is tapped.
 fn message(ui: &mut Ui, i18n: &I18n, text: String, colour: Color32) {
-    let width = ui.available_width();
-    let layout = |size: f32| {
-        let mut job = egui::text::LayoutJob::simple(
-            text.clone(),
-            egui::FontId::proportional(size),
-            colour,
-            width,
-        );
-        job.wrap.max_rows = 2;
-        job.wrap.overflow_character = Some('…');
-        ui.painter().layout_job(job)
-    };
-    let mut galley = layout(18.0);
-    if galley.elided {
-        galley = layout(15.0);
-    }
+    let galley = crate::ui::theme::two_lines(ui, &text, colour, ui.available_width(), [18.0, 15.0]);
     let cut = galley.elided;
     let response = ui.add(egui::Label::new(galley).sense(egui::Sense::click()));
     let id = ui.make_persistent_id("bar-message-whole");

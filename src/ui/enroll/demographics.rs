@@ -8,14 +8,14 @@
 //! so no message moves a field. The PIN keeps two lines of its own under it: its messages,
 //! including the station's word that it is already registered, come as it is typed.
 
-use crate::domain::address::{AddressInput, regions};
+use crate::domain::address::AddressInput;
 use crate::domain::document::DocumentInput;
 use crate::domain::pin::Pin;
 use crate::domain::validation::{Field, ValidationError};
 use crate::domain::{CitizenInput, Sex, Timestamp};
 use crate::ui::i18n::{I18n, Language};
 use crate::ui::screens::TOUCH_HEIGHT;
-use egui::{Button, RichText, TextEdit, Ui, Vec2};
+use egui::{RichText, TextEdit, Ui, Vec2};
 use std::collections::BTreeSet;
 use zeroize::Zeroize;
 
@@ -205,8 +205,9 @@ impl DemographicsForm {
 
     /// Draws the form.
     pub fn show(&mut self, ui: &mut Ui, i18n: &I18n, now: Timestamp) {
-        // Each field's error is worked out after that field took this frame's typing.
-        let errors = Errors(now);
+        // Each field's error is worked out after that field took this frame's typing: the
+        // errors are worked out again only once something changed.
+        let errors = &Errors::new(now);
         let language = i18n.language();
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.y = 3.0;
@@ -216,6 +217,7 @@ impl DemographicsForm {
                 let pin_changed = self.text(ui, i18n, errors, Field::Pin, TextKind::Pin);
                 if pin_changed {
                     self.fill_from_pin(i18n);
+                    errors.forget();
                 }
                 self.pin_line(ui, i18n, errors);
                 self.text(ui, i18n, errors, Field::Surname, TextKind::Name);
@@ -288,15 +290,15 @@ impl DemographicsForm {
     }
 
     /// The error of `field` as it stands, when it is shown.
-    fn shown_error(&self, errors: Errors, field: Field) -> Option<ValidationError> {
+    fn shown_error(&self, errors: &Errors, field: Field) -> Option<ValidationError> {
         if !self.shown(field) {
             return None;
         }
-        self.errors(errors.0).into_iter().find(|e| e.field == field)
+        errors.of(self, field)
     }
 
     /// A field's label: in red after a warning sign while the field has an error shown.
-    fn label(&self, ui: &mut Ui, i18n: &I18n, errors: Errors, field: Field) -> egui::Response {
+    fn label(&self, ui: &mut Ui, i18n: &I18n, errors: &Errors, field: Field) -> egui::Response {
         let name = i18n.tr(&format!("field-{}", field.name()));
         let marked = self.shown_error(errors, field).is_some();
         // One row of a fixed height, marked or not, so the mark moves nothing.
@@ -320,7 +322,7 @@ impl DemographicsForm {
     }
 
     /// A red outline round a control whose field has an error shown.
-    fn outline(&self, ui: &Ui, errors: Errors, field: Field, rect: egui::Rect) {
+    fn outline(&self, ui: &Ui, errors: &Errors, field: Field, rect: egui::Rect) {
         if self.shown_error(errors, field).is_some() {
             ui.painter().rect_stroke(
                 rect,
@@ -351,7 +353,7 @@ impl DemographicsForm {
         &mut self,
         ui: &mut Ui,
         i18n: &I18n,
-        errors: Errors,
+        errors: &Errors,
         field: Field,
         kind: TextKind,
     ) -> bool {
@@ -377,6 +379,9 @@ impl DemographicsForm {
                     .align(egui::Align2::LEFT_CENTER),
             )
             .labelled_by(label.id);
+        if response.changed() {
+            errors.forget();
+        }
         if response.changed() || response.lost_focus() {
             self.touched.insert(field.name());
         }
@@ -393,155 +398,19 @@ impl DemographicsForm {
     /// The PIN's own two lines: its error, or the station's word that it is already
     /// registered. Always there, so a message that comes while the next field is typed does
     /// not move that field.
-    fn pin_line(&self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        ui.allocate_ui_with_layout(
-            Vec2::new(COLUMN, PIN_LINE),
-            egui::Layout::top_down(egui::Align::Min),
-            |ui| {
-                ui.set_min_height(PIN_LINE);
-                let colour = crate::ui::theme::error(ui);
-                let text = match self.shown_error(errors, Field::Pin) {
-                    Some(e) => error_text(i18n, &e),
-                    None if !self.pin_registered().is_empty() => {
-                        let ids = self.pin_registered().join(", ");
-                        i18n.tr_args("enroll-pin-registered", &[("ids", ids.into())])
-                    }
-                    None => return,
-                };
-                ui.add(egui::Label::new(RichText::new(text).size(17.0).color(colour)).wrap());
-            },
-        );
-    }
-
-    fn sex_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        self.label(ui, i18n, errors, Field::Sex);
-        let row = ui.horizontal(|ui| {
-            for (sex, id) in [
-                (Sex::Female, "enroll-sex-female"),
-                (Sex::Male, "enroll-sex-male"),
-            ] {
-                if ui
-                    .add(
-                        Button::new(i18n.tr(id))
-                            .selected(self.sex == Some(sex))
-                            .min_size(Vec2::new((COLUMN - 12.0) / 2.0, TOUCH_HEIGHT)),
-                    )
-                    .clicked()
-                {
-                    self.sex = Some(sex);
-                    self.touched.insert(Field::Sex.name());
+    fn pin_line(&self, ui: &mut Ui, i18n: &I18n, errors: &Errors) {
+        crate::ui::screens::reserved(ui, Vec2::new(COLUMN, PIN_LINE), |ui| {
+            let colour = crate::ui::theme::error(ui);
+            let text = match self.shown_error(errors, Field::Pin) {
+                Some(e) => error_text(i18n, &e),
+                None if !self.pin_registered().is_empty() => {
+                    let ids = self.pin_registered().join(", ");
+                    i18n.tr_args("enroll-pin-registered", &[("ids", ids.into())])
                 }
-            }
+                None => return,
+            };
+            ui.add(egui::Label::new(RichText::new(text).size(17.0).color(colour)).wrap());
         });
-        self.outline(ui, errors, Field::Sex, row.response.rect);
-        ui.add_space(6.0);
-    }
-
-    fn document_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        self.label(ui, i18n, errors, Field::DocumentType);
-        let row = ui.horizontal(|ui| {
-            for (kind, id) in [
-                ("id-card", "enroll-document-id-card"),
-                ("passport", "enroll-document-passport"),
-            ] {
-                if ui
-                    .add(
-                        Button::new(i18n.tr(id))
-                            .selected(self.document_type == Some(kind))
-                            .min_size(Vec2::new((COLUMN - 12.0) / 2.0, TOUCH_HEIGHT)),
-                    )
-                    .clicked()
-                {
-                    self.document_type = Some(kind);
-                }
-            }
-        });
-        self.outline(ui, errors, Field::DocumentType, row.response.rect);
-        ui.add_space(6.0);
-    }
-
-    fn region_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors, language: Language) {
-        let name = |ky: &'static str, ru: &'static str, en: &'static str| match language {
-            Language::Ky => ky,
-            Language::Ru => ru,
-            Language::En => en,
-        };
-        let region = self.region.and_then(crate::domain::address::region);
-        let label = self.label(ui, i18n, errors, Field::Region);
-        let selected = region.map_or_else(
-            || i18n.tr("enroll-choose"),
-            |r| name(r.name_ky, r.name_ru, r.name_en).to_owned(),
-        );
-        let combo = egui::ComboBox::from_id_salt("region")
-            .selected_text(selected)
-            .width(COLUMN)
-            .height(LIST_HEIGHT)
-            .show_ui(ui, |ui| {
-                for r in regions() {
-                    let text = name(r.name_ky, r.name_ru, r.name_en);
-                    if ui
-                        .add(picker_row(self.region == Some(r.code), text))
-                        .clicked()
-                        && self.region != Some(r.code)
-                    {
-                        self.region = Some(r.code);
-                        self.district = None;
-                        self.touched.insert(Field::Region.name());
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        self.outline(ui, errors, Field::Region, combo.rect);
-        ui.add_space(6.0);
-
-        let label = self.label(ui, i18n, errors, Field::District);
-        let district = region.zip(self.district).and_then(|(r, d)| r.district(d));
-        let selected = district.map_or_else(
-            || i18n.tr("enroll-choose"),
-            |d| name(d.name_ky, d.name_ru, d.name_en).to_owned(),
-        );
-        let combo = ui.add_enabled_ui(region.is_some(), |ui| {
-            egui::ComboBox::from_id_salt("district")
-                .selected_text(selected)
-                .width(COLUMN)
-                .height(LIST_HEIGHT)
-                .show_ui(ui, |ui| {
-                    for d in region.map_or(&[][..], |r| r.districts) {
-                        let text = name(d.name_ky, d.name_ru, d.name_en);
-                        if ui
-                            .add(picker_row(self.district == Some(d.code), text))
-                            .clicked()
-                        {
-                            self.district = Some(d.code);
-                            self.touched.insert(Field::District.name());
-                        }
-                    }
-                })
-                .response
-                .labelled_by(label.id)
-        });
-        self.outline(ui, errors, Field::District, combo.inner.rect);
-        ui.add_space(6.0);
-    }
-
-    fn precinct_picker(&mut self, ui: &mut Ui, i18n: &I18n, errors: Errors) {
-        self.label(ui, i18n, errors, Field::Precinct);
-        let row = ui.horizontal_wrapped(|ui| {
-            for p in &self.precincts {
-                if ui
-                    .add(
-                        Button::new(p.as_str())
-                            .selected(self.precinct.as_ref() == Some(p))
-                            .min_size(Vec2::new(100.0, TOUCH_HEIGHT)),
-                    )
-                    .clicked()
-                {
-                    self.precinct = Some(p.clone());
-                }
-            }
-        });
-        self.outline(ui, errors, Field::Precinct, row.response.rect);
     }
 }
 
@@ -559,8 +428,6 @@ fn heading(ui: &mut Ui, text: String) {
 const LABEL_HEIGHT: f32 = 26.0;
 /// Width of the house number beside the precinct.
 const HOUSE: f32 = 150.0;
-/// Height of the region and district lists: they open below their button, inside the page.
-const LIST_HEIGHT: f32 = 250.0;
 
 /// A validation error in the operator's language.
 fn error_text(i18n: &I18n, e: &ValidationError) -> String {
@@ -572,9 +439,36 @@ fn error_text(i18n: &I18n, e: &ValidationError) -> String {
     i18n.tr_args(e.message_id(), &args)
 }
 
-/// When the form's errors are worked out.
-#[derive(Clone, Copy)]
-struct Errors(Timestamp);
+/// The form's errors in one frame: worked out when first asked, and again only after a field
+/// changed ([`Errors::forget`]), not once per label and outline drawn.
+struct Errors {
+    now: Timestamp,
+    known: std::cell::RefCell<Option<Vec<ValidationError>>>,
+}
+
+impl Errors {
+    fn new(now: Timestamp) -> Self {
+        Errors {
+            now,
+            known: Default::default(),
+        }
+    }
+
+    /// The error of `field` in `form` as it stands.
+    fn of(&self, form: &DemographicsForm, field: Field) -> Option<ValidationError> {
+        self.known
+            .borrow_mut()
+            .get_or_insert_with(|| form.errors(self.now))
+            .iter()
+            .find(|e| e.field == field)
+            .cloned()
+    }
+
+    /// A field changed: its errors are worked out again when next asked.
+    fn forget(&self) {
+        self.known.take();
+    }
+}
 
 #[derive(Clone, Copy)]
 enum TextKind {
@@ -584,11 +478,7 @@ enum TextKind {
     Plain,
 }
 
-/// One row of the region or district list: a touch-sized button, the chosen one selected.
-fn picker_row(selected: bool, text: &str) -> Button<'_> {
-    Button::selectable(selected, RichText::new(text).size(20.0))
-        .min_size(Vec2::new(COLUMN - 40.0, TOUCH_HEIGHT - 8.0))
-}
+mod pickers;
 
 #[cfg(test)]
 mod tests;

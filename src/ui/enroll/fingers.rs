@@ -222,15 +222,8 @@ impl FingerStep {
         // What the scanner is doing or gave, in a place of a fixed height: a capture's status,
         // the device's error, the tries left and the quality bars come and go inside it, and
         // move nothing below.
-        let width = ui.available_width();
-        ui.allocate_ui_with_layout(
-            Vec2::new(width, STATUS_HEIGHT),
-            egui::Layout::top_down(egui::Align::Min),
-            |ui| {
-                ui.set_min_size(Vec2::new(width, STATUS_HEIGHT));
-                self.status(ui, i18n, state, &shown);
-            },
-        );
+        let size = Vec2::new(ui.available_width(), STATUS_HEIGHT);
+        crate::ui::screens::reserved(ui, size, |ui| self.status(ui, i18n, state, &shown));
         ui.separator();
         if let Some(p) = self.selected {
             events.extend(self.missing_panel(ui, i18n, state, p));

@@ -399,21 +399,11 @@ impl Wizard {
             .as_ref()
             .map(|e| workflow_message(i18n, e))
             .unwrap_or_default();
-        ui.allocate_ui_with_layout(
-            Vec2::new(ui.available_width(), ERROR_LINE_HEIGHT),
-            egui::Layout::top_down(egui::Align::Min),
-            |ui| {
-                ui.set_min_height(ERROR_LINE_HEIGHT);
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(text)
-                            .color(crate::ui::theme::error(ui))
-                            .size(20.0),
-                    )
-                    .wrap(),
-                );
-            },
-        );
+        let size = Vec2::new(ui.available_width(), ERROR_LINE_HEIGHT);
+        crate::ui::screens::reserved(ui, size, |ui| {
+            let colour = crate::ui::theme::error(ui);
+            ui.add(egui::Label::new(RichText::new(text).color(colour).size(20.0)).wrap());
+        });
     }
 
     /// Overwrites what the screens hold beside the state: frames, textures, strokes.

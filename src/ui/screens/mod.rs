@@ -56,6 +56,16 @@ pub fn show_notice(ui: &mut Ui, i18n: &I18n, notice: Option<&Notice>, now: Times
     }
 }
 
+/// A place `size` big, kept whether or not `add` fills it (top-down, from its top left), so
+/// what comes and goes inside it moves nothing after it.
+pub fn reserved<R>(ui: &mut Ui, size: Vec2, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.set_min_size(size);
+        add(ui)
+    })
+    .inner
+}
+
 /// A notice in a space kept for it whether or not there is one (`lines` lines of wrapped text),
 /// so the buttons under it stay where they are when it appears.
 pub fn reserved_notice(
@@ -67,22 +77,17 @@ pub fn reserved_notice(
 ) {
     let height = 8.0 + 26.0 * lines as f32;
     let width = ui.available_width().min(COLUMN_WIDTH);
-    ui.allocate_ui_with_layout(
-        Vec2::new(width, height),
-        egui::Layout::top_down(egui::Align::Min),
-        |ui| {
-            ui.set_min_height(height);
-            ui.add_space(8.0);
-            if let Some(notice) = notice {
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(notice.text(i18n, now)).color(crate::ui::theme::error(ui)),
-                    )
-                    .wrap(),
-                );
-            }
-        },
-    );
+    reserved(ui, Vec2::new(width, height), |ui| {
+        ui.add_space(8.0);
+        if let Some(notice) = notice {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(notice.text(i18n, now)).color(crate::ui::theme::error(ui)),
+                )
+                .wrap(),
+            );
+        }
+    });
 }
 
 /// A screen title.
