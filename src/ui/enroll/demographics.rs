@@ -297,7 +297,7 @@ impl DemographicsForm {
         errors.of(self, field)
     }
 
-    /// A field's label: in red after a warning sign while the field has an error shown.
+    /// A field's label: in red, a warning sign after it, while the field has an error shown.
     fn label(&self, ui: &mut Ui, i18n: &I18n, errors: &Errors, field: Field) -> egui::Response {
         let name = i18n.tr(&format!("field-{}", field.name()));
         let marked = self.shown_error(errors, field).is_some();
@@ -311,11 +311,13 @@ impl DemographicsForm {
                 if !marked {
                     return ui.label(name);
                 }
-                // The sign apart from the name, so the field is still called by its name alone.
+                // The sign after the name, apart from it: the name stays where it was, and the
+                // field is still called by its name alone.
                 let colour = crate::ui::theme::error(ui);
                 let mark = crate::ui::theme::icons::ICON_ERROR.codepoint;
+                let label = ui.label(RichText::new(name).color(colour));
                 ui.label(RichText::new(mark).color(colour));
-                ui.label(RichText::new(name).color(colour))
+                label
             },
         )
         .inner

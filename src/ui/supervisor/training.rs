@@ -42,9 +42,6 @@ impl TrainingTab {
         if let Some(t) = self.state.ask(busy, || load(None)) {
             return Some(t);
         }
-        if let Some(m) = &self.message {
-            m.show(ui, i18n);
-        }
         let state = self.state.show(ui, i18n)?;
         let (text, color) = if state.on {
             ("sv-training-on", crate::ui::theme::warn(ui))
@@ -82,6 +79,10 @@ impl TrainingTab {
         } else if big(ui, i18n.tr("sv-training-reset"), !busy && state.records > 0).clicked() {
             self.confirm = true;
             self.message = None;
+        }
+        // What was just done, under the buttons, so its coming moves none of them.
+        if let Some(m) = &self.message {
+            m.show(ui, i18n);
         }
         if switch.clicked() {
             let on = !state.on;
