@@ -15,6 +15,28 @@ pub enum Error {
     Batch(#[from] batch::Error),
     #[error("central database")]
     Db(#[source] rusqlite::Error),
+    #[error("central database (PostgreSQL)")]
+    Pg(#[source] postgres::Error),
+    #[error(
+        "cannot connect to central's PostgreSQL database {target}: check that the server runs, the address, the user and the password (PGPASSWORD or KATTOO_PG_PASSWORD_FILE)"
+    )]
+    PgConnect {
+        target: String,
+        #[source]
+        source: postgres::Error,
+    },
+    #[error(
+        "central database address {0}: it holds a password; give the password in PGPASSWORD or in a file named by KATTOO_PG_PASSWORD_FILE, never on the command line"
+    )]
+    PgPasswordInAddress(String),
+    #[error(
+        "central database address {0}: it is not a PostgreSQL address (postgres://user@host/database) nor a file path"
+    )]
+    PgAddress(String),
+    #[error(
+        "central database address {0}: a server on another machine needs TLS, which this kattoo does not speak yet: connect through a Unix socket or to this machine (localhost), for example through an SSH or stunnel tunnel"
+    )]
+    PgRemote(String),
     #[error(
         "central database: {} has schema {found}, newer than this kattoo knows ({known}): use a newer kattoo",
         path.display()
@@ -183,7 +205,11 @@ impl Error {
     pub fn message_id(&self) -> &'static str {
         match self {
             Error::Batch(e) => e.message_id(),
-            Error::Db(_) => "central-error-db",
+            Error::Db(_) | Error::Pg(_) => "central-error-db",
+            Error::PgConnect { .. } => "central-error-pg-connect",
+            Error::PgPasswordInAddress(_) => "central-error-pg-password",
+            Error::PgAddress(_) => "central-error-pg-address",
+            Error::PgRemote(_) => "central-error-pg-remote",
             Error::NewerSchema { .. } => "central-error-newer-schema",
             Error::DatabasePermissions { .. } => "central-error-permissions",
             Error::StoredStationKey { .. } | Error::NoIdentity | Error::IdentityMismatch(_) => {
@@ -258,7 +284,12 @@ impl Error {
                 registration_id, ..
             } => registration_id.clone(),
             Error::UnknownPair(id) | Error::AlreadyDecided { id, .. } => id.to_string(),
+            Error::PgConnect { target, .. } => target.clone(),
+            Error::PgPasswordInAddress(target)
+            | Error::PgAddress(target)
+            | Error::PgRemote(target) => target.clone(),
             Error::Db(_)
+            | Error::Pg(_)
             | Error::NoIdentity
             | Error::IdentityEncrypt(_)
             | Error::IdentityDamaged(_)

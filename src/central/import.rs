@@ -55,8 +55,10 @@ impl<S: CentralStore> Central<S> {
             Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => {
                 accepted.commit(now)?
             }
+            // Another importer committed this very file while it streamed here.
+            Streamed::Known(done, known) if known == sha256 => return Ok(done),
             // Nothing is committed: the transaction rolls back when `accepted` drops.
-            Streamed::Accepted(_) | Streamed::Known(_) => return Err(Error::Changed(name)),
+            Streamed::Accepted(_) | Streamed::Known(..) => return Err(Error::Changed(name)),
         };
         Ok(self.committed(committed))
     }
@@ -73,7 +75,7 @@ impl<S: CentralStore> Central<S> {
         self.ensure_index()?;
         let committed = match self.import_stream(input, key, now, "the batch")? {
             Streamed::Accepted(accepted) => accepted.commit(now)?,
-            Streamed::Known(done) => return Ok(done),
+            Streamed::Known(done, _) => return Ok(done),
         };
         Ok(self.committed(committed))
     }
@@ -123,8 +125,10 @@ impl<S: CentralStore> Central<S> {
             path: name.to_owned(),
             source,
         })?;
+        // From here to the commit, no other import of this station can commit.
+        tx.lock_station(&verified.info.station_id)?;
         if let Some(done) = self.already_imported(&sha256)? {
-            return Ok(Streamed::Known(done));
+            return Ok(Streamed::Known(done, sha256));
         }
         let (row, mut outcome) = self.check_rules(&verified, sha256, now)?;
         let search = self.search_batch(&tx, &verified)?;
@@ -244,8 +248,9 @@ impl<S: CentralStore> Central<S> {
 
 /// What streaming a batch found.
 enum Streamed<'a, S: CentralStore + 'a> {
-    /// The very same file was imported before; the transaction is already rolled back.
-    Known(ImportOutcome),
+    /// The very same file (of this SHA-256) was imported before, or by another importer while
+    /// this one streamed it; the transaction is already rolled back.
+    Known(ImportOutcome, String),
     /// It passed every check; its biometrics are staged, the rest is written at commit.
     Accepted(Box<Accepted<'a, S>>),
 }

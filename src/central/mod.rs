@@ -1,7 +1,9 @@
 //! Central: registers stations, verifies and imports their batches, and reports per station.
 //!
 //! The rules (DESIGN.md "Central rules") live here, over a small [`CentralStore`] trait so that
-//! the SQLite store ([`SqliteCentral`], plain unencrypted SQLite) can be joined by a PostgreSQL one.
+//! the same rules run over the SQLite store ([`SqliteCentral`], one file encrypted at rest, the
+//! embedded default) and the PostgreSQL one ([`PgCentral`], a national central's); [`CentralDb`]
+//! is whichever `--db` names.
 //! Per station, batch sequences strictly increase: the same file twice is a no-op, a sequence at
 //! or below the last accepted one is refused, a jump is accepted and the gap reported.
 //!
@@ -9,6 +11,7 @@
 //! an open import transaction as they stream past, and a refusal rolls them back. Central's age
 //! identity is kept encrypted to a passphrase ([`identity`]); [`Central::unlock`] opens it.
 
+mod any;
 pub mod at_rest;
 mod dedup;
 mod error;
@@ -17,17 +20,25 @@ mod import;
 mod keys;
 #[cfg(test)]
 mod keys_tests;
+mod pg;
+pub mod pg_server;
+mod register;
 mod sqlite;
 mod sqlite_dedup;
 mod sqlite_keys;
 mod sqlite_schema;
 #[cfg(test)]
+mod store_tests;
+#[cfg(test)]
 mod tests;
 
+pub use any::{CentralDb, CentralDbImport, Location};
 pub use dedup::{BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate};
 pub use error::Error;
 pub use identity::CentralKey;
 pub use keys::{KeyLink, Revocation, StationKeyRow};
+pub use pg::{PG_SCHEMA_VERSION, PgCentral, PgImport};
+pub use register::{RegisterEntry, RegisterQuery};
 pub use sqlite::{SqliteCentral, SqliteImport};
 
 use crate::batch::{self, StationCertificate, VerifiedBatch};
@@ -168,6 +179,8 @@ pub trait CentralStore {
     /// Accepted batches of a station signed by its current key, by sequence.
     fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>>;
     fn record_count(&self, station_id: &str) -> Result<u64>;
+    /// Biometric files held, each once whatever the number of records naming it.
+    fn biometrics_held(&self) -> Result<u64>;
     /// Records at stations other than `station_id` that hold `pin`: (station, registration id).
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>>;
     /// The templates of every record no other record supersedes: (registration id, position
@@ -175,6 +188,10 @@ pub trait CentralStore {
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>>;
     /// Every listed pair of possible duplicate people.
     fn duplicates(&self) -> Result<Vec<DuplicateRow>>;
+    /// The register's answer to `query`, by PIN then registration id.
+    fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>>;
+    /// Central's templates of a record's searched fingers: (position code, ISO/IEC 19794-2).
+    fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>>;
     /// Records the decision on pair `id` if it is listed and still open; whether it did.
     fn decide(&mut self, id: u64, decision: &DecisionRow) -> Result<bool>;
     /// The record JSON of a registration held, with its station.
@@ -191,6 +208,11 @@ pub trait CentralStore {
 ///
 /// [`commit`]: ImportTransaction::commit
 pub trait ImportTransaction {
+    /// Holds off every other import of `station_id` from here until this one commits or rolls
+    /// back, so that the rules, read next, see every batch of the station committed before and
+    /// none is committed under them. (SQLite's import transaction excludes every other writer
+    /// from its start; PostgreSQL locks the station's row.)
+    fn lock_station(&mut self, station_id: &str) -> Result<()>;
     /// Stages one biometric file under the SHA-256 its name gives (once: a file central already
     /// holds is skipped). Called as the file streams past, before the batch is verified.
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()>;

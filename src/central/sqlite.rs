@@ -3,6 +3,7 @@
 //! Nothing in it opens a batch without the passphrase: central's identity is stored encrypted to
 //! it (see [`super::identity`]). Its schema and migrations are in [`super::sqlite_schema`].
 
+use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
 use super::sqlite_schema::{guard_permissions, migrate};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
@@ -56,6 +57,11 @@ pub struct SqliteImport<'a> {
 }
 
 impl ImportTransaction for SqliteImport<'_> {
+    fn lock_station(&mut self, _station_id: &str) -> Result<()> {
+        // Already exclusive: an IMMEDIATE transaction holds SQLite's write lock from its start.
+        Ok(())
+    }
+
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR IGNORE INTO biometrics (sha256, data) VALUES (?1, ?2)")
@@ -91,8 +97,8 @@ impl ImportTransaction for SqliteImport<'_> {
         .map_err(Error::Db)?;
         for r in &v.records {
             tx.execute(
-                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.json, &r.signature.to_bytes()[..], r.record.supersedes.as_ref().map(|s| s.as_str())],
+                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.record.citizen.precinct.as_str(), r.json, &r.signature.to_bytes()[..], r.record.supersedes.as_ref().map(|s| s.as_str())],
             )
             .map_err(|e| match e {
                 // An id central holds already (from an earlier batch, or from the station's
@@ -133,7 +139,7 @@ fn station_row(
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-fn to_entry(
+pub(super) fn to_entry(
     (station_id, name, region, pem, added_at): (String, String, String, String, String),
 ) -> Result<StationEntry> {
     Ok(StationEntry {
@@ -311,6 +317,15 @@ impl CentralStore for SqliteCentral {
             .map_err(Error::Db)
     }
 
+    fn biometrics_held(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM biometrics", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(Error::Db)
+    }
+
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = self
             .conn
@@ -343,6 +358,42 @@ impl CentralStore for SqliteCentral {
 
     fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
         super::sqlite_dedup::duplicates(&self.conn)
+    }
+
+    fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>> {
+        let (filter, value) = query.sql_filter();
+        let sql = format!("{REGISTER_SELECT} WHERE {filter} ORDER BY r.pin, r.registration_id")
+            .replace("$1", "?1");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(Error::Db)?;
+        let rows = stmt
+            .query_map([value], |r| {
+                Ok(RegisterEntry {
+                    registration_id: r.get(0)?,
+                    station_id: r.get(1)?,
+                    precinct: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    pin: r.get(3)?,
+                    superseded_by: r.get(4)?,
+                })
+            })
+            .map_err(Error::Db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Error::Db)?;
+        Ok(rows)
+    }
+
+    fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT position, iso FROM templates WHERE registration_id = ?1 ORDER BY position",
+            )
+            .map_err(Error::Db)?;
+        let rows = stmt
+            .query_map([registration_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(Error::Db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Error::Db)?;
+        Ok(rows)
     }
 
     fn decide(&mut self, id: u64, d: &DecisionRow) -> Result<bool> {

@@ -5,9 +5,9 @@ use super::{Error, Result, StationEntry};
 use crate::crypto::PublicKey;
 use rusqlite::{Connection, OptionalExtension, params};
 
-const COLUMNS: &str = "station_id, public_key, added_at, replaces, added_by, reason, revoked_at, revoked_by, revoked_reason";
+pub(super) const COLUMNS: &str = "station_id, public_key, added_at, replaces, added_by, reason, revoked_at, revoked_by, revoked_reason";
 
-type Raw = (
+pub(super) type Raw = (
     String,
     String,
     String,
@@ -40,7 +40,7 @@ fn key(station: &str, pem: &str) -> Result<PublicKey> {
     })
 }
 
-fn row(
+pub(super) fn row(
     (station_id, pem, added_at, replaces, by, reason, revoked_at, revoked_by, revoked_reason): Raw,
 ) -> Result<StationKeyRow> {
     let link = match (replaces, by) {

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: the first layout. Databases made before schema versions have it at version 0, hence
     // `IF NOT EXISTS`. The identity was stored in plain text.
     r#"
@@ -158,6 +158,13 @@ INSERT INTO audit_4
 DROP TABLE audit;
 ALTER TABLE audit_4 RENAME TO audit;
 CREATE INDEX audit_station ON audit(station_id);
+"#,
+    // 5: the register by precinct: where each citizen votes, from the record itself, for the
+    // precinct's list and its voter list.
+    r#"
+ALTER TABLE records ADD COLUMN precinct TEXT;
+UPDATE records SET precinct = json_extract(CAST(record_json AS TEXT), '$.citizen.precinct');
+CREATE INDEX records_precinct ON records(precinct);
 "#,
 ];
 

@@ -185,6 +185,16 @@ fn a_dropped_import_leaves_no_biometric_and_the_next_one_can_start() {
 }
 
 impl Error {
+    /// A real client error: connecting to a socket directory that does not exist.
+    fn unreachable_server() -> postgres::Error {
+        postgres::Config::new()
+            .host_path("/nonexistent/kattoo")
+            .user("kattoo")
+            .connect(postgres::NoTls)
+            .err()
+            .expect("no server there")
+    }
+
     /// One example of every variant (and, inside `Batch`, of every batch variant), for tests
     /// that every message is translated. The match has no wildcard, so a new variant fails to
     /// compile here until it is listed.
@@ -281,6 +291,14 @@ impl Error {
                 at: s(),
             },
             Error::DecisionIncomplete,
+            Error::Pg(Self::unreachable_server()),
+            Error::PgConnect {
+                target: "postgres://kattoo@/central".into(),
+                source: Self::unreachable_server(),
+            },
+            Error::PgPasswordInAddress("postgres://kattoo@db/central".into()),
+            Error::PgAddress("mysql://db".into()),
+            Error::PgRemote("postgres://kattoo@db.example/central".into()),
         ];
         all.extend(batch::Error::examples().into_iter().map(Error::Batch));
         for e in &all {
@@ -322,7 +340,12 @@ impl Error {
                 | Error::Template { .. }
                 | Error::UnknownPair(_)
                 | Error::AlreadyDecided { .. }
-                | Error::DecisionIncomplete => {}
+                | Error::DecisionIncomplete
+                | Error::Pg(_)
+                | Error::PgConnect { .. }
+                | Error::PgPasswordInAddress(_)
+                | Error::PgAddress(_)
+                | Error::PgRemote(_) => {}
             }
         }
         all

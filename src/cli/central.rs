@@ -1,4 +1,4 @@
-//! `kattoo central --db FILE init | protect-identity | add-station | revoke-station |
+//! `kattoo central --db FILE|postgres://… init | protect-identity | add-station | revoke-station |
 //! rekey-station | keys | import | report | duplicates | decide`.
 //!
 //! Central's identity is kept encrypted to the central passphrase, which comes from
@@ -8,8 +8,8 @@
 use super::central_open::{Opened, Purpose};
 use super::{Context, UsageError, exit, secrets};
 use crate::central::{
-    Central, CentralKey, CentralStore, Decision, DecisionRow, DedupSettings, Error, IdentitySecret,
-    ImportOutcome, ProtectedIdentity, SqliteCentral,
+    Central, CentralDb, CentralKey, CentralStore, Decision, DecisionRow, DedupSettings, Error,
+    IdentitySecret, Location, PgCentral, ProtectedIdentity, RegisterQuery,
 };
 use crate::domain::Timestamp;
 use clap::{Args, Subcommand};
@@ -23,15 +23,18 @@ pub const PASSPHRASE_ENV: &str = "KATTOO_CENTRAL_PASSPHRASE";
 /// Central arguments.
 #[derive(Debug, Args)]
 pub struct CentralArgs {
-    /// Central's database (SQLite, encrypted with the central passphrase).
+    /// Central's database: a SQLite file (encrypted with the central passphrase), or a
+    /// PostgreSQL database, postgres://USER@HOST/DATABASE (a Unix socket directory as HOST
+    /// percent-encoded, e.g. postgres://kattoo@%2Frun%2Fpostgresql/central). The password comes
+    /// from PGPASSWORD or the file KATTOO_PG_PASSWORD_FILE names, never from the address.
     #[arg(
         long,
         global = true,
         env = "KATTOO_CENTRAL_DB",
-        value_name = "FILE",
+        value_name = "FILE|URL",
         default_value = "central.sqlite"
     )]
-    pub db: PathBuf,
+    pub db: String,
     #[command(subcommand)]
     pub command: CentralCommand,
 }
@@ -91,12 +94,38 @@ pub enum CentralCommand {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Import this many batches at once, each on its own database connections (PostgreSQL
+        /// only; a SQLite file takes one writer at a time). Batches of one station still take
+        /// turns, in the database.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        jobs: usize,
     },
     /// Per-station record counts, last sequence, open gaps and possible duplicate people.
     Report,
     /// List the possible duplicate people found at import (one person registered at two
     /// stations, or twice at one), with both records and the scores; open ones first.
     Duplicates {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every record holding a PIN (corrected ones too), with its station and precinct.
+    Find {
+        #[arg(long, value_name = "PIN")]
+        pin: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The citizens registered at a precinct (current records, corrections applied).
+    Precinct {
+        precinct: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every record whose PIN is also held at another station, for a central operator to resolve.
+    DuplicatePins {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -149,8 +178,13 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::IdentityForKey
         | Error::IdentityWork { .. }
         | Error::IdentityDamaged(_)
-        | Error::IdentityNotText => exit::USAGE,
+        | Error::IdentityNotText
+        | Error::PgPasswordInAddress(_)
+        | Error::PgAddress(_)
+        | Error::PgRemote(_) => exit::USAGE,
         Error::Db(_)
+        | Error::Pg(_)
+        | Error::PgConnect { .. }
         | Error::NewerSchema { .. }
         | Error::StoredStationKey { .. }
         | Error::NoIdentity
@@ -224,7 +258,7 @@ fn with_new_identity(
 }
 
 /// Opens central's identity with the central passphrase that opened its database.
-fn unlock(central: &Central<SqliteCentral>, passphrase: &str) -> anyhow::Result<CentralKey> {
+fn unlock<S: CentralStore>(central: &Central<S>, passphrase: &str) -> anyhow::Result<CentralKey> {
     match central.store().identity()? {
         None => return Err(Error::NotInitialised.into()),
         Some(s) if matches!(s.secret, IdentitySecret::Plain(_)) => {
@@ -237,6 +271,16 @@ fn unlock(central: &Central<SqliteCentral>, passphrase: &str) -> anyhow::Result<
 
 pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now().to_string();
+    let location = Location::parse(&args.db)?;
+    if let (Location::File(_), CentralCommand::Import { jobs: 2.., .. }) =
+        (&location, &args.command)
+    {
+        return Err(UsageError(
+            "--jobs above 1 needs a PostgreSQL database: a SQLite file takes one writer at a time; import without --jobs".into(),
+        )
+        .into());
+    }
+    let db_name = Path::new(&args.db);
     let purpose = match args.command {
         CentralCommand::Init { .. } => Purpose::Init,
         CentralCommand::ProtectIdentity { .. } => Purpose::Protect,
@@ -245,14 +289,14 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
     let Opened {
         central,
         passphrase,
-    } = super::central_open::open(ctx, &args.db, purpose)?;
+    } = super::central_open::open(ctx, &location, purpose)?;
     let mut central = central.with_dedup(DedupSettings::from_config(&ctx.config));
     match args.command {
         CentralCommand::Init { identity } => {
             if central.store().identity()?.is_some() {
-                return Err(Error::AlreadyInitialised(args.db.display().to_string()).into());
+                return Err(Error::AlreadyInitialised(args.db.clone()).into());
             }
-            let made = with_new_identity(&passphrase, &args.db, identity.as_deref(), |p| {
+            let made = with_new_identity(&passphrase, db_name, identity.as_deref(), |p| {
                 central.init(p, &now)
             })?;
             println!("{}", made.recipient);
@@ -270,13 +314,12 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                 }
                 Some(_) => {}
             }
-            let made = with_new_identity(&passphrase, &args.db, identity.as_deref(), |p| {
+            let made = with_new_identity(&passphrase, db_name, identity.as_deref(), |p| {
                 central.protect_identity(p)
             })?;
             println!(
                 "central's identity ({}) is now encrypted with the central passphrase; copies of {} made before still hold it in plain text: destroy them",
-                made.recipient,
-                args.db.display()
+                made.recipient, args.db
             );
         }
         CentralCommand::AddStation { file, station_id } => {
@@ -310,58 +353,29 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
             reason,
         } => super::central_keys::rekey(&mut central, &certificate, &by, &reason, &now)?,
         CentralCommand::Keys { station_id } => super::central_keys::list(&central, &station_id)?,
-        CentralCommand::Import { files } => {
+        CentralCommand::Import { files, jobs } => {
             let key = unlock(&central, &passphrase)?;
-            let mut first_code: Option<u8> = None;
-            for file in files {
-                match central.import(&file, &key, &now) {
-                    Ok(ImportOutcome::AlreadyImported {
-                        station_id,
-                        sequence,
-                    }) => {
-                        println!(
-                            "{}: batch {sequence} of {station_id} already imported, nothing to do",
-                            file.display()
-                        );
-                    }
-                    Ok(ImportOutcome::Imported {
-                        station_id,
-                        sequence,
-                        records,
-                        gap,
-                        cross_station_pins,
-                        duplicates,
-                    }) => {
-                        println!(
-                            "{}: batch {sequence} of {station_id} imported, {records} records",
-                            file.display()
-                        );
-                        if let Some((a, b)) = gap {
-                            println!("  gap: batches {a}..{b} of {station_id} are missing");
-                        }
-                        for c in cross_station_pins {
-                            println!(
-                                "  PIN {} of {} is also enrolled at {} as {}",
-                                c.masked_pin,
-                                c.registration_id,
-                                c.other_station,
-                                c.other_registration_id
-                            );
-                        }
-                        for d in duplicates {
-                            println!(
-                                "  possible duplicate person: {} matches {} (score {:.3}); see `kattoo central duplicates`",
-                                d.registration_id, d.other_registration_id, d.score
-                            );
-                        }
-                    }
-                    Err(e) => {
-                        first_code.get_or_insert(exit_code(&e));
-                        // With its causes, as `main` prints an error.
-                        eprintln!("kattoo: {}: {:#}", file.display(), anyhow::Error::new(e));
+            let first_code = if let (Location::Postgres(config, target), 2..) = (&location, jobs) {
+                let dedup = DedupSettings::from_config(&ctx.config);
+                drop(central);
+                super::central_import::parallel(&files, jobs, &key, &now, || {
+                    Ok(
+                        Central::new(CentralDb::Postgres(Box::new(PgCentral::connect(
+                            config, target,
+                        )?)))
+                        .with_dedup(dedup.clone()),
+                    )
+                })?
+            } else {
+                let mut first_code = None;
+                for file in &files {
+                    let result = central.import(file, &key, &now);
+                    if let Some(code) = super::central_import::said(file, result) {
+                        first_code.get_or_insert(code);
                     }
                 }
-            }
+                first_code
+            };
             if let Some(code) = first_code {
                 // Each failure is printed above; the status is that of the first.
                 return Ok(ExitCode::from(code));
@@ -414,6 +428,29 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
             );
         }
         CentralCommand::Duplicates { json } => super::central_duplicates::list(&central, json)?,
+        CentralCommand::Find { pin, json } => {
+            let pin = crate::domain::pin::Pin::parse(&pin).map_err(|_| {
+                UsageError(format!(
+                    "{} is not a PIN: 14 digits, as on the citizen's document",
+                    crate::domain::pin::mask(&pin)
+                ))
+            })?;
+            let query = RegisterQuery::Pin(pin.as_str().to_owned());
+            if super::central_register::list(&central, &query, json)? == 0 && !json {
+                eprintln!("no record at central holds PIN {}", pin.masked());
+                return Ok(ExitCode::from(exit::NOT_FOUND));
+            }
+        }
+        CentralCommand::Precinct { precinct, json } => {
+            let precinct = crate::domain::address::Precinct::parse(&precinct).map_err(|_| {
+                UsageError(format!("{precinct} is not a precinct number: four digits"))
+            })?;
+            let query = RegisterQuery::Precinct(precinct.as_str().to_owned());
+            super::central_register::list(&central, &query, json)?;
+        }
+        CentralCommand::DuplicatePins { json } => {
+            super::central_register::list(&central, &RegisterQuery::PinsAtSeveralStations, json)?;
+        }
         CentralCommand::Decide {
             pair,
             decision,

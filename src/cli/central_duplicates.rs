@@ -7,16 +7,16 @@ use crate::domain::enrollment::Record;
 use serde_json::json;
 
 /// One side of a listed pair, as the operator needs to compare them.
-struct Side {
-    station: String,
-    registration_id: String,
+pub(super) struct Side {
+    pub station: String,
+    pub registration_id: String,
     /// Surname, given name and patronymic, or a note that the record does not read.
-    name: String,
-    birth_date: String,
-    masked_pin: String,
+    pub name: String,
+    pub birth_date: String,
+    pub masked_pin: String,
 }
 
-fn side<S: CentralStore>(
+pub(super) fn side<S: CentralStore>(
     central: &Central<S>,
     registration_id: &str,
     station: &str,

@@ -1,12 +1,16 @@
-//! Opening central's database for a command: it is encrypted at rest with the central passphrase
-//! (SQLCipher), so every central command asks for the passphrase, once. A plain database from an
-//! older kattoo is encrypted in place the first time it is opened, with a passphrase that is
-//! proven first: the one its protected identity opens with, or a new one typed twice.
+//! Opening central's database for a command. A SQLite file is encrypted at rest with the central
+//! passphrase (SQLCipher), so every central command asks for the passphrase, once. A plain
+//! database from an older kattoo is encrypted in place the first time it is opened, with a
+//! passphrase that is proven first: the one its protected identity opens with, or a new one
+//! typed twice. A PostgreSQL database is the server's to protect; the passphrase still guards
+//! central's identity in it, and it is proven before any command works.
 
 use super::Context;
 use super::central::passphrase;
 use crate::central::at_rest::{self, Found};
-use crate::central::{Central, CentralStore, Error, IdentitySecret, SqliteCentral};
+use crate::central::{
+    Central, CentralDb, CentralStore, Error, IdentitySecret, Location, PgCentral, SqliteCentral,
+};
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -23,19 +27,59 @@ pub(super) enum Purpose {
 
 /// Central over its encrypted database at `db`, and the central passphrase that opened it.
 pub(super) struct Opened {
-    pub central: Central<SqliteCentral>,
+    pub central: Central<CentralDb>,
     pub passphrase: Zeroizing<String>,
 }
 
 fn encrypted(db: &Path, passphrase: Zeroizing<String>) -> anyhow::Result<Opened> {
     Ok(Opened {
-        central: Central::new(SqliteCentral::open_encrypted(db, &passphrase)?),
+        central: Central::new(CentralDb::Sqlite(SqliteCentral::open_encrypted(
+            db,
+            &passphrase,
+        )?)),
         passphrase,
     })
 }
 
 /// Opens `db` for `purpose`, asking for the central passphrase (twice when it is new).
-pub(super) fn open(ctx: &Context, db: &Path, purpose: Purpose) -> anyhow::Result<Opened> {
+pub(super) fn open(ctx: &Context, db: &Location, purpose: Purpose) -> anyhow::Result<Opened> {
+    match db {
+        Location::File(path) => open_file(ctx, path, purpose),
+        Location::Postgres(config, target) => open_postgres(ctx, config, target, purpose),
+    }
+}
+
+/// A PostgreSQL database: its identity decides what the command may do.
+fn open_postgres(
+    ctx: &Context,
+    config: &postgres::Config,
+    target: &str,
+    purpose: Purpose,
+) -> anyhow::Result<Opened> {
+    let central = Central::new(CentralDb::Postgres(Box::new(PgCentral::connect(
+        config, target,
+    )?)));
+    let held = central.store().identity()?.is_some();
+    let passphrase = match (held, purpose) {
+        (true, Purpose::Init) => return Err(Error::AlreadyInitialised(target.to_owned()).into()),
+        // kattoo never stored a plain identity in PostgreSQL.
+        (true, Purpose::Protect) => return Err(Error::AlreadyProtected.into()),
+        (false, Purpose::Protect | Purpose::Use) => return Err(Error::NotInitialised.into()),
+        (false, Purpose::Init) => passphrase(ctx, true)?,
+        (true, Purpose::Use) => {
+            let p = passphrase(ctx, false)?;
+            central.unlock(&p)?;
+            p
+        }
+    };
+    Ok(Opened {
+        central,
+        passphrase,
+    })
+}
+
+/// A SQLite file, encrypted at rest (an older kattoo's plain one is encrypted in place).
+fn open_file(ctx: &Context, db: &Path, purpose: Purpose) -> anyhow::Result<Opened> {
     match (at_rest::found(db)?, purpose) {
         (Found::Nothing, Purpose::Init) => encrypted(db, passphrase(ctx, true)?),
         (Found::Nothing, _) => Err(Error::NotInitialised.into()),

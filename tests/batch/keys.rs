@@ -48,7 +48,7 @@ fn day(n: u8) -> Timestamp {
 
 /// A new laptop set up under `old`'s station id, registered at central as its replacement.
 fn replacement(
-    central: &mut Central<SqliteCentral>,
+    central: &mut Central<CentralDb>,
     old: &Fixture,
     reason: &str,
     at: &str,
@@ -61,7 +61,10 @@ fn replacement(
     (new, entry, replaced)
 }
 
-#[test]
+super::on_both_stores!(
+    a_revoked_key_is_refused_and_a_replacement_station_starts_a_chain_of_its_own
+);
+
 fn a_revoked_key_is_refused_and_a_replacement_station_starts_a_chain_of_its_own() {
     let mut old = Fixture::new("KG1101");
     let usb = old.dir("usb");

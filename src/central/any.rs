@@ -1,0 +1,202 @@
+//! The store a central command works on: a SQLite file (the embedded default, for a district or
+//! a test) or a PostgreSQL database (a national central), chosen by `--db`.
+
+use super::register::{RegisterEntry, RegisterQuery};
+use super::{
+    AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, ImportTransaction,
+    KeyLink, PgCentral, PgImport, Result, Revocation, SqliteCentral, SqliteImport, StationEntry,
+    StationKeyRow, StoredIdentity,
+};
+use crate::batch::VerifiedBatch;
+use crate::crypto::PublicKey;
+
+/// Either store.
+pub enum CentralDb {
+    Sqlite(SqliteCentral),
+    Postgres(Box<PgCentral>),
+}
+
+/// The open import of either store.
+pub enum CentralDbImport<'a> {
+    Sqlite(SqliteImport<'a>),
+    Postgres(PgImport<'a>),
+}
+
+/// `$body` with `$s` bound to the store (or import) inside `$value`, whichever it is.
+macro_rules! either {
+    ($value:expr, $kind:ident, $s:ident => $body:expr) => {
+        match $value {
+            $kind::Sqlite($s) => $body,
+            $kind::Postgres($s) => $body,
+        }
+    };
+}
+
+impl ImportTransaction for CentralDbImport<'_> {
+    fn lock_station(&mut self, station_id: &str) -> Result<()> {
+        either!(self, CentralDbImport, s => s.lock_station(station_id))
+    }
+    fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
+        either!(self, CentralDbImport, s => s.put_biometric(sha256, data))
+    }
+    fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        either!(self, CentralDbImport, s => s.biometric(sha256))
+    }
+    fn commit(
+        self,
+        batch: &AcceptedBatch,
+        verified: &VerifiedBatch,
+        search: &BatchSearch,
+        now: &str,
+    ) -> Result<()> {
+        either!(self, CentralDbImport, s => s.commit(batch, verified, search, now))
+    }
+}
+
+impl CentralStore for CentralDb {
+    type Import<'a> = CentralDbImport<'a>;
+
+    fn identity(&self) -> Result<Option<StoredIdentity>> {
+        either!(self, CentralDb, s => s.identity())
+    }
+    fn set_identity(&mut self, protected: &[u8], recipient: &str, created_at: &str) -> Result<()> {
+        either!(self, CentralDb, s => s.set_identity(protected, recipient, created_at))
+    }
+    fn add_station(&mut self, entry: &StationEntry, certificate: &[u8]) -> Result<()> {
+        either!(self, CentralDb, s => s.add_station(entry, certificate))
+    }
+    fn station(&self, id: &str) -> Result<Option<StationEntry>> {
+        either!(self, CentralDb, s => s.station(id))
+    }
+    fn stations(&self) -> Result<Vec<StationEntry>> {
+        either!(self, CentralDb, s => s.stations())
+    }
+    fn station_key(&self, key: &PublicKey) -> Result<Option<StationKeyRow>> {
+        either!(self, CentralDb, s => s.station_key(key))
+    }
+    fn station_keys(&self, station_id: &str) -> Result<Vec<StationKeyRow>> {
+        either!(self, CentralDb, s => s.station_keys(station_id))
+    }
+    fn revoke_key(&mut self, key: &PublicKey, revocation: &Revocation) -> Result<bool> {
+        either!(self, CentralDb, s => s.revoke_key(key, revocation))
+    }
+    fn rekey_station(
+        &mut self,
+        new: &StationEntry,
+        certificate: &[u8],
+        link: &KeyLink,
+    ) -> Result<()> {
+        either!(self, CentralDb, s => s.rekey_station(new, certificate, link))
+    }
+    fn batch_by_sha(&self, sha256: &str) -> Result<Option<(String, u64)>> {
+        either!(self, CentralDb, s => s.batch_by_sha(sha256))
+    }
+    fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>> {
+        either!(self, CentralDb, s => s.batches(station_id))
+    }
+    fn record_count(&self, station_id: &str) -> Result<u64> {
+        either!(self, CentralDb, s => s.record_count(station_id))
+    }
+    fn biometrics_held(&self) -> Result<u64> {
+        either!(self, CentralDb, s => s.biometrics_held())
+    }
+    fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
+        either!(self, CentralDb, s => s.pin_elsewhere(pin, station_id))
+    }
+    fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
+        either!(self, CentralDb, s => s.searchable_templates())
+    }
+    fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
+        either!(self, CentralDb, s => s.duplicates())
+    }
+    fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>> {
+        either!(self, CentralDb, s => s.register(query))
+    }
+    fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
+        either!(self, CentralDb, s => s.templates_of(registration_id))
+    }
+    fn decide(&mut self, id: u64, decision: &DecisionRow) -> Result<bool> {
+        either!(self, CentralDb, s => s.decide(id, decision))
+    }
+    fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        either!(self, CentralDb, s => s.record(registration_id))
+    }
+    fn begin_import(&self) -> Result<CentralDbImport<'_>> {
+        Ok(match self {
+            CentralDb::Sqlite(s) => CentralDbImport::Sqlite(s.begin_import()?),
+            CentralDb::Postgres(s) => CentralDbImport::Postgres(s.begin_import()?),
+        })
+    }
+}
+
+/// Where `--db` points.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A SQLite file.
+    File(std::path::PathBuf),
+    /// A PostgreSQL database, and how it is named in messages (without a password).
+    Postgres(Box<postgres::Config>, String),
+}
+
+impl Location {
+    /// Reads `--db`: a `postgres://` or `postgresql://` URL, else a file path. The password comes
+    /// from `PGPASSWORD`, or from the file `KATTOO_PG_PASSWORD_FILE` names (its first line),
+    /// never from the address; a server on another machine is refused, as no TLS is spoken.
+    pub fn parse(db: &str) -> Result<Self> {
+        if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            if db.contains("://") {
+                return Err(Error::PgAddress(db.to_owned()));
+            }
+            return Ok(Location::File(db.into()));
+        }
+        let mut config: postgres::Config =
+            db.parse().map_err(|_| Error::PgAddress(db.to_owned()))?;
+        if config.get_password().is_some() {
+            return Err(Error::PgPasswordInAddress(redact(db)));
+        }
+        let local = config.get_hosts().iter().all(|h| match h {
+            postgres::config::Host::Unix(_) => true,
+            postgres::config::Host::Tcp(name) => {
+                matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
+            }
+        });
+        if !local {
+            return Err(Error::PgRemote(db.to_owned()));
+        }
+        if let Some(password) = password()? {
+            config.password(password.as_bytes());
+        }
+        Ok(Location::Postgres(Box::new(config), db.to_owned()))
+    }
+}
+
+/// `db` with whatever stands between `://` and `@` cut to the user name.
+fn redact(db: &str) -> String {
+    let Some((scheme, rest)) = db.split_once("://") else {
+        return db.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:…@{host}")
+        }
+        None => db.to_owned(),
+    }
+}
+
+/// The database password from the environment, if one is given.
+fn password() -> Result<Option<zeroize::Zeroizing<String>>> {
+    if let Some(file) = std::env::var_os("KATTOO_PG_PASSWORD_FILE") {
+        let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+            path: std::path::PathBuf::from(&file).display().to_string(),
+            source,
+        })?;
+        let text = zeroize::Zeroizing::new(text);
+        return Ok(Some(zeroize::Zeroizing::new(
+            text.lines().next().unwrap_or_default().to_owned(),
+        )));
+    }
+    Ok(std::env::var("PGPASSWORD")
+        .ok()
+        .map(zeroize::Zeroizing::new))
+}

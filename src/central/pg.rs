@@ -1,0 +1,609 @@
+//! Central's PostgreSQL store, for a national central: the engine central IT departments run,
+//! replicate and back up. The same rules run over it as over [`super::SqliteCentral`]; only the
+//! SQL differs. Its schema is versioned SQL in `src/central/pg/`, applied by [`migrate`].
+//!
+//! Two connections: one for the rules' reads and central's other writes, and one for the open
+//! import transaction. The rules read what other importers committed while an import is open,
+//! so several importers (each its own [`PgCentral`]) can run at once: an import locks its
+//! station's row ([`ImportTransaction::lock_station`]) before the rules read, so imports of one
+//! station take turns from there to their commit, enforced by the database, while imports of
+//! different stations go on side by side.
+//!
+//! Biometrics go into `biometrics` as `bytea`, one row per file as it streams past (a few
+//! megabytes at most), so memory stays flat whatever the batch size.
+
+use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
+use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
+use super::{
+    AcceptedBatch, BatchSearch, CentralStore, Decision, DecisionRow, DuplicateRow, Error,
+    IdentitySecret, ImportTransaction, KeyLink, Result, Revocation, StationEntry, StationKeyRow,
+    StoredIdentity,
+};
+use crate::batch::VerifiedBatch;
+use crate::crypto::PublicKey;
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls, Row, Statement};
+use std::cell::{RefCell, RefMut};
+
+/// Each step takes the schema from version `i` to `i + 1`, in one transaction with its row in
+/// `kattoo_schema`.
+const MIGRATIONS: &[&str] = &[include_str!("pg/0001_register.sql")];
+
+/// The schema version this build writes.
+pub const PG_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+fn db(e: postgres::Error) -> Error {
+    Error::Pg(e)
+}
+
+/// Central's PostgreSQL database.
+pub struct PgCentral {
+    /// The rules' reads, and every write outside an import.
+    conn: RefCell<Client>,
+    /// The open import transaction's connection.
+    import: RefCell<Client>,
+}
+
+impl PgCentral {
+    /// Connects to the database `config` names (twice, see the module documentation) and
+    /// migrates it to this build's schema. `target` names it in errors, without a password.
+    pub fn connect(config: &Config, target: &str) -> Result<Self> {
+        let connect = || {
+            config.connect(NoTls).map_err(|source| Error::PgConnect {
+                target: target.to_owned(),
+                source,
+            })
+        };
+        let mut conn = connect()?;
+        migrate(&mut conn, target)?;
+        Ok(Self {
+            conn: RefCell::new(conn),
+            import: RefCell::new(connect()?),
+        })
+    }
+
+    fn conn(&self) -> RefMut<'_, Client> {
+        self.conn.borrow_mut()
+    }
+}
+
+/// Applies every missing migration, one transaction each; refuses a database from a newer build.
+/// Two kattoo processes migrating at once take turns on the version table's lock.
+fn migrate(conn: &mut Client, target: &str) -> Result<()> {
+    conn.batch_execute("CREATE TABLE IF NOT EXISTS kattoo_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        .map_err(db)?;
+    let mut tx = conn.transaction().map_err(db)?;
+    tx.batch_execute("LOCK TABLE kattoo_schema IN EXCLUSIVE MODE")
+        .map_err(db)?;
+    let found: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM kattoo_schema", &[])
+        .map_err(db)?
+        .get(0);
+    if found > PG_SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: target.into(),
+            found: found.into(),
+            known: PG_SCHEMA_VERSION.into(),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.batch_execute(sql).map_err(db)?;
+        tx.execute(
+            "INSERT INTO kattoo_schema (version) VALUES ($1)",
+            &[&(i as i32 + 1)],
+        )
+        .map_err(db)?;
+        tracing::info!(version = i + 1, "central database migrated");
+    }
+    tx.commit().map_err(db)
+}
+
+/// The open import of one batch into [`PgCentral`], on its own connection. Dropped uncommitted,
+/// it rolls back.
+pub struct PgImport<'a> {
+    /// The import connection, held for the whole import (a second import on one store waits
+    /// for none: [`super::Central`] imports one batch at a time), in a cell because reading a
+    /// staged biometric back (`&self`) sends on it too.
+    client: RefCell<RefMut<'a, Client>>,
+    put: Option<Statement>,
+    open: bool,
+}
+
+impl Drop for PgImport<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // A connection that is gone has rolled back already.
+            let _ = self.client.get_mut().batch_execute("ROLLBACK");
+        }
+    }
+}
+
+/// Whether `e` broke the unique constraint `name`.
+fn violates(e: &postgres::Error, name: &str) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+        && e.as_db_error().and_then(|d| d.constraint()) == Some(name)
+}
+
+impl ImportTransaction for PgImport<'_> {
+    fn lock_station(&mut self, station_id: &str) -> Result<()> {
+        self.client
+            .get_mut()
+            .query(
+                "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE",
+                &[&station_id],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
+        let client = self.client.get_mut();
+        let put = match &self.put {
+            Some(put) => put.clone(),
+            None => {
+                let put = client
+                    .prepare("INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+                    .map_err(db)?;
+                self.put.insert(put).clone()
+            }
+        };
+        client.execute(&put, &[&sha256, &data]).map_err(db)?;
+        Ok(())
+    }
+
+    fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_opt("SELECT data FROM biometrics WHERE sha256 = $1", &[&sha256])
+            .map_err(db)?
+            .map(|r| r.get(0)))
+    }
+
+    fn commit(
+        mut self,
+        b: &AcceptedBatch,
+        v: &VerifiedBatch,
+        search: &BatchSearch,
+        now: &str,
+    ) -> Result<()> {
+        let key = v.station_key.to_pem();
+        let c = &mut **self.client.get_mut();
+        c.execute(
+            "INSERT INTO batches (station_id, station_key, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[&b.station_id, &key, &(b.sequence as i64), &b.sha256, &b.previous_sha256, &(b.record_count as i64), &(b.audit_head_seq as i64), &b.audit_head_hash, &b.imported_at],
+        )
+        .map_err(|e| {
+            if violates(&e, "batches_pkey") || violates(&e, "batches_sha256_key") {
+                Error::Replay { station: b.station_id.clone(), sequence: b.sequence }
+            } else {
+                db(e)
+            }
+        })?;
+        let insert_record = c
+            .prepare("INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature, supersedes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .map_err(db)?;
+        for r in &v.records {
+            let signature = r.signature.to_bytes();
+            c.execute(
+                &insert_record,
+                &[
+                    &r.registration_id,
+                    &b.station_id,
+                    &(b.sequence as i64),
+                    &r.record.citizen.pin.as_str(),
+                    &r.record.citizen.precinct.as_str(),
+                    &r.json,
+                    &&signature[..],
+                    &r.record.supersedes.as_ref().map(|s| s.as_str()),
+                ],
+            )
+            .map_err(|e| {
+                // An id central holds already: said by name, not as a failed constraint.
+                if violates(&e, "records_pkey") {
+                    Error::RegistrationIdTaken {
+                        station: b.station_id.clone(),
+                        id: r.registration_id.clone(),
+                    }
+                } else {
+                    db(e)
+                }
+            })?;
+        }
+        let insert_audit = c
+            .prepare("INSERT INTO audit (station_id, station_key, seq, event, prev, hash) VALUES ($1, $2, $3, $4, $5, $6)")
+            .map_err(db)?;
+        for row in &v.audit {
+            c.execute(
+                &insert_audit,
+                &[
+                    &b.station_id,
+                    &key,
+                    &(row.seq as i64),
+                    &row.event,
+                    &&row.prev[..],
+                    &&row.hash[..],
+                ],
+            )
+            .map_err(db)?;
+        }
+        for (id, position, iso) in &search.templates {
+            c.execute(
+                "INSERT INTO templates (registration_id, position, iso) VALUES ($1, $2, $3)",
+                &[id, &i16::from(*position), iso],
+            )
+            .map_err(db)?;
+        }
+        for d in &search.found {
+            let (first, second) = if d.registration_id < d.other_registration_id {
+                (&d.registration_id, &d.other_registration_id)
+            } else {
+                (&d.other_registration_id, &d.registration_id)
+            };
+            c.execute(
+                "INSERT INTO duplicates (first_id, second_id, score, fingers, found_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (first_id, second_id) DO NOTHING",
+                &[first, second, &f64::from(d.score), &super::dedup::fingers_json(&d.fingers), &now],
+            )
+            .map_err(db)?;
+        }
+        c.batch_execute("COMMIT").map_err(db)?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+fn to_entry(r: &Row) -> Result<StationEntry> {
+    super::sqlite::to_entry((r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+}
+
+fn key_raw(r: &Row) -> KeyRaw {
+    (
+        r.get(0),
+        r.get(1),
+        r.get(2),
+        r.get(3),
+        r.get(4),
+        r.get(5),
+        r.get(6),
+        r.get(7),
+        r.get(8),
+    )
+}
+
+fn batch_row(r: &Row) -> AcceptedBatch {
+    AcceptedBatch {
+        station_id: r.get(0),
+        sequence: r.get::<_, i64>(1) as u64,
+        sha256: r.get(2),
+        previous_sha256: r.get(3),
+        record_count: r.get::<_, i64>(4) as u64,
+        audit_head_seq: r.get::<_, i64>(5) as u64,
+        audit_head_hash: r.get(6),
+        imported_at: r.get(7),
+    }
+}
+
+fn duplicate_row(r: &Row) -> DuplicateRow {
+    let decision = match (r.get::<_, Option<String>>(7), r.get::<_, Option<String>>(8)) {
+        (Some(d), Some(by)) => Decision::parse(&d).map(|decision| DecisionRow {
+            decision,
+            by,
+            reason: r.get::<_, Option<String>>(9).unwrap_or_default(),
+            at: r.get::<_, Option<String>>(10).unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    DuplicateRow {
+        id: r.get::<_, i64>(0) as u64,
+        first: r.get(1),
+        first_station: r.get(2),
+        second: r.get(3),
+        second_station: r.get(4),
+        score: r.get::<_, f64>(5) as f32,
+        fingers: super::dedup::fingers_from_json(&r.get::<_, String>(6)),
+        found_at: r.get(11),
+        decision,
+    }
+}
+
+/// Marks `k` revoked unless it already is, in `c` (a connection or a transaction).
+fn revoke(c: &mut impl postgres::GenericClient, k: &PublicKey, r: &Revocation) -> Result<bool> {
+    let n = c
+        .execute(
+            "UPDATE station_keys SET revoked_at = $2, revoked_by = $3, revoked_reason = $4
+             WHERE public_key = $1 AND revoked_at IS NULL",
+            &[&k.to_pem(), &r.at, &r.by, &r.reason],
+        )
+        .map_err(db)?;
+    Ok(n == 1)
+}
+
+impl CentralStore for PgCentral {
+    type Import<'a> = PgImport<'a>;
+
+    fn identity(&self) -> Result<Option<StoredIdentity>> {
+        Ok(self
+            .conn()
+            .query_opt(
+                "SELECT protected, recipient, created_at FROM identity WHERE id = 1",
+                &[],
+            )
+            .map_err(db)?
+            .map(|r| StoredIdentity {
+                secret: IdentitySecret::Protected(r.get(0)),
+                recipient: r.get(1),
+                created_at: r.get(2),
+            }))
+    }
+
+    fn set_identity(&mut self, protected: &[u8], recipient: &str, created_at: &str) -> Result<()> {
+        self.conn
+            .get_mut()
+            .execute(
+                "INSERT INTO identity (id, protected, recipient, created_at) VALUES (1, $1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET protected = excluded.protected,
+                     recipient = excluded.recipient, created_at = excluded.created_at",
+                &[&protected, &recipient, &created_at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn add_station(&mut self, s: &StationEntry, certificate: &[u8]) -> Result<()> {
+        let pem = s.public_key.to_pem();
+        let mut tx = self.conn.get_mut().transaction().map_err(db)?;
+        tx.execute(
+            "INSERT INTO stations (station_id, name, region, public_key, certificate, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&s.station_id, &s.name, &s.region, &pem, &certificate, &s.added_at],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "INSERT INTO station_keys (public_key, station_id, certificate, added_at) VALUES ($1, $2, $3, $4)",
+            &[&pem, &s.station_id, &certificate, &s.added_at],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn station(&self, id: &str) -> Result<Option<StationEntry>> {
+        self.conn()
+            .query_opt(
+                "SELECT station_id, name, region, public_key, added_at FROM stations WHERE station_id = $1",
+                &[&id],
+            )
+            .map_err(db)?
+            .map(|r| to_entry(&r))
+            .transpose()
+    }
+
+    fn stations(&self) -> Result<Vec<StationEntry>> {
+        self.conn()
+            .query(
+                "SELECT station_id, name, region, public_key, added_at FROM stations ORDER BY station_id",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(to_entry)
+            .collect()
+    }
+
+    fn station_key(&self, key: &PublicKey) -> Result<Option<StationKeyRow>> {
+        self.conn()
+            .query_opt(
+                &format!("SELECT {KEY_COLUMNS} FROM station_keys WHERE public_key = $1"),
+                &[&key.to_pem()],
+            )
+            .map_err(db)?
+            .map(|r| key_row(key_raw(&r)))
+            .transpose()
+    }
+
+    fn station_keys(&self, station_id: &str) -> Result<Vec<StationKeyRow>> {
+        self.conn()
+            .query(
+                &format!("SELECT {KEY_COLUMNS} FROM station_keys WHERE station_id = $1 ORDER BY added_order"),
+                &[&station_id],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| key_row(key_raw(r)))
+            .collect()
+    }
+
+    fn revoke_key(&mut self, key: &PublicKey, revocation: &Revocation) -> Result<bool> {
+        revoke(self.conn.get_mut(), key, revocation)
+    }
+
+    fn rekey_station(
+        &mut self,
+        new: &StationEntry,
+        certificate: &[u8],
+        link: &KeyLink,
+    ) -> Result<()> {
+        let mut tx = self.conn.get_mut().transaction().map_err(db)?;
+        let revocation = Revocation {
+            at: link.at.clone(),
+            by: link.by.clone(),
+            reason: link.reason.clone(),
+        };
+        revoke(&mut tx, &link.replaces, &revocation)?;
+        let pem = new.public_key.to_pem();
+        tx.execute(
+            "INSERT INTO station_keys (public_key, station_id, certificate, added_at, replaces, added_by, reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&pem, &new.station_id, &certificate, &link.at, &link.replaces.to_pem(), &link.by, &link.reason],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "UPDATE stations SET public_key = $2, certificate = $3, name = $4, region = $5 WHERE station_id = $1",
+            &[&new.station_id, &pem, &certificate, &new.name, &new.region],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn batch_by_sha(&self, sha256: &str) -> Result<Option<(String, u64)>> {
+        Ok(self
+            .conn()
+            .query_opt(
+                "SELECT station_id, sequence FROM batches WHERE sha256 = $1",
+                &[&sha256],
+            )
+            .map_err(db)?
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64)))
+    }
+
+    fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at
+                 FROM batches
+                 WHERE station_id = $1
+                   AND station_key = (SELECT public_key FROM stations WHERE station_id = $1)
+                 ORDER BY sequence",
+                &[&station_id],
+            )
+            .map_err(db)?
+            .iter()
+            .map(batch_row)
+            .collect())
+    }
+
+    fn record_count(&self, station_id: &str) -> Result<u64> {
+        let n: i64 = self
+            .conn()
+            .query_one(
+                "SELECT count(*) FROM records WHERE station_id = $1",
+                &[&station_id],
+            )
+            .map_err(db)?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn biometrics_held(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn()
+            .query_one("SELECT count(*) FROM biometrics", &[])
+            .map_err(db)?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT station_id, registration_id FROM records WHERE pin = $1 AND station_id <> $2 ORDER BY registration_id",
+                &[&pin, &station_id],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT t.registration_id, t.position, t.iso FROM templates t
+                 WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.supersedes = t.registration_id)
+                 ORDER BY t.registration_id, t.position",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i16>(1) as u8, r.get(2)))
+            .collect())
+    }
+
+    fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT d.id, d.first_id, a.station_id, d.second_id, b.station_id, d.score, d.fingers,
+                        d.decision, d.decided_by, d.reason, d.decided_at, d.found_at
+                 FROM duplicates d
+                 JOIN records a ON a.registration_id = d.first_id
+                 JOIN records b ON b.registration_id = d.second_id
+                 ORDER BY d.id",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(duplicate_row)
+            .collect())
+    }
+
+    fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>> {
+        let (filter, value) = query.sql_filter();
+        Ok(self
+            .conn()
+            .query(
+                &format!("{REGISTER_SELECT} WHERE {filter} ORDER BY r.pin, r.registration_id"),
+                &[&value],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| RegisterEntry {
+                registration_id: r.get(0),
+                station_id: r.get(1),
+                precinct: r.get(2),
+                pin: r.get(3),
+                superseded_by: r.get(4),
+            })
+            .collect())
+    }
+
+    fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
+        Ok(self
+            .conn()
+            .query(
+                "SELECT position, iso FROM templates WHERE registration_id = $1 ORDER BY position",
+                &[&registration_id],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get::<_, i16>(0) as u8, r.get(1)))
+            .collect())
+    }
+
+    fn decide(&mut self, id: u64, d: &DecisionRow) -> Result<bool> {
+        let n = self
+            .conn
+            .get_mut()
+            .execute(
+                "UPDATE duplicates SET decision = $2, decided_by = $3, reason = $4, decided_at = $5
+                 WHERE id = $1 AND decision IS NULL",
+                &[&(id as i64), &d.decision.as_str(), &d.by, &d.reason, &d.at],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(self
+            .conn()
+            .query_opt(
+                "SELECT station_id, record_json FROM records WHERE registration_id = $1",
+                &[&registration_id],
+            )
+            .map_err(db)?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn begin_import(&self) -> Result<PgImport<'_>> {
+        let mut client = self.import.borrow_mut();
+        client.batch_execute("BEGIN").map_err(db)?;
+        Ok(PgImport {
+            client: RefCell::new(client),
+            put: None,
+            open: true,
+        })
+    }
+}

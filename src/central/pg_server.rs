@@ -1,0 +1,273 @@
+//! A throwaway PostgreSQL server for tests and benchmarks: the distribution's own binaries
+//! (`initdb`, `pg_ctl`), a temporary directory, a Unix socket only, trust authentication for its
+//! one user. Central's PostgreSQL store is tested against a real server, never a mock.
+//!
+//! `initdb` refuses to run as root, so under root the server runs as `nobody` (through
+//! `runuser`). A watchdog stops the server and removes its directory when the process that
+//! started it ends, however it ends (a test binary never drops its statics).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The directory holding `initdb` and `pg_ctl`: `KATTOO_PG_BIN`, else the newest
+/// `/usr/lib/postgresql/*/bin` (Debian's layout, not on PATH), else PATH.
+pub fn bin_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("KATTOO_PG_BIN") {
+        return Some(PathBuf::from(dir));
+    }
+    let mut debian: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|bin| bin.join("initdb").is_file())
+        .collect();
+    debian.sort_by_key(|p| {
+        p.parent()
+            .and_then(|v| v.file_name())
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+    });
+    if let Some(newest) = debian.pop() {
+        return Some(newest);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).find(|d| d.join("initdb").is_file())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// A running server.
+pub struct TestServer {
+    dir: PathBuf,
+    port: u16,
+    bin: PathBuf,
+    as_nobody: bool,
+    databases: AtomicU32,
+    /// The server's options (`pg_ctl -o`): socket, port and settings.
+    options: String,
+}
+
+/// Settings for a server whose data may be lost with the machine (tests): no fsync. A crash of
+/// the server itself still loses nothing committed: each commit is still written to the
+/// operating system, which keeps it (`synchronous_commit` stays on).
+pub const FAST: &[(&str, &str)] = &[("fsync", "off"), ("full_page_writes", "off")];
+
+impl TestServer {
+    /// Starts a server with `settings` (`-c name=value`) over PostgreSQL's defaults.
+    pub fn start(settings: &[(&str, &str)]) -> std::io::Result<Self> {
+        let bin = bin_dir().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "PostgreSQL's initdb was not found (apt-get install postgresql-15, or set KATTOO_PG_BIN)",
+            )
+        })?;
+        let as_nobody = is_root();
+        let dir = tempfile::Builder::new()
+            .prefix("kattoo-pg-")
+            .tempdir()?
+            .keep();
+        let port = 20_000 + (std::process::id() % 20_000) as u16;
+        let mut server = TestServer {
+            dir,
+            port,
+            bin,
+            as_nobody,
+            databases: AtomicU32::new(0),
+            options: String::new(),
+        };
+        server.watch()?;
+        if as_nobody {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&server.dir, std::fs::Permissions::from_mode(0o755))?;
+            std::fs::create_dir(server.dir.join("data"))?;
+            std::fs::create_dir(server.dir.join("socket"))?;
+            for d in ["data", "socket"] {
+                std::os::unix::fs::chown(server.dir.join(d), Some(65534), Some(65534))?;
+            }
+        }
+        let data = server.dir.join("data");
+        server.run(
+            "initdb",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-U".as_ref(),
+                "kattoo".as_ref(),
+                "--auth=trust".as_ref(),
+                "--encoding=UTF8".as_ref(),
+                "--locale=C.UTF-8".as_ref(),
+            ],
+        )?;
+        server.options = format!(
+            "-k {} -p {} -c listen_addresses=''",
+            server.socket().display(),
+            server.port
+        );
+        for (name, value) in settings {
+            server.options.push_str(&format!(" -c {name}={value}"));
+        }
+        server.restart()?;
+        Ok(server)
+    }
+
+    /// The server every test of this process shares, started at first use; `None`, said once on
+    /// stderr, when PostgreSQL is not installed, unless `KATTOO_REQUIRE_POSTGRES` is set (CI),
+    /// where that is a failure.
+    pub fn shared() -> Option<&'static TestServer> {
+        static SHARED: OnceLock<Option<TestServer>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| match TestServer::start(FAST) {
+                Ok(server) => Some(server),
+                Err(e) if std::env::var_os("KATTOO_REQUIRE_POSTGRES").is_none() => {
+                    eprintln!("SKIPPED: the PostgreSQL store's tests: no test server: {e}");
+                    None
+                }
+                Err(e) => {
+                    panic!("KATTOO_REQUIRE_POSTGRES is set, but no PostgreSQL test server: {e}")
+                }
+            })
+            .as_ref()
+    }
+
+    /// The directory of the server's socket.
+    pub fn socket(&self) -> PathBuf {
+        if self.as_nobody {
+            self.dir.join("socket")
+        } else {
+            self.dir.clone()
+        }
+    }
+
+    /// The client configuration for `database` on this server.
+    pub fn config(&self, database: &str) -> postgres::Config {
+        let mut config = postgres::Config::new();
+        config
+            .host_path(self.socket())
+            .port(self.port)
+            .user("kattoo")
+            .dbname(database);
+        config
+    }
+
+    /// The URL of `database`, as `kattoo central --db` takes it.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "postgres://kattoo@%2F{}:{}/{database}",
+            self.socket()
+                .display()
+                .to_string()
+                .trim_start_matches('/')
+                .replace('/', "%2F"),
+            self.port
+        )
+    }
+
+    /// A new, empty database on this server; its name.
+    pub fn create_database(&self) -> Result<String, postgres::Error> {
+        let n = self.databases.fetch_add(1, Ordering::Relaxed);
+        let name = format!("kattoo_{n}");
+        let mut admin = self.config("postgres").connect(postgres::NoTls)?;
+        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        Ok(name)
+    }
+
+    /// Stops the server at once, as a crash would (`pg_ctl stop -m immediate`).
+    pub fn kill(&self) -> std::io::Result<()> {
+        let data = self.dir.join("data");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-m".as_ref(),
+                "immediate".as_ref(),
+                "stop".as_ref(),
+            ],
+        )
+    }
+
+    /// Starts the server (again, after [`TestServer::kill`]), with its settings.
+    pub fn restart(&self) -> std::io::Result<()> {
+        let data = self.dir.join("data");
+        let log = self.socket().join("server.log");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+                "-w".as_ref(),
+                "-o".as_ref(),
+                self.options.as_ref(),
+                "start".as_ref(),
+            ],
+        )
+    }
+
+    /// Runs one of the server's programs, as `nobody` under root.
+    fn run(&self, program: &str, args: &[&std::ffi::OsStr]) -> std::io::Result<()> {
+        let path = self.bin.join(program);
+        let mut cmd = if self.as_nobody {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .output()?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let log = std::fs::read_to_string(self.socket().join("server.log")).unwrap_or_default();
+        Err(std::io::Error::other(format!(
+            "{program} failed ({}): {}{}\n{log}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )))
+    }
+
+    /// Stops the server and removes its directory once this process has ended.
+    fn watch(&self) -> std::io::Result<()> {
+        let data = self.dir.join("data");
+        let stop = format!(
+            "{}{} -D {} -m immediate stop",
+            if self.as_nobody {
+                "runuser -u nobody -- "
+            } else {
+                ""
+            },
+            self.bin.join("pg_ctl").display(),
+            data.display()
+        );
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+            pid = std::process::id(),
+            dir = self.dir.display()
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        Ok(())
+    }
+
+    /// The server's directory (its data, log and socket).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}

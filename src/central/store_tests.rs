@@ -1,0 +1,177 @@
+//! The store's side of central's rules, over both stores: SQLite in a temporary file, and
+//! PostgreSQL on a real server the tests start ([`super::pg_server`]; skipped, said once, only
+//! where PostgreSQL is not installed and `KATTOO_REQUIRE_POSTGRES` is unset).
+
+use super::pg_server::TestServer;
+use super::*;
+
+/// A new, empty store of each kind, with what must live as long as it.
+pub(crate) fn each_store() -> Vec<(&'static str, CentralDb, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap();
+    let mut all = vec![("sqlite", CentralDb::Sqlite(sqlite), Some(dir))];
+    if let Some(server) = TestServer::shared() {
+        let name = server.create_database().unwrap();
+        let pg = PgCentral::connect(&server.config(&name), &name).unwrap();
+        all.push(("postgres", CentralDb::Postgres(Box::new(pg)), None));
+    }
+    all
+}
+
+#[test]
+fn init_then_unlock_with_the_passphrase_on_each_store() {
+    for (kind, store, _dir) in each_store() {
+        let mut central = Central::new(store);
+        assert!(
+            matches!(central.unlock("x"), Err(Error::NotInitialised)),
+            "{kind}"
+        );
+        let made = central
+            .init("central pass", "2026-12-07T06:00:00Z")
+            .unwrap();
+        let key = central.unlock("central pass").unwrap();
+        assert_eq!(key.recipients(), [made.recipient.as_str()], "{kind}");
+        assert!(
+            matches!(central.unlock("central pasS"), Err(Error::WrongPassphrase)),
+            "{kind}"
+        );
+        assert!(
+            matches!(
+                central.init("again", "t"),
+                Err(Error::AlreadyInitialised(_))
+            ),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn a_dropped_import_leaves_no_biometric_and_a_committed_one_is_held_once() {
+    for (kind, store, _dir) in each_store() {
+        let mut tx = store.begin_import().unwrap();
+        tx.put_biometric("aa", b"one").unwrap();
+        tx.put_biometric("aa", b"one").unwrap();
+        assert_eq!(
+            tx.biometric("aa").unwrap().as_deref(),
+            Some(&b"one"[..]),
+            "{kind}"
+        );
+        drop(tx);
+        assert_eq!(store.biometrics_held().unwrap(), 0, "{kind}");
+        // The next import starts on the same store, and sees nothing of the dropped one.
+        let tx = store.begin_import().unwrap();
+        assert_eq!(tx.biometric("aa").unwrap(), None, "{kind}");
+    }
+}
+
+#[test]
+fn a_postgres_database_is_migrated_once_and_one_from_a_newer_kattoo_is_refused() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    drop(PgCentral::connect(&config, &name).unwrap());
+    // Connecting again finds the schema current and changes nothing.
+    drop(PgCentral::connect(&config, &name).unwrap());
+    let mut admin = config.connect(postgres::NoTls).unwrap();
+    let versions: Vec<i32> = admin
+        .query("SELECT version FROM kattoo_schema ORDER BY version", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, (1..=PG_SCHEMA_VERSION).collect::<Vec<_>>());
+    admin
+        .execute(
+            "INSERT INTO kattoo_schema (version) VALUES ($1)",
+            &[&(PG_SCHEMA_VERSION + 1)],
+        )
+        .unwrap();
+    let err = PgCentral::connect(&config, &name).err().expect("refused");
+    assert!(
+        matches!(err, Error::NewerSchema { found, .. } if found == i64::from(PG_SCHEMA_VERSION) + 1),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_server_at_the_address_is_said_with_the_address() {
+    let config = {
+        let mut c = postgres::Config::new();
+        c.host_path("/nonexistent/kattoo")
+            .user("kattoo")
+            .dbname("central");
+        c
+    };
+    let err = PgCentral::connect(&config, "postgres://kattoo@%2Fnonexistent%2Fkattoo/central")
+        .err()
+        .expect("no server");
+    assert!(
+        matches!(&err, Error::PgConnect { target, .. } if target.contains("nonexistent")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_db_address_is_a_file_a_local_postgres_database_or_refused_in_words() {
+    assert!(
+        matches!(Location::parse("central.sqlite").unwrap(), Location::File(p) if p == std::path::Path::new("central.sqlite"))
+    );
+    let Location::Postgres(config, target) =
+        Location::parse("postgres://kattoo@%2Frun%2Fpostgresql/central").unwrap()
+    else {
+        panic!("a postgres address");
+    };
+    assert_eq!(config.get_dbname(), Some("central"));
+    assert_eq!(config.get_user(), Some("kattoo"));
+    assert_eq!(
+        config.get_hosts(),
+        [postgres::config::Host::Unix("/run/postgresql".into())]
+    );
+    assert_eq!(target, "postgres://kattoo@%2Frun%2Fpostgresql/central");
+    assert!(Location::parse("postgresql://kattoo@localhost:5433/central").is_ok());
+    let err = Location::parse("postgres://kattoo:s3cret@localhost/central").unwrap_err();
+    assert!(
+        matches!(&err, Error::PgPasswordInAddress(shown) if !shown.contains("s3cret")),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+    assert!(matches!(
+        Location::parse("postgres://kattoo@db.example.org/central"),
+        Err(Error::PgRemote(_))
+    ));
+    assert!(matches!(
+        Location::parse("mysql://db/central"),
+        Err(Error::PgAddress(_))
+    ));
+}
+
+#[test]
+fn a_sqlite_register_from_before_precincts_gets_each_records_precinct_from_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        let before = &super::sqlite_schema::MIGRATIONS[..4];
+        crate::store::migrations::apply(&mut conn, before, "central").unwrap();
+        conn.execute_batch(
+            "INSERT INTO stations VALUES ('KG1101', 'School', 'chui', 'pem', x'00', 't');
+             INSERT INTO station_keys (public_key, station_id, certificate, added_at) VALUES ('pem', 'KG1101', x'00', 't');
+             INSERT INTO records (registration_id, station_id, batch_sequence, pin, record_json, signature)
+                 VALUES ('KG1101-20261201-00001', 'KG1101', 1, '11403199000001',
+                         CAST('{\"citizen\":{\"pin\":\"11403199000001\",\"precinct\":\"1104\"}}' AS BLOB), x'00');",
+        )
+        .unwrap();
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let store = SqliteCentral::open(&db).unwrap();
+    let listed = store
+        .register(&RegisterQuery::Precinct("1104".into()))
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|e| e.registration_id.as_str()).collect::<Vec<_>>(),
+        ["KG1101-20261201-00001"]
+    );
+}

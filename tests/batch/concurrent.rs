@@ -1,0 +1,417 @@
+//! Central under concurrency and crashes: importers racing on one batch and on consecutive
+//! batches of one station (on both stores), a PostgreSQL server or an importer killed in the
+//! middle of an import, and `kattoo central --db postgres://… import --jobs N`.
+
+use super::*;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+/// `n` batches of station `f`, each of `records` citizens, exported in turn.
+fn batches(f: &mut Fixture, n: usize, records: u32) -> Vec<PathBuf> {
+    let usb = f.dir("usb");
+    (0..n)
+        .map(|i| {
+            f.enroll_approved(records, 1000 * i as u32);
+            usb.join(f.export_to(&usb).unwrap().file_name)
+        })
+        .collect()
+}
+
+/// Imports `files[i]` on thread `i`, each over a central of its own on the store `db`, all
+/// released at once; the outcomes in the order of `files`.
+fn race(db: &Path, f: &Fixture, files: &[PathBuf]) -> Vec<Result<ImportOutcome, CentralError>> {
+    let start = Barrier::new(files.len());
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = files
+            .iter()
+            .map(|file| {
+                let start = &start;
+                let identity = f.identity.clone();
+                let postgres = POSTGRES.get();
+                let databases = DATABASES.with_borrow(|d| d.clone());
+                scope.spawn(move || {
+                    // The test thread's store, seen from this one.
+                    POSTGRES.set(postgres);
+                    DATABASES.set(databases);
+                    let (mut central, key) = central_with(db, &identity);
+                    start.wait();
+                    central.import(file, &key, "t")
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    })
+}
+
+fn two_importers_racing_on_one_batch_commit_it_once() {
+    let mut f = Fixture::new("KG1101");
+    let file = batches(&mut f, 1, 6).remove(0);
+    let db = f.tmp.path().join("central.sqlite");
+    let (mut central, _) = central_with(&db, &f.identity);
+    central.add_station(&f.certificate(), "t").unwrap();
+    drop(central);
+
+    let outcomes = race(&db, &f, &[file.clone(), file]);
+    let imported = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(ImportOutcome::Imported { records: 6, .. })))
+        .count();
+    let already = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(ImportOutcome::AlreadyImported { sequence: 1, .. })))
+        .count();
+    assert_eq!((imported, already), (1, 1), "{outcomes:?}");
+    let (central, _) = central_with(&db, &f.identity);
+    assert_eq!(central.store().record_count("KG1101").unwrap(), 6);
+    assert_eq!(central.store().batches("KG1101").unwrap().len(), 1);
+}
+
+fn consecutive_batches_of_one_station_imported_at_once_both_land_without_a_gap() {
+    let mut f = Fixture::new("KG1101");
+    let files = batches(&mut f, 2, 4);
+    let db = f.tmp.path().join("central.sqlite");
+    let (mut central, _) = central_with(&db, &f.identity);
+    central.add_station(&f.certificate(), "t").unwrap();
+    drop(central);
+
+    // Batch 2 and batch 1 at once: whichever commits first, the other is checked against it
+    // (batch 1 then fills the gap batch 2 left, as its signed link says), and both land.
+    let outcomes = race(&db, &f, &[files[1].clone(), files[0].clone()]);
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(ImportOutcome::Imported { records: 4, .. }))),
+        "{outcomes:?}"
+    );
+    let (central, _) = central_with(&db, &f.identity);
+    let report = central.report().unwrap();
+    assert_eq!(
+        (
+            report[0].records,
+            report[0].batches,
+            report[0].last_sequence,
+            report[0].gaps.clone()
+        ),
+        (8, 2, 2, vec![])
+    );
+}
+
+super::on_both_stores!(
+    two_importers_racing_on_one_batch_commit_it_once,
+    consecutive_batches_of_one_station_imported_at_once_both_land_without_a_gap,
+);
+
+/// Holds the row of `station` locked on its own connection, so that an import of the station
+/// stops just before its commit, every biometric staged.
+fn hold_station(config: &postgres::Config, station: &str) -> postgres::Client {
+    let mut holder = config.connect(postgres::NoTls).unwrap();
+    holder.batch_execute("BEGIN").unwrap();
+    holder
+        .query(
+            "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE",
+            &[&station],
+        )
+        .unwrap();
+    holder
+}
+
+/// Waits until an import on `database` has written and waits for a station's lock.
+fn wait_for_blocked_import(config: &postgres::Config, database: &str) {
+    let mut watch = config.connect(postgres::NoTls).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let blocked: i64 = watch
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = $1 AND backend_xid IS NOT NULL AND wait_event_type = 'Lock'",
+                &[&database],
+            )
+            .unwrap()
+            .get(0);
+        if blocked > 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import never reached the station's lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_postgres_server_killed_mid_import_leaves_nothing_and_a_rerun_completes() {
+    // A server of its own, as this one is killed.
+    if TestServer::shared().is_none() {
+        return;
+    }
+    let server = TestServer::start(kattoo::central::pg_server::FAST).unwrap();
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    let mut f = Fixture::new("KG1101");
+    let file = batches(&mut f, 1, 5).remove(0);
+    let key = CentralKey::new(batch::parse_identities(&f.identity).unwrap());
+    let open = || Central::new(PgCentral::connect(&config, &name).unwrap());
+    open().add_station(&f.certificate(), "t").unwrap();
+
+    let holder = hold_station(&config, "KG1101");
+    let failed = std::thread::scope(|scope| {
+        let import = scope.spawn(|| open().import(&file, &key, "t"));
+        wait_for_blocked_import(&config, &name);
+        server.kill().unwrap();
+        import.join().unwrap()
+    });
+    drop(holder);
+    assert!(matches!(failed, Err(CentralError::Pg(_))), "{failed:?}");
+    server.restart().unwrap();
+    let mut central = open();
+    assert_eq!(central.store().biometrics_held().unwrap(), 0);
+    assert!(central.store().batches("KG1101").unwrap().is_empty());
+    assert!(matches!(
+        central.import(&file, &key, "t").unwrap(),
+        ImportOutcome::Imported { records: 5, .. }
+    ));
+    assert!(central.store().biometrics_held().unwrap() > 0);
+}
+
+/// A PostgreSQL database on the shared server that the command line can use: central's
+/// identity (the fixture's) stored under [`CENTRAL_PASSPHRASE`], and `stations` registered.
+fn cli_database(server: &TestServer, identity: &str, stations: &[&Fixture]) -> String {
+    let name = server.create_database().unwrap();
+    let mut store = PgCentral::connect(&server.config(&name), &name).unwrap();
+    let recipient =
+        CentralKey::new(batch::parse_identities(identity).unwrap()).recipients()[0].clone();
+    let protected = kattoo::central::identity::protect(identity, CENTRAL_PASSPHRASE).unwrap();
+    store.set_identity(&protected, &recipient, "t").unwrap();
+    let mut central = Central::new(store);
+    for f in stations {
+        central.add_station(&f.certificate(), "t").unwrap();
+    }
+    name
+}
+
+fn central_cli(url: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = crate::util::bare_cmd();
+    cmd.args(["central", "--db", url])
+        .args(args)
+        .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE);
+    cmd
+}
+
+#[test]
+fn an_importer_killed_mid_import_leaves_nothing_and_a_rerun_completes() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let mut f = Fixture::new("KG1101");
+    let file = batches(&mut f, 1, 5).remove(0);
+    let name = cli_database(server, &f.identity, &[&f]);
+    let (url, config) = (server.url(&name), server.config(&name));
+
+    let holder = hold_station(&config, "KG1101");
+    let mut importer = std::process::Command::new(assert_cmd::cargo::cargo_bin("kattoo"))
+        .args(["central", "--db", &url, "import", file.to_str().unwrap()])
+        .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_blocked_import(&config, &name);
+    importer.kill().unwrap();
+    importer.wait().unwrap();
+    drop(holder);
+
+    let store = PgCentral::connect(&config, &name).unwrap();
+    assert_eq!(store.biometrics_held().unwrap(), 0);
+    assert!(store.batches("KG1101").unwrap().is_empty());
+    central_cli(&url, &["import", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(format!(
+            "{}: batch 1 of KG1101 imported, 5 records\n",
+            file.display()
+        ));
+}
+
+#[test]
+fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let mut a = Fixture::new("KG1101");
+    let mut b = Fixture::new("KG1102");
+    b.encrypt_to(&a);
+    let mut files = batches(&mut a, 3, 2);
+    files.extend(batches(&mut b, 2, 3));
+    let name = cli_database(server, &a.identity, &[&a, &b]);
+    let url = server.url(&name);
+    let paths: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+
+    let import = |jobs: &str| {
+        let mut args = vec!["import", "--jobs", jobs];
+        args.extend(&paths);
+        central_cli(&url, &args).assert().success()
+    };
+    let out = crate::util::stdout(&import("3"));
+    let mut lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("  ")).collect();
+    lines.sort();
+    let mut expected: Vec<String> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (station, sequence, records) = if i < 3 {
+                ("KG1101", i + 1, 2)
+            } else {
+                ("KG1102", i - 2, 3)
+            };
+            format!(
+                "{}: batch {sequence} of {station} imported, {records} records",
+                f.display()
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(lines, expected, "{out}");
+    // Again: every batch is already there.
+    let again = crate::util::stdout(&import("2"));
+    assert_eq!(
+        again
+            .lines()
+            .filter(|l| l.contains("already imported, nothing to do"))
+            .count(),
+        5,
+        "{again}"
+    );
+    let report = crate::util::stdout(&central_cli(&url, &["report"]).assert().success());
+    let rows: Vec<Vec<&str>> = report
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[1],
+        ["KG1101", "6", "3", "3", "0", "0", "-"],
+        "{report}"
+    );
+    assert_eq!(
+        rows[2],
+        ["KG1102", "6", "2", "2", "0", "0", "-"],
+        "{report}"
+    );
+
+    // The register: a PIN held at both stations (…00001: A's first batch and B's), a precinct,
+    // and every PIN held at more than one station (…00001, …00002 and …01004, two records each).
+    let listed = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&crate::util::stdout(
+            &central_cli(&url, args).assert().success(),
+        ))
+        .unwrap()
+    };
+    let found = listed(&["find", "--pin", "11403199000001", "--json"]);
+    let stations: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["station"].as_str().unwrap())
+        .collect();
+    assert_eq!(stations, ["KG1101", "KG1102"], "{found}");
+    assert_eq!(found[0]["masked_pin"], "**********0001");
+    assert_eq!(found[0]["name"], "Өмүрбекова Айгүл Асанбековна");
+    assert_eq!(
+        listed(&["precinct", "1101", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
+    assert_eq!(
+        listed(&["duplicate-pins", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    central_cli(&url, &["find", "--pin", "11403199009999"])
+        .assert()
+        .code(8)
+        .stderr("no record at central holds PIN **********9999\n");
+
+    // A SQLite file takes one writer at a time; a password on the command line is refused.
+    let sqlite = a.tmp.path().join("central.sqlite");
+    crate::util::bare_cmd()
+        .args([
+            "central",
+            "--db",
+            sqlite.to_str().unwrap(),
+            "import",
+            "--jobs",
+            "2",
+            paths[0],
+        ])
+        .env("KATTOO_CENTRAL_PASSPHRASE", CENTRAL_PASSPHRASE)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--jobs above 1 needs a PostgreSQL database",
+        ));
+    let with_password = url.replacen("kattoo@", "kattoo:hunter2@", 1);
+    let refused = central_cli(&with_password, &["report"]).assert().code(2);
+    let said = crate::util::stderr(&refused);
+    assert!(
+        said.contains("PGPASSWORD") && !said.contains("hunter2"),
+        "{said}"
+    );
+}
+
+fn the_register_finds_a_pin_lists_a_precinct_and_the_pins_held_at_two_stations() {
+    let mut a = Fixture::new("KG1101");
+    let mut b = Fixture::new("KG1102");
+    b.encrypt_to(&a);
+    // PINs …00001 and …00002 at both stations; …00503 only at B.
+    a.enroll_approved(2, 0);
+    b.enroll_approved(2, 0);
+    b.enroll_approved(1, 500);
+    let files: Vec<PathBuf> = [&mut a, &mut b]
+        .into_iter()
+        .map(|f| {
+            let usb = f.dir("usb");
+            usb.join(f.export_to(&usb).unwrap().file_name)
+        })
+        .collect();
+    let db = a.tmp.path().join("central.sqlite");
+    let (mut central, key) = central_with(&db, &a.identity);
+    central.add_station(&a.certificate(), "t").unwrap();
+    central.add_station(&b.certificate(), "t").unwrap();
+    for file in &files {
+        central.import(file, &key, "t").unwrap();
+    }
+    let ask = |q: RegisterQuery| -> Vec<(String, String)> {
+        central
+            .store()
+            .register(&q)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.station_id, e.pin[9..].to_owned()))
+            .collect()
+    };
+    let both =
+        |pin: &str| [("KG1101", pin), ("KG1102", pin)].map(|(s, p)| (s.to_owned(), p.to_owned()));
+    assert_eq!(
+        ask(RegisterQuery::Pin("11403199000001".into())),
+        both("00001")
+    );
+    assert_eq!(
+        ask(RegisterQuery::Pin("11403199000503".into())),
+        [("KG1102".to_owned(), "00503".to_owned())]
+    );
+    assert_eq!(ask(RegisterQuery::Pin("11403199000009".into())), []);
+    assert_eq!(
+        ask(RegisterQuery::PinsAtSeveralStations),
+        [both("00001"), both("00002")].concat()
+    );
+    let precinct = ask(RegisterQuery::Precinct("1101".into()));
+    assert_eq!(precinct.len(), 5, "{precinct:?}");
+    assert_eq!(ask(RegisterQuery::Precinct("9999".into())), []);
+}
+
+super::on_both_stores!(the_register_finds_a_pin_lists_a_precinct_and_the_pins_held_at_two_stations);
