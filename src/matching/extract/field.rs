@@ -287,7 +287,8 @@ pub fn box_blur(v: &[f32], bw: usize, bh: usize, r: usize) -> Vec<f32> {
 }
 
 /// Ridge period per block: grey levels averaged along the ridge over an oriented window, peaks
-/// counted across it. Blocks where that fails take their neighbours' value.
+/// counted across it; then the median of those measurements around each block. Blocks where
+/// that fails take their neighbours' value.
 #[allow(clippy::too_many_arguments)]
 fn ridge_period(
     px: &[f32],
@@ -354,6 +355,34 @@ fn ridge_period(
                     period[b] = p;
                 }
             }
+        }
+    }
+    // Each block takes the median of the measurements around it (5×5 blocks, the window of the
+    // final smoothing): one block whose profile locked onto noise or a crease would otherwise be
+    // spread over its neighbours by the mean. Fewer than three measurements give none.
+    let measured = period.clone();
+    let mut around = Vec::with_capacity(25);
+    for by in 0..bh {
+        for bx in 0..bw {
+            let b = by * bw + bx;
+            if !mask[b] {
+                continue;
+            }
+            around.clear();
+            for yy in by.saturating_sub(2)..=(by + 2).min(bh - 1) {
+                for xx in bx.saturating_sub(2)..=(bx + 2).min(bw - 1) {
+                    let v = measured[yy * bw + xx];
+                    if !v.is_nan() {
+                        around.push(v);
+                    }
+                }
+            }
+            period[b] = if around.len() >= 3 {
+                around.sort_by(f32::total_cmp);
+                around[around.len() / 2]
+            } else {
+                f32::NAN
+            };
         }
     }
     // Fill the gaps from valid neighbours, then smooth.

@@ -251,6 +251,7 @@ fn filter(cands: &mut [Candidate], traces: &[Vec<Trace>], field: &Field, scale: 
     }
     // Border: too close to the background, or an ending whose tip faces the background.
     let edge = 10.0 * scale;
+    let mut border = vec![false; n];
     for (i, c) in cands.iter().enumerate() {
         let (x, y) = (c.x as f32, c.y as f32);
         let mut near_edge = false;
@@ -272,6 +273,7 @@ fn filter(cands: &mut [Candidate], traces: &[Vec<Trace>], field: &Field, scale: 
         }
         if near_edge {
             kill[i] = true;
+            border[i] = true;
         }
     }
     // Broken ridges: two endings facing each other across a small gap.
@@ -302,13 +304,15 @@ fn filter(cands: &mut [Candidate], traces: &[Vec<Trace>], field: &Field, scale: 
             }
         }
     }
-    // Clusters: pairs too close, or crowded neighbourhoods.
+    // Clusters: pairs too close, or crowded neighbourhoods. Candidates removed at the border do
+    // not count: the foreground's edge cuts every ridge it crosses, so they line it whatever the
+    // image's quality, and counting them widened the border margin by the crowding radius.
     let close = 6.0 * scale;
     let crowd = 16.0 * scale;
     for i in 0..n {
         let mut crowded = 0;
         for j in 0..n {
-            if i == j {
+            if i == j || border[j] {
                 continue;
             }
             let (dx, dy) = (
