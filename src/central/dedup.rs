@@ -89,6 +89,18 @@ pub struct FoundDuplicate {
     pub fingers: Vec<(FingerPosition, f32)>,
 }
 
+impl FoundDuplicate {
+    /// The pair in registration id order, as the stores keep it (once, whichever was found
+    /// first).
+    pub(super) fn ordered(&self) -> (&String, &String) {
+        if self.registration_id < self.other_registration_id {
+            (&self.registration_id, &self.other_registration_id)
+        } else {
+            (&self.other_registration_id, &self.registration_id)
+        }
+    }
+}
+
 /// What the search of one batch found, written with the batch.
 #[derive(Debug, Default)]
 pub struct BatchSearch {

@@ -197,6 +197,12 @@ pub enum Error {
     IdentityDamaged(#[source] age::DecryptError),
     #[error("central identity file does not hold an age identity file (not text)")]
     IdentityNotText,
+    #[error("record {0} held at central does not read as an enrollment record")]
+    RecordUnreadable(String),
+    #[error("voter list: its signature is not central's")]
+    VoterListSignature(#[source] SignatureError),
+    #[error("voter list: {0}")]
+    VoterListForm(String),
 }
 
 impl Error {
@@ -245,6 +251,9 @@ impl Error {
             Error::IdentityForKey => "central-error-identity-for-key",
             Error::IdentityWork { .. } => "central-error-identity-work",
             Error::IdentityDamaged(_) | Error::IdentityNotText => "central-error-identity-damaged",
+            Error::RecordUnreadable(_) => "central-error-record-unreadable",
+            Error::VoterListSignature(_) => "central-error-voter-list-signature",
+            Error::VoterListForm(_) => "central-error-voter-list-form",
         }
     }
 
@@ -284,6 +293,9 @@ impl Error {
                 registration_id, ..
             } => registration_id.clone(),
             Error::UnknownPair(id) | Error::AlreadyDecided { id, .. } => id.to_string(),
+            Error::RecordUnreadable(id) => id.clone(),
+            Error::VoterListForm(why) => why.clone(),
+            Error::VoterListSignature(_) => String::new(),
             Error::PgConnect { target, .. } => target.clone(),
             Error::PgPasswordInAddress(target)
             | Error::PgAddress(target)

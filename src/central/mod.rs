@@ -23,6 +23,7 @@ mod keys_tests;
 mod pg;
 pub mod pg_server;
 mod register;
+mod sql;
 mod sqlite;
 mod sqlite_dedup;
 mod sqlite_keys;
@@ -31,6 +32,7 @@ mod sqlite_schema;
 mod store_tests;
 #[cfg(test)]
 mod tests;
+mod voter_list;
 
 pub use any::{CentralDb, CentralDbImport, Location};
 pub use dedup::{BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate};
@@ -40,6 +42,10 @@ pub use keys::{KeyLink, Revocation, StationKeyRow};
 pub use pg::{PG_SCHEMA_VERSION, PgCentral, PgImport};
 pub use register::{RegisterEntry, RegisterQuery};
 pub use sqlite::{SqliteCentral, SqliteImport};
+pub use voter_list::{
+    DOMAIN_VOTER_LIST, SIGNING_KEY_INFO, VOTER_LIST_SCHEMA, VoterList, VoterListInfo,
+    verify_voter_list,
+};
 
 use crate::batch::{self, StationCertificate, VerifiedBatch};
 use crate::crypto::PublicKey;

@@ -13,6 +13,7 @@
 //! megabytes at most), so memory stays flat whatever the batch size.
 
 use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
+use super::sql;
 use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, Decision, DecisionRow, DuplicateRow, Error,
@@ -155,7 +156,7 @@ impl ImportTransaction for PgImport<'_> {
         Ok(self
             .client
             .borrow_mut()
-            .query_opt("SELECT data FROM biometrics WHERE sha256 = $1", &[&sha256])
+            .query_opt(sql::BIOMETRIC, &[&sha256])
             .map_err(db)?
             .map(|r| r.get(0)))
     }
@@ -170,20 +171,30 @@ impl ImportTransaction for PgImport<'_> {
         let key = v.station_key.to_pem();
         let c = &mut **self.client.get_mut();
         c.execute(
-            "INSERT INTO batches (station_id, station_key, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[&b.station_id, &key, &(b.sequence as i64), &b.sha256, &b.previous_sha256, &(b.record_count as i64), &(b.audit_head_seq as i64), &b.audit_head_hash, &b.imported_at],
+            sql::INSERT_BATCH,
+            &[
+                &b.station_id,
+                &key,
+                &(b.sequence as i64),
+                &b.sha256,
+                &b.previous_sha256,
+                &(b.record_count as i64),
+                &(b.audit_head_seq as i64),
+                &b.audit_head_hash,
+                &b.imported_at,
+            ],
         )
         .map_err(|e| {
             if violates(&e, "batches_pkey") || violates(&e, "batches_sha256_key") {
-                Error::Replay { station: b.station_id.clone(), sequence: b.sequence }
+                Error::Replay {
+                    station: b.station_id.clone(),
+                    sequence: b.sequence,
+                }
             } else {
                 db(e)
             }
         })?;
-        let insert_record = c
-            .prepare("INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature, supersedes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .map_err(db)?;
+        let insert_record = c.prepare(sql::INSERT_RECORD).map_err(db)?;
         for r in &v.records {
             let signature = r.signature.to_bytes();
             c.execute(
@@ -211,9 +222,7 @@ impl ImportTransaction for PgImport<'_> {
                 }
             })?;
         }
-        let insert_audit = c
-            .prepare("INSERT INTO audit (station_id, station_key, seq, event, prev, hash) VALUES ($1, $2, $3, $4, $5, $6)")
-            .map_err(db)?;
+        let insert_audit = c.prepare(sql::INSERT_AUDIT).map_err(db)?;
         for row in &v.audit {
             c.execute(
                 &insert_audit,
@@ -229,22 +238,20 @@ impl ImportTransaction for PgImport<'_> {
             .map_err(db)?;
         }
         for (id, position, iso) in &search.templates {
-            c.execute(
-                "INSERT INTO templates (registration_id, position, iso) VALUES ($1, $2, $3)",
-                &[id, &i16::from(*position), iso],
-            )
-            .map_err(db)?;
+            c.execute(sql::INSERT_TEMPLATE, &[id, &i16::from(*position), iso])
+                .map_err(db)?;
         }
         for d in &search.found {
-            let (first, second) = if d.registration_id < d.other_registration_id {
-                (&d.registration_id, &d.other_registration_id)
-            } else {
-                (&d.other_registration_id, &d.registration_id)
-            };
+            let (first, second) = d.ordered();
             c.execute(
-                "INSERT INTO duplicates (first_id, second_id, score, fingers, found_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (first_id, second_id) DO NOTHING",
-                &[first, second, &f64::from(d.score), &super::dedup::fingers_json(&d.fingers), &now],
+                sql::INSERT_DUPLICATE,
+                &[
+                    first,
+                    second,
+                    &f64::from(d.score),
+                    &super::dedup::fingers_json(&d.fingers),
+                    &now,
+                ],
             )
             .map_err(db)?;
         }
@@ -311,11 +318,7 @@ fn duplicate_row(r: &Row) -> DuplicateRow {
 /// Marks `k` revoked unless it already is, in `c` (a connection or a transaction).
 fn revoke(c: &mut impl postgres::GenericClient, k: &PublicKey, r: &Revocation) -> Result<bool> {
     let n = c
-        .execute(
-            "UPDATE station_keys SET revoked_at = $2, revoked_by = $3, revoked_reason = $4
-             WHERE public_key = $1 AND revoked_at IS NULL",
-            &[&k.to_pem(), &r.at, &r.by, &r.reason],
-        )
+        .execute(sql::REVOKE_KEY, &[&k.to_pem(), &r.at, &r.by, &r.reason])
         .map_err(db)?;
     Ok(n == 1)
 }
@@ -355,12 +358,19 @@ impl CentralStore for PgCentral {
         let pem = s.public_key.to_pem();
         let mut tx = self.conn.get_mut().transaction().map_err(db)?;
         tx.execute(
-            "INSERT INTO stations (station_id, name, region, public_key, certificate, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&s.station_id, &s.name, &s.region, &pem, &certificate, &s.added_at],
+            sql::INSERT_STATION,
+            &[
+                &s.station_id,
+                &s.name,
+                &s.region,
+                &pem,
+                &certificate,
+                &s.added_at,
+            ],
         )
         .map_err(db)?;
         tx.execute(
-            "INSERT INTO station_keys (public_key, station_id, certificate, added_at) VALUES ($1, $2, $3, $4)",
+            sql::INSERT_STATION_KEY,
             &[&pem, &s.station_id, &certificate, &s.added_at],
         )
         .map_err(db)?;
@@ -369,10 +379,7 @@ impl CentralStore for PgCentral {
 
     fn station(&self, id: &str) -> Result<Option<StationEntry>> {
         self.conn()
-            .query_opt(
-                "SELECT station_id, name, region, public_key, added_at FROM stations WHERE station_id = $1",
-                &[&id],
-            )
+            .query_opt(sql::STATION, &[&id])
             .map_err(db)?
             .map(|r| to_entry(&r))
             .transpose()
@@ -380,10 +387,7 @@ impl CentralStore for PgCentral {
 
     fn stations(&self) -> Result<Vec<StationEntry>> {
         self.conn()
-            .query(
-                "SELECT station_id, name, region, public_key, added_at FROM stations ORDER BY station_id",
-                &[],
-            )
+            .query(sql::STATIONS, &[])
             .map_err(db)?
             .iter()
             .map(to_entry)
@@ -432,13 +436,20 @@ impl CentralStore for PgCentral {
         revoke(&mut tx, &link.replaces, &revocation)?;
         let pem = new.public_key.to_pem();
         tx.execute(
-            "INSERT INTO station_keys (public_key, station_id, certificate, added_at, replaces, added_by, reason)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&pem, &new.station_id, &certificate, &link.at, &link.replaces.to_pem(), &link.by, &link.reason],
+            sql::INSERT_LINKED_KEY,
+            &[
+                &pem,
+                &new.station_id,
+                &certificate,
+                &link.at,
+                &link.replaces.to_pem(),
+                &link.by,
+                &link.reason,
+            ],
         )
         .map_err(db)?;
         tx.execute(
-            "UPDATE stations SET public_key = $2, certificate = $3, name = $4, region = $5 WHERE station_id = $1",
+            sql::SET_CURRENT_KEY,
             &[&new.station_id, &pem, &certificate, &new.name, &new.region],
         )
         .map_err(db)?;
@@ -448,10 +459,7 @@ impl CentralStore for PgCentral {
     fn batch_by_sha(&self, sha256: &str) -> Result<Option<(String, u64)>> {
         Ok(self
             .conn()
-            .query_opt(
-                "SELECT station_id, sequence FROM batches WHERE sha256 = $1",
-                &[&sha256],
-            )
+            .query_opt(sql::BATCH_BY_SHA, &[&sha256])
             .map_err(db)?
             .map(|r| (r.get(0), r.get::<_, i64>(1) as u64)))
     }
@@ -459,14 +467,7 @@ impl CentralStore for PgCentral {
     fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>> {
         Ok(self
             .conn()
-            .query(
-                "SELECT station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at
-                 FROM batches
-                 WHERE station_id = $1
-                   AND station_key = (SELECT public_key FROM stations WHERE station_id = $1)
-                 ORDER BY sequence",
-                &[&station_id],
-            )
+            .query(sql::BATCHES, &[&station_id])
             .map_err(db)?
             .iter()
             .map(batch_row)
@@ -476,10 +477,7 @@ impl CentralStore for PgCentral {
     fn record_count(&self, station_id: &str) -> Result<u64> {
         let n: i64 = self
             .conn()
-            .query_one(
-                "SELECT count(*) FROM records WHERE station_id = $1",
-                &[&station_id],
-            )
+            .query_one(sql::RECORD_COUNT, &[&station_id])
             .map_err(db)?
             .get(0);
         Ok(n as u64)
@@ -488,7 +486,7 @@ impl CentralStore for PgCentral {
     fn biometrics_held(&self) -> Result<u64> {
         let n: i64 = self
             .conn()
-            .query_one("SELECT count(*) FROM biometrics", &[])
+            .query_one(sql::BIOMETRIC_COUNT, &[])
             .map_err(db)?
             .get(0);
         Ok(n as u64)
@@ -497,10 +495,7 @@ impl CentralStore for PgCentral {
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
         Ok(self
             .conn()
-            .query(
-                "SELECT station_id, registration_id FROM records WHERE pin = $1 AND station_id <> $2 ORDER BY registration_id",
-                &[&pin, &station_id],
-            )
+            .query(sql::PIN_ELSEWHERE, &[&pin, &station_id])
             .map_err(db)?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
@@ -510,12 +505,7 @@ impl CentralStore for PgCentral {
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
         Ok(self
             .conn()
-            .query(
-                "SELECT t.registration_id, t.position, t.iso FROM templates t
-                 WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.supersedes = t.registration_id)
-                 ORDER BY t.registration_id, t.position",
-                &[],
-            )
+            .query(sql::SEARCHABLE_TEMPLATES, &[])
             .map_err(db)?
             .iter()
             .map(|r| (r.get(0), r.get::<_, i16>(1) as u8, r.get(2)))
@@ -525,15 +515,7 @@ impl CentralStore for PgCentral {
     fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
         Ok(self
             .conn()
-            .query(
-                "SELECT d.id, d.first_id, a.station_id, d.second_id, b.station_id, d.score, d.fingers,
-                        d.decision, d.decided_by, d.reason, d.decided_at, d.found_at
-                 FROM duplicates d
-                 JOIN records a ON a.registration_id = d.first_id
-                 JOIN records b ON b.registration_id = d.second_id
-                 ORDER BY d.id",
-                &[],
-            )
+            .query(sql::DUPLICATES, &[])
             .map_err(db)?
             .iter()
             .map(duplicate_row)
@@ -563,10 +545,7 @@ impl CentralStore for PgCentral {
     fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
         Ok(self
             .conn()
-            .query(
-                "SELECT position, iso FROM templates WHERE registration_id = $1 ORDER BY position",
-                &[&registration_id],
-            )
+            .query(sql::TEMPLATES_OF, &[&registration_id])
             .map_err(db)?
             .iter()
             .map(|r| (r.get::<_, i16>(0) as u8, r.get(1)))
@@ -578,8 +557,7 @@ impl CentralStore for PgCentral {
             .conn
             .get_mut()
             .execute(
-                "UPDATE duplicates SET decision = $2, decided_by = $3, reason = $4, decided_at = $5
-                 WHERE id = $1 AND decision IS NULL",
+                sql::DECIDE,
                 &[&(id as i64), &d.decision.as_str(), &d.by, &d.reason, &d.at],
             )
             .map_err(db)?;
@@ -589,10 +567,7 @@ impl CentralStore for PgCentral {
     fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
         Ok(self
             .conn()
-            .query_opt(
-                "SELECT station_id, record_json FROM records WHERE registration_id = $1",
-                &[&registration_id],
-            )
+            .query_opt(sql::RECORD, &[&registration_id])
             .map_err(db)?
             .map(|r| (r.get(0), r.get(1))))
     }

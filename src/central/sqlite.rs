@@ -4,6 +4,7 @@
 //! it (see [`super::identity`]). Its schema and migrations are in [`super::sqlite_schema`].
 
 use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
+use super::sql;
 use super::sqlite_schema::{guard_permissions, migrate};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
@@ -73,7 +74,7 @@ impl ImportTransaction for SqliteImport<'_> {
 
     fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
         self.tx
-            .prepare_cached("SELECT data FROM biometrics WHERE sha256 = ?1")
+            .prepare_cached(&sql::lite(sql::BIOMETRIC))
             .map_err(Error::Db)?
             .query_row([sha256], |r| r.get(0))
             .optional()
@@ -90,15 +91,33 @@ impl ImportTransaction for SqliteImport<'_> {
         let tx = self.tx;
         let key = v.station_key.to_pem();
         tx.execute(
-            "INSERT INTO batches (station_id, station_key, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![b.station_id, key, b.sequence as i64, b.sha256, b.previous_sha256, b.record_count as i64, b.audit_head_seq as i64, b.audit_head_hash, b.imported_at],
+            &sql::lite(sql::INSERT_BATCH),
+            params![
+                b.station_id,
+                key,
+                b.sequence as i64,
+                b.sha256,
+                b.previous_sha256,
+                b.record_count as i64,
+                b.audit_head_seq as i64,
+                b.audit_head_hash,
+                b.imported_at
+            ],
         )
         .map_err(Error::Db)?;
         for r in &v.records {
             tx.execute(
-                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![r.registration_id, b.station_id, b.sequence as i64, r.record.citizen.pin.as_str(), r.record.citizen.precinct.as_str(), r.json, &r.signature.to_bytes()[..], r.record.supersedes.as_ref().map(|s| s.as_str())],
+                &sql::lite(sql::INSERT_RECORD),
+                params![
+                    r.registration_id,
+                    b.station_id,
+                    b.sequence as i64,
+                    r.record.citizen.pin.as_str(),
+                    r.record.citizen.precinct.as_str(),
+                    r.json,
+                    &r.signature.to_bytes()[..],
+                    r.record.supersedes.as_ref().map(|s| s.as_str())
+                ],
             )
             .map_err(|e| match e {
                 // An id central holds already (from an earlier batch, or from the station's
@@ -116,17 +135,21 @@ impl ImportTransaction for SqliteImport<'_> {
         }
         for row in &v.audit {
             tx.execute(
-                "INSERT INTO audit (station_id, station_key, seq, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![b.station_id, key, row.seq as i64, row.event, &row.prev[..], &row.hash[..]],
+                &sql::lite(sql::INSERT_AUDIT),
+                params![
+                    b.station_id,
+                    key,
+                    row.seq as i64,
+                    row.event,
+                    &row.prev[..],
+                    &row.hash[..]
+                ],
             )
             .map_err(Error::Db)?;
         }
         for (id, position, iso) in &search.templates {
-            tx.execute(
-                "INSERT INTO templates (registration_id, position, iso) VALUES (?1, ?2, ?3)",
-                params![id, position, iso],
-            )
-            .map_err(Error::Db)?;
+            tx.execute(&sql::lite(sql::INSERT_TEMPLATE), params![id, position, iso])
+                .map_err(Error::Db)?;
         }
         super::sqlite_dedup::insert_found(&tx, search, now)?;
         tx.commit().map_err(Error::Db)
@@ -221,12 +244,19 @@ impl CentralStore for SqliteCentral {
     fn add_station(&mut self, s: &StationEntry, certificate: &[u8]) -> Result<()> {
         let tx = self.conn.transaction().map_err(Error::Db)?;
         tx.execute(
-            "INSERT INTO stations (station_id, name, region, public_key, certificate, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![s.station_id, s.name, s.region, s.public_key.to_pem(), certificate, s.added_at],
+            &sql::lite(sql::INSERT_STATION),
+            params![
+                s.station_id,
+                s.name,
+                s.region,
+                s.public_key.to_pem(),
+                certificate,
+                s.added_at
+            ],
         )
         .map_err(Error::Db)?;
         tx.execute(
-            "INSERT INTO station_keys (public_key, station_id, certificate, added_at) VALUES (?1, ?2, ?3, ?4)",
+            &sql::lite(sql::INSERT_STATION_KEY),
             params![s.public_key.to_pem(), s.station_id, certificate, s.added_at],
         )
         .map_err(Error::Db)?;
@@ -256,7 +286,7 @@ impl CentralStore for SqliteCentral {
 
     fn station(&self, id: &str) -> Result<Option<StationEntry>> {
         self.conn
-            .query_row("SELECT station_id, name, region, public_key, added_at FROM stations WHERE station_id = ?1", [id], station_row)
+            .query_row(&sql::lite(sql::STATION), [id], station_row)
             .optional()
             .map_err(Error::Db)?
             .map(to_entry)
@@ -266,7 +296,7 @@ impl CentralStore for SqliteCentral {
     fn stations(&self) -> Result<Vec<StationEntry>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT station_id, name, region, public_key, added_at FROM stations ORDER BY station_id")
+            .prepare(&sql::lite(sql::STATIONS))
             .map_err(Error::Db)?;
         let rows = stmt
             .query_map([], station_row)
@@ -278,11 +308,9 @@ impl CentralStore for SqliteCentral {
 
     fn batch_by_sha(&self, sha256: &str) -> Result<Option<(String, u64)>> {
         self.conn
-            .query_row(
-                "SELECT station_id, sequence FROM batches WHERE sha256 = ?1",
-                [sha256],
-                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
-            )
+            .query_row(&sql::lite(sql::BATCH_BY_SHA), [sha256], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+            })
             .optional()
             .map_err(Error::Db)
     }
@@ -290,13 +318,7 @@ impl CentralStore for SqliteCentral {
     fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT station_id, sequence, sha256, previous_sha256, record_count, audit_head_seq, audit_head_hash, imported_at
-                 FROM batches
-                 WHERE station_id = ?1
-                   AND station_key = (SELECT public_key FROM stations WHERE station_id = ?1)
-                 ORDER BY sequence",
-            )
+            .prepare(&sql::lite(sql::BATCHES))
             .map_err(Error::Db)?;
         let rows = stmt
             .query_map([station_id], batch_row)
@@ -308,20 +330,16 @@ impl CentralStore for SqliteCentral {
 
     fn record_count(&self, station_id: &str) -> Result<u64> {
         self.conn
-            .query_row(
-                "SELECT count(*) FROM records WHERE station_id = ?1",
-                [station_id],
-                |r| r.get::<_, i64>(0),
-            )
+            .query_row(&sql::lite(sql::RECORD_COUNT), [station_id], |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n as u64)
             .map_err(Error::Db)
     }
 
     fn biometrics_held(&self) -> Result<u64> {
         self.conn
-            .query_row("SELECT count(*) FROM biometrics", [], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row(&sql::lite(sql::BIOMETRIC_COUNT), [], |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
             .map_err(Error::Db)
     }
@@ -329,7 +347,7 @@ impl CentralStore for SqliteCentral {
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT station_id, registration_id FROM records WHERE pin = ?1 AND station_id != ?2 ORDER BY registration_id")
+            .prepare_cached(&sql::lite(sql::PIN_ELSEWHERE))
             .map_err(Error::Db)?;
         let rows = stmt
             .query_map(params![pin, station_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -342,11 +360,7 @@ impl CentralStore for SqliteCentral {
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT t.registration_id, t.position, t.iso FROM templates t
-                 WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.supersedes = t.registration_id)
-                 ORDER BY t.registration_id, t.position",
-            )
+            .prepare(&sql::lite(sql::SEARCHABLE_TEMPLATES))
             .map_err(Error::Db)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -362,8 +376,9 @@ impl CentralStore for SqliteCentral {
 
     fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>> {
         let (filter, value) = query.sql_filter();
-        let sql = format!("{REGISTER_SELECT} WHERE {filter} ORDER BY r.pin, r.registration_id")
-            .replace("$1", "?1");
+        let sql = sql::lite(&format!(
+            "{REGISTER_SELECT} WHERE {filter} ORDER BY r.pin, r.registration_id"
+        ));
         let mut stmt = self.conn.prepare_cached(&sql).map_err(Error::Db)?;
         let rows = stmt
             .query_map([value], |r| {
@@ -384,9 +399,7 @@ impl CentralStore for SqliteCentral {
     fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT position, iso FROM templates WHERE registration_id = ?1 ORDER BY position",
-            )
+            .prepare_cached(&sql::lite(sql::TEMPLATES_OF))
             .map_err(Error::Db)?;
         let rows = stmt
             .query_map([registration_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -402,11 +415,9 @@ impl CentralStore for SqliteCentral {
 
     fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
         self.conn
-            .query_row(
-                "SELECT station_id, record_json FROM records WHERE registration_id = ?1",
-                [registration_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row(&sql::lite(sql::RECORD), [registration_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(Error::Db)
     }

@@ -2,23 +2,25 @@
 //! each stored once in registration id order, and the decisions on them.
 
 use super::dedup::{fingers_from_json, fingers_json};
+use super::sql;
 use super::{BatchSearch, Decision, DecisionRow, DuplicateRow, Error, Result};
 use rusqlite::{Connection, Transaction, params};
 
 /// Writes the pairs a batch's search found; a pair listed before is left as it is.
 pub(super) fn insert_found(tx: &Transaction<'_>, search: &BatchSearch, now: &str) -> Result<()> {
     for d in &search.found {
-        let (first, second) = if d.registration_id < d.other_registration_id {
-            (&d.registration_id, &d.other_registration_id)
-        } else {
-            (&d.other_registration_id, &d.registration_id)
-        };
+        let (first, second) = d.ordered();
         tx.execute(
-                "INSERT INTO duplicates (first_id, second_id, score, fingers, found_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (first_id, second_id) DO NOTHING",
-                params![first, second, f64::from(d.score), fingers_json(&d.fingers), now],
-            )
-            .map_err(Error::Db)?;
+            &sql::lite(sql::INSERT_DUPLICATE),
+            params![
+                first,
+                second,
+                f64::from(d.score),
+                fingers_json(&d.fingers),
+                now
+            ],
+        )
+        .map_err(Error::Db)?;
     }
     Ok(())
 }
@@ -26,14 +28,7 @@ pub(super) fn insert_found(tx: &Transaction<'_>, search: &BatchSearch, now: &str
 /// Every listed pair, with the station of each record.
 pub(super) fn duplicates(conn: &Connection) -> Result<Vec<DuplicateRow>> {
     let mut stmt = conn
-        .prepare(
-            "SELECT d.id, d.first_id, a.station_id, d.second_id, b.station_id, d.score, d.fingers,
-                        d.decision, d.decided_by, d.reason, d.decided_at, d.found_at
-                 FROM duplicates d
-                 JOIN records a ON a.registration_id = d.first_id
-                 JOIN records b ON b.registration_id = d.second_id
-                 ORDER BY d.id",
-        )
+        .prepare(&sql::lite(sql::DUPLICATES))
         .map_err(Error::Db)?;
     let rows = stmt
         .query_map([], duplicate_row)
@@ -47,8 +42,7 @@ pub(super) fn duplicates(conn: &Connection) -> Result<Vec<DuplicateRow>> {
 pub(super) fn decide(conn: &Connection, id: u64, d: &DecisionRow) -> Result<bool> {
     let changed = conn
         .execute(
-            "UPDATE duplicates SET decision = ?2, decided_by = ?3, reason = ?4, decided_at = ?5
-                 WHERE id = ?1 AND decision IS NULL",
+            &sql::lite(sql::DECIDE),
             params![id as i64, d.decision.as_str(), d.by, d.reason, d.at],
         )
         .map_err(Error::Db)?;

@@ -1,6 +1,7 @@
 //! Station keys in central's SQLite store (schema 4's `station_keys`).
 
 use super::keys::{KeyLink, Revocation, StationKeyRow};
+use super::sql;
 use super::{Error, Result, StationEntry};
 use crate::crypto::PublicKey;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -98,8 +99,7 @@ pub(super) fn station_keys(conn: &Connection, station_id: &str) -> Result<Vec<St
 pub(super) fn revoke_key(conn: &Connection, k: &PublicKey, r: &Revocation) -> Result<bool> {
     let n = conn
         .execute(
-            "UPDATE station_keys SET revoked_at = ?2, revoked_by = ?3, revoked_reason = ?4
-             WHERE public_key = ?1 AND revoked_at IS NULL",
+            &sql::lite(sql::REVOKE_KEY),
             params![k.to_pem(), r.at, r.by, r.reason],
         )
         .map_err(Error::Db)?;
@@ -124,13 +124,20 @@ pub(super) fn rekey_station(
     )?;
     let pem = new.public_key.to_pem();
     tx.execute(
-        "INSERT INTO station_keys (public_key, station_id, certificate, added_at, replaces, added_by, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![pem, new.station_id, certificate, link.at, link.replaces.to_pem(), link.by, link.reason],
+        &sql::lite(sql::INSERT_LINKED_KEY),
+        params![
+            pem,
+            new.station_id,
+            certificate,
+            link.at,
+            link.replaces.to_pem(),
+            link.by,
+            link.reason
+        ],
     )
     .map_err(Error::Db)?;
     tx.execute(
-        "UPDATE stations SET public_key = ?2, certificate = ?3, name = ?4, region = ?5 WHERE station_id = ?1",
+        &sql::lite(sql::SET_CURRENT_KEY),
         params![new.station_id, pem, certificate, new.name, new.region],
     )
     .map_err(Error::Db)?;

@@ -171,7 +171,10 @@ fn a_sqlite_register_from_before_precincts_gets_each_records_precinct_from_the_r
         .register(&RegisterQuery::Precinct("1104".into()))
         .unwrap();
     assert_eq!(
-        listed.iter().map(|e| e.registration_id.as_str()).collect::<Vec<_>>(),
+        listed
+            .iter()
+            .map(|e| e.registration_id.as_str())
+            .collect::<Vec<_>>(),
         ["KG1101-20261201-00001"]
     );
 }

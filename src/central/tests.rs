@@ -299,6 +299,9 @@ impl Error {
             Error::PgPasswordInAddress("postgres://kattoo@db/central".into()),
             Error::PgAddress("mysql://db".into()),
             Error::PgRemote("postgres://kattoo@db.example/central".into()),
+            Error::RecordUnreadable(s()),
+            Error::VoterListSignature(SignatureError::Mismatch),
+            Error::VoterListForm("not in canonical form (JCS)".into()),
         ];
         all.extend(batch::Error::examples().into_iter().map(Error::Batch));
         for e in &all {
@@ -345,7 +348,10 @@ impl Error {
                 | Error::PgConnect { .. }
                 | Error::PgPasswordInAddress(_)
                 | Error::PgAddress(_)
-                | Error::PgRemote(_) => {}
+                | Error::PgRemote(_)
+                | Error::RecordUnreadable(_)
+                | Error::VoterListSignature(_)
+                | Error::VoterListForm(_) => {}
             }
         }
         all

@@ -130,6 +130,15 @@ pub enum CentralCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the signed voter list of a precinct (kattoo/voter-list/v1) into DIR, with
+    /// central's signing key (central-signing.pub) beside it for polling stations.
+    VoterList {
+        precinct: String,
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Print central's signing key (PEM), with which polling stations check voter lists.
+    SigningKey,
     /// Record the decision on a listed possible duplicate (once; it is final).
     Decide {
         /// The number `central duplicates` shows.
@@ -182,6 +191,8 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::PgPasswordInAddress(_)
         | Error::PgAddress(_)
         | Error::PgRemote(_) => exit::USAGE,
+        Error::VoterListSignature(_) => exit::BATCH_SIGNATURE,
+        Error::VoterListForm(_) | Error::RecordUnreadable(_) => exit::INVALID,
         Error::Db(_)
         | Error::Pg(_)
         | Error::PgConnect { .. }
@@ -447,6 +458,28 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
             })?;
             let query = RegisterQuery::Precinct(precinct.as_str().to_owned());
             super::central_register::list(&central, &query, json)?;
+        }
+        CentralCommand::VoterList { precinct, to } => {
+            let precinct = crate::domain::address::Precinct::parse(&precinct).map_err(|_| {
+                UsageError(format!("{precinct} is not a precinct number: four digits"))
+            })?;
+            let key = unlock(&central, &passphrase)?;
+            let list = central.voter_list(&key, &precinct, &now)?;
+            let public = key.signing_key().public_key();
+            super::central_register::write_voter_list(&to, &list, &public)?;
+            println!(
+                "{}: {} voters of precinct {}, signed by central's key {}",
+                to.join(&list.file_name).display(),
+                list.voters,
+                precinct.as_str(),
+                public.fingerprint()
+            );
+        }
+        CentralCommand::SigningKey => {
+            let key = unlock(&central, &passphrase)?;
+            let public = key.signing_key().public_key();
+            print!("{}", public.to_pem());
+            eprintln!("fingerprint {}", public.fingerprint());
         }
         CentralCommand::DuplicatePins { json } => {
             super::central_register::list(&central, &RegisterQuery::PinsAtSeveralStations, json)?;

@@ -37,8 +37,8 @@ pub(super) fn list<S: CentralStore>(
         return Ok(entries.len());
     }
     println!(
-        "{:<24} {:<8} {:<8} {:<14} {:<10}  {}",
-        "REGISTRATION ID", "STATION", "PRECINCT", "PIN", "BORN", "NAME"
+        "{:<24} {:<8} {:<8} {:<14} {:<10}  NAME",
+        "REGISTRATION ID", "STATION", "PRECINCT", "PIN", "BORN"
     );
     for (e, s) in &rows {
         println!(
@@ -61,4 +61,43 @@ fn status(e: &RegisterEntry) -> String {
         Some(newer) => format!(" (corrected by {newer})"),
         None => String::new(),
     }
+}
+
+/// Writes `list` into `dir` as `<name>.json` and `<name>.json.sig`, and central's public key as
+/// `central-signing.pub`: each through a temporary name, synced, then renamed, so a reader never
+/// finds half a file. An existing list of the same name is not overwritten.
+pub(super) fn write_voter_list(
+    dir: &std::path::Path,
+    list: &crate::central::VoterList,
+    key: &crate::crypto::PublicKey,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let target = dir.join(&list.file_name);
+    if target.exists() {
+        return Err(super::UsageError(format!(
+            "{} exists already: move it away, or write today's list into another folder",
+            target.display()
+        ))
+        .into());
+    }
+    let put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
+        let path = dir.join(name);
+        let partial = dir.join(format!("{name}.partial"));
+        let mut f = std::fs::File::create(&partial)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
+        f.write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .and_then(|()| std::fs::rename(&partial, &path))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        Ok(())
+    };
+    put(
+        &format!("{}.sig", list.file_name),
+        list.signature.to_file().as_bytes(),
+    )?;
+    put("central-signing.pub", key.to_pem().as_bytes())?;
+    // The list last: once it is there, its signature and key are too.
+    put(&list.file_name, &list.json)?;
+    crate::durable::sync_dir(dir)?;
+    Ok(())
 }

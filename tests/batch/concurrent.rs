@@ -336,6 +336,42 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
         .code(8)
         .stderr("no record at central holds PIN **********9999\n");
 
+    // The precinct's voter list, signed with central's key, written beside that key.
+    let lists = a.dir("voter-lists");
+    let out = central_cli(
+        &url,
+        &["voter-list", "1101", "--to", lists.to_str().unwrap()],
+    )
+    .assert()
+    .success();
+    let said = crate::util::stdout(&out);
+    assert!(
+        said.contains(": 12 voters of precinct 1101, signed by central's key "),
+        "{said}"
+    );
+    let names = files_in(&lists);
+    assert_eq!(names.len(), 3, "{names:?}");
+    let json = lists.join(&names[1]);
+    assert!(
+        names[1].starts_with("voter-list-1101-") && names[1].ends_with(".json"),
+        "{names:?}"
+    );
+    let pem = std::fs::read_to_string(lists.join("central-signing.pub")).unwrap();
+    let key = PublicKey::from_pem(&pem).unwrap();
+    let sig = std::fs::read(lists.join(&names[2])).unwrap();
+    let info =
+        kattoo::central::verify_voter_list(&std::fs::read(&json).unwrap(), &sig, &key).unwrap();
+    assert_eq!(info.voters, 12);
+    let printed = crate::util::stdout(&central_cli(&url, &["signing-key"]).assert().success());
+    assert_eq!(printed, pem);
+    // Not overwritten: the same day's list again is refused.
+    central_cli(
+        &url,
+        &["voter-list", "1101", "--to", lists.to_str().unwrap()],
+    )
+    .assert()
+    .code(2);
+
     // A SQLite file takes one writer at a time; a password on the command line is refused.
     let sqlite = a.tmp.path().join("central.sqlite");
     crate::util::bare_cmd()
@@ -415,3 +451,94 @@ fn the_register_finds_a_pin_lists_a_precinct_and_the_pins_held_at_two_stations()
 }
 
 super::on_both_stores!(the_register_finds_a_pin_lists_a_precinct_and_the_pins_held_at_two_stations);
+
+fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
+    use FingerPosition::{LeftIndex, RightIndex};
+    use kattoo::central::{Error as E, verify_voter_list};
+    use kattoo::domain::address::Precinct;
+    let mut a = Fixture::new("KG1101");
+    let with_fingers = a.enroll_fingers(1, &[(RightIndex, "101_1"), (LeftIndex, "102_1")]);
+    a.enroll_approved(2, 10);
+    let usb = a.dir("usb");
+    let file = usb.join(a.export_to(&usb).unwrap().file_name);
+    let db = a.tmp.path().join("central.sqlite");
+    let (mut central, key) = central_with(&db, &a.identity);
+    central.add_station(&a.certificate(), "t").unwrap();
+    central.import(&file, &key, "t").unwrap();
+
+    let precinct = Precinct::parse("1101").unwrap();
+    let list = central
+        .voter_list(&key, &precinct, "2026-12-07T08:00:00Z")
+        .unwrap();
+    assert_eq!(list.file_name, "voter-list-1101-20261207.json");
+    assert_eq!(list.voters, 3);
+    let public = key.signing_key().public_key();
+    let sig = list.signature.to_file();
+    let info = verify_voter_list(&list.json, sig.as_bytes(), &public).unwrap();
+    assert_eq!((info.precinct.as_str(), info.voters), ("1101", 3));
+
+    let value: serde_json::Value = serde_json::from_slice(&list.json).unwrap();
+    assert_eq!(value["schema"], "kattoo/voter-list/v1");
+    let voters = value["voters"].as_array().unwrap();
+    let ids: Vec<&str> = voters
+        .iter()
+        .map(|v| v["registration_id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    let first = voters
+        .iter()
+        .find(|v| v["registration_id"] == with_fingers.as_str())
+        .unwrap();
+    assert_eq!(first["surname"], "Өмүрбекова");
+    assert_eq!(first["pin"], "11403199000001");
+    let fingers = first["fingers"].as_array().unwrap();
+    assert_eq!(
+        fingers
+            .iter()
+            .map(|f| f["position"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 7]
+    );
+    use base64::Engine;
+    let template = base64::engine::general_purpose::STANDARD
+        .decode(fingers[0]["template"].as_str().unwrap())
+        .unwrap();
+    assert!(template.starts_with(b"FMR\0 20\0"), "{:?}", &template[..8]);
+
+    // Changed by one byte, or checked with another central's key: refused.
+    let mut changed = list.json.clone();
+    let at = changed.len() / 2;
+    changed[at] ^= 1;
+    assert!(matches!(
+        verify_voter_list(&changed, sig.as_bytes(), &public),
+        Err(E::VoterListSignature(_))
+    ));
+    let other = CentralKey::new(batch::parse_identities(&batch::new_identity_file("t").0).unwrap());
+    assert_ne!(other.signing_key().public_key(), public);
+    assert!(matches!(
+        verify_voter_list(
+            &list.json,
+            sig.as_bytes(),
+            &other.signing_key().public_key()
+        ),
+        Err(E::VoterListSignature(_))
+    ));
+    // The same identity gives the same key: a list is checked with the key published once.
+    let again = CentralKey::new(batch::parse_identities(&a.identity).unwrap());
+    assert_eq!(again.signing_key().public_key(), public);
+    // A precinct with nobody registered has an empty list, signed all the same.
+    let empty = central
+        .voter_list(
+            &key,
+            &Precinct::parse("9999").unwrap(),
+            "2026-12-07T08:00:00Z",
+        )
+        .unwrap();
+    let info =
+        verify_voter_list(&empty.json, empty.signature.to_file().as_bytes(), &public).unwrap();
+    assert_eq!(info.voters, 0);
+}
+
+super::on_both_stores!(a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters);
