@@ -791,6 +791,12 @@ impl CentralStore for Spy {
     fn searchable_templates(&self) -> CentralResult<Vec<(String, u8, Vec<u8>)>> {
         self.inner.searchable_templates()
     }
+    fn register_mark(&self) -> CentralResult<u64> {
+        self.inner.register_mark()
+    }
+    fn searchable_since(&self, mark: u64) -> CentralResult<kattoo::central::Since> {
+        self.inner.searchable_since(mark)
+    }
     fn duplicates(&self) -> CentralResult<Vec<DuplicateRow>> {
         self.inner.duplicates()
     }

@@ -123,8 +123,13 @@ pub fn citizen(serial: u64) -> CitizenInput {
 }
 
 pub fn station(dir: &Path) -> (Station, Session) {
+    station_with_id(dir, "KG1101")
+}
+
+/// A new station `id` in `dir`, with an admin session.
+pub fn station_with_id(dir: &Path, id: &str) -> (Station, Session) {
     let setup = StationSetup {
-        station_id: StationId::parse("KG1101").unwrap(),
+        station_id: StationId::parse(id).unwrap(),
         name: "Bench".into(),
         region: "chui".into(),
         precincts: vec![Precinct::parse("1101").unwrap()],

@@ -4,8 +4,8 @@
 use super::register::{RegisterEntry, RegisterQuery};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, ImportTransaction,
-    KeyLink, PgCentral, PgImport, Result, Revocation, SqliteCentral, SqliteImport, StationEntry,
-    StationKeyRow, StoredIdentity,
+    KeyLink, PgCentral, PgImport, Result, Revocation, Since, SqliteCentral, SqliteImport,
+    StationEntry, StationKeyRow, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -105,6 +105,12 @@ impl CentralStore for CentralDb {
     }
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
         either!(self, CentralDb, s => s.searchable_templates())
+    }
+    fn register_mark(&self) -> Result<u64> {
+        either!(self, CentralDb, s => s.register_mark())
+    }
+    fn searchable_since(&self, mark: u64) -> Result<Since> {
+        either!(self, CentralDb, s => s.searchable_since(mark))
     }
     fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
         either!(self, CentralDb, s => s.duplicates())

@@ -109,6 +109,21 @@ pub struct BatchSearch {
     pub found: Vec<FoundDuplicate>,
     /// The same templates as searched, by record, for the index once the batch is committed.
     searched: Vec<(String, Vec<(FingerPosition, Template)>)>,
+    /// What other importers committed since the index was last brought up to date, searched
+    /// too, and added to the index once this batch is committed.
+    fresh: Option<Since>,
+}
+
+/// Records committed to the register after a mark (its own insertion order): what an importer's
+/// index lacks when other importers ran at the same time.
+#[derive(Debug, Default)]
+pub struct Since {
+    /// The register's mark after these records.
+    pub mark: u64,
+    /// Their templates: (registration id, position code, ISO/IEC 19794-2 record).
+    pub templates: Vec<(String, u8, Vec<u8>)>,
+    /// The records they supersede.
+    pub superseded: Vec<String>,
 }
 
 /// A listed pair, as the store holds it.
@@ -140,6 +155,10 @@ pub(super) struct CentralIndex {
     people: PeopleIndex,
     /// Superseded since the index was built.
     retired: HashSet<String>,
+    /// The register's mark the index is up to date with, but for `own`.
+    mark: u64,
+    /// Records this central committed since `mark` (already in `people`).
+    own: HashSet<String>,
 }
 
 /// Fingers read and extracted per round, so a large batch's images are never all in memory.
@@ -156,10 +175,15 @@ impl<S: CentralStore> Central<S> {
     /// Builds the search index from the store, if the search is on and it is not built yet.
     pub(super) fn ensure_index(&mut self) -> Result<()> {
         if self.dedup.search && self.index.is_none() {
+            // The mark first: a record committed between the two reads is fetched again by the
+            // next import's refresh, and a record found twice is listed once.
+            let mark = self.store.register_mark()?;
             let rows = self.store.searchable_templates()?;
             let mut index = CentralIndex {
                 people: PeopleIndex::for_positions(&self.dedup.preferred),
                 retired: HashSet::new(),
+                mark,
+                own: HashSet::new(),
             };
             index.people.add_stored(
                 rows.iter()
@@ -181,6 +205,18 @@ impl<S: CentralStore> Central<S> {
         let Some(index) = self.index.as_ref().filter(|_| self.dedup.search) else {
             return Ok(BatchSearch::default());
         };
+        // What other importers committed since: every import's search and commit take turns
+        // (see `ImportTransaction::lock_station`), so this is everything committed before.
+        let mut fresh = self.store.searchable_since(index.mark)?;
+        fresh.templates.retain(|(id, _, _)| !index.own.contains(id));
+        let mut others = PeopleIndex::for_positions(&self.dedup.preferred);
+        others.add_stored(
+            fresh
+                .templates
+                .iter()
+                .map(|(id, p, iso)| (id.as_str(), *p, iso.as_slice())),
+        );
+        let retired: HashSet<&str> = fresh.superseded.iter().map(String::as_str).collect();
         let templates = self.batch_templates(tx, verified)?;
         let mut out = BatchSearch::default();
         let mut this_batch = PeopleIndex::for_positions(&self.dedup.preferred);
@@ -192,12 +228,17 @@ impl<S: CentralStore> Central<S> {
             if !probe.is_empty() {
                 let (threshold, k) = (self.dedup.threshold, self.dedup.candidates);
                 let mut matches = index.people.search(&probe, threshold, k);
+                matches.extend(others.search(&probe, threshold, k));
                 matches.extend(this_batch.search(&probe, threshold, k));
                 matches.retain(|m| {
                     Some(m.registration_id.as_str()) != replaced
                         && !index.retired.contains(&m.registration_id)
+                        && !retired.contains(m.registration_id.as_str())
                 });
                 matches.sort_by(|a, b| b.score.total_cmp(&a.score));
+                // A record committed while the index was built is in both.
+                let mut seen = HashSet::new();
+                matches.retain(|m| seen.insert(m.registration_id.clone()));
                 matches.truncate(k);
                 out.found
                     .extend(matches.into_iter().map(|m| FoundDuplicate {
@@ -222,6 +263,7 @@ impl<S: CentralStore> Central<S> {
             .map(|r| r.registration_id.clone())
             .zip(templates)
             .collect();
+        out.fresh = Some(fresh);
         Ok(out)
     }
 
@@ -294,10 +336,22 @@ impl<S: CentralStore> Central<S> {
         let Some(index) = self.index.as_mut() else {
             return;
         };
+        if let Some(fresh) = &search.fresh {
+            index.people.add_stored(
+                fresh
+                    .templates
+                    .iter()
+                    .map(|(id, p, iso)| (id.as_str(), *p, iso.as_slice())),
+            );
+            index.retired.extend(fresh.superseded.iter().cloned());
+            index.mark = fresh.mark;
+            index.own.clear();
+        }
         for (id, fingers) in &search.searched {
             if !fingers.is_empty() {
                 index.people.add(id, fingers);
             }
+            index.own.insert(id.clone());
         }
         for old in verified
             .records

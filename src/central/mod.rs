@@ -35,7 +35,9 @@ mod tests;
 mod voter_list;
 
 pub use any::{CentralDb, CentralDbImport, Location};
-pub use dedup::{BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate};
+pub use dedup::{
+    BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate, Since,
+};
 pub use error::Error;
 pub use identity::CentralKey;
 pub use keys::{KeyLink, Revocation, StationKeyRow};
@@ -192,6 +194,10 @@ pub trait CentralStore {
     /// The templates of every record no other record supersedes: (registration id, position
     /// code, ISO/IEC 19794-2 record), ordered by registration id.
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>>;
+    /// The register's mark: where its insertion order stands (0 when empty).
+    fn register_mark(&self) -> Result<u64>;
+    /// The templates of the records committed after `mark`, and what those records supersede.
+    fn searchable_since(&self, mark: u64) -> Result<Since>;
     /// Every listed pair of possible duplicate people.
     fn duplicates(&self) -> Result<Vec<DuplicateRow>>;
     /// The register's answer to `query`, by PIN then registration id.
@@ -216,8 +222,10 @@ pub trait CentralStore {
 pub trait ImportTransaction {
     /// Holds off every other import of `station_id` from here until this one commits or rolls
     /// back, so that the rules, read next, see every batch of the station committed before and
-    /// none is committed under them. (SQLite's import transaction excludes every other writer
-    /// from its start; PostgreSQL locks the station's row.)
+    /// none is committed under them; and holds off every other import's duplicate search and
+    /// commit, so that each searches everything committed before it. (SQLite's import
+    /// transaction excludes every other writer from its start; PostgreSQL locks the station's
+    /// row, then a lock of the register's own.)
     fn lock_station(&mut self, station_id: &str) -> Result<()>;
     /// Stages one biometric file under the SHA-256 its name gives (once: a file central already
     /// holds is skipped). Called as the file streams past, before the batch is verified.

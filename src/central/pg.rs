@@ -17,8 +17,8 @@ use super::sql;
 use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, Decision, DecisionRow, DuplicateRow, Error,
-    IdentitySecret, ImportTransaction, KeyLink, Result, Revocation, StationEntry, StationKeyRow,
-    StoredIdentity,
+    IdentitySecret, ImportTransaction, KeyLink, Result, Revocation, Since, StationEntry,
+    StationKeyRow, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -29,6 +29,9 @@ use std::cell::{RefCell, RefMut};
 /// Each step takes the schema from version `i` to `i + 1`, in one transaction with its row in
 /// `kattoo_schema`.
 const MIGRATIONS: &[&str] = &[include_str!("pg/0001_register.sql")];
+
+/// The key of the advisory lock that imports take turns on ("kattoo" in ASCII).
+const REGISTER_LOCK: i64 = 0x6b61_7474_6f6f;
 
 /// The schema version this build writes.
 pub const PG_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -133,6 +136,14 @@ impl ImportTransaction for PgImport<'_> {
                 "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE",
                 &[&station_id],
             )
+            .map_err(db)?;
+        // Then the register's own lock, always second (no two imports wait on each other in a
+        // circle): every import's duplicate search and commit take turns, so each searches
+        // everything committed before it, and records are numbered (`import_no`) in the order
+        // they become visible.
+        self.client
+            .get_mut()
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&REGISTER_LOCK])
             .map_err(db)?;
         Ok(())
     }
@@ -510,6 +521,57 @@ impl CentralStore for PgCentral {
             .iter()
             .map(|r| (r.get(0), r.get::<_, i16>(1) as u8, r.get(2)))
             .collect())
+    }
+
+    fn register_mark(&self) -> Result<u64> {
+        let mark: i64 = self
+            .conn()
+            .query_one("SELECT coalesce(max(import_no), 0) FROM records", &[])
+            .map_err(db)?
+            .get(0);
+        Ok(mark as u64)
+    }
+
+    fn searchable_since(&self, mark: u64) -> Result<Since> {
+        let mut conn = self.conn();
+        let mark = mark as i64;
+        // One snapshot for the three reads.
+        let mut tx = conn
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
+        let last: i64 = tx
+            .query_one("SELECT coalesce(max(import_no), 0) FROM records", &[])
+            .map_err(db)?
+            .get(0);
+        let templates = tx
+            .query(
+                "SELECT t.registration_id, t.position, t.iso FROM templates t
+                 JOIN records r ON r.registration_id = t.registration_id
+                 WHERE r.import_no > $1 ORDER BY r.import_no, t.position",
+                &[&mark],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i16>(1) as u8, r.get(2)))
+            .collect();
+        let superseded = tx
+            .query(
+                "SELECT supersedes FROM records WHERE import_no > $1 AND supersedes IS NOT NULL",
+                &[&mark],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        tx.commit().map_err(db)?;
+        Ok(Since {
+            mark: last as u64,
+            templates,
+            superseded,
+        })
     }
 
     fn duplicates(&self) -> Result<Vec<DuplicateRow>> {

@@ -8,7 +8,8 @@ use super::sql;
 use super::sqlite_schema::{guard_permissions, migrate};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
-    ImportTransaction, KeyLink, Result, Revocation, StationEntry, StationKeyRow, StoredIdentity,
+    ImportTransaction, KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow,
+    StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -368,6 +369,52 @@ impl CentralStore for SqliteCentral {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(Error::Db)?;
         Ok(rows)
+    }
+
+    fn register_mark(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT coalesce(max(rowid), 0) FROM records", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(Error::Db)
+    }
+
+    fn searchable_since(&self, mark: u64) -> Result<Since> {
+        // Records are only ever inserted, by one writer at a time, so their rowids grow in the
+        // order they become visible. Called inside the import's transaction, which holds the
+        // write lock: the three reads see one state.
+        let tx = &self.conn;
+        let last = tx
+            .query_row("SELECT coalesce(max(rowid), 0) FROM records", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(Error::Db)?;
+        let templates = tx
+            .prepare_cached(
+                "SELECT t.registration_id, t.position, t.iso FROM templates t
+                 JOIN records r ON r.registration_id = t.registration_id
+                 WHERE r.rowid > ?1 ORDER BY r.rowid, t.position",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([mark as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::Db)?;
+        let superseded = tx
+            .prepare_cached(
+                "SELECT supersedes FROM records WHERE rowid > ?1 AND supersedes IS NOT NULL",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([mark as i64], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::Db)?;
+        Ok(Since {
+            mark: last as u64,
+            templates,
+            superseded,
+        })
     }
 
     fn duplicates(&self) -> Result<Vec<DuplicateRow>> {

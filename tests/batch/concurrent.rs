@@ -542,3 +542,41 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
 }
 
 super::on_both_stores!(a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters);
+
+fn one_person_at_two_stations_imported_at_once_is_listed() {
+    use FingerPosition::{LeftIndex, RightIndex};
+    let mut a = Fixture::new("KG1101");
+    let mut b = Fixture::new("KG1102");
+    b.encrypt_to(&a);
+    // Other impressions of the same two fingers, under two PINs.
+    a.enroll_fingers(1, &[(RightIndex, "101_1"), (LeftIndex, "102_1")]);
+    b.enroll_fingers(2, &[(RightIndex, "101_2"), (LeftIndex, "102_2")]);
+    let files: Vec<PathBuf> = [&mut a, &mut b]
+        .into_iter()
+        .map(|f| {
+            let usb = f.dir("usb");
+            usb.join(f.export_to(&usb).unwrap().file_name)
+        })
+        .collect();
+    let db = a.tmp.path().join("central.sqlite");
+    let (mut central, _) = central_with(&db, &a.identity);
+    central.add_station(&a.certificate(), "t").unwrap();
+    central.add_station(&b.certificate(), "t").unwrap();
+    drop(central);
+
+    // Each importer's index is built from the empty register as it starts; whichever commits
+    // second must still search the first one's record.
+    let outcomes = race(&db, &a, &files);
+    let found: usize = outcomes
+        .iter()
+        .map(|o| match o {
+            Ok(ImportOutcome::Imported { duplicates, .. }) => duplicates.len(),
+            other => panic!("{other:?}"),
+        })
+        .sum();
+    assert_eq!(found, 1, "{outcomes:?}");
+    let (central, _) = central_with(&db, &a.identity);
+    assert_eq!(central.store().duplicates().unwrap().len(), 1);
+}
+
+super::on_both_stores!(one_person_at_two_stations_imported_at_once_is_listed);

@@ -58,6 +58,9 @@ CREATE TABLE batches (
 CREATE INDEX batches_station ON batches (station_id);
 
 CREATE TABLE records (
+    -- The register's insertion order: imports commit one at a time from their duplicate search
+    -- on (an advisory lock), so a record numbered n is visible once every record below it is.
+    import_no bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     registration_id text COLLATE "C" PRIMARY KEY,
     station_id text COLLATE "C" NOT NULL REFERENCES stations (station_id),
     batch_sequence bigint NOT NULL,

@@ -1,0 +1,325 @@
+//! Central at national scale (issue 16), a bench command that prints its figures.
+//!
+//! 1. Import throughput. `KATTOO_BENCH_STATIONS` stations (default 4) each export one batch of
+//!    `KATTOO_BENCH_ENROLLMENTS` real-size enrollments (default 100; ~1.9 MB each: ten ~110 KB
+//!    fingerprint PNGs, the ~790 KB photo, a signature). Central imports them all into a fresh
+//!    SQLite file (one importer: it takes one writer at a time), then into a fresh PostgreSQL
+//!    database with 1, 2 and 4 importers at once (`KATTOO_BENCH_JOBS`, default `1,2,4`), each
+//!    importer a `Central` on connections of its own, as `kattoo central import --jobs N`. The
+//!    duplicate search runs as in production. The PostgreSQL server is started by the bench
+//!    (`pg_server`) with PostgreSQL's default, durable settings (fsync on) on this machine's disk.
+//! 2. A synthetic register of `KATTOO_BENCH_REGISTER` citizens (default 3,500,000; 0 skips it) in
+//!    PostgreSQL: 2,500 stations, a record row per citizen (a 0.1 % share of PINs also held at a
+//!    second station), ~2,400 precincts, two 600-byte template rows per citizen; no biometrics.
+//!    Its build time, its size on disk, and the register's questions at that size, each with
+//!    its query plan: find by PIN, the precinct list, the import's PIN check at other stations,
+//!    and every PIN held at more than one station.
+//!
+//! Skipped, with a message, when PostgreSQL is not installed.
+
+mod common;
+
+use kattoo::batch::{self, DirMedium};
+use kattoo::central::pg_server::TestServer;
+use kattoo::central::{Central, CentralKey, CentralStore, PgCentral, RegisterQuery, SqliteCentral};
+use kattoo::domain::Timestamp;
+use kattoo::station::EnrollmentDraft;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` and `cargo test --benches` ask; there is nothing to list.
+    }
+    let Some(_) = kattoo::central::pg_server::bin_dir() else {
+        println!(
+            "SKIPPED: central bench: PostgreSQL is not installed (apt-get install postgresql-15)"
+        );
+        return;
+    };
+    let server = TestServer::start(&[("max_connections", "50")]).unwrap();
+    let stations = env_number("KATTOO_BENCH_STATIONS", 4);
+    let n = env_number("KATTOO_BENCH_ENROLLMENTS", 100);
+    if n > 0 {
+        import_throughput(&server, stations, n);
+    }
+    let register = env_number("KATTOO_BENCH_REGISTER", 3_500_000);
+    if register > 0 {
+        synthetic_register(&server, register);
+    }
+}
+
+/// Peak resident memory of this process so far, in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn import_throughput(server: &TestServer, stations: u64, n: u64) {
+    let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (identity_text, recipient) = batch::new_identity_file("bench");
+    let key = CentralKey::new(batch::parse_identities(&identity_text).unwrap());
+    let caps = common::captures();
+    let started = Instant::now();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut certificates = Vec::new();
+    for s in 0..stations {
+        let id = format!("KG{:04}", 1101 + s);
+        let (mut st, session) = common::station_with_id(&tmp.path().join(&id), &id);
+        st.set_batch_recipients(&session, std::slice::from_ref(&recipient), now)
+            .unwrap();
+        let mut ids = Vec::new();
+        for i in 1..=n {
+            // Distinct people (PINs and biometrics) across stations.
+            let serial = s * n + i;
+            let draft = EnrollmentDraft {
+                citizen: common::citizen(serial),
+                captures: common::unique(&caps, serial),
+                ..Default::default()
+            };
+            ids.push(st.enroll(&session, draft, now).unwrap().to_string());
+        }
+        st.approve(&session, &ids, now).unwrap();
+        let usb = tmp.path().join("usb");
+        std::fs::create_dir_all(&usb).unwrap();
+        let out = st
+            .export(&session, &DirMedium(usb.clone()), now, &mut |_| {})
+            .unwrap();
+        files.push(usb.join(out.file_name));
+        certificates.push(st.certificate().unwrap().1);
+    }
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    let records = stations * n;
+    eprintln!(
+        "set-up: {stations} batches of {n} enrollments ({:.0} MB) in {:.1} s",
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    let report = |what: &str, took: Duration| {
+        println!(
+            "{what:<42} {:>8.1} s {:>8.1} records/s {:>7.1} MB/s",
+            took.as_secs_f64(),
+            records as f64 / took.as_secs_f64(),
+            bytes as f64 / 1e6 / took.as_secs_f64()
+        );
+    };
+    println!(
+        "import of {stations} batches × {n} enrollments ({records} records, {:.0} MB), on this machine in this run:",
+        bytes as f64 / 1e6
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut central = Central::new(SqliteCentral::open(&dir.path().join("c.sqlite")).unwrap());
+    for c in &certificates {
+        central.add_station(c, "bench").unwrap();
+    }
+    let started = Instant::now();
+    for f in &files {
+        central.import(f, &key, "bench").unwrap();
+    }
+    report("SQLite, 1 importer", started.elapsed());
+    drop(central);
+
+    let jobs: Vec<usize> = std::env::var("KATTOO_BENCH_JOBS")
+        .unwrap_or_else(|_| "1,2,4".into())
+        .split(',')
+        .filter_map(|j| j.trim().parse().ok())
+        .collect();
+    for jobs in jobs {
+        let name = server.create_database().unwrap();
+        let config = server.config(&name);
+        let open = || Central::new(PgCentral::connect(&config, &name).unwrap());
+        let mut central = open();
+        for c in &certificates {
+            central.add_station(c, "bench").unwrap();
+        }
+        drop(central);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| {
+                    let mut central = open();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { return };
+                        central.import(f, &key, "bench").unwrap();
+                    }
+                });
+            }
+        });
+        report(
+            &format!("PostgreSQL, {jobs} importer(s)"),
+            started.elapsed(),
+        );
+        let size: i64 = open_admin(server, &name)
+            .query_one("SELECT pg_database_size(current_database())", &[])
+            .unwrap()
+            .get(0);
+        println!("  database size after import: {:.0} MB", size as f64 / 1e6);
+    }
+    println!(
+        "peak resident memory of the bench process: {:.0} MB",
+        peak_rss_mb()
+    );
+}
+
+fn open_admin(server: &TestServer, name: &str) -> postgres::Client {
+    server.config(name).connect(postgres::NoTls).unwrap()
+}
+
+/// Median of `runs` timings of `f`.
+fn median_of(runs: usize, mut f: impl FnMut(usize)) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let started = Instant::now();
+            f(i);
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn synthetic_register(server: &TestServer, citizens: u64) {
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    let store = PgCentral::connect(&config, &name).unwrap();
+    let mut db = open_admin(server, &name);
+    let citizens = citizens as i64;
+    println!("synthetic register of {citizens} citizens (PostgreSQL, this machine's disk):");
+    let started = Instant::now();
+    // 2,500 stations, one key each; a citizen's record is ~700 bytes of JSON as stations write
+    // them; PINs are unique but for every 1,000th citizen, whose PIN is also held at the next
+    // station (a cross-station duplicate); ~1,460 citizens per precinct.
+    db.batch_execute(
+        "CREATE EXTENSION IF NOT EXISTS pgcrypto;
+         INSERT INTO stations
+             SELECT format('KG%s', 1000 + s), 'School ' || s, 'chui', 'key-' || s, '\\x00', 't'
+             FROM generate_series(0, 2499) s;
+         INSERT INTO station_keys (public_key, station_id, certificate, added_at)
+             SELECT public_key, station_id, certificate, added_at FROM stations;",
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature)
+         SELECT format('KG%s-20261201-%s', 1000 + i % 2500, lpad((i / 2500)::text, 5, '0')),
+                format('KG%s', 1000 + i % 2500),
+                1,
+                '9' || lpad(CASE WHEN i % 1000 = 1 THEN i - 1 ELSE i END::text, 13, '0'),
+                lpad((1000 + i % 2400)::text, 4, '0'),
+                convert_to(format('{\"biometrics\":[],\"citizen\":{\"address\":{\"district\":\"chui-%s\",\"locality\":\"Бишкек\",\"region\":\"chui\",\"street\":\"Чуй проспекти %s\"},\"birth_date\":\"1990-03-14\",\"document\":{\"number\":\"ID%s\",\"type\":\"id-card\"},\"given_name\":\"Айгүл %s\",\"language\":\"ky\",\"patronymic\":\"Асанбековна\",\"pin\":\"%s\",\"precinct\":\"%s\",\"sex\":\"F\",\"surname\":\"Өмүрбекова\"},\"created_at\":\"2026-12-01T06:00:00Z\",\"operator\":\"registrar-%s\",\"schema\":\"kattoo/enrollment/v1\",\"sequence\":%s,\"station_id\":\"KG%s\",\"training\":false}',
+                    i % 9, i, i, i, '9' || lpad(i::text, 13, '0'), lpad((1000 + i % 2400)::text, 4, '0'), i % 7, i / 2500, 1000 + i % 2500), 'UTF8'),
+                gen_random_bytes(64)
+         FROM generate_series(1, $1::bigint) i",
+        &[&citizens],
+    )
+    .unwrap();
+    let records_took = started.elapsed();
+    db.execute(
+        "INSERT INTO templates (registration_id, position, iso)
+         SELECT r.registration_id, p, gen_random_bytes(600)
+         FROM records r CROSS JOIN (VALUES (2::smallint), (7::smallint)) AS f(p)",
+        &[],
+    )
+    .unwrap();
+    db.batch_execute("VACUUM ANALYZE").unwrap();
+    let built = started.elapsed();
+    let size: i64 = db
+        .query_one("SELECT pg_database_size(current_database())", &[])
+        .unwrap()
+        .get(0);
+    println!(
+        "  built in {:.0} s (records {:.0} s, then two templates each and VACUUM ANALYZE), {:.2} GB on disk",
+        built.as_secs_f64(),
+        records_took.as_secs_f64(),
+        size as f64 / 1e9
+    );
+    let pin = |i: i64| format!("9{i:013}");
+    let mut rng = common::Rng(0x9e37_79b9_7f4a_7c15);
+    // A citizen whose PIN is its own (every 1,000th holds its neighbour's).
+    let mut pick = || match 2 + (rng.next() as f64 * (citizens - 4) as f64) as i64 {
+        i if i % 1000 == 1 => i + 1,
+        i => i,
+    };
+    let picks: Vec<i64> = (0..200).map(|_| pick()).collect();
+    let t = median_of(200, |k| {
+        let found = store.register(&RegisterQuery::Pin(pin(picks[k]))).unwrap();
+        assert!(!found.is_empty());
+    });
+    println!(
+        "  find by PIN (register): median {:.2} ms over 200 PINs",
+        t.as_secs_f64() * 1e3
+    );
+    let t = median_of(200, |k| {
+        let found = store.pin_elsewhere(&pin(picks[k]), "KG0000").unwrap();
+        assert!(!found.is_empty());
+    });
+    println!(
+        "  the import's PIN check at other stations: median {:.2} ms",
+        t.as_secs_f64() * 1e3
+    );
+    let mut listed = 0;
+    let t = median_of(50, |k| {
+        let precinct = format!("{:0>4}", 1000 + (picks[k] % 2400));
+        listed = store
+            .register(&RegisterQuery::Precinct(precinct))
+            .unwrap()
+            .len();
+    });
+    println!(
+        "  precinct list (register, ~{listed} citizens each): median {:.1} ms over 50 precincts",
+        t.as_secs_f64() * 1e3
+    );
+    let mut dup = 0;
+    let t = median_of(3, |_| {
+        dup = store
+            .register(&RegisterQuery::PinsAtSeveralStations)
+            .unwrap()
+            .len();
+    });
+    println!(
+        "  every PIN held at more than one station ({dup} records): median {:.2} s of 3",
+        t.as_secs_f64()
+    );
+    for (what, sql, value) in [
+        ("find by PIN", "r.pin = $1", pin(picks[0])),
+        (
+            "precinct list",
+            "r.precinct = $1 AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.registration_id)",
+            "1101".into(),
+        ),
+    ] {
+        let plan: Vec<String> = db
+            .query(
+                &format!(
+                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT r.registration_id, r.station_id, r.precinct, r.pin,
+                        (SELECT s.registration_id FROM records s WHERE s.supersedes = r.registration_id LIMIT 1)
+                     FROM records r WHERE {sql} ORDER BY r.pin, r.registration_id"
+                ),
+                &[&value],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        println!("  plan, {what}:\n    {}", plan.join("\n    "));
+    }
+}
