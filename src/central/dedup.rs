@@ -194,13 +194,13 @@ impl<S: CentralStore> Central<S> {
         Ok(())
     }
 
-    /// Extracts the searched fingers of every record of a verified batch (reading the finger
-    /// files from the open import, where they were staged) and searches each record among
-    /// everyone held and the batch's earlier records.
+    /// Searches each record of a verified batch by its fingers ([`Central::batch_templates`])
+    /// among everyone held, what other importers committed since the index was brought up to
+    /// date, and the batch's earlier records.
     pub(super) fn search_batch(
         &self,
-        tx: &S::Import<'_>,
         verified: &VerifiedBatch,
+        templates: Vec<Vec<(FingerPosition, Template)>>,
     ) -> Result<BatchSearch> {
         let Some(index) = self.index.as_ref().filter(|_| self.dedup.search) else {
             return Ok(BatchSearch::default());
@@ -217,7 +217,6 @@ impl<S: CentralStore> Central<S> {
                 .map(|(id, p, iso)| (id.as_str(), *p, iso.as_slice())),
         );
         let retired: HashSet<&str> = fresh.superseded.iter().map(String::as_str).collect();
-        let templates = self.batch_templates(tx, verified)?;
         let mut out = BatchSearch::default();
         let mut this_batch = PeopleIndex::for_positions(&self.dedup.preferred);
         for (r, fingers) in verified.records.iter().zip(&templates) {
@@ -267,12 +266,17 @@ impl<S: CentralStore> Central<S> {
         Ok(out)
     }
 
-    /// The templates of the fingers searched of each record, in record order.
-    fn batch_templates(
+    /// The templates of the fingers searched of each record, in record order (none when the
+    /// search is off), read from the open import where they were staged. The slow part of the
+    /// search, done before the import takes its turn.
+    pub(super) fn batch_templates(
         &self,
         tx: &S::Import<'_>,
         verified: &VerifiedBatch,
     ) -> Result<Vec<Vec<(FingerPosition, Template)>>> {
+        if !self.dedup.search || self.index.is_none() {
+            return Ok(Vec::new());
+        }
         let mut out = Vec::with_capacity(verified.records.len());
         for chunk in verified.records.chunks(EXTRACT_CHUNK) {
             // Each record's finger files in order of preference.

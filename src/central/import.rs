@@ -125,13 +125,17 @@ impl<S: CentralStore> Central<S> {
             path: name.to_owned(),
             source,
         })?;
-        // From here to the commit, no other import of this station can commit.
+        // The fingers are extracted before this import takes its turn (below), so that
+        // importers running at once extract side by side.
+        let templates = self.batch_templates(&tx, &verified)?;
+        // From here to the commit, no other import of this station can commit, and no other
+        // import searches or commits.
         tx.lock_station(&verified.info.station_id)?;
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(Streamed::Known(done, sha256));
         }
         let (row, mut outcome) = self.check_rules(&verified, sha256, now)?;
-        let search = self.search_batch(&tx, &verified)?;
+        let search = self.search_batch(&verified, templates)?;
         if let ImportOutcome::Imported { duplicates, .. } = &mut outcome {
             duplicates.clone_from(&search.found);
         }
