@@ -155,8 +155,7 @@ impl Location {
             }
             return Ok(Location::File(db.into()));
         }
-        let mut config: postgres::Config =
-            db.parse().map_err(|_| Error::PgAddress(db.to_owned()))?;
+        let mut config: postgres::Config = db.parse().map_err(|_| Error::PgAddress(redact(db)))?;
         if config.get_password().is_some() {
             return Err(Error::PgPasswordInAddress(redact(db)));
         }
@@ -165,9 +164,9 @@ impl Location {
             postgres::config::Host::Tcp(name) => {
                 matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
             }
-        });
+        }) && config.get_hostaddrs().iter().all(|a| a.is_loopback());
         if !local {
-            return Err(Error::PgRemote(db.to_owned()));
+            return Err(Error::PgRemote(redact(db)));
         }
         if let Some(password) = password()? {
             config.password(password.as_bytes());
@@ -176,17 +175,19 @@ impl Location {
     }
 }
 
-/// `db` with whatever stands between `://` and `@` cut to the user name.
+/// `db` as it may be shown: the user name kept, a password and the parameters after `?` cut.
 fn redact(db: &str) -> String {
     let Some((scheme, rest)) = db.split_once("://") else {
-        return db.to_owned();
+        return "(an address that does not read)".to_owned();
     };
-    match rest.split_once('@') {
-        Some((user, host)) => {
-            let user = user.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:…@{host}")
+    let rest = rest.split('?').next().unwrap_or_default();
+    match rest.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let cut = if userinfo.contains(':') { ":…" } else { "" };
+            format!("{scheme}://{user}{cut}@{host}")
         }
-        None => db.to_owned(),
+        None => format!("{scheme}://{rest}"),
     }
 }
 

@@ -9,8 +9,10 @@
 //! station take turns from there to their commit, enforced by the database, while imports of
 //! different stations go on side by side.
 //!
-//! Biometrics go into `biometrics` as `bytea`, one row per file as it streams past (a few
-//! megabytes at most), so memory stays flat whatever the batch size.
+//! Biometrics are staged as `bytea`, one row per file as it streams past (a few megabytes at
+//! most), in the import connection's own temporary table, so memory stays flat whatever the
+//! batch size and importers never wait on each other's rows; they move into `biometrics` in the
+//! commit.
 
 use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
 use super::sql;
@@ -60,9 +62,22 @@ impl PgCentral {
         };
         let mut conn = connect()?;
         migrate(&mut conn, target)?;
+        let mut import = connect()?;
+        // Where an import stages its biometrics: this session's own table, so importers running
+        // at once never wait on each other's uncommitted rows (two batches holding the same
+        // file would otherwise deadlock, each waiting on the other's insert). They move into
+        // `biometrics` at commit, when imports take turns.
+        import
+            .batch_execute(
+                "CREATE TEMP TABLE staged_biometrics (
+                     sha256 text COLLATE \"C\" PRIMARY KEY,
+                     data bytea NOT NULL
+                 ) ON COMMIT DELETE ROWS",
+            )
+            .map_err(db)?;
         Ok(Self {
             conn: RefCell::new(conn),
-            import: RefCell::new(connect()?),
+            import: RefCell::new(import),
         })
     }
 
@@ -154,7 +169,11 @@ impl ImportTransaction for PgImport<'_> {
             Some(put) => put.clone(),
             None => {
                 let put = client
-                    .prepare("INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+                    .prepare(
+                        "INSERT INTO staged_biometrics (sha256, data)
+                         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM biometrics WHERE sha256 = $1)
+                         ON CONFLICT (sha256) DO NOTHING",
+                    )
                     .map_err(db)?;
                 self.put.insert(put).clone()
             }
@@ -167,7 +186,11 @@ impl ImportTransaction for PgImport<'_> {
         Ok(self
             .client
             .borrow_mut()
-            .query_opt(sql::BIOMETRIC, &[&sha256])
+            .query_opt(
+                "SELECT data FROM staged_biometrics WHERE sha256 = $1
+                 UNION ALL SELECT data FROM biometrics WHERE sha256 = $1 LIMIT 1",
+                &[&sha256],
+            )
             .map_err(db)?
             .map(|r| r.get(0)))
     }
@@ -181,6 +204,12 @@ impl ImportTransaction for PgImport<'_> {
     ) -> Result<()> {
         let key = v.station_key.to_pem();
         let c = &mut **self.client.get_mut();
+        c.execute(
+            "INSERT INTO biometrics (sha256, data) SELECT sha256, data FROM staged_biometrics
+             ON CONFLICT (sha256) DO NOTHING",
+            &[],
+        )
+        .map_err(db)?;
         c.execute(
             sql::INSERT_BATCH,
             &[
@@ -353,15 +382,21 @@ impl CentralStore for PgCentral {
     }
 
     fn set_identity(&mut self, protected: &[u8], recipient: &str, created_at: &str) -> Result<()> {
-        self.conn
+        // Only `init` stores an identity here (kattoo never kept a plain one in PostgreSQL, so
+        // there is nothing to protect later): two inits at once must not both succeed, the
+        // second replacing a recipient the first may have handed out.
+        let n = self
+            .conn
             .get_mut()
             .execute(
                 "INSERT INTO identity (id, protected, recipient, created_at) VALUES (1, $1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET protected = excluded.protected,
-                     recipient = excluded.recipient, created_at = excluded.created_at",
+                 ON CONFLICT (id) DO NOTHING",
                 &[&protected, &recipient, &created_at],
             )
             .map_err(db)?;
+        if n == 0 {
+            return Err(Error::AlreadyInitialised("this database".into()));
+        }
         Ok(())
     }
 
@@ -429,7 +464,17 @@ impl CentralStore for PgCentral {
     }
 
     fn revoke_key(&mut self, key: &PublicKey, revocation: &Revocation) -> Result<bool> {
-        revoke(self.conn.get_mut(), key, revocation)
+        // The station's row first, as imports take it: a revocation waits for an import of the
+        // station in progress, and no import checks the key under it.
+        let mut tx = self.conn.get_mut().transaction().map_err(db)?;
+        tx.query(
+            "SELECT 1 FROM stations WHERE station_id = (SELECT station_id FROM station_keys WHERE public_key = $1) FOR UPDATE",
+            &[&key.to_pem()],
+        )
+        .map_err(db)?;
+        let revoked = revoke(&mut tx, key, revocation)?;
+        tx.commit().map_err(db)?;
+        Ok(revoked)
     }
 
     fn rekey_station(

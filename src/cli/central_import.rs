@@ -61,8 +61,11 @@ pub(super) fn said(file: &Path, result: Result<ImportOutcome>) -> Option<u8> {
 }
 
 /// Imports `files` with `jobs` workers, each over its own central from `open` (its own
-/// connections). Each outcome is printed as it comes; the exit status is that of the first
-/// failed file in the order given.
+/// connections). The batches of one station, as their names say (`kattoo-<station>-<n>.age`),
+/// go to one worker in the order of their numbers: a batch below the last one accepted is taken
+/// only as the link its successor names, so a station's batches must not overtake each other.
+/// Each outcome is printed as it comes; the exit status is that of the first failed file in the
+/// order given.
 pub(super) fn parallel<S: CentralStore>(
     files: &[PathBuf],
     jobs: usize,
@@ -70,20 +73,24 @@ pub(super) fn parallel<S: CentralStore>(
     now: &str,
     open: impl Fn() -> Result<Central<S>> + Sync,
 ) -> anyhow::Result<Option<u8>> {
+    let groups = by_station(files);
     let next = AtomicUsize::new(0);
     let codes: Mutex<Vec<Option<u8>>> = Mutex::new(vec![None; files.len()]);
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let workers: Vec<_> = (0..jobs.min(files.len()))
+        let workers: Vec<_> = (0..jobs.min(groups.len()))
             .map(|_| {
                 scope.spawn(|| -> Result<()> {
                     let mut central = open()?;
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else {
+                        let g = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(group) = groups.get(g) else {
                             return Ok(());
                         };
-                        let code = said(file, central.import(file, key, now));
-                        codes.lock().unwrap_or_else(|p| p.into_inner())[i] = code;
+                        for &i in group {
+                            let file = &files[i];
+                            let code = said(file, central.import(file, key, now));
+                            codes.lock().unwrap_or_else(|p| p.into_inner())[i] = code;
+                        }
                     }
                 })
             })
@@ -98,4 +105,45 @@ pub(super) fn parallel<S: CentralStore>(
     })?;
     let codes = codes.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(codes.into_iter().flatten().next())
+}
+
+/// The indexes of `files` grouped by the station their names give, each group in batch order;
+/// a file named otherwise is a group of its own.
+fn by_station(files: &[PathBuf]) -> Vec<Vec<usize>> {
+    let named = |f: &PathBuf| -> Option<(String, u64)> {
+        let name = f.file_name()?.to_str()?;
+        let (station, n) = name
+            .strip_prefix("kattoo-")?
+            .strip_suffix(".age")?
+            .rsplit_once('-')?;
+        Some((station.to_owned(), n.parse().ok()?))
+    };
+    let mut stations: std::collections::BTreeMap<String, Vec<(u64, usize)>> = Default::default();
+    let mut groups = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match named(f) {
+            Some((station, n)) => stations.entry(station).or_default().push((n, i)),
+            None => groups.push(vec![i]),
+        }
+    }
+    for (_, mut batches) in stations {
+        batches.sort();
+        groups.push(batches.into_iter().map(|(_, i)| i).collect());
+    }
+    groups
+}
+
+#[test]
+fn a_stations_batches_go_to_one_worker_in_order() {
+    let files: Vec<PathBuf> = [
+        "usb/kattoo-KG1101-00003.age",
+        "kattoo-KG1102-00001.age",
+        "b/kattoo-KG1101-00001.age",
+        "copy.age",
+        "kattoo-KG1101-00002.age",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .collect();
+    assert_eq!(by_station(&files), [vec![3], vec![2, 4, 0], vec![1]]);
 }

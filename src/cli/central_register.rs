@@ -83,7 +83,13 @@ pub(super) fn write_voter_list(
     let put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
         let path = dir.join(name);
         let partial = dir.join(format!("{name}.partial"));
-        let mut f = std::fs::File::create(&partial)
+        // Names, PINs and templates: readable by central's operator only.
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts
+            .open(&partial)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
         f.write_all(bytes)
             .and_then(|()| f.sync_all())

@@ -356,6 +356,15 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
         names[1].starts_with("voter-list-1101-") && names[1].ends_with(".json"),
         "{names:?}"
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&json).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "names, PINs and templates are central's operator's only"
+        );
+    }
     let pem = std::fs::read_to_string(lists.join("central-signing.pub")).unwrap();
     let key = PublicKey::from_pem(&pem).unwrap();
     let sig = std::fs::read(lists.join(&names[2])).unwrap();
