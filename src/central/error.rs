@@ -206,6 +206,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the database gave up on the transaction for a reason of its own (a deadlock
+    /// between importers running at once, a serialisation failure), so doing the same again
+    /// may succeed.
+    pub fn is_retryable(&self) -> bool {
+        use postgres::error::SqlState;
+        match self {
+            Error::Pg(e) => matches!(
+                e.code(),
+                Some(&SqlState::T_R_DEADLOCK_DETECTED | &SqlState::T_R_SERIALIZATION_FAILURE)
+            ),
+            _ => false,
+        }
+    }
+
     /// The Fluent message id that tells the central operator, in their language, what happened
     /// and what to do. The message takes [`Error::detail`] as `$detail`.
     pub fn message_id(&self) -> &'static str {

@@ -51,14 +51,42 @@ impl<S: CentralStore> Central<S> {
             return Ok(done);
         }
         self.ensure_index()?;
-        let committed = match self.import_stream(open()?, key, now, &name)? {
+        // The database may give up on an import for a reason of its own (two importers running
+        // at once deadlocked); the file is read again from the start.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.import_file_once(&open, key, now, &name, &sha256) {
+                Err(e) if e.is_retryable() && attempts < 3 => {
+                    tracing::warn!(
+                        attempt = attempts,
+                        "the database gave up on an import; importing it again"
+                    );
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// One attempt of [`Central::import`], from the second reading of the file on.
+    fn import_file_once(
+        &mut self,
+        open: &dyn Fn() -> Result<BufReader<File>>,
+        key: &CentralKey,
+        now: &str,
+        name: &str,
+        sha256: &str,
+    ) -> Result<ImportOutcome> {
+        let committed = match self.import_stream(open()?, key, now, name)? {
             Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => {
                 accepted.commit(now)?
             }
             // Another importer committed this very file while it streamed here.
             Streamed::Known(done, known) if known == sha256 => return Ok(done),
             // Nothing is committed: the transaction rolls back when `accepted` drops.
-            Streamed::Accepted(_) | Streamed::Known(..) => return Err(Error::Changed(name)),
+            Streamed::Accepted(_) | Streamed::Known(..) => {
+                return Err(Error::Changed(name.to_owned()));
+            }
         };
         Ok(self.committed(committed))
     }

@@ -9,10 +9,12 @@
 //! station take turns from there to their commit, enforced by the database, while imports of
 //! different stations go on side by side.
 //!
-//! Biometrics are staged as `bytea`, one row per file as it streams past (a few megabytes at
-//! most), in the import connection's own temporary table, so memory stays flat whatever the
-//! batch size and importers never wait on each other's rows; they move into `biometrics` in the
-//! commit.
+//! Biometrics go into `biometrics` as `bytea`, one row per file as it streams past (a few
+//! megabytes at most), so memory stays flat whatever the batch size. Two importers streaming
+//! batches that hold the same file can deadlock on each other's uncommitted rows; PostgreSQL
+//! then aborts one, and [`super::Central::import`] imports that batch again
+//! ([`Error::is_retryable`]). Staging in a temporary table instead avoided the deadlock but
+//! halved the import's speed (benches/README.md).
 
 use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
 use super::sql;
@@ -62,19 +64,7 @@ impl PgCentral {
         };
         let mut conn = connect()?;
         migrate(&mut conn, target)?;
-        let mut import = connect()?;
-        // Where an import stages its biometrics: this session's own table, so importers running
-        // at once never wait on each other's uncommitted rows (two batches holding the same
-        // file would otherwise deadlock, each waiting on the other's insert). They move into
-        // `biometrics` at commit, when imports take turns.
-        import
-            .batch_execute(
-                "CREATE TEMP TABLE staged_biometrics (
-                     sha256 text COLLATE \"C\" PRIMARY KEY,
-                     data bytea NOT NULL
-                 ) ON COMMIT DELETE ROWS",
-            )
-            .map_err(db)?;
+        let import = connect()?;
         Ok(Self {
             conn: RefCell::new(conn),
             import: RefCell::new(import),
@@ -170,9 +160,7 @@ impl ImportTransaction for PgImport<'_> {
             None => {
                 let put = client
                     .prepare(
-                        "INSERT INTO staged_biometrics (sha256, data)
-                         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM biometrics WHERE sha256 = $1)
-                         ON CONFLICT (sha256) DO NOTHING",
+                        "INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
                     )
                     .map_err(db)?;
                 self.put.insert(put).clone()
@@ -186,11 +174,7 @@ impl ImportTransaction for PgImport<'_> {
         Ok(self
             .client
             .borrow_mut()
-            .query_opt(
-                "SELECT data FROM staged_biometrics WHERE sha256 = $1
-                 UNION ALL SELECT data FROM biometrics WHERE sha256 = $1 LIMIT 1",
-                &[&sha256],
-            )
+            .query_opt(sql::BIOMETRIC, &[&sha256])
             .map_err(db)?
             .map(|r| r.get(0)))
     }
@@ -204,12 +188,6 @@ impl ImportTransaction for PgImport<'_> {
     ) -> Result<()> {
         let key = v.station_key.to_pem();
         let c = &mut **self.client.get_mut();
-        c.execute(
-            "INSERT INTO biometrics (sha256, data) SELECT sha256, data FROM staged_biometrics
-             ON CONFLICT (sha256) DO NOTHING",
-            &[],
-        )
-        .map_err(db)?;
         c.execute(
             sql::INSERT_BATCH,
             &[
