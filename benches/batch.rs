@@ -30,7 +30,6 @@ use kattoo::batch::{
 use kattoo::central::{Central, CentralKey, SqliteCentral};
 use kattoo::crypto::Signature;
 use kattoo::domain::Timestamp;
-use kattoo::station::EnrollmentDraft;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -102,16 +101,7 @@ fn main() {
 
     let started = Instant::now();
     let caps = common::captures();
-    let mut ids = Vec::new();
-    for serial in 1..=u64::from(n) {
-        let draft = EnrollmentDraft {
-            citizen: common::citizen(serial),
-            captures: common::unique(&caps, serial),
-            ..Default::default()
-        };
-        ids.push(st.enroll(&session, draft, now).unwrap().to_string());
-    }
-    st.approve(&session, &ids, now).unwrap();
+    let ids = common::enroll_approved(&mut st, &session, &caps, 1..=u64::from(n), now);
     eprintln!(
         "set-up: {n} enrollments stored and approved in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -23,7 +23,6 @@ use kattoo::batch::{self, DirMedium};
 use kattoo::central::pg_server::TestServer;
 use kattoo::central::{Central, CentralKey, CentralStore, PgCentral, RegisterQuery, SqliteCentral};
 use kattoo::domain::Timestamp;
-use kattoo::station::EnrollmentDraft;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -82,18 +81,8 @@ fn import_throughput(server: &TestServer, stations: u64, n: u64) {
         let (mut st, session) = common::station_with_id(&tmp.path().join(&id), &id);
         st.set_batch_recipients(&session, std::slice::from_ref(&recipient), now)
             .unwrap();
-        let mut ids = Vec::new();
-        for i in 1..=n {
-            // Distinct people (PINs and biometrics) across stations.
-            let serial = s * n + i;
-            let draft = EnrollmentDraft {
-                citizen: common::citizen(serial),
-                captures: common::unique(&caps, serial),
-                ..Default::default()
-            };
-            ids.push(st.enroll(&session, draft, now).unwrap().to_string());
-        }
-        st.approve(&session, &ids, now).unwrap();
+        // Distinct people (PINs and biometrics) across stations.
+        common::enroll_approved(&mut st, &session, &caps, s * n + 1..=s * n + n, now);
         let usb = tmp.path().join("usb");
         std::fs::create_dir_all(&usb).unwrap();
         let out = st
@@ -311,7 +300,8 @@ fn synthetic_register(server: &TestServer, citizens: u64) {
             .query(
                 &format!(
                     "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT r.registration_id, r.station_id, r.precinct, r.pin,
-                        (SELECT s.registration_id FROM records s WHERE s.supersedes = r.registration_id LIMIT 1)
+                        (SELECT s.registration_id FROM records s WHERE s.supersedes = r.registration_id LIMIT 1),
+                        r.record_json
                      FROM records r WHERE {sql} ORDER BY r.pin, r.registration_id"
                 ),
                 &[&value],

@@ -723,8 +723,8 @@ struct SpyImport<'a> {
 type CentralResult<T> = Result<T, CentralError>;
 
 impl ImportTransaction for SpyImport<'_> {
-    fn lock_station(&mut self, station_id: &str) -> CentralResult<()> {
-        self.inner.lock_station(station_id)
+    fn take_turn(&mut self, station_id: &str) -> CentralResult<()> {
+        self.inner.take_turn(station_id)
     }
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> CentralResult<()> {
         self.staged_at.borrow_mut().push(self.read.get());

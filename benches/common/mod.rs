@@ -5,7 +5,7 @@
 use kattoo::config::Config;
 use kattoo::domain::address::Precinct;
 use kattoo::domain::{BiometricKind, Capture, CitizenInput, FingerPosition, StationId, Timestamp};
-use kattoo::station::{Session, Station, StationSetup};
+use kattoo::station::{EnrollmentDraft, Session, Station, StationSetup};
 use std::path::Path;
 
 pub const PASSPHRASE: &str = "benchmark station passphrase";
@@ -140,6 +140,30 @@ pub fn station_with_id(dir: &Path, id: &str) -> (Station, Session) {
     let mut st = Station::init(dir, PASSPHRASE, &setup, Config::default(), now).unwrap();
     let session = st.login("admin", "admin-password", now).unwrap();
     (st, session)
+}
+
+/// Enrolls one real-size citizen per serial (each unique: PIN and biometrics from the serial)
+/// and approves them all; their registration ids.
+pub fn enroll_approved(
+    st: &mut Station,
+    session: &Session,
+    caps: &[Capture],
+    serials: impl IntoIterator<Item = u64>,
+    now: Timestamp,
+) -> Vec<String> {
+    let ids: Vec<String> = serials
+        .into_iter()
+        .map(|serial| {
+            let draft = EnrollmentDraft {
+                citizen: citizen(serial),
+                captures: unique(caps, serial),
+                ..Default::default()
+            };
+            st.enroll(session, draft, now).unwrap().to_string()
+        })
+        .collect();
+    st.approve(session, &ids, now).unwrap();
+    ids
 }
 
 /// The station's database opened directly with [`PASSPHRASE`], beside the station's own door.

@@ -33,8 +33,8 @@ macro_rules! either {
 }
 
 impl ImportTransaction for CentralDbImport<'_> {
-    fn lock_station(&mut self, station_id: &str) -> Result<()> {
-        either!(self, CentralDbImport, s => s.lock_station(station_id))
+    fn take_turn(&mut self, station_id: &str) -> Result<()> {
+        either!(self, CentralDbImport, s => s.take_turn(station_id))
     }
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
         either!(self, CentralDbImport, s => s.put_biometric(sha256, data))

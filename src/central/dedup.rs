@@ -206,7 +206,7 @@ impl<S: CentralStore> Central<S> {
             return Ok(BatchSearch::default());
         };
         // What other importers committed since: every import's search and commit take turns
-        // (see `ImportTransaction::lock_station`), so this is everything committed before.
+        // (see `ImportTransaction::take_turn`), so this is everything committed before.
         let mut fresh = self.store.searchable_since(index.mark)?;
         fresh.templates.retain(|(id, _, _)| !index.own.contains(id));
         let mut others = PeopleIndex::for_positions(&self.dedup.preferred);

@@ -158,7 +158,7 @@ impl<S: CentralStore> Central<S> {
         let templates = self.batch_templates(&tx, &verified)?;
         // From here to the commit, no other import of this station can commit, and no other
         // import searches or commits.
-        tx.lock_station(&verified.info.station_id)?;
+        tx.take_turn(&verified.info.station_id)?;
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(Streamed::Known(done, sha256));
         }

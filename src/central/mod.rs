@@ -21,6 +21,8 @@ mod keys;
 #[cfg(test)]
 mod keys_tests;
 mod pg;
+mod pg_import;
+mod pg_schema;
 pub mod pg_server;
 mod register;
 mod sql;
@@ -41,7 +43,9 @@ pub use dedup::{
 pub use error::Error;
 pub use identity::CentralKey;
 pub use keys::{KeyLink, Revocation, StationKeyRow};
-pub use pg::{PG_SCHEMA_VERSION, PgCentral, PgImport};
+pub use pg::PgCentral;
+pub use pg_import::PgImport;
+pub use pg_schema::PG_SCHEMA_VERSION;
 pub use register::{RegisterEntry, RegisterQuery};
 pub use sqlite::{SqliteCentral, SqliteImport};
 pub use voter_list::{
@@ -226,7 +230,7 @@ pub trait ImportTransaction {
     /// commit, so that each searches everything committed before it. (SQLite's import
     /// transaction excludes every other writer from its start; PostgreSQL locks the station's
     /// row, then a lock of the register's own.)
-    fn lock_station(&mut self, station_id: &str) -> Result<()>;
+    fn take_turn(&mut self, station_id: &str) -> Result<()>;
     /// Stages one biometric file under the SHA-256 its name gives (once: a file central already
     /// holds is skipped). Called as the file streams past, before the batch is verified.
     fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()>;

@@ -1,11 +1,12 @@
 //! Central's PostgreSQL store, for a national central: the engine central IT departments run,
 //! replicate and back up. The same rules run over it as over [`super::SqliteCentral`]; only the
-//! SQL differs. Its schema is versioned SQL in `src/central/pg/`, applied by [`migrate`].
+//! SQL differs. Its schema is versioned SQL in `src/central/pg/`, applied by
+//! [`super::pg_schema`]; the import of one batch is [`super::pg_import`].
 //!
 //! Two connections: one for the rules' reads and central's other writes, and one for the open
 //! import transaction. The rules read what other importers committed while an import is open,
 //! so several importers (each its own [`PgCentral`]) can run at once: an import locks its
-//! station's row ([`ImportTransaction::lock_station`]) before the rules read, so imports of one
+//! station's row ([`super::ImportTransaction::take_turn`]) before the rules read, so imports of one
 //! station take turns from there to their commit, enforced by the database, while imports of
 //! different stations go on side by side.
 //!
@@ -16,31 +17,19 @@
 //! ([`Error::is_retryable`]). Staging in a temporary table instead avoided the deadlock but
 //! halved the import's speed (benches/README.md).
 
+use super::pg_import::PgImport;
 use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
 use super::sql;
 use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
 use super::{
-    AcceptedBatch, BatchSearch, CentralStore, Decision, DecisionRow, DuplicateRow, Error,
-    IdentitySecret, ImportTransaction, KeyLink, Result, Revocation, Since, StationEntry,
-    StationKeyRow, StoredIdentity,
+    AcceptedBatch, CentralStore, Decision, DecisionRow, DuplicateRow, Error, IdentitySecret,
+    KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow, StoredIdentity,
 };
-use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
-use postgres::error::SqlState;
-use postgres::{Client, Config, NoTls, Row, Statement};
+use postgres::{Client, Config, NoTls, Row};
 use std::cell::{RefCell, RefMut};
 
-/// Each step takes the schema from version `i` to `i + 1`, in one transaction with its row in
-/// `kattoo_schema`.
-const MIGRATIONS: &[&str] = &[include_str!("pg/0001_register.sql")];
-
-/// The key of the advisory lock that imports take turns on ("kattoo" in ASCII).
-const REGISTER_LOCK: i64 = 0x6b61_7474_6f6f;
-
-/// The schema version this build writes.
-pub const PG_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
-
-fn db(e: postgres::Error) -> Error {
+pub(super) fn db(e: postgres::Error) -> Error {
     Error::Pg(e)
 }
 
@@ -63,7 +52,7 @@ impl PgCentral {
             })
         };
         let mut conn = connect()?;
-        migrate(&mut conn, target)?;
+        super::pg_schema::migrate(&mut conn, target)?;
         let import = connect()?;
         Ok(Self {
             conn: RefCell::new(conn),
@@ -73,209 +62,6 @@ impl PgCentral {
 
     fn conn(&self) -> RefMut<'_, Client> {
         self.conn.borrow_mut()
-    }
-}
-
-/// Applies every missing migration, one transaction each; refuses a database from a newer build.
-/// Two kattoo processes migrating at once take turns on the version table's lock.
-fn migrate(conn: &mut Client, target: &str) -> Result<()> {
-    conn.batch_execute("CREATE TABLE IF NOT EXISTS kattoo_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
-        .map_err(db)?;
-    let mut tx = conn.transaction().map_err(db)?;
-    tx.batch_execute("LOCK TABLE kattoo_schema IN EXCLUSIVE MODE")
-        .map_err(db)?;
-    let found: i32 = tx
-        .query_one("SELECT coalesce(max(version), 0) FROM kattoo_schema", &[])
-        .map_err(db)?
-        .get(0);
-    if found > PG_SCHEMA_VERSION {
-        return Err(Error::NewerSchema {
-            path: target.into(),
-            found: found.into(),
-            known: PG_SCHEMA_VERSION.into(),
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.batch_execute(sql).map_err(db)?;
-        tx.execute(
-            "INSERT INTO kattoo_schema (version) VALUES ($1)",
-            &[&(i as i32 + 1)],
-        )
-        .map_err(db)?;
-        tracing::info!(version = i + 1, "central database migrated");
-    }
-    tx.commit().map_err(db)
-}
-
-/// The open import of one batch into [`PgCentral`], on its own connection. Dropped uncommitted,
-/// it rolls back.
-pub struct PgImport<'a> {
-    /// The import connection, held for the whole import (a second import on one store waits
-    /// for none: [`super::Central`] imports one batch at a time), in a cell because reading a
-    /// staged biometric back (`&self`) sends on it too.
-    client: RefCell<RefMut<'a, Client>>,
-    put: Option<Statement>,
-    open: bool,
-}
-
-impl Drop for PgImport<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            // A connection that is gone has rolled back already.
-            let _ = self.client.get_mut().batch_execute("ROLLBACK");
-        }
-    }
-}
-
-/// Whether `e` broke the unique constraint `name`.
-fn violates(e: &postgres::Error, name: &str) -> bool {
-    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
-        && e.as_db_error().and_then(|d| d.constraint()) == Some(name)
-}
-
-impl ImportTransaction for PgImport<'_> {
-    fn lock_station(&mut self, station_id: &str) -> Result<()> {
-        self.client
-            .get_mut()
-            .query(
-                "SELECT 1 FROM stations WHERE station_id = $1 FOR UPDATE",
-                &[&station_id],
-            )
-            .map_err(db)?;
-        // Then the register's own lock, always second (no two imports wait on each other in a
-        // circle): every import's duplicate search and commit take turns, so each searches
-        // everything committed before it, and records are numbered (`import_no`) in the order
-        // they become visible.
-        self.client
-            .get_mut()
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&REGISTER_LOCK])
-            .map_err(db)?;
-        Ok(())
-    }
-
-    fn put_biometric(&mut self, sha256: &str, data: &[u8]) -> Result<()> {
-        let client = self.client.get_mut();
-        let put = match &self.put {
-            Some(put) => put.clone(),
-            None => {
-                let put = client
-                    .prepare(
-                        "INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-                    )
-                    .map_err(db)?;
-                self.put.insert(put).clone()
-            }
-        };
-        client.execute(&put, &[&sha256, &data]).map_err(db)?;
-        Ok(())
-    }
-
-    fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query_opt(sql::BIOMETRIC, &[&sha256])
-            .map_err(db)?
-            .map(|r| r.get(0)))
-    }
-
-    fn commit(
-        mut self,
-        b: &AcceptedBatch,
-        v: &VerifiedBatch,
-        search: &BatchSearch,
-        now: &str,
-    ) -> Result<()> {
-        let key = v.station_key.to_pem();
-        let c = &mut **self.client.get_mut();
-        c.execute(
-            sql::INSERT_BATCH,
-            &[
-                &b.station_id,
-                &key,
-                &(b.sequence as i64),
-                &b.sha256,
-                &b.previous_sha256,
-                &(b.record_count as i64),
-                &(b.audit_head_seq as i64),
-                &b.audit_head_hash,
-                &b.imported_at,
-            ],
-        )
-        .map_err(|e| {
-            if violates(&e, "batches_pkey") || violates(&e, "batches_sha256_key") {
-                Error::Replay {
-                    station: b.station_id.clone(),
-                    sequence: b.sequence,
-                }
-            } else {
-                db(e)
-            }
-        })?;
-        let insert_record = c.prepare(sql::INSERT_RECORD).map_err(db)?;
-        for r in &v.records {
-            let signature = r.signature.to_bytes();
-            c.execute(
-                &insert_record,
-                &[
-                    &r.registration_id,
-                    &b.station_id,
-                    &(b.sequence as i64),
-                    &r.record.citizen.pin.as_str(),
-                    &r.record.citizen.precinct.as_str(),
-                    &r.json,
-                    &&signature[..],
-                    &r.record.supersedes.as_ref().map(|s| s.as_str()),
-                ],
-            )
-            .map_err(|e| {
-                // An id central holds already: said by name, not as a failed constraint.
-                if violates(&e, "records_pkey") {
-                    Error::RegistrationIdTaken {
-                        station: b.station_id.clone(),
-                        id: r.registration_id.clone(),
-                    }
-                } else {
-                    db(e)
-                }
-            })?;
-        }
-        let insert_audit = c.prepare(sql::INSERT_AUDIT).map_err(db)?;
-        for row in &v.audit {
-            c.execute(
-                &insert_audit,
-                &[
-                    &b.station_id,
-                    &key,
-                    &(row.seq as i64),
-                    &row.event,
-                    &&row.prev[..],
-                    &&row.hash[..],
-                ],
-            )
-            .map_err(db)?;
-        }
-        for (id, position, iso) in &search.templates {
-            c.execute(sql::INSERT_TEMPLATE, &[id, &i16::from(*position), iso])
-                .map_err(db)?;
-        }
-        for d in &search.found {
-            let (first, second) = d.ordered();
-            c.execute(
-                sql::INSERT_DUPLICATE,
-                &[
-                    first,
-                    second,
-                    &f64::from(d.score),
-                    &super::dedup::fingers_json(&d.fingers),
-                    &now,
-                ],
-            )
-            .map_err(db)?;
-        }
-        c.batch_execute("COMMIT").map_err(db)?;
-        self.open = false;
-        Ok(())
     }
 }
 
@@ -623,6 +409,7 @@ impl CentralStore for PgCentral {
                 precinct: r.get(2),
                 pin: r.get(3),
                 superseded_by: r.get(4),
+                record_json: r.get(5),
             })
             .collect())
     }
@@ -658,12 +445,6 @@ impl CentralStore for PgCentral {
     }
 
     fn begin_import(&self) -> Result<PgImport<'_>> {
-        let mut client = self.import.borrow_mut();
-        client.batch_execute("BEGIN").map_err(db)?;
-        Ok(PgImport {
-            client: RefCell::new(client),
-            put: None,
-            open: true,
-        })
+        PgImport::begin(self.import.borrow_mut())
     }
 }

@@ -22,13 +22,16 @@ pub struct RegisterEntry {
     pub pin: String,
     /// The record that corrected this one, if any.
     pub superseded_by: Option<String>,
+    /// The signed record itself (JCS), so that listing names needs no second read.
+    pub record_json: Vec<u8>,
 }
 
 /// The register's columns, in [`RegisterEntry`]'s order, for both stores' SQL (`$1` is the
 /// query's value).
 pub(super) const REGISTER_SELECT: &str =
     "SELECT r.registration_id, r.station_id, r.precinct, r.pin,
-        (SELECT s.registration_id FROM records s WHERE s.supersedes = r.registration_id LIMIT 1)
+        (SELECT s.registration_id FROM records s WHERE s.supersedes = r.registration_id LIMIT 1),
+        r.record_json
     FROM records r";
 
 impl RegisterQuery {

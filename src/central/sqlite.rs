@@ -59,7 +59,7 @@ pub struct SqliteImport<'a> {
 }
 
 impl ImportTransaction for SqliteImport<'_> {
-    fn lock_station(&mut self, _station_id: &str) -> Result<()> {
+    fn take_turn(&mut self, _station_id: &str) -> Result<()> {
         // Already exclusive: an IMMEDIATE transaction holds SQLite's write lock from its start.
         Ok(())
     }
@@ -435,6 +435,7 @@ impl CentralStore for SqliteCentral {
                     precinct: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                     pin: r.get(3)?,
                     superseded_by: r.get(4)?,
+                    record_json: r.get(5)?,
                 })
             })
             .map_err(Error::Db)?

@@ -62,11 +62,7 @@ impl<S: CentralStore> Central<S> {
             .register(&RegisterQuery::Precinct(precinct.as_str().to_owned()))?;
         let mut voters = Vec::with_capacity(entries.len());
         for e in &entries {
-            let (_, json) = self
-                .store
-                .record(&e.registration_id)?
-                .ok_or_else(|| Error::RecordUnreadable(e.registration_id.clone()))?;
-            let record: Record = serde_json::from_slice(&json)
+            let record: Record = serde_json::from_slice(&e.record_json)
                 .map_err(|_| Error::RecordUnreadable(e.registration_id.clone()))?;
             let c = serde_json::to_value(&record.citizen)
                 .map_err(|_| Error::RecordUnreadable(e.registration_id.clone()))?;
@@ -106,7 +102,7 @@ impl<S: CentralStore> Central<S> {
             "voters": voters,
         });
         let json = crate::crypto::canonical_json(&list)
-            .map_err(|_| Error::RecordUnreadable(precinct.as_str().to_owned()))?;
+            .map_err(|_| Error::VoterListForm("cannot be put in canonical form (JCS)".into()))?;
         let signature = signing.sign(DOMAIN_VOTER_LIST, &json);
         let date: String = issued_at
             .chars()

@@ -8,8 +8,8 @@
 use super::central_open::{Opened, Purpose};
 use super::{Context, UsageError, exit, secrets};
 use crate::central::{
-    Central, CentralDb, CentralKey, CentralStore, Decision, DecisionRow, DedupSettings, Error,
-    IdentitySecret, Location, PgCentral, ProtectedIdentity, RegisterQuery,
+    Central, CentralKey, CentralStore, Decision, DecisionRow, DedupSettings, Error, IdentitySecret,
+    Location, ProtectedIdentity, RegisterQuery,
 };
 use crate::domain::Timestamp;
 use clap::{Args, Subcommand};
@@ -234,7 +234,7 @@ fn create_private(path: &Path) -> anyhow::Result<(PathBuf, std::fs::File)> {
 /// did).
 fn with_new_identity(
     passphrase: &str,
-    db: &Path,
+    db: &str,
     out: Option<&Path>,
     make: impl FnOnce(&str) -> crate::central::Result<ProtectedIdentity>,
 ) -> anyhow::Result<ProtectedIdentity> {
@@ -254,9 +254,8 @@ fn with_new_identity(
             .and_then(|()| f.sync_all())
             .map_err(|e| {
                 anyhow::anyhow!(
-                    "cannot write {path}: {e}; central's identity is stored all the same, encrypted, in {db}: copy it out with `sqlite3 {db} \"SELECT writefile('{path}', protected) FROM identity\"`",
+                    "cannot write {path}: {e}; central's identity is stored all the same, encrypted, in central's database {db}, and imports need nothing else: the file is only a copy for `age` and `batch verify`",
                     path = path.display(),
-                    db = db.display(),
                 )
             })?;
         eprintln!(
@@ -291,7 +290,6 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
         )
         .into());
     }
-    let db_name = Path::new(&args.db);
     let purpose = match args.command {
         CentralCommand::Init { .. } => Purpose::Init,
         CentralCommand::ProtectIdentity { .. } => Purpose::Protect,
@@ -307,7 +305,7 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
             if central.store().identity()?.is_some() {
                 return Err(Error::AlreadyInitialised(args.db.clone()).into());
             }
-            let made = with_new_identity(&passphrase, db_name, identity.as_deref(), |p| {
+            let made = with_new_identity(&passphrase, &args.db, identity.as_deref(), |p| {
                 central.init(p, &now)
             })?;
             println!("{}", made.recipient);
@@ -325,7 +323,7 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
                 }
                 Some(_) => {}
             }
-            let made = with_new_identity(&passphrase, db_name, identity.as_deref(), |p| {
+            let made = with_new_identity(&passphrase, &args.db, identity.as_deref(), |p| {
                 central.protect_identity(p)
             })?;
             println!(
@@ -366,27 +364,9 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
         CentralCommand::Keys { station_id } => super::central_keys::list(&central, &station_id)?,
         CentralCommand::Import { files, jobs } => {
             let key = unlock(&central, &passphrase)?;
-            let first_code = if let (Location::Postgres(config, target), 2..) = (&location, jobs) {
-                let dedup = DedupSettings::from_config(&ctx.config);
-                drop(central);
-                super::central_import::parallel(&files, jobs, &key, &now, || {
-                    Ok(
-                        Central::new(CentralDb::Postgres(Box::new(PgCentral::connect(
-                            config, target,
-                        )?)))
-                        .with_dedup(dedup.clone()),
-                    )
-                })?
-            } else {
-                let mut first_code = None;
-                for file in &files {
-                    let result = central.import(file, &key, &now);
-                    if let Some(code) = super::central_import::said(file, result) {
-                        first_code.get_or_insert(code);
-                    }
-                }
-                first_code
-            };
+            let dedup = DedupSettings::from_config(&ctx.config);
+            let first_code =
+                super::central_import::run(central, &location, dedup, &files, jobs, &key, &now)?;
             if let Some(code) = first_code {
                 // Each failure is printed above; the status is that of the first.
                 return Ok(ExitCode::from(code));
@@ -440,44 +420,21 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
         }
         CentralCommand::Duplicates { json } => super::central_duplicates::list(&central, json)?,
         CentralCommand::Find { pin, json } => {
-            let pin = crate::domain::pin::Pin::parse(&pin).map_err(|_| {
-                UsageError(format!(
-                    "{} is not a PIN: 14 digits, as on the citizen's document",
-                    crate::domain::pin::mask(&pin)
-                ))
-            })?;
-            let query = RegisterQuery::Pin(pin.as_str().to_owned());
-            if super::central_register::list(&central, &query, json)? == 0 && !json {
-                eprintln!("no record at central holds PIN {}", pin.masked());
-                return Ok(ExitCode::from(exit::NOT_FOUND));
+            if let Some(code) = super::central_register::find(&central, &pin, json)? {
+                return Ok(ExitCode::from(code));
             }
         }
         CentralCommand::Precinct { precinct, json } => {
-            let precinct = crate::domain::address::Precinct::parse(&precinct).map_err(|_| {
-                UsageError(format!("{precinct} is not a precinct number: four digits"))
-            })?;
+            let precinct = super::central_register::precinct(&precinct)?;
             let query = RegisterQuery::Precinct(precinct.as_str().to_owned());
             super::central_register::list(&central, &query, json)?;
         }
         CentralCommand::VoterList { precinct, to } => {
-            let precinct = crate::domain::address::Precinct::parse(&precinct).map_err(|_| {
-                UsageError(format!("{precinct} is not a precinct number: four digits"))
-            })?;
             let key = unlock(&central, &passphrase)?;
-            let list = central.voter_list(&key, &precinct, &now)?;
-            let public = key.signing_key().public_key();
-            super::central_register::write_voter_list(&to, &list, &public)?;
-            println!(
-                "{}: {} voters of precinct {}, signed by central's key {}",
-                to.join(&list.file_name).display(),
-                list.voters,
-                precinct.as_str(),
-                public.fingerprint()
-            );
+            super::central_register::voter_list(&central, &key, &precinct, &to, &now)?;
         }
         CentralCommand::SigningKey => {
-            let key = unlock(&central, &passphrase)?;
-            let public = key.signing_key().public_key();
+            let public = unlock(&central, &passphrase)?.signing_key().public_key();
             print!("{}", public.to_pem());
             eprintln!("fingerprint {}", public.fingerprint());
         }

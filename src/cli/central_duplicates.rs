@@ -16,15 +16,21 @@ pub(super) struct Side {
     pub masked_pin: String,
 }
 
-pub(super) fn side<S: CentralStore>(
+fn side<S: CentralStore>(
     central: &Central<S>,
     registration_id: &str,
     station: &str,
 ) -> anyhow::Result<Side> {
-    let record = central
+    let json = central
         .store()
         .record(registration_id)?
-        .and_then(|(_, json)| serde_json::from_slice::<Record>(&json).ok());
+        .map(|(_, json)| json);
+    Ok(side_of(json.as_deref(), registration_id, station))
+}
+
+/// A record's side as the operator sees it, from its JSON (if central holds a readable one).
+pub(super) fn side_of(json: Option<&[u8]>, registration_id: &str, station: &str) -> Side {
+    let record = json.and_then(|json| serde_json::from_slice::<Record>(json).ok());
     let (name, birth_date, masked_pin) = match record {
         Some(r) => {
             let c = &r.citizen;
@@ -42,13 +48,13 @@ pub(super) fn side<S: CentralStore>(
             String::new(),
         ),
     };
-    Ok(Side {
+    Side {
         station: station.to_owned(),
         registration_id: registration_id.to_owned(),
         name,
         birth_date,
         masked_pin,
-    })
+    }
 }
 
 fn fingers_text(row: &DuplicateRow) -> String {

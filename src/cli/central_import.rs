@@ -2,10 +2,41 @@
 //! once on a PostgreSQL database.
 
 use super::central::exit_code;
-use crate::central::{Central, CentralKey, CentralStore, ImportOutcome, Result};
+use crate::central::{
+    Central, CentralDb, CentralKey, CentralStore, DedupSettings, ImportOutcome, Location,
+    PgCentral, Result,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Imports `files` into `central` (at `location`), `jobs` at once on PostgreSQL; the exit status
+/// of the first file that failed, each failure printed as it comes.
+pub(super) fn run(
+    mut central: Central<CentralDb>,
+    location: &Location,
+    dedup: DedupSettings,
+    files: &[PathBuf],
+    jobs: usize,
+    key: &CentralKey,
+    now: &str,
+) -> anyhow::Result<Option<u8>> {
+    if let (Location::Postgres(config, target), 2..) = (location, jobs) {
+        // Each importer on connections of its own.
+        drop(central);
+        return parallel(files, jobs, key, now, || {
+            let store = PgCentral::connect(config, target)?;
+            Ok(Central::new(CentralDb::Postgres(Box::new(store))).with_dedup(dedup.clone()))
+        });
+    }
+    let mut first_code = None;
+    for file in files {
+        if let Some(code) = said(file, central.import(file, key, now)) {
+            first_code.get_or_insert(code);
+        }
+    }
+    Ok(first_code)
+}
 
 /// Prints what importing `file` did; the exit status of its failure, if it failed.
 pub(super) fn said(file: &Path, result: Result<ImportOutcome>) -> Option<u8> {
@@ -66,7 +97,7 @@ pub(super) fn said(file: &Path, result: Result<ImportOutcome>) -> Option<u8> {
 /// only as the link its successor names, so a station's batches must not overtake each other.
 /// Each outcome is printed as it comes; the exit status is that of the first failed file in the
 /// order given.
-pub(super) fn parallel<S: CentralStore>(
+fn parallel<S: CentralStore>(
     files: &[PathBuf],
     jobs: usize,
     key: &CentralKey,

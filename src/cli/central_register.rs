@@ -3,9 +3,61 @@
 //! PINs held at more than one station (listed from the register itself, so batches imported at
 //! once are never missed).
 
-use super::central_duplicates::side;
-use crate::central::{Central, CentralStore, RegisterEntry, RegisterQuery};
+use super::UsageError;
+use super::central_duplicates::side_of;
+use crate::central::{Central, CentralKey, CentralStore, RegisterEntry, RegisterQuery};
+use crate::domain::address::Precinct;
+use crate::domain::pin::{Pin, mask};
 use serde_json::json;
+use std::path::Path;
+
+/// A precinct number typed on the command line.
+pub(super) fn precinct(typed: &str) -> anyhow::Result<Precinct> {
+    Ok(Precinct::parse(typed)
+        .map_err(|_| UsageError(format!("{typed} is not a precinct number: four digits")))?)
+}
+
+/// `central find --pin PIN`: the exit status when no record holds it (text output only).
+pub(super) fn find<S: CentralStore>(
+    central: &Central<S>,
+    typed: &str,
+    as_json: bool,
+) -> anyhow::Result<Option<u8>> {
+    let pin = Pin::parse(typed).map_err(|_| {
+        UsageError(format!(
+            "{} is not a PIN: 14 digits, as on the citizen's document",
+            mask(typed)
+        ))
+    })?;
+    let query = RegisterQuery::Pin(pin.as_str().to_owned());
+    if list(central, &query, as_json)? == 0 && !as_json {
+        eprintln!("no record at central holds PIN {}", pin.masked());
+        return Ok(Some(super::exit::NOT_FOUND));
+    }
+    Ok(None)
+}
+
+/// `central voter-list P --to DIR`: the precinct's list, signed with `key`, written into `dir`.
+pub(super) fn voter_list<S: CentralStore>(
+    central: &Central<S>,
+    key: &CentralKey,
+    typed: &str,
+    dir: &Path,
+    now: &str,
+) -> anyhow::Result<()> {
+    let precinct = precinct(typed)?;
+    let list = central.voter_list(key, &precinct, now)?;
+    let public = key.signing_key().public_key();
+    write_voter_list(dir, &list, &public)?;
+    println!(
+        "{}: {} voters of precinct {}, signed by central's key {}",
+        dir.join(&list.file_name).display(),
+        list.voters,
+        precinct.as_str(),
+        public.fingerprint()
+    );
+    Ok(())
+}
 
 /// Prints the register's answer to `query`; how many records it lists.
 pub(super) fn list<S: CentralStore>(
@@ -14,10 +66,15 @@ pub(super) fn list<S: CentralStore>(
     as_json: bool,
 ) -> anyhow::Result<usize> {
     let entries = central.store().register(query)?;
-    let mut rows = Vec::new();
-    for e in &entries {
-        rows.push((e, side(central, &e.registration_id, &e.station_id)?));
-    }
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            (
+                e,
+                side_of(Some(&e.record_json), &e.registration_id, &e.station_id),
+            )
+        })
+        .collect();
     if as_json {
         let out: Vec<_> = rows
             .iter()
@@ -66,8 +123,8 @@ fn status(e: &RegisterEntry) -> String {
 /// Writes `list` into `dir` as `<name>.json` and `<name>.json.sig`, and central's public key as
 /// `central-signing.pub`: each through a temporary name, synced, then renamed, so a reader never
 /// finds half a file. An existing list of the same name is not overwritten.
-pub(super) fn write_voter_list(
-    dir: &std::path::Path,
+fn write_voter_list(
+    dir: &Path,
     list: &crate::central::VoterList,
     key: &crate::crypto::PublicKey,
 ) -> anyhow::Result<()> {

@@ -6,13 +6,20 @@ use super::*;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
+impl Fixture {
+    /// Exports what is approved to the station's "usb" folder; the batch file.
+    fn export_batch(&mut self) -> PathBuf {
+        let usb = self.dir("usb");
+        usb.join(self.export_to(&usb).unwrap().file_name)
+    }
+}
+
 /// `n` batches of station `f`, each of `records` citizens, exported in turn.
 fn batches(f: &mut Fixture, n: usize, records: u32) -> Vec<PathBuf> {
-    let usb = f.dir("usb");
     (0..n)
         .map(|i| {
             f.enroll_approved(records, 1000 * i as u32);
-            usb.join(f.export_to(&usb).unwrap().file_name)
+            f.export_batch()
         })
         .collect()
 }
@@ -416,13 +423,7 @@ fn the_register_finds_a_pin_lists_a_precinct_and_the_pins_held_at_two_stations()
     a.enroll_approved(2, 0);
     b.enroll_approved(2, 0);
     b.enroll_approved(1, 500);
-    let files: Vec<PathBuf> = [&mut a, &mut b]
-        .into_iter()
-        .map(|f| {
-            let usb = f.dir("usb");
-            usb.join(f.export_to(&usb).unwrap().file_name)
-        })
-        .collect();
+    let files = [a.export_batch(), b.export_batch()];
     let db = a.tmp.path().join("central.sqlite");
     let (mut central, key) = central_with(&db, &a.identity);
     central.add_station(&a.certificate(), "t").unwrap();
@@ -468,8 +469,7 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
     let mut a = Fixture::new("KG1101");
     let with_fingers = a.enroll_fingers(1, &[(RightIndex, "101_1"), (LeftIndex, "102_1")]);
     a.enroll_approved(2, 10);
-    let usb = a.dir("usb");
-    let file = usb.join(a.export_to(&usb).unwrap().file_name);
+    let file = a.export_batch();
     let db = a.tmp.path().join("central.sqlite");
     let (mut central, key) = central_with(&db, &a.identity);
     central.add_station(&a.certificate(), "t").unwrap();
@@ -560,13 +560,7 @@ fn one_person_at_two_stations_imported_at_once_is_listed() {
     // Other impressions of the same two fingers, under two PINs.
     a.enroll_fingers(1, &[(RightIndex, "101_1"), (LeftIndex, "102_1")]);
     b.enroll_fingers(2, &[(RightIndex, "101_2"), (LeftIndex, "102_2")]);
-    let files: Vec<PathBuf> = [&mut a, &mut b]
-        .into_iter()
-        .map(|f| {
-            let usb = f.dir("usb");
-            usb.join(f.export_to(&usb).unwrap().file_name)
-        })
-        .collect();
+    let files = [a.export_batch(), b.export_batch()];
     let db = a.tmp.path().join("central.sqlite");
     let (mut central, _) = central_with(&db, &a.identity);
     central.add_station(&a.certificate(), "t").unwrap();
