@@ -17,6 +17,7 @@
 //!
 //! `KATTOO_BENCH_DIR` puts the kept copy, the stick and the bag elsewhere (a tmpfs such as
 //! /dev/shm compares the CPU work alone; a stick's mount point measures a real stick).
+//! `KATTOO_BENCH_PHASES=1` prints, for each export, when the packing and the read-back ended.
 //!
 //! Then `batch verify` of the batch (streamed from the file) and a central import.
 //! Both "disks" are the same device here; on a station the stick is a separate, slower device.
@@ -161,7 +162,15 @@ fn main() {
             &contents,
             &mut source,
             &mut |_| Ok(()),
-            &mut |_| {},
+            &mut |p| {
+                if std::env::var_os("KATTOO_BENCH_PHASES").is_some() && p.done == p.total {
+                    eprintln!(
+                        "{:?} done at {:.3} s",
+                        p.stage,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            },
         )
         .unwrap();
         started.elapsed()

@@ -63,12 +63,7 @@ fn bench_commit(c: &mut Criterion) {
     let bare_dir = tempfile::tempdir().unwrap();
     let key = KdfParams::generate().unwrap().derive(PASSPHRASE).unwrap();
     let mut conn = rusqlite::Connection::open(bare_dir.path().join("bare.db")).unwrap();
-    conn.pragma_update(None, "key", &*key.pragma_value())
-        .unwrap();
-    if let Some(hmac) = key.page_hmac() {
-        conn.pragma_update(None, "cipher_hmac_algorithm", hmac)
-            .unwrap();
-    }
+    kattoo::store::unlock(&conn, &key).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     conn.execute_batch(

@@ -189,6 +189,23 @@ impl Fixture {
         self.station.certificate().unwrap().1
     }
 
+    /// After a failed export: no file on the stick or among the kept batches, no batch, every
+    /// record still approved, and no audit row.
+    fn assert_nothing_exported(&self, usb: &Path, audit_before: (u64, [u8; 32]), case: &str) {
+        assert_eq!(files_in(usb), Vec::<String>::new(), "{case}");
+        assert!(
+            self.statuses().iter().all(|s| *s == RecordStatus::Approved),
+            "{case}"
+        );
+        assert!(self.station.batches().unwrap().is_empty(), "{case}");
+        assert_eq!(
+            files_in(&self.station.data_dir().join("batches")),
+            Vec::<String>::new(),
+            "{case}"
+        );
+        assert_eq!(self.station.audit_head().unwrap(), audit_before, "{case}");
+    }
+
     fn statuses(&self) -> Vec<RecordStatus> {
         let store = raw_store(self.station.data_dir(), PASSPHRASE);
         store
@@ -1027,21 +1044,48 @@ fn a_failing_medium_leaves_no_file_and_no_record_exported() {
                 "case {i}: {err}"
             );
         }
-        assert_eq!(files_in(&usb), Vec::<String>::new(), "case {i}");
-        assert!(
-            f.statuses().iter().all(|s| *s == RecordStatus::Approved),
-            "case {i}"
-        );
-        assert!(f.station.batches().unwrap().is_empty(), "case {i}");
-        assert_eq!(
-            files_in(&f.station.data_dir().join("batches")),
-            Vec::<String>::new(),
-            "case {i}"
-        );
-        assert_eq!(f.station.audit_head().unwrap(), audit_before, "case {i}");
+        f.assert_nothing_exported(&usb, audit_before, &format!("case {i}"));
     }
     // A sound stick then takes batch 1.
     assert_eq!(f.export_to(&usb).unwrap().sequence, 1);
+}
+
+#[test]
+fn a_biometric_changed_in_the_store_stops_the_export_and_leaves_nothing() {
+    let mut f = Fixture::new("KG1101");
+    let ids = f.enroll_approved(2, 0);
+    let usb = f.dir("usb");
+    let audit_before = f.station.audit_head().unwrap();
+    let changed = raw_store(f.station.data_dir(), PASSPHRASE)
+        .db()
+        .record_biometric_hashes(&ids[1])
+        .unwrap()
+        .remove(0);
+    let data = f.station.data_dir();
+    let kdf: kattoo::crypto::KdfParams = serde_json::from_str(
+        &std::fs::read_to_string(data.join(kattoo::station::KDF_FILE)).unwrap(),
+    )
+    .unwrap();
+    let conn = rusqlite::Connection::open(data.join(kattoo::station::DB_FILE)).unwrap();
+    kattoo::store::unlock(&conn, &kdf.derive(PASSPHRASE).unwrap()).unwrap();
+    let altered = conn
+        .execute(
+            "UPDATE biometrics SET data = ?2 WHERE sha256 = ?1",
+            rusqlite::params![changed, tiny_png(4242)],
+        )
+        .unwrap();
+    assert_eq!(altered, 1);
+
+    match f
+        .station
+        .export(&f.session, &DirMedium(usb.clone()), now(), &mut |_| {})
+    {
+        Err(kattoo::station::Error::Batch(batch::Error::BiometricHash(sha))) => {
+            assert_eq!(sha, changed)
+        }
+        other => panic!("{:?}", other.map(|o| o.file_name)),
+    }
+    f.assert_nothing_exported(&usb, audit_before, "a changed biometric");
 }
 
 /// A stick during whose export the power goes off at `moment`: the export stops there, as if the

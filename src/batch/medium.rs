@@ -2,7 +2,8 @@
 //! point — medium full, pulled out, read-only — leaves no file under the final name.
 //!
 //! The payload goes to a temporary name, is synced, then renamed to the final name and the
-//! directory synced; the file is then read back under its final name and its SHA-256 compared.
+//! directory synced; the file is then read back under its final name and compared with what was
+//! written (its SHA-256, or the local file it was written beside).
 //! On any failure both names are removed (best effort). [`Medium`] is a trait so that tests can
 //! inject a stick that fails after N bytes or returns different bytes on read-back.
 
@@ -155,14 +156,26 @@ fn copy_inner(
         .map_err(io_err("rename into place", medium.path(name)))?;
     medium.sync_dir().map_err(io_err("sync", medium.path("")))?;
 
-    read_back(medium, name, sha256, total, progress)
+    read_back(medium, name, Expected::Sha256(sha256), total, progress)
 }
 
-/// Reads `name` back from `medium` and compares its SHA-256 and length with what was written.
+/// What a file read back from a medium must equal.
+#[derive(Debug, Clone, Copy)]
+pub enum Expected<'a> {
+    /// Lowercase hex SHA-256 of what was written.
+    Sha256(&'a str),
+    /// A local file written from the same bytes at the same time (the export's kept copy, whose
+    /// SHA-256 was taken as it was written), compared byte for byte. Reading a second file costs
+    /// a fraction of hashing the first again.
+    SameAs(&'a Path),
+}
+
+/// Reads `name` back from `medium` and compares it with what was written, and its length with
+/// `total`.
 pub fn read_back(
     medium: &dyn Medium,
     name: &str,
-    sha256: &str,
+    expected: Expected<'_>,
     total: u64,
     progress: ProgressFn<'_>,
 ) -> Result<()> {
@@ -170,8 +183,15 @@ pub fn read_back(
     let mut back = medium
         .open(name)
         .map_err(io_err("read back", &final_path))?;
+    let mut check = match expected {
+        Expected::Sha256(sha256) => Check::Digest(Sha256::new(), sha256),
+        Expected::SameAs(local) => Check::Bytes(
+            File::open(local).map_err(io_err("read", local))?,
+            local,
+            vec![0u8; CHUNK],
+        ),
+    };
     let mut buf = vec![0u8; CHUNK];
-    let mut hasher = Sha256::new();
     let mut read = 0u64;
     loop {
         let n = back
@@ -180,7 +200,9 @@ pub fn read_back(
         if n == 0 {
             break;
         }
-        hasher.update(&buf[..n]);
+        if !check.update(&buf[..n])? {
+            return Err(Error::ReadBack(final_path));
+        }
         read += n as u64;
         progress(Progress {
             stage: Stage::ReadingBack,
@@ -188,8 +210,45 @@ pub fn read_back(
             total,
         });
     }
-    if hex::encode(hasher.finalize()) != sha256 || read != total {
+    if !check.finish()? || read != total {
         return Err(Error::ReadBack(final_path));
     }
     Ok(())
+}
+
+/// The comparison under way in [`read_back`].
+enum Check<'a> {
+    Digest(Sha256, &'a str),
+    Bytes(File, &'a Path, Vec<u8>),
+}
+
+impl Check<'_> {
+    /// Takes the next bytes read back; `false` once they differ.
+    fn update(&mut self, bytes: &[u8]) -> Result<bool> {
+        match self {
+            Check::Digest(hasher, _) => {
+                hasher.update(bytes);
+                Ok(true)
+            }
+            Check::Bytes(local, path, buf) => {
+                let theirs = &mut buf[..bytes.len()];
+                match local.read_exact(theirs) {
+                    Ok(()) => Ok(theirs == bytes),
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+                    Err(e) => Err(io_err("read", *path)(e)),
+                }
+            }
+        }
+    }
+
+    /// Whether everything read back matched, the whole of the local file included.
+    fn finish(self) -> Result<bool> {
+        match self {
+            Check::Digest(hasher, sha256) => Ok(hex::encode(hasher.finalize()) == sha256),
+            Check::Bytes(mut local, path, mut buf) => {
+                let rest = local.read(&mut buf[..1]).map_err(io_err("read", path))?;
+                Ok(rest == 0)
+            }
+        }
+    }
 }

@@ -125,6 +125,13 @@ fn write_inner(
     let total = std::fs::metadata(&kept_final)
         .map_err(io_err("read", &kept_final))?
         .len();
-    medium::read_back(dest.medium, dest.name, &sha256, total, progress)?;
+    // The kept copy was hashed as it was written; the stick must hold the same bytes.
+    medium::read_back(
+        dest.medium,
+        dest.name,
+        medium::Expected::SameAs(&kept_final),
+        total,
+        progress,
+    )?;
     Ok(sha256)
 }

@@ -385,3 +385,84 @@ impl Error {
         all
     }
 }
+
+/// A medium whose files read back as `alter` makes them.
+struct ReadsBack {
+    inner: super::DirMedium,
+    alter: fn(&mut Vec<u8>),
+}
+
+impl super::Medium for ReadsBack {
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.inner.path(name)
+    }
+    fn create(&self, name: &str) -> std::io::Result<Box<dyn super::MediumFile + '_>> {
+        self.inner.create(name)
+    }
+    fn rename(&self, from: &str, to: &str) -> std::io::Result<()> {
+        self.inner.rename(from, to)
+    }
+    fn sync_dir(&self) -> std::io::Result<()> {
+        self.inner.sync_dir()
+    }
+    fn open(&self, name: &str) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        let mut bytes = std::fs::read(self.inner.path(name))?;
+        (self.alter)(&mut bytes);
+        Ok(Box::new(std::io::Cursor::new(bytes)))
+    }
+    fn remove(&self, name: &str) -> std::io::Result<()> {
+        self.inner.remove(name)
+    }
+}
+
+#[test]
+fn a_read_back_matches_the_kept_copy_byte_for_byte_or_fails() {
+    use super::medium::{Expected, read_back};
+    let dir = tempfile::tempdir().unwrap();
+    // Three reads' worth, so that a difference in a later piece is seen too.
+    let bytes: Vec<u8> = (0..(5u32 << 19)).map(|i| (i * 7 + i / 251) as u8).collect();
+    let kept = dir.path().join("kept.age");
+    std::fs::write(&kept, &bytes).unwrap();
+    std::fs::write(dir.path().join("b.age"), &bytes).unwrap();
+    let total = bytes.len() as u64;
+    let sha = bag::sha256_hex(&bytes);
+    let check = |alter: fn(&mut Vec<u8>), expected: Expected<'_>| {
+        let medium = ReadsBack {
+            inner: super::DirMedium(dir.path().to_owned()),
+            alter,
+        };
+        read_back(&medium, "b.age", expected, total, &mut |_| {})
+    };
+    let alterations: [(&str, fn(&mut Vec<u8>)); 5] = [
+        ("a bit in the first piece", |b| b[10] ^= 1),
+        ("a bit in the last piece", |b| {
+            let last = b.len() - 1;
+            b[last] ^= 0x80;
+        }),
+        ("the last byte missing", |b| {
+            b.pop();
+        }),
+        ("a byte too many", |b| b.push(0)),
+        ("nothing at all", Vec::clear),
+    ];
+    for expected in [Expected::SameAs(&kept), Expected::Sha256(&sha)] {
+        check(|_| {}, expected).unwrap();
+        for (what, alter) in alterations {
+            assert!(
+                matches!(check(alter, expected), Err(Error::ReadBack(_))),
+                "{what}, {expected:?}"
+            );
+        }
+    }
+    // The kept copy itself shorter or longer than the stick's file is a mismatch too.
+    std::fs::write(&kept, &bytes[..bytes.len() - 1]).unwrap();
+    assert!(matches!(
+        check(|_| {}, Expected::SameAs(&kept)),
+        Err(Error::ReadBack(_))
+    ));
+    std::fs::write(&kept, [&bytes[..], b"x"].concat()).unwrap();
+    assert!(matches!(
+        check(|_| {}, Expected::SameAs(&kept)),
+        Err(Error::ReadBack(_))
+    ));
+}

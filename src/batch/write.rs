@@ -138,42 +138,123 @@ fn sealing_error(what: &str, e: io::Error) -> Error {
 /// One tar entry on its way from the reader to the sealing thread.
 enum Entry {
     Dir(&'static str),
-    File(String, Vec<u8>),
+    /// A file, and the SHA-256 its bytes must have when the record names it (a biometric). The
+    /// sealing thread checks it, as the reading thread is the busier one.
+    File(String, Vec<u8>, Option<String>),
 }
 
 /// How many entries may wait between the reader and the sealing thread (a few MB).
 const QUEUE: usize = 32;
 
-/// The sealing side: tar framing, age encryption, hashing and writing, on its own thread so that
-/// reading and hashing the store's files (the caller's thread) overlaps with encryption.
-fn seal<W: Write>(
+/// The size of the pieces the sealing thread hands to the writing thread, and how many may wait.
+const PIECE: usize = 1 << 20;
+const PIECES: usize = 8;
+
+/// The sealing side: tar framing and age encryption, on its own thread so that reading and
+/// hashing the store's files (the caller's thread) overlaps with encryption. The sealed stream is
+/// hashed and written by a third thread ([`write_out`]).
+fn seal<W: Write + Send>(
     out: W,
     recipients: &[age::x25519::Recipient],
     mtime: u64,
     entries: mpsc::Receiver<Entry>,
 ) -> Result<(W, String)> {
+    std::thread::scope(|scope| {
+        let (queue, pieces) = mpsc::sync_channel(PIECES);
+        let writer = scope.spawn(move || write_out(out, pieces));
+        let sealed = encrypt(
+            ToWriter {
+                queue,
+                piece: Vec::with_capacity(PIECE),
+            },
+            recipients,
+            mtime,
+            entries,
+        );
+        let written = writer.join().unwrap_or(Err(Error::SealerPanicked));
+        match sealed {
+            Ok(()) => written,
+            // When the writer failed (a full stick), its error says why the sealing stopped.
+            Err(e) => Err(written.err().unwrap_or(e)),
+        }
+    })
+}
+
+fn encrypt(
+    out: ToWriter,
+    recipients: &[age::x25519::Recipient],
+    mtime: u64,
+    entries: mpsc::Receiver<Entry>,
+) -> Result<()> {
     let recips: Vec<&dyn age::Recipient> = recipients
         .iter()
         .map(|r| r as &dyn age::Recipient)
         .collect();
     let encryptor = age::Encryptor::with_recipients(recips.into_iter()).map_err(Error::Encrypt)?;
-    let hashing = HashingWriter::new(out);
     let stream = encryptor
-        .wrap_output(io::BufWriter::with_capacity(1 << 20, hashing))
+        .wrap_output(out)
         .map_err(|e| sealing_error("age", e))?;
     let mut tar = tar::Builder::new(stream);
     tar.mode(tar::HeaderMode::Deterministic);
     for entry in entries {
         match entry {
             Entry::Dir(path) => append_dir(&mut tar, path, mtime)?,
-            Entry::File(path, bytes) => append(&mut tar, &path, &bytes, mtime)?,
+            Entry::File(path, bytes, sha256) => {
+                if let Some(sha256) = sha256
+                    && bag::sha256_hex(&bytes) != sha256
+                {
+                    return Err(Error::BiometricHash(sha256));
+                }
+                append(&mut tar, &path, &bytes, mtime)?;
+            }
         }
     }
     let stream = tar.into_inner().map_err(|e| sealing_error("tar", e))?;
-    let buffered = stream.finish().map_err(|e| sealing_error("age", e))?;
-    let hashing = buffered
-        .into_inner()
-        .map_err(|e| sealing_error("age", e.into_error()))?;
+    let mut out = stream.finish().map_err(|e| sealing_error("age", e))?;
+    out.flush().map_err(|e| sealing_error("age", e))
+}
+
+/// The sealed stream on its way to the writing thread, in pieces of [`PIECE`] bytes.
+struct ToWriter {
+    queue: mpsc::SyncSender<Vec<u8>>,
+    piece: Vec<u8>,
+}
+
+impl ToWriter {
+    fn send(&mut self) -> io::Result<()> {
+        let piece = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+        self.queue
+            .send(piece)
+            .map_err(|_| io::Error::other("the writing thread stopped"))
+    }
+}
+
+impl Write for ToWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.piece.extend_from_slice(buf);
+        if self.piece.len() >= PIECE {
+            self.send()?;
+        }
+        Ok(buf.len())
+    }
+    /// Sends what is held; called once, at the end of the stream.
+    fn flush(&mut self) -> io::Result<()> {
+        if self.piece.is_empty() {
+            return Ok(());
+        }
+        self.send()
+    }
+}
+
+/// The writing side: hashes the sealed stream and writes it to `out`.
+fn write_out<W: Write>(out: W, pieces: mpsc::Receiver<Vec<u8>>) -> Result<(W, String)> {
+    let mut hashing = HashingWriter::new(out);
+    for piece in pieces {
+        hashing
+            .write_all(&piece)
+            .map_err(|e| sealing_error("write", e))?;
+    }
+    hashing.flush().map_err(|e| sealing_error("write", e))?;
     Ok(hashing.finish())
 }
 
@@ -185,16 +266,21 @@ struct Payload {
 }
 
 impl Payload {
-    /// Queues a file whose SHA-256 is already known. `Err(())` means the sealing thread stopped;
-    /// its own error says why.
-    fn add_hashed(&mut self, path: String, bytes: Vec<u8>, sha256: String) -> Result<(), ()> {
+    /// Queues a file that must have the SHA-256 `sha256`, which the manifest lists. `Err(())`
+    /// means the sealing thread stopped; its own error says why.
+    fn add_named(&mut self, path: String, bytes: Vec<u8>, sha256: String) -> Result<(), ()> {
         self.octets += bytes.len() as u64;
-        self.digests.insert(path.clone(), sha256);
-        self.queue.send(Entry::File(path, bytes)).map_err(|_| ())
+        self.digests.insert(path.clone(), sha256.clone());
+        self.queue
+            .send(Entry::File(path, bytes, Some(sha256)))
+            .map_err(|_| ())
     }
     fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<(), ()> {
-        let sha = bag::sha256_hex(&bytes);
-        self.add_hashed(path, bytes, sha)
+        self.octets += bytes.len() as u64;
+        self.digests.insert(path.clone(), bag::sha256_hex(&bytes));
+        self.queue
+            .send(Entry::File(path, bytes, None))
+            .map_err(|_| ())
     }
 }
 
@@ -219,7 +305,7 @@ impl From<Error> for Stop {
 
 /// Writes the batch to `out`: an age file (to `recipients`) of a tar of the signed bag. Returns
 /// `out` and the SHA-256 of what was written. Records and files are read from `source` on this
-/// thread while another thread encrypts and writes, so the two cores work at once.
+/// thread while a second encrypts and a third hashes and writes, so both cores work at once.
 pub fn write_batch<W: Write + Send>(
     out: W,
     contents: &Contents<'_>,
@@ -274,15 +360,12 @@ fn read_bag(
                 continue;
             }
             let data = source.biometric(&b.sha256)?;
-            // The one hash of these bytes: it checks the store and is the manifest's digest.
-            let sha = bag::sha256_hex(&data);
-            if sha != b.sha256 {
-                return Err(Error::BiometricHash(b.sha256.clone()).into());
-            }
-            p.add_hashed(
+            // The one hash of these bytes, on the sealing thread: it checks the store, and what
+            // it checks is the manifest's digest.
+            p.add_named(
                 format!("data/biometrics/{}.{}", b.sha256, b.format.extension()),
                 data,
-                sha,
+                b.sha256.clone(),
             )?;
         }
         progress(Progress {
@@ -309,7 +392,7 @@ fn read_bag(
     };
     for (name, bytes) in bag::tag_files(&info, &p.digests, contents.key) {
         p.queue
-            .send(Entry::File(name.to_owned(), bytes))
+            .send(Entry::File(name.to_owned(), bytes, None))
             .map_err(|_| Stop::Sealer)?;
     }
     Ok(())

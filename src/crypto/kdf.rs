@@ -24,11 +24,23 @@ pub struct KdfParams {
     /// default, `HMAC_SHA512`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_hmac: Option<String>,
+    /// SQLCipher's `cipher_page_size` in bytes: [`PAGE_SIZE`] for stations created since it was
+    /// recorded here; absent for older stations, which keep SQLCipher's default of 4096. Each
+    /// page is decrypted and its HMAC checked on its own, so the export reads a 110 KB
+    /// fingerprint in 4 pages instead of 28 (`benches/station_store.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
 }
 
 /// The page HMAC new stations use.
 pub const PAGE_HMAC: &str = "HMAC_SHA256";
 const PAGE_HMACS: [&str; 2] = ["HMAC_SHA256", "HMAC_SHA512"];
+
+/// The page size new stations use (bytes). Measured against 4–64 KiB in
+/// `benches/station_store.rs`: reading the biometrics back takes 0.38 s for 200 enrollments
+/// against 0.69 s with 4 KiB pages, and the file is no larger; 64 KiB pages read no faster and
+/// waste 7 % of the file in the last page of each photo.
+pub const PAGE_SIZE: u32 = 32 * 1024;
 
 impl KdfParams {
     /// Fresh parameters for a new station: 64 MiB, 3 passes, one lane, a random salt.
@@ -42,6 +54,7 @@ impl KdfParams {
             p: 1,
             salt: hex::encode(salt),
             page_hmac: Some(PAGE_HMAC.into()),
+            page_size: Some(PAGE_SIZE),
         })
     }
 
@@ -59,6 +72,13 @@ impl KdfParams {
                     .ok_or_else(|| super::Error::Kdf(format!("unsupported page_hmac '{h}'")))?,
             ),
         };
+        if let Some(size) = self.page_size
+            && (!(512..=65536).contains(&size) || !size.is_power_of_two())
+        {
+            return Err(super::Error::Kdf(format!(
+                "unsupported page_size {size} (a power of two from 512 to 65536)"
+            )));
+        }
         let salt = hex::decode(&self.salt).map_err(|e| super::Error::Kdf(format!("salt: {e}")))?;
         let params = Params::new(self.m_kib, self.t, self.p, Some(32))
             .map_err(|e| super::Error::Kdf(e.to_string()))?;
@@ -66,14 +86,20 @@ impl KdfParams {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password_into(passphrase.as_bytes(), &salt, &mut key)
             .map_err(|e| super::Error::Kdf(e.to_string()))?;
-        Ok(DatabaseKey { key, page_hmac })
+        Ok(DatabaseKey {
+            key,
+            page_hmac,
+            page_size: self.page_size,
+        })
     }
 }
 
-/// A raw SQLCipher key and the page HMAC it goes with; the key is wiped from memory when dropped.
+/// A raw SQLCipher key and the page HMAC and page size it goes with; the key is wiped from memory
+/// when dropped.
 pub struct DatabaseKey {
     key: [u8; 32],
     page_hmac: Option<&'static str>,
+    page_size: Option<u32>,
 }
 
 impl Drop for DatabaseKey {
@@ -91,6 +117,11 @@ impl DatabaseKey {
     /// The `PRAGMA cipher_hmac_algorithm` to set after the key, when not SQLCipher's default.
     pub fn page_hmac(&self) -> Option<&'static str> {
         self.page_hmac
+    }
+
+    /// The `PRAGMA cipher_page_size` to set after the key, when not SQLCipher's default.
+    pub fn page_size(&self) -> Option<u32> {
+        self.page_size
     }
 }
 

@@ -8,7 +8,7 @@ mod keys;
 mod password;
 
 pub use jcs::canonical_json;
-pub use kdf::{DatabaseKey, KdfParams, PAGE_HMAC};
+pub use kdf::{DatabaseKey, KdfParams, PAGE_HMAC, PAGE_SIZE};
 pub use keys::{
     DOMAIN_BATCH, DOMAIN_ENROLLMENT, DOMAIN_ENROLLMENT_V2, DOMAIN_STATION, PublicKey, Signature,
     SignatureError, StationKey,

@@ -69,11 +69,16 @@ pub struct Store {
 /// Access to the tables inside a transaction (or for plain reads).
 pub struct Db<'a>(&'a Connection);
 
-/// Gives SQLCipher the key and its page HMAC, before anything is read.
-fn unlock(conn: &Connection, key: &DatabaseKey) -> Result<()> {
+/// Gives SQLCipher the key, its page size and page HMAC, before anything is read. Public for
+/// the tools that read a station's file directly: benches, and tests that alter it behind the
+/// station's back.
+pub fn unlock(conn: &Connection, key: &DatabaseKey) -> Result<()> {
     // A wrong key is reported as our own error; keep SQLCipher from printing its own.
     conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
     conn.pragma_update(None, "key", &*key.pragma_value())?;
+    if let Some(size) = key.page_size() {
+        conn.pragma_update(None, "cipher_page_size", size)?;
+    }
     if let Some(hmac) = key.page_hmac() {
         conn.pragma_update(None, "cipher_hmac_algorithm", hmac)?;
     }

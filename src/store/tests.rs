@@ -9,17 +9,25 @@ use crate::station::tests::{draft, now};
 use sha2::{Digest, Sha256};
 
 /// A database key from a cheap KDF (the real parameters are slow, and not what is tested here),
-/// with the page HMAC new stations use.
+/// with the page HMAC and page size new stations use.
 fn key(passphrase: &str) -> DatabaseKey {
-    cheap_key(passphrase, Some(crate::crypto::PAGE_HMAC))
+    KdfParams {
+        m_kib: 8,
+        t: 1,
+        salt: "00".repeat(16),
+        ..KdfParams::generate().unwrap()
+    }
+    .derive(passphrase)
+    .unwrap()
 }
 
-/// The key of a station made before kdf.json recorded the page HMAC (SQLCipher's default).
+/// The key of a station made before kdf.json recorded the page HMAC and size (SQLCipher's
+/// defaults).
 fn key_of_an_older_station(passphrase: &str) -> DatabaseKey {
-    cheap_key(passphrase, None)
+    cheap_key(passphrase, None, None)
 }
 
-fn cheap_key(passphrase: &str, page_hmac: Option<&str>) -> DatabaseKey {
+fn cheap_key(passphrase: &str, page_hmac: Option<&str>, page_size: Option<u32>) -> DatabaseKey {
     KdfParams {
         kdf: "argon2id".into(),
         m_kib: 8,
@@ -27,6 +35,7 @@ fn cheap_key(passphrase: &str, page_hmac: Option<&str>) -> DatabaseKey {
         p: 1,
         salt: "00".repeat(16),
         page_hmac: page_hmac.map(Into::into),
+        page_size,
     }
     .derive(passphrase)
     .unwrap()
@@ -360,7 +369,7 @@ fn a_fresh_store_passes_the_integrity_check() {
 #[test]
 fn a_station_made_before_the_page_hmac_was_recorded_still_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let key = |page_hmac: &str| cheap_key("right", Some(page_hmac));
+    let key = |page_hmac: &str| cheap_key("right", Some(page_hmac), None);
     // An older station's kdf.json names no page HMAC: SQLCipher's default (SHA-512) applies.
     let old: KdfParams = serde_json::from_str(
         r#"{"kdf":"argon2id","m_kib":8,"t":1,"p":1,"salt":"00000000000000000000000000000000"}"#,
@@ -382,4 +391,56 @@ fn a_station_made_before_the_page_hmac_was_recorded_still_opens() {
         ..old
     };
     assert!(bad.derive("right").is_err());
+}
+
+/// The page size SQLCipher reads the file with (it answers `PRAGMA page_size` itself, as text).
+fn page_size(store: &Store) -> i64 {
+    let text: String = store
+        .raw_connection()
+        .query_row("PRAGMA cipher_page_size", [], |r| r.get(0))
+        .unwrap();
+    text.parse().unwrap()
+}
+
+#[test]
+fn new_stations_use_large_pages_and_older_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.db");
+    let store = Store::create(&new, &key("right")).unwrap();
+    assert_eq!(page_size(&store), i64::from(crate::crypto::PAGE_SIZE));
+    drop(store);
+    let reopened = Store::open(&new, &key("right")).unwrap();
+    assert_eq!(page_size(&reopened), i64::from(crate::crypto::PAGE_SIZE));
+    drop(reopened);
+    // The size is part of how the file is read: the right passphrase with SQLCipher's default
+    // page size does not open it, and is told so as a wrong passphrase, changing nothing.
+    let before = std::fs::read(&new).unwrap();
+    assert!(!before.is_empty() && before.len() % crate::crypto::PAGE_SIZE as usize == 0);
+    assert!(matches!(
+        Store::open(
+            &new,
+            &cheap_key("right", Some(crate::crypto::PAGE_HMAC), None)
+        ),
+        Err(Error::WrongPassphrase(_))
+    ));
+    assert_eq!(std::fs::read(&new).unwrap(), before);
+
+    // An older station's kdf.json names no page size: SQLCipher's 4 KiB pages, as before.
+    let old: KdfParams = serde_json::from_str(
+        r#"{"kdf":"argon2id","m_kib":8,"t":1,"p":1,"salt":"00000000000000000000000000000000","page_hmac":"HMAC_SHA256"}"#,
+    )
+    .unwrap();
+    assert_eq!(old.page_size, None);
+    let path = dir.path().join("old.db");
+    drop(Store::create(&path, &old.derive("right").unwrap()).unwrap());
+    let store = Store::open(&path, &old.derive("right").unwrap()).unwrap();
+    assert_eq!(page_size(&store), 4096);
+    // A size SQLite cannot use is refused before any file is touched.
+    for size in [1000, 256, 131_072] {
+        let bad = KdfParams {
+            page_size: Some(size),
+            ..old.clone()
+        };
+        assert!(bad.derive("right").is_err(), "{size}");
+    }
 }

@@ -85,12 +85,7 @@ fn tamper(kiosk: &Kiosk, sql: &str, params: impl rusqlite::Params) {
             .unwrap();
     let key = kdf.derive(PASSPHRASE).unwrap();
     let conn = rusqlite::Connection::open(kiosk.data.join("kattoo.db")).unwrap();
-    conn.pragma_update(None, "key", &*key.pragma_value())
-        .unwrap();
-    if let Some(hmac) = key.page_hmac() {
-        conn.pragma_update(None, "cipher_hmac_algorithm", hmac)
-            .unwrap();
-    }
+    kattoo::store::unlock(&conn, &key).unwrap();
     assert_eq!(conn.execute(sql, params).unwrap(), 1, "{sql}");
 }
 
