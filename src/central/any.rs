@@ -4,7 +4,7 @@
 use super::register::{RegisterEntry, RegisterQuery};
 use super::{
     AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, ImportTransaction,
-    KeyLink, PgCentral, PgImport, Result, Revocation, Since, SqliteCentral, SqliteImport,
+    KeyLink, PgCentral, PgImport, PgTls, Result, Revocation, Since, SqliteCentral, SqliteImport,
     StationEntry, StationKeyRow, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
@@ -140,14 +140,37 @@ impl CentralStore for CentralDb {
 pub enum Location {
     /// A SQLite file.
     File(std::path::PathBuf),
-    /// A PostgreSQL database, and how it is named in messages (without a password).
-    Postgres(Box<postgres::Config>, String),
+    /// A PostgreSQL database.
+    Postgres(Box<PgAddress>),
 }
+
+/// A PostgreSQL database as `--db` names it, and how to reach it.
+#[derive(Debug, Clone)]
+pub struct PgAddress {
+    pub config: postgres::Config,
+    /// How the database is named in messages (without a password).
+    pub target: String,
+    /// TLS that checks the server's certificate (`sslmode=verify-full`); `None` on this machine.
+    pub tls: Option<PgTls>,
+}
+
+impl PgAddress {
+    /// Connects to the database, migrating it to this kattoo's schema.
+    pub fn connect(&self) -> Result<PgCentral> {
+        PgCentral::connect_with(&self.config, &self.target, self.tls.as_ref())
+    }
+}
+
+/// Where the certificate of the authority that signed the server's is looked for when neither
+/// `sslrootcert` nor `PGSSLROOTCERT` names one: Debian's bundle of public authorities.
+const SYSTEM_AUTHORITIES: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 impl Location {
     /// Reads `--db`: a `postgres://` or `postgresql://` URL, else a file path. The password comes
     /// from `PGPASSWORD`, or from the file `KATTOO_PG_PASSWORD_FILE` names (its first line),
-    /// never from the address; a server on another machine is refused, as no TLS is spoken.
+    /// never from the address. A server on another machine is reached only with
+    /// `sslmode=verify-full` (libpq's name: TLS, the server's certificate checked against the
+    /// authority in `sslrootcert=FILE` or `PGSSLROOTCERT`, and its name against the address).
     pub fn parse(db: &str) -> Result<Self> {
         if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
             if db.contains("://") {
@@ -155,7 +178,29 @@ impl Location {
             }
             return Ok(Location::File(db.into()));
         }
-        let mut config: postgres::Config = db.parse().map_err(|_| Error::PgAddress(redact(db)))?;
+        let (base, query) = db.split_once('?').unwrap_or((db, ""));
+        let mut kept = Vec::new();
+        let (mut verify, mut authority) = (false, None);
+        for param in query.split('&').filter(|p| !p.is_empty()) {
+            match param.split_once('=') {
+                Some(("sslmode", "verify-full")) => verify = true,
+                Some(("sslmode", "disable")) => kept.push(param),
+                Some(("sslmode", other)) => {
+                    return Err(Error::PgSslMode(redact(db), other.to_owned()));
+                }
+                Some(("sslrootcert", file)) => {
+                    authority =
+                        Some(percent_decoded(file).ok_or_else(|| Error::PgAddress(redact(db)))?);
+                }
+                _ => kept.push(param),
+            }
+        }
+        let bare = match kept.is_empty() {
+            true => base.to_owned(),
+            false => format!("{base}?{}", kept.join("&")),
+        };
+        let mut config: postgres::Config =
+            bare.parse().map_err(|_| Error::PgAddress(redact(db)))?;
         if config.get_password().is_some() {
             return Err(Error::PgPasswordInAddress(redact(db)));
         }
@@ -165,14 +210,47 @@ impl Location {
                 matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
             }
         }) && config.get_hostaddrs().iter().all(|a| a.is_loopback());
-        if !local {
+        if !local && !verify {
             return Err(Error::PgRemote(redact(db)));
         }
+        let tls = match verify {
+            false => None,
+            true => {
+                config.ssl_mode(postgres::config::SslMode::Require);
+                let file = authority
+                    .or_else(|| std::env::var("PGSSLROOTCERT").ok())
+                    .unwrap_or_else(|| SYSTEM_AUTHORITIES.to_owned());
+                Some(PgTls::with_authority(std::path::Path::new(&file))?)
+            }
+        };
         if let Some(password) = password()? {
             config.password(password.as_bytes());
         }
-        Ok(Location::Postgres(Box::new(config), db.to_owned()))
+        Ok(Location::Postgres(Box::new(PgAddress {
+            config,
+            target: db.to_owned(),
+            tls,
+        })))
     }
+}
+
+/// A URL parameter's value with its `%XX` escapes decoded; `None` when one is malformed or the
+/// result is not UTF-8.
+fn percent_decoded(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// `db` as it may be shown: the user name kept, a password and the parameters after `?` cut.

@@ -16,7 +16,7 @@ pub enum Error {
     #[error("central database")]
     Db(#[source] rusqlite::Error),
     #[error("central database (PostgreSQL)")]
-    Pg(#[source] postgres::Error),
+    Pg(#[source] PgFailure),
     #[error(
         "cannot connect to central's PostgreSQL database {target}: check that the server runs, the address, the user and the password (PGPASSWORD or KATTOO_PG_PASSWORD_FILE)"
     )]
@@ -34,9 +34,21 @@ pub enum Error {
     )]
     PgAddress(String),
     #[error(
-        "central database address {0}: a server on another machine needs TLS, which this kattoo does not speak yet: connect through a Unix socket or to this machine (localhost), for example through an SSH or stunnel tunnel"
+        "central database address {0}: a server on another machine is reached only over TLS that checks its certificate: add ?sslmode=verify-full, and name the certificate of the authority that signed the server's in PGSSLROOTCERT (or sslrootcert=FILE)"
     )]
     PgRemote(String),
+    #[error(
+        "central database address {0}: sslmode={1} is not taken: kattoo uses TLS only with sslmode=verify-full, which checks the server's certificate and name; without it, on this machine only"
+    )]
+    PgSslMode(String, String),
+    #[error(
+        "cannot set up TLS to central's PostgreSQL database with the certificate authority file {file}: check that it holds the PEM certificate of the authority that signed the server's"
+    )]
+    PgTls {
+        file: String,
+        #[source]
+        source: openssl::error::ErrorStack,
+    },
     #[error(
         "central database: {} has schema {found}, newer than this kattoo knows ({known}): use a newer kattoo",
         path.display()
@@ -203,6 +215,59 @@ pub enum Error {
     VoterListSignature(#[source] SignatureError),
     #[error("voter list: {0}")]
     VoterListForm(String),
+    #[error("voter list of precinct {listed}, not of precinct {expected}")]
+    VoterListPrecinct { listed: String, expected: String },
+}
+
+/// What PostgreSQL said went wrong, told without the DETAIL and HINT lines the server adds: a
+/// failed constraint's DETAIL quotes the row ("Failing row contains (…)"), which would put a
+/// citizen's PIN or name into a message or a log.
+pub struct PgFailure(postgres::Error);
+
+impl From<postgres::Error> for PgFailure {
+    fn from(e: postgres::Error) -> Self {
+        PgFailure(e)
+    }
+}
+
+impl PgFailure {
+    /// The SQLSTATE of an error the server reported.
+    pub fn code(&self) -> Option<&postgres::error::SqlState> {
+        self.0.code()
+    }
+}
+
+impl std::fmt::Display for PgFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(db) => write!(
+                f,
+                "{}: {} (SQLSTATE {})",
+                db.severity(),
+                db.message(),
+                db.code().code()
+            ),
+            None => self.0.fmt(f),
+        }
+    }
+}
+
+/// As its `Display`: the derived form would print the server's DETAIL.
+impl std::fmt::Debug for PgFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PgFailure({self})")
+    }
+}
+
+impl std::error::Error for PgFailure {
+    /// Below a server's error there is nothing but its DETAIL; below a connection's, the I/O
+    /// error.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self.0.as_db_error() {
+            Some(_) => None,
+            None => std::error::Error::source(&self.0),
+        }
+    }
 }
 
 impl Error {
@@ -230,6 +295,8 @@ impl Error {
             Error::PgPasswordInAddress(_) => "central-error-pg-password",
             Error::PgAddress(_) => "central-error-pg-address",
             Error::PgRemote(_) => "central-error-pg-remote",
+            Error::PgSslMode(..) => "central-error-pg-sslmode",
+            Error::PgTls { .. } => "central-error-pg-tls",
             Error::NewerSchema { .. } => "central-error-newer-schema",
             Error::DatabasePermissions { .. } => "central-error-permissions",
             Error::StoredStationKey { .. } | Error::NoIdentity | Error::IdentityMismatch(_) => {
@@ -268,6 +335,7 @@ impl Error {
             Error::RecordUnreadable(_) => "central-error-record-unreadable",
             Error::VoterListSignature(_) => "central-error-voter-list-signature",
             Error::VoterListForm(_) => "central-error-voter-list-form",
+            Error::VoterListPrecinct { .. } => "central-error-voter-list-precinct",
         }
     }
 
@@ -309,11 +377,14 @@ impl Error {
             Error::UnknownPair(id) | Error::AlreadyDecided { id, .. } => id.to_string(),
             Error::RecordUnreadable(id) => id.clone(),
             Error::VoterListForm(why) => why.clone(),
+            Error::VoterListPrecinct { listed, .. } => listed.clone(),
             Error::VoterListSignature(_) => String::new(),
             Error::PgConnect { target, .. } => target.clone(),
             Error::PgPasswordInAddress(target)
             | Error::PgAddress(target)
             | Error::PgRemote(target) => target.clone(),
+            Error::PgSslMode(_, mode) => mode.clone(),
+            Error::PgTls { file, .. } => file.clone(),
             Error::Db(_)
             | Error::Pg(_)
             | Error::NoIdentity

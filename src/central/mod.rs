@@ -36,14 +36,14 @@ mod store_tests;
 mod tests;
 mod voter_list;
 
-pub use any::{CentralDb, CentralDbImport, Location};
+pub use any::{CentralDb, CentralDbImport, Location, PgAddress};
 pub use dedup::{
     BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate, Since,
 };
-pub use error::Error;
+pub use error::{Error, PgFailure};
 pub use identity::CentralKey;
 pub use keys::{KeyLink, Revocation, StationKeyRow};
-pub use pg::PgCentral;
+pub use pg::{PgCentral, PgTls};
 pub use pg_import::PgImport;
 pub use pg_schema::PG_SCHEMA_VERSION;
 pub use register::{RegisterEntry, RegisterQuery};

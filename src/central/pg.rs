@@ -30,7 +30,37 @@ use postgres::{Client, Config, NoTls, Row};
 use std::cell::{RefCell, RefMut};
 
 pub(super) fn db(e: postgres::Error) -> Error {
-    Error::Pg(e)
+    Error::Pg(e.into())
+}
+
+/// TLS to a PostgreSQL server that checks its certificate against one authority and its name
+/// against the address, as libpq's `sslmode=verify-full` does; TLS 1.2 at least.
+#[derive(Clone)]
+pub struct PgTls(postgres_openssl::MakeTlsConnector);
+
+impl PgTls {
+    /// Trusts only the authority (or authorities) whose PEM certificates `file` holds.
+    pub fn with_authority(file: &std::path::Path) -> Result<Self> {
+        use openssl::ssl::{SslConnector, SslMethod, SslVersion};
+        let failed = |source| Error::PgTls {
+            file: file.display().to_string(),
+            source,
+        };
+        let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(failed)?;
+        builder
+            .set_min_proto_version(Some(SslVersion::TLS1_2))
+            .map_err(failed)?;
+        builder.set_ca_file(file).map_err(failed)?;
+        Ok(PgTls(postgres_openssl::MakeTlsConnector::new(
+            builder.build(),
+        )))
+    }
+}
+
+impl std::fmt::Debug for PgTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgTls(verify-full)")
+    }
 }
 
 /// Central's PostgreSQL database.
@@ -45,8 +75,17 @@ impl PgCentral {
     /// Connects to the database `config` names (twice, see the module documentation) and
     /// migrates it to this build's schema. `target` names it in errors, without a password.
     pub fn connect(config: &Config, target: &str) -> Result<Self> {
+        Self::connect_with(config, target, None)
+    }
+
+    /// As [`PgCentral::connect`], over `tls` when given (a server on another machine).
+    pub fn connect_with(config: &Config, target: &str, tls: Option<&PgTls>) -> Result<Self> {
         let connect = || {
-            config.connect(NoTls).map_err(|source| Error::PgConnect {
+            match tls {
+                None => config.connect(NoTls),
+                Some(tls) => config.connect(tls.0.clone()),
+            }
+            .map_err(|source| Error::PgConnect {
                 target: target.to_owned(),
                 source,
             })

@@ -62,6 +62,62 @@ pub const FAST: &[(&str, &str)] = &[("fsync", "off"), ("full_page_writes", "off"
 impl TestServer {
     /// Starts a server with `settings` (`-c name=value`) over PostgreSQL's defaults.
     pub fn start(settings: &[(&str, &str)]) -> std::io::Result<Self> {
+        Self::start_on(settings, 20_000 + (std::process::id() % 20_000) as u16)
+    }
+
+    /// A server as [`TestServer::start`] makes one, that also takes TCP connections on
+    /// 127.0.0.1, and those only over TLS (`pg_hba.conf` lists `hostssl` alone), with a
+    /// certificate for the name `localhost` signed by an authority made for it. Returns the
+    /// server and the file of that authority's certificate.
+    pub fn start_tls() -> std::io::Result<(Self, PathBuf)> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let mut settings = FAST.to_vec();
+        settings.push(("listen_addresses", "127.0.0.1"));
+        let mut server = Self::start_on(&settings, port)?;
+        let tls = server.dir.join("tls");
+        std::fs::create_dir(&tls)?;
+        let (authority, authority_key) = test_tls::authority().map_err(std::io::Error::other)?;
+        let (certificate, key) =
+            test_tls::server_certificate("localhost", &authority, &authority_key)
+                .map_err(std::io::Error::other)?;
+        let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| r.map_err(std::io::Error::other);
+        let authority_file = server.dir.join("authority.pem");
+        std::fs::write(&authority_file, pem(authority.to_pem())?)?;
+        std::fs::write(tls.join("server.crt"), pem(certificate.to_pem())?)?;
+        std::fs::write(tls.join("server.key"), pem(key.private_key_to_pem_pkcs8())?)?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            tls.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )?;
+        if server.as_nobody {
+            for f in ["", "server.crt", "server.key"] {
+                std::os::unix::fs::chown(tls.join(f), Some(65534), Some(65534))?;
+            }
+        }
+        // Over TCP, TLS or nothing: a client that does not speak it is turned away.
+        std::fs::write(
+            server.dir.join("data").join("pg_hba.conf"),
+            "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+        )?;
+        server.options.push_str(&format!(
+            " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            tls.join("server.crt").display(),
+            tls.join("server.key").display()
+        ));
+        server.kill()?;
+        server.restart()?;
+        Ok((server, authority_file))
+    }
+
+    /// The server's port (its TCP port, for a server made by [`TestServer::start_tls`]).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn start_on(settings: &[(&str, &str)], port: u16) -> std::io::Result<Self> {
         let bin = bin_dir().ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
@@ -73,7 +129,6 @@ impl TestServer {
             .prefix("kattoo-pg-")
             .tempdir()?
             .keep();
-        let port = 20_000 + (std::process::id() % 20_000) as u16;
         let mut server = TestServer {
             dir,
             port,
@@ -269,5 +324,69 @@ impl TestServer {
     /// The server's directory (its data, log and socket).
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+}
+
+/// Certificates for a TLS test server, made with OpenSSL for the test (P-256 keys, one day).
+pub mod test_tls {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::error::ErrorStack;
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::{PKey, Private};
+    use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
+    use openssl::x509::{X509, X509Builder, X509NameBuilder};
+
+    fn key() -> Result<PKey<Private>, ErrorStack> {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
+        PKey::from_ec_key(EcKey::generate(&group)?)
+    }
+
+    fn builder(subject: &str, key: &PKey<Private>) -> Result<X509Builder, ErrorStack> {
+        let mut name = X509NameBuilder::new()?;
+        name.append_entry_by_text("CN", subject)?;
+        let name = name.build();
+        let mut b = X509::builder()?;
+        b.set_version(2)?;
+        let mut serial = BigNum::new()?;
+        serial.rand(64, openssl::bn::MsbOption::MAYBE_ZERO, false)?;
+        let serial = serial.to_asn1_integer()?;
+        b.set_serial_number(&serial)?;
+        b.set_subject_name(&name)?;
+        b.set_issuer_name(&name)?;
+        b.set_pubkey(key)?;
+        let (from, until) = (Asn1Time::days_from_now(0)?, Asn1Time::days_from_now(1)?);
+        b.set_not_before(&from)?;
+        b.set_not_after(&until)?;
+        Ok(b)
+    }
+
+    /// A new certificate authority: its self-signed certificate and its key.
+    pub fn authority() -> Result<(X509, PKey<Private>), ErrorStack> {
+        let key = key()?;
+        let mut b = builder("kattoo test authority", &key)?;
+        b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
+        b.append_extension(KeyUsage::new().critical().key_cert_sign().build()?)?;
+        b.sign(&key, MessageDigest::sha256())?;
+        Ok((b.build(), key))
+    }
+
+    /// A server certificate for the DNS name `name`, signed by `authority`, and its key.
+    pub fn server_certificate(
+        name: &str,
+        authority: &X509,
+        authority_key: &PKey<Private>,
+    ) -> Result<(X509, PKey<Private>), ErrorStack> {
+        let key = key()?;
+        let mut b = builder(name, &key)?;
+        b.set_issuer_name(authority.subject_name())?;
+        let san = SubjectAlternativeName::new()
+            .dns(name)
+            .build(&b.x509v3_context(Some(authority), None))?;
+        b.append_extension(san)?;
+        b.sign(authority_key, MessageDigest::sha256())?;
+        Ok((b.build(), key))
     }
 }

@@ -118,11 +118,17 @@ fn a_db_address_is_a_file_a_local_postgres_database_or_refused_in_words() {
     assert!(
         matches!(Location::parse("central.sqlite").unwrap(), Location::File(p) if p == std::path::Path::new("central.sqlite"))
     );
-    let Location::Postgres(config, target) =
+    let Location::Postgres(address) =
         Location::parse("postgres://kattoo@%2Frun%2Fpostgresql/central").unwrap()
     else {
         panic!("a postgres address");
     };
+    let PgAddress {
+        config,
+        target,
+        tls,
+    } = *address;
+    assert!(tls.is_none());
     assert_eq!(config.get_dbname(), Some("central"));
     assert_eq!(config.get_user(), Some("kattoo"));
     assert_eq!(
@@ -177,4 +183,114 @@ fn a_sqlite_register_from_before_precincts_gets_each_records_precinct_from_the_r
             .collect::<Vec<_>>(),
         ["KG1101-20261201-00001"]
     );
+}
+
+#[test]
+fn a_postgres_error_is_told_without_the_row_it_quotes() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    drop(PgCentral::connect(&config, &name).unwrap());
+    let mut conn = config.connect(postgres::NoTls).unwrap();
+    // A record without its precinct: the server's DETAIL quotes the failing row, PIN and all.
+    let pin = "11403199012345";
+    let failed = conn
+        .execute(
+            "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct,
+                                  record_json, signature)
+             VALUES ('KG1101-20261207-00001', 'KG1101', 1, $1, NULL, '\\x00', '\\x00')",
+            &[&pin],
+        )
+        .unwrap_err();
+    let server_said = failed.as_db_error().unwrap().to_string();
+    assert!(server_said.contains(pin), "{server_said}");
+
+    let e = super::pg::db(failed);
+    let told = [
+        e.to_string(),
+        crate::batch::causes(&e),
+        e.detail(),
+        format!("{e:?}"),
+        format!("{:#}", anyhow::Error::from(e)),
+    ];
+    for text in &told {
+        assert!(!text.contains(pin), "{text}");
+    }
+    assert!(told[1].contains("SQLSTATE 23502"), "{}", told[1]);
+    assert!(told[1].contains("precinct"), "{}", told[1]);
+}
+
+#[test]
+fn a_server_elsewhere_is_reached_only_over_tls_that_checks_its_certificate_and_name() {
+    let remote = "postgres://kattoo@db.example.org/central";
+    assert!(matches!(Location::parse(remote), Err(Error::PgRemote(_))));
+    assert!(matches!(
+        Location::parse(&format!("{remote}?sslmode=require")),
+        Err(Error::PgSslMode(_, mode)) if mode == "require"
+    ));
+    assert!(matches!(
+        Location::parse(&format!("{remote}?sslmode=verify-full&sslrootcert=%2Fnowhere%2Fca.pem")),
+        Err(Error::PgTls { file, .. }) if file == "/nowhere/ca.pem"
+    ));
+    assert!(matches!(
+        Location::parse(&format!("{remote}?sslmode=verify-full&sslrootcert=%zz")),
+        Err(Error::PgAddress(_))
+    ));
+
+    let Some(_) = TestServer::shared() else {
+        return;
+    };
+    let (server, authority) = TestServer::start_tls().unwrap();
+    let name = server.create_database().unwrap();
+    let url = |host: &str, authority: &std::path::Path| {
+        format!(
+            "postgres://kattoo@{host}:{}/{name}?sslmode=verify-full&sslrootcert={}",
+            server.port(),
+            authority.display()
+        )
+    };
+    let Location::Postgres(address) = Location::parse(&url("localhost", &authority)).unwrap()
+    else {
+        panic!("a postgres address");
+    };
+    assert!(address.tls.is_some());
+    assert_eq!(
+        address.config.get_ssl_mode(),
+        postgres::config::SslMode::Require
+    );
+    let store = address.connect().unwrap();
+    assert!(store.identity().unwrap().is_none());
+    // The server takes TCP only over TLS: the connection above was encrypted.
+    let mut plain = postgres::Config::new();
+    plain
+        .host("127.0.0.1")
+        .port(server.port())
+        .user("kattoo")
+        .dbname(&name);
+    assert!(plain.connect(postgres::NoTls).is_err());
+
+    let refused = |url: String| match Location::parse(&url) {
+        Ok(Location::Postgres(address)) => {
+            let e = address.connect().err()?;
+            let said = crate::batch::causes(&e);
+            assert!(said.contains("certificate verify failed"), "{said}");
+            Some(e)
+        }
+        other => panic!("{other:?}"),
+    };
+    // Its certificate names localhost only: by its address, the name check fails.
+    assert!(matches!(
+        refused(url("127.0.0.1", &authority)),
+        Some(Error::PgConnect { .. })
+    ));
+    // Another authority did not sign it.
+    let other = server.dir().join("other-authority.pem");
+    let (stranger, _) = super::pg_server::test_tls::authority().unwrap();
+    std::fs::write(&other, stranger.to_pem().unwrap()).unwrap();
+    assert!(matches!(
+        refused(url("localhost", &other)),
+        Some(Error::PgConnect { .. })
+    ));
 }

@@ -291,7 +291,7 @@ impl Error {
                 at: s(),
             },
             Error::DecisionIncomplete,
-            Error::Pg(Self::unreachable_server()),
+            Error::Pg(Self::unreachable_server().into()),
             Error::PgConnect {
                 target: "postgres://kattoo@/central".into(),
                 source: Self::unreachable_server(),
@@ -299,9 +299,21 @@ impl Error {
             Error::PgPasswordInAddress("postgres://kattoo@db/central".into()),
             Error::PgAddress("mysql://db".into()),
             Error::PgRemote("postgres://kattoo@db.example/central".into()),
+            Error::PgSslMode(
+                "postgres://kattoo@db.example/central".into(),
+                "require".into(),
+            ),
+            Error::PgTls {
+                file: "/etc/kattoo/central-ca.pem".into(),
+                source: openssl::error::ErrorStack::get(),
+            },
             Error::RecordUnreadable(s()),
             Error::VoterListSignature(SignatureError::Mismatch),
             Error::VoterListForm("not in canonical form (JCS)".into()),
+            Error::VoterListPrecinct {
+                listed: "1102".into(),
+                expected: "1101".into(),
+            },
         ];
         all.extend(batch::Error::examples().into_iter().map(Error::Batch));
         for e in &all {
@@ -349,9 +361,12 @@ impl Error {
                 | Error::PgPasswordInAddress(_)
                 | Error::PgAddress(_)
                 | Error::PgRemote(_)
+                | Error::PgSslMode(..)
+                | Error::PgTls { .. }
                 | Error::RecordUnreadable(_)
                 | Error::VoterListSignature(_)
-                | Error::VoterListForm(_) => {}
+                | Error::VoterListForm(_)
+                | Error::VoterListPrecinct { .. } => {}
             }
         }
         all

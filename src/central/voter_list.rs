@@ -127,11 +127,13 @@ pub struct VoterListInfo {
 }
 
 /// Checks a voter list as a polling station would: signed by `central` over exactly these
-/// bytes, in JCS form, of this schema, and its count is its list's length.
+/// bytes, in JCS form, of this schema, its count is its list's length, and it is the list of
+/// `precinct`, the polling station's own (a genuine list of the next precinct is refused too).
 pub fn verify_voter_list(
     json: &[u8],
     signature_file: &[u8],
     central: &PublicKey,
+    precinct: &Precinct,
 ) -> Result<VoterListInfo> {
     let signature = Signature::from_file(signature_file).map_err(Error::VoterListSignature)?;
     central
@@ -154,8 +156,17 @@ pub fn verify_voter_list(
     if value["central_key"] != central.fingerprint() {
         return Err(form("central_key names another key"));
     }
+    let listed = value["precinct"]
+        .as_str()
+        .ok_or_else(|| form("no precinct"))?;
+    if listed != precinct.as_str() {
+        return Err(Error::VoterListPrecinct {
+            listed: listed.to_owned(),
+            expected: precinct.as_str().to_owned(),
+        });
+    }
     Ok(VoterListInfo {
-        precinct: value["precinct"].as_str().unwrap_or_default().to_owned(),
+        precinct: listed.to_owned(),
         issued_at: value["issued_at"].as_str().unwrap_or_default().to_owned(),
         voters: voters.len(),
     })

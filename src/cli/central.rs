@@ -96,9 +96,11 @@ pub enum CentralCommand {
         files: Vec<PathBuf>,
         /// Import this many batches at once, each on its own database connections (PostgreSQL
         /// only; a SQLite file takes one writer at a time). Batches of one station still take
-        /// turns, in the database.
-        #[arg(long, value_name = "N", default_value_t = 1)]
-        jobs: usize,
+        /// turns, in the database. At most 32: each importer holds two connections (PostgreSQL
+        /// allows 100 by default) and its own copy of the duplicate-search index.
+        #[arg(long, value_name = "N", default_value_t = 1,
+              value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
+        jobs: u16,
     },
     /// Per-station record counts, last sequence, open gaps and possible duplicate people.
     Report,
@@ -190,9 +192,13 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::IdentityNotText
         | Error::PgPasswordInAddress(_)
         | Error::PgAddress(_)
-        | Error::PgRemote(_) => exit::USAGE,
+        | Error::PgRemote(_)
+        | Error::PgSslMode(..)
+        | Error::PgTls { .. } => exit::USAGE,
         Error::VoterListSignature(_) => exit::BATCH_SIGNATURE,
-        Error::VoterListForm(_) | Error::RecordUnreadable(_) => exit::INVALID,
+        Error::VoterListForm(_) | Error::VoterListPrecinct { .. } | Error::RecordUnreadable(_) => {
+            exit::INVALID
+        }
         Error::Db(_)
         | Error::Pg(_)
         | Error::PgConnect { .. }
@@ -278,6 +284,9 @@ fn unlock<S: CentralStore>(central: &Central<S>, passphrase: &str) -> anyhow::Re
     }
     Ok(central.unlock(passphrase)?)
 }
+
+/// The most importers `central import --jobs` runs at once.
+const MAX_JOBS: i64 = 32;
 
 pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now().to_string();
@@ -365,8 +374,15 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
         CentralCommand::Import { files, jobs } => {
             let key = unlock(&central, &passphrase)?;
             let dedup = DedupSettings::from_config(&ctx.config);
-            let first_code =
-                super::central_import::run(central, &location, dedup, &files, jobs, &key, &now)?;
+            let first_code = super::central_import::run(
+                central,
+                &location,
+                dedup,
+                &files,
+                usize::from(jobs),
+                &key,
+                &now,
+            )?;
             if let Some(code) = first_code {
                 // Each failure is printed above; the status is that of the first.
                 return Ok(ExitCode::from(code));

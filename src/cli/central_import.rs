@@ -3,8 +3,7 @@
 
 use super::central::exit_code;
 use crate::central::{
-    Central, CentralDb, CentralKey, CentralStore, DedupSettings, ImportOutcome, Location,
-    PgCentral, Result,
+    Central, CentralDb, CentralKey, CentralStore, DedupSettings, ImportOutcome, Location, Result,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,11 +20,11 @@ pub(super) fn run(
     key: &CentralKey,
     now: &str,
 ) -> anyhow::Result<Option<u8>> {
-    if let (Location::Postgres(config, target), 2..) = (location, jobs) {
+    if let (Location::Postgres(address), 2..) = (location, jobs) {
         // Each importer on connections of its own.
         drop(central);
         return parallel(files, jobs, key, now, || {
-            let store = PgCentral::connect(config, target)?;
+            let store = address.connect()?;
             Ok(Central::new(CentralDb::Postgres(Box::new(store))).with_dedup(dedup.clone()))
         });
     }

@@ -9,7 +9,7 @@ use super::Context;
 use super::central::passphrase;
 use crate::central::at_rest::{self, Found};
 use crate::central::{
-    Central, CentralDb, CentralStore, Error, IdentitySecret, Location, PgCentral, SqliteCentral,
+    Central, CentralDb, CentralStore, Error, IdentitySecret, Location, PgAddress, SqliteCentral,
 };
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -45,20 +45,14 @@ fn encrypted(db: &Path, passphrase: Zeroizing<String>) -> anyhow::Result<Opened>
 pub(super) fn open(ctx: &Context, db: &Location, purpose: Purpose) -> anyhow::Result<Opened> {
     match db {
         Location::File(path) => open_file(ctx, path, purpose),
-        Location::Postgres(config, target) => open_postgres(ctx, config, target, purpose),
+        Location::Postgres(address) => open_postgres(ctx, address, purpose),
     }
 }
 
 /// A PostgreSQL database: its identity decides what the command may do.
-fn open_postgres(
-    ctx: &Context,
-    config: &postgres::Config,
-    target: &str,
-    purpose: Purpose,
-) -> anyhow::Result<Opened> {
-    let central = Central::new(CentralDb::Postgres(Box::new(PgCentral::connect(
-        config, target,
-    )?)));
+fn open_postgres(ctx: &Context, address: &PgAddress, purpose: Purpose) -> anyhow::Result<Opened> {
+    let target = &address.target;
+    let central = Central::new(CentralDb::Postgres(Box::new(address.connect()?)));
     let held = central.store().identity()?.is_some();
     let passphrase = match (held, purpose) {
         (true, Purpose::Init) => return Err(Error::AlreadyInitialised(target.to_owned()).into()),

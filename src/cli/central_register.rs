@@ -17,7 +17,8 @@ pub(super) fn precinct(typed: &str) -> anyhow::Result<Precinct> {
         .map_err(|_| UsageError(format!("{typed} is not a precinct number: four digits")))?)
 }
 
-/// `central find --pin PIN`: the exit status when no record holds it (text output only).
+/// `central find --pin PIN`: the exit status when no record holds it (with `--json`, after
+/// printing the empty list, so that a script can tell "nobody" from a failure either way).
 pub(super) fn find<S: CentralStore>(
     central: &Central<S>,
     typed: &str,
@@ -30,11 +31,13 @@ pub(super) fn find<S: CentralStore>(
         ))
     })?;
     let query = RegisterQuery::Pin(pin.as_str().to_owned());
-    if list(central, &query, as_json)? == 0 && !as_json {
-        eprintln!("no record at central holds PIN {}", pin.masked());
-        return Ok(Some(super::exit::NOT_FOUND));
+    if list(central, &query, as_json)? > 0 {
+        return Ok(None);
     }
-    Ok(None)
+    if !as_json {
+        eprintln!("no record at central holds PIN {}", pin.masked());
+    }
+    Ok(Some(super::exit::NOT_FOUND))
 }
 
 /// `central voter-list P --to DIR`: the precinct's list, signed with `key`, written into `dir`.

@@ -342,6 +342,11 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
         .assert()
         .code(8)
         .stderr("no record at central holds PIN **********9999\n");
+    central_cli(&url, &["find", "--pin", "11403199009999", "--json"])
+        .assert()
+        .code(8)
+        .stdout("[]\n")
+        .stderr("");
 
     // The precinct's voter list, signed with central's key, written beside that key.
     let lists = a.dir("voter-lists");
@@ -375,8 +380,13 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
     let pem = std::fs::read_to_string(lists.join("central-signing.pub")).unwrap();
     let key = PublicKey::from_pem(&pem).unwrap();
     let sig = std::fs::read(lists.join(&names[2])).unwrap();
-    let info =
-        kattoo::central::verify_voter_list(&std::fs::read(&json).unwrap(), &sig, &key).unwrap();
+    let info = kattoo::central::verify_voter_list(
+        &std::fs::read(&json).unwrap(),
+        &sig,
+        &key,
+        &kattoo::domain::address::Precinct::parse("1101").unwrap(),
+    )
+    .unwrap();
     assert_eq!(info.voters, 12);
     let printed = crate::util::stdout(&central_cli(&url, &["signing-key"]).assert().success());
     assert_eq!(printed, pem);
@@ -406,6 +416,17 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
         .stderr(predicates::str::contains(
             "--jobs above 1 needs a PostgreSQL database",
         ));
+    // No importer at all, or more than the database's connections allow: refused before any.
+    for jobs in ["0", "33"] {
+        let refused = central_cli(&url, &["import", "--jobs", jobs, paths[0]])
+            .assert()
+            .code(2);
+        assert!(
+            crate::util::stderr(&refused).contains("1..=32"),
+            "--jobs {jobs}: {}",
+            crate::util::stderr(&refused)
+        );
+    }
     let with_password = url.replacen("kattoo@", "kattoo:hunter2@", 1);
     let refused = central_cli(&with_password, &["report"]).assert().code(2);
     let said = crate::util::stderr(&refused);
@@ -483,8 +504,14 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
     assert_eq!(list.voters, 3);
     let public = key.signing_key().public_key();
     let sig = list.signature.to_file();
-    let info = verify_voter_list(&list.json, sig.as_bytes(), &public).unwrap();
+    let info = verify_voter_list(&list.json, sig.as_bytes(), &public, &precinct).unwrap();
     assert_eq!((info.precinct.as_str(), info.voters), ("1101", 3));
+    // A genuine list, but of another precinct than the polling station's own: refused.
+    let next_door = Precinct::parse("1102").unwrap();
+    assert!(matches!(
+        verify_voter_list(&list.json, sig.as_bytes(), &public, &next_door),
+        Err(E::VoterListPrecinct { listed, expected }) if listed == "1101" && expected == "1102"
+    ));
 
     let value: serde_json::Value = serde_json::from_slice(&list.json).unwrap();
     assert_eq!(value["schema"], "kattoo/voter-list/v1");
@@ -521,7 +548,7 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
     let at = changed.len() / 2;
     changed[at] ^= 1;
     assert!(matches!(
-        verify_voter_list(&changed, sig.as_bytes(), &public),
+        verify_voter_list(&changed, sig.as_bytes(), &public, &precinct),
         Err(E::VoterListSignature(_))
     ));
     let other = CentralKey::new(batch::parse_identities(&batch::new_identity_file("t").0).unwrap());
@@ -530,7 +557,8 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
         verify_voter_list(
             &list.json,
             sig.as_bytes(),
-            &other.signing_key().public_key()
+            &other.signing_key().public_key(),
+            &precinct
         ),
         Err(E::VoterListSignature(_))
     ));
@@ -538,15 +566,17 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
     let again = CentralKey::new(batch::parse_identities(&a.identity).unwrap());
     assert_eq!(again.signing_key().public_key(), public);
     // A precinct with nobody registered has an empty list, signed all the same.
+    let nobody = Precinct::parse("9999").unwrap();
     let empty = central
-        .voter_list(
-            &key,
-            &Precinct::parse("9999").unwrap(),
-            "2026-12-07T08:00:00Z",
-        )
+        .voter_list(&key, &nobody, "2026-12-07T08:00:00Z")
         .unwrap();
-    let info =
-        verify_voter_list(&empty.json, empty.signature.to_file().as_bytes(), &public).unwrap();
+    let info = verify_voter_list(
+        &empty.json,
+        empty.signature.to_file().as_bytes(),
+        &public,
+        &nobody,
+    )
+    .unwrap();
     assert_eq!(info.voters, 0);
 }
 
@@ -583,3 +613,36 @@ fn one_person_at_two_stations_imported_at_once_is_listed() {
 }
 
 super::on_both_stores!(one_person_at_two_stations_imported_at_once_is_listed);
+
+#[test]
+fn the_cli_imports_into_a_server_reached_over_tls() {
+    if TestServer::shared().is_none() {
+        return;
+    }
+    let (server, authority) = TestServer::start_tls().unwrap();
+    let mut f = Fixture::new("KG1101");
+    let file = batches(&mut f, 1, 2).remove(0);
+    let name = cli_database(&server, &f.identity, &[&f]);
+    // The authority named in the environment, as libpq takes it; TLS asked for in the address.
+    let url = format!(
+        "postgres://kattoo@localhost:{}/{name}?sslmode=verify-full",
+        server.port()
+    );
+    let import = |authority: &Path| {
+        let mut cmd = central_cli(&url, &["import", file.to_str().unwrap()]);
+        cmd.env("PGSSLROOTCERT", authority);
+        cmd.assert()
+    };
+    let out = import(&authority).success();
+    assert!(crate::util::stdout(&out).contains("imported"), "{out:?}");
+    // The same server, checked against an authority that did not sign its certificate.
+    let stranger = f.tmp.path().join("stranger.pem");
+    let (other, _) = kattoo::central::pg_server::test_tls::authority().unwrap();
+    std::fs::write(&stranger, other.to_pem().unwrap()).unwrap();
+    let refused = import(&stranger).failure();
+    assert!(
+        crate::util::stderr(&refused).contains("certificate verify failed"),
+        "{}",
+        crate::util::stderr(&refused)
+    );
+}

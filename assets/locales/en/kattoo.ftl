@@ -551,10 +551,13 @@ central-error-db = The central database could not be used: { $detail }. Check th
 central-error-record-unreadable = Record { $detail } held at central does not read as an enrollment record; the voter list was not written. Call support: the central database may be damaged.
 central-error-voter-list-signature = This voter list is not signed by central's key: do not use it. Ask central for the list again, and check the key's fingerprint with central.
 central-error-voter-list-form = This voter list is damaged or not a kattoo voter list ({ $detail }): do not use it. Ask central for the list again.
+central-error-voter-list-precinct = This is the voter list of precinct { $detail }, not of this polling station's precinct: do not use it. Ask central for your own precinct's list.
 central-error-pg-connect = Cannot connect to central's PostgreSQL database { $detail }. Check that the server is running, the address, the user and the password (in PGPASSWORD or in the file named by KATTOO_PG_PASSWORD_FILE).
 central-error-pg-password = The central database address { $detail } holds a password. Never put it on the command line: give it in PGPASSWORD or in a file named by KATTOO_PG_PASSWORD_FILE.
 central-error-pg-address = { $detail } is neither a PostgreSQL address (postgres://user@host/database) nor a file path. Correct the --db value.
-central-error-pg-remote = The central database { $detail } is on another machine, which needs TLS; this kattoo does not speak TLS yet. Connect through a Unix socket or to this machine (localhost), for example through an SSH tunnel.
+central-error-pg-remote = The central database { $detail } is on another machine: kattoo reaches it only over TLS that checks the server's certificate. Add ?sslmode=verify-full to the address, and name the certificate of the authority that signed the server's in PGSSLROOTCERT.
+central-error-pg-sslmode = sslmode={ $detail } is not taken: kattoo uses TLS only with sslmode=verify-full, which checks the server's certificate and name. Without it, connect on this machine only.
+central-error-pg-tls = TLS to the central database cannot be set up with the certificate authority file { $detail }: check that it holds the PEM certificate of the authority that signed the server's.
 central-error-newer-schema = This central database ({ $detail }) was written by a newer kattoo — install the newer version. Nothing was changed.
 central-error-damaged = Central's database is damaged ({ $detail }). Stop importing, restore it from the backup and call support.
 central-error-not-initialised = Central is not set up in this database yet: run `kattoo central init` first.
