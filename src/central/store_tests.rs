@@ -294,3 +294,52 @@ fn a_server_elsewhere_is_reached_only_over_tls_that_checks_its_certificate_and_n
         Some(Error::PgConnect { .. })
     ));
 }
+
+#[test]
+fn a_deadlock_the_server_breaks_is_worth_trying_again_and_a_refusal_is_not() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    config
+        .connect(postgres::NoTls)
+        .unwrap()
+        .batch_execute("CREATE TABLE t (id integer PRIMARY KEY); INSERT INTO t VALUES (1), (2);")
+        .unwrap();
+    // Two transactions each hold one row and wait for the other's: the server ends one.
+    let both_hold = std::sync::Barrier::new(2);
+    let outcomes: Vec<Result<(), Error>> = std::thread::scope(|s| {
+        let take = |first: i32, second: i32| {
+            let (config, both_hold) = (&config, &both_hold);
+            s.spawn(move || {
+                let mut conn = config.connect(postgres::NoTls).unwrap();
+                let mut tx = conn.transaction().unwrap();
+                let lock = "UPDATE t SET id = id WHERE id = $1";
+                tx.execute(lock, &[&first]).unwrap();
+                both_hold.wait();
+                tx.execute(lock, &[&second]).map_err(super::pg::db)?;
+                tx.commit().map_err(super::pg::db)
+            })
+        };
+        let (a, b) = (take(1, 2), take(2, 1));
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    let broken: Vec<&Error> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    assert_eq!(broken.len(), 1, "{outcomes:?}");
+    assert!(
+        broken[0].is_retryable(),
+        "{}",
+        crate::batch::causes(broken[0])
+    );
+    assert!(crate::batch::causes(broken[0]).contains("SQLSTATE 40P01"));
+
+    // A rule the database enforces is not: the same again fails the same way.
+    let duplicate = config
+        .connect(postgres::NoTls)
+        .unwrap()
+        .execute("INSERT INTO t VALUES (1)", &[])
+        .map_err(super::pg::db)
+        .unwrap_err();
+    assert!(!duplicate.is_retryable(), "{duplicate}");
+}
