@@ -28,7 +28,11 @@ pub(super) struct SearchIndex {
 /// Extracted templates by the SHA-256 of the finger file, so a draft searched while it is made
 /// is not extracted again when it is saved. Bounded: cleared when full.
 #[derive(Default)]
-pub(super) struct TemplateCache(HashMap<String, Option<Template>>);
+pub(super) struct TemplateCache {
+    by_sha: HashMap<String, Option<Template>>,
+    /// How many finger files were extracted (what the cache is for is to keep this low).
+    pub(super) extractions: u64,
+}
 
 const CACHE_LIMIT: usize = 64;
 
@@ -48,18 +52,33 @@ impl Station {
         &mut self,
         files: &[(FingerPosition, BiometricFormat, &[u8], Option<u32>)],
     ) -> Vec<(FingerPosition, Template)> {
-        if self.templates.0.len() > CACHE_LIMIT {
-            self.templates.0.clear();
+        let shas: Vec<String> = files
+            .iter()
+            .map(|&(_, _, data, _)| crate::domain::biometric::sha256_hex(data))
+            .collect();
+        // Room is made before, never by dropping what a search of the same draft just put in
+        // (the save after a search would extract all ten fingers again).
+        let new = shas
+            .iter()
+            .filter(|sha| !self.templates.by_sha.contains_key(*sha))
+            .count();
+        if self.templates.by_sha.len() + new > CACHE_LIMIT {
+            self.templates.by_sha.retain(|sha, _| shas.contains(sha));
         }
+        let TemplateCache {
+            by_sha,
+            extractions,
+        } = &mut self.templates;
         files
             .iter()
-            .filter_map(|&(position, format, data, ppi)| {
-                let sha = crate::domain::biometric::sha256_hex(data);
-                let template = self
-                    .templates
-                    .0
+            .zip(shas)
+            .filter_map(|(&(position, format, data, ppi), sha)| {
+                let template = by_sha
                     .entry(sha)
-                    .or_insert_with(|| finger_template(format, data, ppi))
+                    .or_insert_with(|| {
+                        *extractions += 1;
+                        finger_template(format, data, ppi)
+                    })
                     .clone()?;
                 Some((position, template))
             })

@@ -262,3 +262,27 @@ fn a_correction_must_carry_the_same_citizens_fingers() {
     let (stored, _) = st.record(&reg, first.as_str(), now()).unwrap();
     assert_eq!(stored.superseded_by.as_deref(), Some(id.as_str()));
 }
+
+#[test]
+fn a_save_right_after_its_search_extracts_nothing_again_even_with_the_cache_nearly_full() {
+    let (_dir, mut st, admin) = searching_station();
+    let reg = add_operator(&mut st, &admin, "reg1", Role::Registrar);
+    // Six earlier drafts' searches, ten other files each: 60 of the cache's 64 places taken.
+    for draft_no in 0..6u8 {
+        let fingers: Vec<Capture> = FingerPosition::ALL
+            .into_iter()
+            .zip(0u8..)
+            .map(|(position, i)| finger(position, &tiny_png(draft_no * 10 + i)))
+            .collect();
+        st.search_people(&reg, &fingers, None, now()).unwrap();
+    }
+    let before = st.templates.extractions;
+    assert_eq!(before, 60);
+    let d = draft(1);
+    st.search_people(&reg, &d.captures, None, now()).unwrap();
+    let searched = st.templates.extractions;
+    assert_eq!(searched, before + 10);
+    // The save finds the ten fingers its search extracted, though they overfilled the cache.
+    st.enroll(&reg, d, now()).unwrap();
+    assert_eq!(st.templates.extractions, searched);
+}
