@@ -5,8 +5,8 @@
 //! are different devices). Then `before_rename` runs (the station records what it is about to
 //! publish), the kept copy is renamed into place, and only then the medium's file, so a final
 //! name on the medium always has a durable kept copy behind it. Last, the medium's file is read
-//! back under its final name and its SHA-256 compared. On failure nothing is left under either
-//! final name.
+//! back under its final name and compared byte for byte with the kept copy (whose SHA-256 was
+//! taken as it was written). On failure nothing is left under either final name.
 
 use super::medium::{self, Medium, MediumFile, partial_name};
 use super::write::{Contents, WriteFailure, write_batch};

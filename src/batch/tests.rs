@@ -386,7 +386,17 @@ impl Error {
     }
 }
 
-/// A medium whose files read back as `alter` makes them.
+/// A reader that gives at most 4,097 bytes a call, as a slow stick may.
+struct Dribble<R>(R);
+
+impl<R: std::io::Read> std::io::Read for Dribble<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(4097);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+/// A medium whose files read back as `alter` makes them, in small pieces.
 struct ReadsBack {
     inner: super::DirMedium,
     alter: fn(&mut Vec<u8>),
@@ -408,7 +418,7 @@ impl super::Medium for ReadsBack {
     fn open(&self, name: &str) -> std::io::Result<Box<dyn std::io::Read + '_>> {
         let mut bytes = std::fs::read(self.inner.path(name))?;
         (self.alter)(&mut bytes);
-        Ok(Box::new(std::io::Cursor::new(bytes)))
+        Ok(Box::new(Dribble(std::io::Cursor::new(bytes))))
     }
     fn remove(&self, name: &str) -> std::io::Result<()> {
         self.inner.remove(name)
@@ -419,7 +429,7 @@ impl super::Medium for ReadsBack {
 fn a_read_back_matches_the_kept_copy_byte_for_byte_or_fails() {
     use super::medium::{Expected, read_back};
     let dir = tempfile::tempdir().unwrap();
-    // Three reads' worth, so that a difference in a later piece is seen too.
+    // Many reads' worth, so that a difference in a later piece is seen too.
     let bytes: Vec<u8> = (0..(5u32 << 19)).map(|i| (i * 7 + i / 251) as u8).collect();
     let kept = dir.path().join("kept.age");
     std::fs::write(&kept, &bytes).unwrap();

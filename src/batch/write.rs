@@ -148,6 +148,9 @@ const QUEUE: usize = 32;
 
 /// The size of the pieces the sealing thread hands to the writing thread, and how many may wait.
 const PIECE: usize = 1 << 20;
+/// Room for the age chunk that fills a piece past [`PIECE`] (64 KiB and its tag), so that a
+/// piece is never copied to grow.
+const PIECE_ROOM: usize = PIECE + (64 << 10) + 16;
 const PIECES: usize = 8;
 
 /// The sealing side: tar framing and age encryption, on its own thread so that reading and
@@ -165,7 +168,7 @@ fn seal<W: Write + Send>(
         let sealed = encrypt(
             ToWriter {
                 queue,
-                piece: Vec::with_capacity(PIECE),
+                piece: Vec::with_capacity(PIECE_ROOM),
             },
             recipients,
             mtime,
@@ -174,6 +177,8 @@ fn seal<W: Write + Send>(
         let written = writer.join().unwrap_or(Err(Error::SealerPanicked));
         match sealed {
             Ok(()) => written,
+            // A store that gave other bytes than its record names is said first, whatever else.
+            Err(e @ Error::BiometricHash(_)) => Err(e),
             // When the writer failed (a full stick), its error says why the sealing stopped.
             Err(e) => Err(written.err().unwrap_or(e)),
         }
@@ -222,7 +227,7 @@ struct ToWriter {
 
 impl ToWriter {
     fn send(&mut self) -> io::Result<()> {
-        let piece = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+        let piece = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE_ROOM));
         self.queue
             .send(piece)
             .map_err(|_| io::Error::other("the writing thread stopped"))

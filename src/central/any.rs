@@ -161,8 +161,8 @@ impl PgAddress {
     }
 }
 
-/// Where the certificate of the authority that signed the server's is looked for when neither
-/// `sslrootcert` nor `PGSSLROOTCERT` names one: Debian's bundle of public authorities.
+/// The authorities `sslrootcert=system` stands for (as in libpq 16): Debian's bundle of public
+/// authorities.
 const SYSTEM_AUTHORITIES: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 impl Location {
@@ -170,7 +170,8 @@ impl Location {
     /// from `PGPASSWORD`, or from the file `KATTOO_PG_PASSWORD_FILE` names (its first line),
     /// never from the address. A server on another machine is reached only with
     /// `sslmode=verify-full` (libpq's name: TLS, the server's certificate checked against the
-    /// authority in `sslrootcert=FILE` or `PGSSLROOTCERT`, and its name against the address).
+    /// authority in `sslrootcert=FILE` or `PGSSLROOTCERT`, which must name one, and its name
+    /// against the address).
     pub fn parse(db: &str) -> Result<Self> {
         if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
             if db.contains("://") {
@@ -180,20 +181,33 @@ impl Location {
         }
         let (base, query) = db.split_once('?').unwrap_or((db, ""));
         let mut kept = Vec::new();
-        let (mut verify, mut authority) = (false, None);
+        let (mut sslmode, mut authority) = (None, None);
         for param in query.split('&').filter(|p| !p.is_empty()) {
-            match param.split_once('=') {
-                Some(("sslmode", "verify-full")) => verify = true,
-                Some(("sslmode", "disable")) => kept.push(param),
-                Some(("sslmode", other)) => {
-                    return Err(Error::PgSslMode(redact(db), other.to_owned()));
+            let (slot, value) = match param.split_once('=') {
+                Some(("sslmode", value)) => (&mut sslmode, value),
+                Some(("sslrootcert", value)) => (&mut authority, value),
+                _ => {
+                    kept.push(param);
+                    continue;
                 }
-                Some(("sslrootcert", file)) => {
-                    authority =
-                        Some(percent_decoded(file).ok_or_else(|| Error::PgAddress(redact(db)))?);
-                }
-                _ => kept.push(param),
+            };
+            let value = percent_decoded(value).ok_or_else(|| Error::PgAddress(redact(db)))?;
+            // Said twice is not said clearly.
+            if slot.replace(value).is_some() {
+                return Err(Error::PgAddress(redact(db)));
             }
+        }
+        let verify = match sslmode.as_deref() {
+            None => false,
+            Some("verify-full") => true,
+            Some("disable") => {
+                kept.push("sslmode=disable");
+                false
+            }
+            Some(other) => return Err(Error::PgSslMode(redact(db), other.to_owned())),
+        };
+        if authority.is_some() && !verify {
+            return Err(Error::PgAuthority(redact(db)));
         }
         let bare = match kept.is_empty() {
             true => base.to_owned(),
@@ -219,7 +233,11 @@ impl Location {
                 config.ssl_mode(postgres::config::SslMode::Require);
                 let file = authority
                     .or_else(|| std::env::var("PGSSLROOTCERT").ok())
-                    .unwrap_or_else(|| SYSTEM_AUTHORITIES.to_owned());
+                    .ok_or_else(|| Error::PgAuthority(redact(db)))?;
+                let file = match file.as_str() {
+                    "system" => SYSTEM_AUTHORITIES.to_owned(),
+                    _ => file,
+                };
                 Some(PgTls::with_authority(std::path::Path::new(&file))?)
             }
         };
@@ -242,8 +260,11 @@ fn percent_decoded(value: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(bytes[i]);

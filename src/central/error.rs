@@ -23,7 +23,7 @@ pub enum Error {
     PgConnect {
         target: String,
         #[source]
-        source: postgres::Error,
+        source: PgFailure,
     },
     #[error(
         "central database address {0}: it holds a password; give the password in PGPASSWORD or in a file named by KATTOO_PG_PASSWORD_FILE, never on the command line"
@@ -41,6 +41,10 @@ pub enum Error {
         "central database address {0}: sslmode={1} is not taken: kattoo uses TLS only with sslmode=verify-full, which checks the server's certificate and name; without it, on this machine only"
     )]
     PgSslMode(String, String),
+    #[error(
+        "central database address {0}: sslmode=verify-full needs the certificate of the authority that signed the server's, in PGSSLROOTCERT or sslrootcert=FILE (sslrootcert=system for the public authorities); sslrootcert without sslmode=verify-full is not taken"
+    )]
+    PgAuthority(String),
     #[error(
         "cannot set up TLS to central's PostgreSQL database with the certificate authority file {file}: check that it holds the PEM certificate of the authority that signed the server's"
     )]
@@ -296,6 +300,7 @@ impl Error {
             Error::PgAddress(_) => "central-error-pg-address",
             Error::PgRemote(_) => "central-error-pg-remote",
             Error::PgSslMode(..) => "central-error-pg-sslmode",
+            Error::PgAuthority(_) => "central-error-pg-authority",
             Error::PgTls { .. } => "central-error-pg-tls",
             Error::NewerSchema { .. } => "central-error-newer-schema",
             Error::DatabasePermissions { .. } => "central-error-permissions",
@@ -382,7 +387,8 @@ impl Error {
             Error::PgConnect { target, .. } => target.clone(),
             Error::PgPasswordInAddress(target)
             | Error::PgAddress(target)
-            | Error::PgRemote(target) => target.clone(),
+            | Error::PgRemote(target)
+            | Error::PgAuthority(target) => target.clone(),
             Error::PgSslMode(_, mode) => mode.clone(),
             Error::PgTls { file, .. } => file.clone(),
             Error::Db(_)

@@ -39,18 +39,34 @@ pub(super) fn db(e: postgres::Error) -> Error {
 pub struct PgTls(postgres_openssl::MakeTlsConnector);
 
 impl PgTls {
-    /// Trusts only the authority (or authorities) whose PEM certificates `file` holds.
+    /// Trusts only the authority (or authorities) whose PEM certificates `file` holds: not
+    /// OpenSSL's default store, nor what `SSL_CERT_FILE` or `SSL_CERT_DIR` name.
     pub fn with_authority(file: &std::path::Path) -> Result<Self> {
         use openssl::ssl::{SslConnector, SslMethod, SslVersion};
+        use openssl::x509::X509;
+        use openssl::x509::store::X509StoreBuilder;
         let failed = |source| Error::PgTls {
             file: file.display().to_string(),
             source,
         };
+        let pem = std::fs::read(file).map_err(|source| Error::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let mut store = X509StoreBuilder::new().map_err(failed)?;
+        let authorities = X509::stack_from_pem(&pem).map_err(failed)?;
+        if authorities.is_empty() {
+            return Err(failed(openssl::error::ErrorStack::get()));
+        }
+        for authority in authorities {
+            store.add_cert(authority).map_err(failed)?;
+        }
         let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(failed)?;
         builder
             .set_min_proto_version(Some(SslVersion::TLS1_2))
             .map_err(failed)?;
-        builder.set_ca_file(file).map_err(failed)?;
+        // Replaces the store `builder` made from OpenSSL's default paths.
+        builder.set_cert_store(store.build());
         Ok(PgTls(postgres_openssl::MakeTlsConnector::new(
             builder.build(),
         )))
@@ -87,7 +103,7 @@ impl PgCentral {
             }
             .map_err(|source| Error::PgConnect {
                 target: target.to_owned(),
-                source,
+                source: source.into(),
             })
         };
         let mut conn = connect()?;

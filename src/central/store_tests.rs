@@ -232,12 +232,47 @@ fn a_server_elsewhere_is_reached_only_over_tls_that_checks_its_certificate_and_n
     ));
     assert!(matches!(
         Location::parse(&format!("{remote}?sslmode=verify-full&sslrootcert=%2Fnowhere%2Fca.pem")),
-        Err(Error::PgTls { file, .. }) if file == "/nowhere/ca.pem"
+        Err(Error::Io { path, .. }) if path == "/nowhere/ca.pem"
     ));
+    let not_a_certificate = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(not_a_certificate.path(), "not a certificate\n").unwrap();
     assert!(matches!(
-        Location::parse(&format!("{remote}?sslmode=verify-full&sslrootcert=%zz")),
-        Err(Error::PgAddress(_))
+        Location::parse(&format!(
+            "{remote}?sslmode=verify-full&sslrootcert={}",
+            not_a_certificate.path().display()
+        )),
+        Err(Error::PgTls { .. })
     ));
+    for malformed in [
+        "sslmode=verify-full&sslrootcert=%zz",
+        "sslmode=verify-full&sslrootcert=%+f",
+        "sslmode=verify-full&sslmode=verify-full&sslrootcert=%2Fa",
+        "sslmode=verify-full&sslrootcert=%2Fa&sslrootcert=%2Fb",
+    ] {
+        assert!(
+            matches!(
+                Location::parse(&format!("{remote}?{malformed}")),
+                Err(Error::PgAddress(_))
+            ),
+            "{malformed}"
+        );
+    }
+    // TLS without an authority to check the server against, or an authority without TLS.
+    if std::env::var_os("PGSSLROOTCERT").is_none() {
+        assert!(matches!(
+            Location::parse(&format!("{remote}?sslmode=verify-full")),
+            Err(Error::PgAuthority(_))
+        ));
+    }
+    for lone in [
+        format!("{remote}?sslrootcert=%2Fa"),
+        "postgres://kattoo@localhost/central?sslrootcert=/a".to_owned(),
+    ] {
+        assert!(
+            matches!(Location::parse(&lone), Err(Error::PgAuthority(_))),
+            "{lone}"
+        );
+    }
 
     let Some(_) = TestServer::shared() else {
         return;

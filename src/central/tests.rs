@@ -294,7 +294,7 @@ impl Error {
             Error::Pg(Self::unreachable_server().into()),
             Error::PgConnect {
                 target: "postgres://kattoo@/central".into(),
-                source: Self::unreachable_server(),
+                source: Self::unreachable_server().into(),
             },
             Error::PgPasswordInAddress("postgres://kattoo@db/central".into()),
             Error::PgAddress("mysql://db".into()),
@@ -303,6 +303,7 @@ impl Error {
                 "postgres://kattoo@db.example/central".into(),
                 "require".into(),
             ),
+            Error::PgAuthority("postgres://kattoo@db.example/central".into()),
             Error::PgTls {
                 file: "/etc/kattoo/central-ca.pem".into(),
                 source: openssl::error::ErrorStack::get(),
@@ -362,6 +363,7 @@ impl Error {
                 | Error::PgAddress(_)
                 | Error::PgRemote(_)
                 | Error::PgSslMode(..)
+                | Error::PgAuthority(_)
                 | Error::PgTls { .. }
                 | Error::RecordUnreadable(_)
                 | Error::VoterListSignature(_)

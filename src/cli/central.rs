@@ -194,6 +194,7 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::PgAddress(_)
         | Error::PgRemote(_)
         | Error::PgSslMode(..)
+        | Error::PgAuthority(_)
         | Error::PgTls { .. } => exit::USAGE,
         Error::VoterListSignature(_) => exit::BATCH_SIGNATURE,
         Error::VoterListForm(_) | Error::VoterListPrecinct { .. } | Error::RecordUnreadable(_) => {

@@ -639,7 +639,12 @@ fn the_cli_imports_into_a_server_reached_over_tls() {
     let stranger = f.tmp.path().join("stranger.pem");
     let (other, _) = kattoo::central::pg_server::test_tls::authority().unwrap();
     std::fs::write(&stranger, other.to_pem().unwrap()).unwrap();
-    let refused = import(&stranger).failure();
+    // Refused though OpenSSL's own store, which kattoo must not consult, holds the real one.
+    let mut cmd = central_cli(&url, &["import", file.to_str().unwrap()]);
+    cmd.env("PGSSLROOTCERT", &stranger)
+        .env("SSL_CERT_FILE", &authority)
+        .env("SSL_CERT_DIR", authority.parent().unwrap());
+    let refused = cmd.assert().failure();
     assert!(
         crate::util::stderr(&refused).contains("certificate verify failed"),
         "{}",

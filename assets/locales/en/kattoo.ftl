@@ -557,6 +557,7 @@ central-error-pg-password = The central database address { $detail } holds a pas
 central-error-pg-address = { $detail } is neither a PostgreSQL address (postgres://user@host/database) nor a file path. Correct the --db value.
 central-error-pg-remote = The central database { $detail } is on another machine: kattoo reaches it only over TLS that checks the server's certificate. Add ?sslmode=verify-full to the address, and name the certificate of the authority that signed the server's in PGSSLROOTCERT.
 central-error-pg-sslmode = sslmode={ $detail } is not taken: kattoo uses TLS only with sslmode=verify-full, which checks the server's certificate and name. Without it, connect on this machine only.
+central-error-pg-authority = The central database address { $detail } asks for TLS (sslmode=verify-full) without naming the authority that signed the server's certificate, or names one without asking for TLS. Put the authority's certificate file in PGSSLROOTCERT or sslrootcert=FILE (sslrootcert=system for the public authorities), together with sslmode=verify-full.
 central-error-pg-tls = TLS to the central database cannot be set up with the certificate authority file { $detail }: check that it holds the PEM certificate of the authority that signed the server's.
 central-error-newer-schema = This central database ({ $detail }) was written by a newer kattoo — install the newer version. Nothing was changed.
 central-error-damaged = Central's database is damaged ({ $detail }). Stop importing, restore it from the backup and call support.
