@@ -23,6 +23,7 @@ mod records;
 mod secrets;
 mod sim_sbi;
 mod station;
+mod voter_list;
 
 use crate::config::Config;
 use crate::domain::Timestamp;
@@ -89,6 +90,9 @@ pub enum Command {
     /// Fingerprint matching: accuracy and scores over a folder of FVC-named images.
     #[command(subcommand)]
     Biometrics(biometrics::BiometricsCommand),
+    /// Check a precinct's voter list from central: signature, form, precinct.
+    #[command(subcommand)]
+    VoterList(voter_list::VoterListCommand),
     /// Find a citizen by one or two fingers among the station's records, with scores.
     Identify(identify::IdentifyArgs),
 }
@@ -292,6 +296,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Some(Command::Doctor(args)) => doctor::run(&ctx, args),
         Some(Command::Biometrics(c)) => biometrics::run(c),
         Some(Command::Identify(args)) => identify::run(&ctx, args),
+        Some(Command::VoterList(c)) => voter_list::run(c),
     }
 }
 

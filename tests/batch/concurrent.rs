@@ -388,6 +388,29 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
     )
     .unwrap();
     assert_eq!(info.voters, 12);
+    // The polling station's check, from the command line.
+    let check = |list: &Path, precinct: &str| {
+        let mut cmd = crate::util::bare_cmd();
+        cmd.args(["voter-list", "verify"])
+            .arg(list)
+            .arg("--key")
+            .arg(lists.join("central-signing.pub"))
+            .args(["--precinct", precinct]);
+        cmd.assert()
+    };
+    let ok = check(&json, "1101").success();
+    assert!(
+        crate::util::stdout(&ok).starts_with("voter list of precinct 1101 OK: 12 voters, issued "),
+        "{ok:?}"
+    );
+    check(&json, "1102").code(5);
+    let changed = a.dir("changed-list").join(&names[1]);
+    let mut bytes = std::fs::read(&json).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&changed, bytes).unwrap();
+    std::fs::copy(lists.join(&names[2]), a.dir("changed-list").join(&names[2])).unwrap();
+    check(&changed, "1101").code(15);
     let printed = crate::util::stdout(&central_cli(&url, &["signing-key"]).assert().success());
     assert_eq!(printed, pem);
     // Not overwritten: the same day's list again is refused.
