@@ -147,6 +147,7 @@ fn main() {
     };
     let (kept, usb, bag) = (dir("kept"), dir("usb"), dir("bag"));
     let name = "kattoo-KG1101-00001.age";
+    let phases = std::env::var_os("KATTOO_BENCH_PHASES").is_some();
     let export = || {
         let started = Instant::now();
         let mut source = Source {
@@ -163,7 +164,7 @@ fn main() {
             &mut source,
             &mut |_| Ok(()),
             &mut |p| {
-                if std::env::var_os("KATTOO_BENCH_PHASES").is_some() && p.done == p.total {
+                if phases && p.done == p.total {
                     eprintln!(
                         "{:?} done at {:.3} s",
                         p.stage,

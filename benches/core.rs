@@ -17,12 +17,11 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use kattoo::crypto::{DOMAIN_ENROLLMENT, KdfParams, StationKey, canonical_json};
 use kattoo::domain::enrollment::{OperatorRef, RecordHeader, verify_record};
 use kattoo::domain::{BiometricKind, Enrollment, RegistrationId, Role, StationId, Timestamp};
-use kattoo::station::EnrollmentDraft;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{PASSPHRASE, captures, citizen, station, unique};
+use common::{PASSPHRASE, captures, citizen, draft, station, unique};
 
 fn bench_commit(c: &mut Criterion) {
     let caps = captures();
@@ -55,11 +54,7 @@ fn bench_commit(c: &mut Criterion) {
             let mut saving = Duration::ZERO;
             for _ in 0..iterations {
                 serial += 1;
-                let draft = EnrollmentDraft {
-                    citizen: citizen(serial),
-                    captures: unique(&caps, serial),
-                    ..Default::default()
-                };
+                let draft = draft(&caps, serial);
                 st.search_people(&session, &draft.captures, None, now)
                     .unwrap();
                 let started = Instant::now();
@@ -74,11 +69,7 @@ fn bench_commit(c: &mut Criterion) {
         b.iter_batched(
             || {
                 serial += 1;
-                EnrollmentDraft {
-                    citizen: citizen(serial),
-                    captures: unique(&caps, serial),
-                    ..Default::default()
-                }
+                draft(&caps, serial)
             },
             |draft| st.enroll(&session, draft, now).unwrap(),
             BatchSize::SmallInput,
@@ -174,12 +165,7 @@ fn bench_verify_all(c: &mut Criterion) {
     let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
     let caps = captures();
     for serial in 1..=1000 {
-        let draft = EnrollmentDraft {
-            citizen: citizen(serial),
-            captures: unique(&caps, serial),
-            ..Default::default()
-        };
-        st.enroll(&session, draft, now).unwrap();
+        st.enroll(&session, draft(&caps, serial), now).unwrap();
     }
     let mut group = c.benchmark_group("verify");
     group.sample_size(10);

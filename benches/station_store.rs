@@ -19,6 +19,7 @@
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use kattoo::crypto::KdfParams;
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -121,13 +122,18 @@ impl Sqlite {
     fn open(dir: &Path, page: u32, encrypted: bool) -> Connection {
         let conn = Connection::open(dir.join("station.db")).unwrap();
         if encrypted {
-            conn.execute_batch("PRAGMA cipher_log_level = NONE")
-                .unwrap();
-            conn.pragma_update(None, "key", format!("x'{KEY_HEX}'"))
-                .unwrap();
-            conn.pragma_update(None, "cipher_hmac_algorithm", "HMAC_SHA256")
-                .unwrap();
-            conn.pragma_update(None, "cipher_page_size", page).unwrap();
+            // As a station opens its store: the same key settings, with this page size (and a
+            // cheap KDF, which is not what is measured).
+            let key = KdfParams {
+                m_kib: 8,
+                t: 1,
+                salt: "00".repeat(16),
+                page_size: Some(page),
+                ..KdfParams::generate().unwrap()
+            }
+            .derive("bench")
+            .unwrap();
+            kattoo::store::unlock(&conn, &key).unwrap();
         } else {
             conn.pragma_update(None, "page_size", page).unwrap();
         }

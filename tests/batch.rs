@@ -1061,14 +1061,7 @@ fn a_biometric_changed_in_the_store_stops_the_export_and_leaves_nothing() {
         .record_biometric_hashes(&ids[1])
         .unwrap()
         .remove(0);
-    let data = f.station.data_dir();
-    let kdf: kattoo::crypto::KdfParams = serde_json::from_str(
-        &std::fs::read_to_string(data.join(kattoo::station::KDF_FILE)).unwrap(),
-    )
-    .unwrap();
-    let conn = rusqlite::Connection::open(data.join(kattoo::station::DB_FILE)).unwrap();
-    kattoo::store::unlock(&conn, &kdf.derive(PASSPHRASE).unwrap()).unwrap();
-    let altered = conn
+    let altered = crate::util::raw_connection(f.station.data_dir(), PASSPHRASE)
         .execute(
             "UPDATE biometrics SET data = ?2 WHERE sha256 = ?1",
             rusqlite::params![changed, tiny_png(4242)],

@@ -301,8 +301,24 @@ pub fn stderr(assert: &assert_cmd::assert::Assert) -> String {
 ///
 /// [`Station`]: kattoo::station::Station
 pub fn raw_store(data_dir: &Path, passphrase: &str) -> kattoo::store::Store {
+    kattoo::store::Store::open(
+        &data_dir.join(kattoo::station::DB_FILE),
+        &station_key(data_dir, passphrase),
+    )
+    .unwrap()
+}
+
+/// A bare SQLite connection to the station's database, unlocked with the passphrase: for tests
+/// that alter what is stored behind the station's back.
+pub fn raw_connection(data_dir: &Path, passphrase: &str) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(data_dir.join(kattoo::station::DB_FILE)).unwrap();
+    kattoo::store::unlock(&conn, &station_key(data_dir, passphrase)).unwrap();
+    conn
+}
+
+/// The station's database key, from its `kdf.json` and the passphrase.
+fn station_key(data_dir: &Path, passphrase: &str) -> kattoo::crypto::DatabaseKey {
     let text = std::fs::read_to_string(data_dir.join(kattoo::station::KDF_FILE)).unwrap();
     let kdf: kattoo::crypto::KdfParams = serde_json::from_str(&text).unwrap();
-    let key = kdf.derive(passphrase).unwrap();
-    kattoo::store::Store::open(&data_dir.join(kattoo::station::DB_FILE), &key).unwrap()
+    kdf.derive(passphrase).unwrap()
 }

@@ -142,6 +142,15 @@ pub fn station_with_id(dir: &Path, id: &str) -> (Station, Session) {
     (st, session)
 }
 
+/// A real-size enrollment, unique to `serial` (PIN and biometrics).
+pub fn draft(caps: &[Capture], serial: u64) -> EnrollmentDraft {
+    EnrollmentDraft {
+        citizen: citizen(serial),
+        captures: unique(caps, serial),
+        ..Default::default()
+    }
+}
+
 /// Enrolls one real-size citizen per serial (each unique: PIN and biometrics from the serial)
 /// and approves them all; their registration ids.
 pub fn enroll_approved(
@@ -154,12 +163,9 @@ pub fn enroll_approved(
     let ids: Vec<String> = serials
         .into_iter()
         .map(|serial| {
-            let draft = EnrollmentDraft {
-                citizen: citizen(serial),
-                captures: unique(caps, serial),
-                ..Default::default()
-            };
-            st.enroll(session, draft, now).unwrap().to_string()
+            st.enroll(session, draft(caps, serial), now)
+                .unwrap()
+                .to_string()
         })
         .collect();
     st.approve(session, &ids, now).unwrap();

@@ -177,10 +177,9 @@ fn seal<W: Write + Send>(
         let written = writer.join().unwrap_or(Err(Error::SealerPanicked));
         match sealed {
             Ok(()) => written,
-            // A store that gave other bytes than its record names is said first, whatever else.
-            Err(e @ Error::BiometricHash(_)) => Err(e),
-            // When the writer failed (a full stick), its error says why the sealing stopped.
-            Err(e) => Err(written.err().unwrap_or(e)),
+            // The sealing stopped because the writer did (a full stick): its error says why.
+            Err(e) if stopped_by_writer(&e) => Err(written.err().unwrap_or(e)),
+            Err(e) => Err(e),
         }
     })
 }
@@ -219,6 +218,17 @@ fn encrypt(
     out.flush().map_err(|e| sealing_error("age", e))
 }
 
+/// Why the sealing thread could not hand on a piece: the writing thread stopped, and its own
+/// error says why.
+#[derive(Debug, thiserror::Error)]
+#[error("the writing thread stopped")]
+struct WriterStopped;
+
+fn stopped_by_writer(e: &Error) -> bool {
+    matches!(e, Error::Seal { source, .. }
+        if source.get_ref().is_some_and(|inner| inner.is::<WriterStopped>()))
+}
+
 /// The sealed stream on its way to the writing thread, in pieces of [`PIECE`] bytes.
 struct ToWriter {
     queue: mpsc::SyncSender<Vec<u8>>,
@@ -230,7 +240,7 @@ impl ToWriter {
         let piece = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE_ROOM));
         self.queue
             .send(piece)
-            .map_err(|_| io::Error::other("the writing thread stopped"))
+            .map_err(|_| io::Error::other(WriterStopped))
     }
 }
 
@@ -271,20 +281,26 @@ struct Payload {
 }
 
 impl Payload {
-    /// Queues a file that must have the SHA-256 `sha256`, which the manifest lists. `Err(())`
-    /// means the sealing thread stopped; its own error says why.
+    /// Queues a file that must have the SHA-256 `sha256` (checked on the sealing thread), which
+    /// the manifest lists. `Err(())` means the sealing thread stopped; its own error says why.
     fn add_named(&mut self, path: String, bytes: Vec<u8>, sha256: String) -> Result<(), ()> {
-        self.octets += bytes.len() as u64;
-        self.digests.insert(path.clone(), sha256.clone());
-        self.queue
-            .send(Entry::File(path, bytes, Some(sha256)))
-            .map_err(|_| ())
+        self.push(path, bytes, sha256.clone(), Some(sha256))
     }
     fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<(), ()> {
+        let sha256 = bag::sha256_hex(&bytes);
+        self.push(path, bytes, sha256, None)
+    }
+    fn push(
+        &mut self,
+        path: String,
+        bytes: Vec<u8>,
+        digest: String,
+        check: Option<String>,
+    ) -> Result<(), ()> {
         self.octets += bytes.len() as u64;
-        self.digests.insert(path.clone(), bag::sha256_hex(&bytes));
+        self.digests.insert(path.clone(), digest);
         self.queue
-            .send(Entry::File(path, bytes, None))
+            .send(Entry::File(path, bytes, check))
             .map_err(|_| ())
     }
 }

@@ -161,10 +161,6 @@ impl PgAddress {
     }
 }
 
-/// The authorities `sslrootcert=system` stands for (as in libpq 16): Debian's bundle of public
-/// authorities.
-const SYSTEM_AUTHORITIES: &str = "/etc/ssl/certs/ca-certificates.crt";
-
 impl Location {
     /// Reads `--db`: a `postgres://` or `postgresql://` URL, else a file path. The password comes
     /// from `PGPASSWORD`, or from the file `KATTOO_PG_PASSWORD_FILE` names (its first line),
@@ -231,14 +227,9 @@ impl Location {
             false => None,
             true => {
                 config.ssl_mode(postgres::config::SslMode::Require);
-                let file = authority
-                    .or_else(|| std::env::var("PGSSLROOTCERT").ok())
+                let file = super::pg_tls::authority_file(authority)
                     .ok_or_else(|| Error::PgAuthority(redact(db)))?;
-                let file = match file.as_str() {
-                    "system" => SYSTEM_AUTHORITIES.to_owned(),
-                    _ => file,
-                };
-                Some(PgTls::with_authority(std::path::Path::new(&file))?)
+                Some(PgTls::with_authority(&file)?)
             }
         };
         if let Some(password) = password()? {

@@ -24,6 +24,7 @@ mod pg;
 mod pg_import;
 mod pg_schema;
 pub mod pg_server;
+mod pg_tls;
 mod register;
 mod sql;
 mod sqlite;
@@ -43,9 +44,10 @@ pub use dedup::{
 pub use error::{Error, PgFailure};
 pub use identity::CentralKey;
 pub use keys::{KeyLink, Revocation, StationKeyRow};
-pub use pg::{PgCentral, PgTls};
+pub use pg::PgCentral;
 pub use pg_import::PgImport;
 pub use pg_schema::PG_SCHEMA_VERSION;
+pub use pg_tls::PgTls;
 pub use register::{RegisterEntry, RegisterQuery};
 pub use sqlite::{SqliteCentral, SqliteImport};
 pub use voter_list::{

@@ -18,6 +18,7 @@
 //! halved the import's speed (benches/README.md).
 
 use super::pg_import::PgImport;
+use super::pg_tls::PgTls;
 use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
 use super::sql;
 use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
@@ -26,57 +27,11 @@ use super::{
     KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow, StoredIdentity,
 };
 use crate::crypto::PublicKey;
-use postgres::{Client, Config, NoTls, Row};
+use postgres::{Client, Config, Row};
 use std::cell::{RefCell, RefMut};
 
 pub(super) fn db(e: postgres::Error) -> Error {
     Error::Pg(e.into())
-}
-
-/// TLS to a PostgreSQL server that checks its certificate against one authority and its name
-/// against the address, as libpq's `sslmode=verify-full` does; TLS 1.2 at least.
-#[derive(Clone)]
-pub struct PgTls(postgres_openssl::MakeTlsConnector);
-
-impl PgTls {
-    /// Trusts only the authority (or authorities) whose PEM certificates `file` holds: not
-    /// OpenSSL's default store, nor what `SSL_CERT_FILE` or `SSL_CERT_DIR` name.
-    pub fn with_authority(file: &std::path::Path) -> Result<Self> {
-        use openssl::ssl::{SslConnector, SslMethod, SslVersion};
-        use openssl::x509::X509;
-        use openssl::x509::store::X509StoreBuilder;
-        let failed = |source| Error::PgTls {
-            file: file.display().to_string(),
-            source,
-        };
-        let pem = std::fs::read(file).map_err(|source| Error::Io {
-            path: file.display().to_string(),
-            source,
-        })?;
-        let mut store = X509StoreBuilder::new().map_err(failed)?;
-        let authorities = X509::stack_from_pem(&pem).map_err(failed)?;
-        if authorities.is_empty() {
-            return Err(failed(openssl::error::ErrorStack::get()));
-        }
-        for authority in authorities {
-            store.add_cert(authority).map_err(failed)?;
-        }
-        let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(failed)?;
-        builder
-            .set_min_proto_version(Some(SslVersion::TLS1_2))
-            .map_err(failed)?;
-        // Replaces the store `builder` made from OpenSSL's default paths.
-        builder.set_cert_store(store.build());
-        Ok(PgTls(postgres_openssl::MakeTlsConnector::new(
-            builder.build(),
-        )))
-    }
-}
-
-impl std::fmt::Debug for PgTls {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PgTls(verify-full)")
-    }
 }
 
 /// Central's PostgreSQL database.
@@ -97,11 +52,7 @@ impl PgCentral {
     /// As [`PgCentral::connect`], over `tls` when given (a server on another machine).
     pub fn connect_with(config: &Config, target: &str, tls: Option<&PgTls>) -> Result<Self> {
         let connect = || {
-            match tls {
-                None => config.connect(NoTls),
-                Some(tls) => config.connect(tls.0.clone()),
-            }
-            .map_err(|source| Error::PgConnect {
+            super::pg_tls::connect(config, tls).map_err(|source| Error::PgConnect {
                 target: target.to_owned(),
                 source: source.into(),
             })

@@ -363,6 +363,12 @@ pub mod test_tls {
         Ok(b)
     }
 
+    /// Writes the certificate of a new authority, which signed nothing, to `path` (PEM).
+    pub fn stranger_authority(path: &std::path::Path) -> std::io::Result<()> {
+        let (certificate, _) = authority().map_err(std::io::Error::other)?;
+        std::fs::write(path, certificate.to_pem().map_err(std::io::Error::other)?)
+    }
+
     /// A new certificate authority: its self-signed certificate and its key.
     pub fn authority() -> Result<(X509, PKey<Private>), ErrorStack> {
         let key = key()?;

@@ -64,14 +64,22 @@ fn a_dropped_import_leaves_no_biometric_and_a_committed_one_is_held_once() {
     }
 }
 
-#[test]
-fn a_postgres_database_is_migrated_once_and_one_from_a_newer_kattoo_is_refused() {
-    let Some(server) = TestServer::shared() else {
-        return;
-    };
+/// A new database on the shared test server, migrated to kattoo's schema: its client
+/// configuration; `None`, and the test passes over it, where no server runs.
+fn migrated_database() -> Option<postgres::Config> {
+    let server = TestServer::shared()?;
     let name = server.create_database().unwrap();
     let config = server.config(&name);
     drop(PgCentral::connect(&config, &name).unwrap());
+    Some(config)
+}
+
+#[test]
+fn a_postgres_database_is_migrated_once_and_one_from_a_newer_kattoo_is_refused() {
+    let Some(config) = migrated_database() else {
+        return;
+    };
+    let name = config.get_dbname().unwrap().to_owned();
     // Connecting again finds the schema current and changes nothing.
     drop(PgCentral::connect(&config, &name).unwrap());
     let mut admin = config.connect(postgres::NoTls).unwrap();
@@ -187,12 +195,9 @@ fn a_sqlite_register_from_before_precincts_gets_each_records_precinct_from_the_r
 
 #[test]
 fn a_postgres_error_is_told_without_the_row_it_quotes() {
-    let Some(server) = TestServer::shared() else {
+    let Some(config) = migrated_database() else {
         return;
     };
-    let name = server.create_database().unwrap();
-    let config = server.config(&name);
-    drop(PgCentral::connect(&config, &name).unwrap());
     let mut conn = config.connect(postgres::NoTls).unwrap();
     // A record without its precinct: the server's DETAIL quotes the failing row, PIN and all.
     let pin = "11403199012345";
@@ -322,8 +327,7 @@ fn a_server_elsewhere_is_reached_only_over_tls_that_checks_its_certificate_and_n
     ));
     // Another authority did not sign it.
     let other = server.dir().join("other-authority.pem");
-    let (stranger, _) = super::pg_server::test_tls::authority().unwrap();
-    std::fs::write(&other, stranger.to_pem().unwrap()).unwrap();
+    super::pg_server::test_tls::stranger_authority(&other).unwrap();
     assert!(matches!(
         refused(url("localhost", &other)),
         Some(Error::PgConnect { .. })

@@ -105,10 +105,7 @@ pub fn exit_code(e: &Error) -> u8 {
 /// Reads central's identity file, plain or passphrase-protected (asking for the passphrase only
 /// then).
 fn read_identity(ctx: &Context, path: &Path) -> anyhow::Result<Vec<age::x25519::Identity>> {
-    let bytes = Zeroizing::new(
-        std::fs::read(path)
-            .map_err(|e| super::UsageError(format!("cannot read {}: {e}", path.display())))?,
-    );
+    let bytes = Zeroizing::new(super::read_input(path)?);
     if identity::is_protected(&bytes) {
         let passphrase = super::central::passphrase(ctx, false)?;
         let key =
@@ -126,8 +123,7 @@ fn read_identity(ctx: &Context, path: &Path) -> anyhow::Result<Vec<age::x25519::
 
 /// Reads a station key from a PEM file or a station certificate.
 pub(super) fn read_station_key(path: &std::path::Path) -> anyhow::Result<PublicKey> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| super::UsageError(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = super::read_input(path)?;
     if bytes.starts_with(b"{") {
         return Ok(batch::StationCertificate::verify(&bytes)?.1);
     }

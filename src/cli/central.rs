@@ -342,8 +342,7 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
             );
         }
         CentralCommand::AddStation { file, station_id } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| super::UsageError(format!("cannot read {}: {e}", file.display())))?;
+            let bytes = super::read_input(&file)?;
             let s = if bytes.starts_with(b"-----BEGIN") {
                 let Some(id) = station_id else {
                     return Err(super::UsageError(

@@ -1,6 +1,5 @@
 //! `kattoo central revoke-station | rekey-station | keys`: a station's keys at central.
 
-use super::UsageError;
 use crate::central::{Central, CentralStore, Error};
 use std::path::Path;
 
@@ -35,8 +34,7 @@ pub(super) fn rekey<S: CentralStore>(
     reason: &str,
     now: &str,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(certificate)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", certificate.display())))?;
+    let bytes = super::read_input(certificate)?;
     let (entry, old) = central.rekey_station(&bytes, by, reason, now)?;
     println!(
         "station {}: new key {} registered; the old key {} is revoked and linked to it. Check the new fingerprint with the station out of band",

@@ -25,8 +25,7 @@ fn finger(arg: &str) -> anyhow::Result<Capture> {
     })?;
     let position: FingerPosition = position.trim().parse().map_err(UsageError)?;
     let path = PathBuf::from(path.trim());
-    let data = std::fs::read(&path)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    let data = super::read_input(&path)?;
     // A file someone hands in to look a citizen up: nothing is saved from it.
     Capture::from_png(
         BiometricKind::Finger,

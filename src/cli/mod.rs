@@ -160,6 +160,12 @@ pub struct VerificationFailed(pub String);
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The bytes of a file named on the command line; a file that cannot be read is a usage error
+/// that names it.
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, UsageError> {
+    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+}
+
 /// A rule refused what was asked (the same refusal the kiosk shows); exits with
 /// [`exit::INVALID`].
 #[derive(Debug, thiserror::Error)]

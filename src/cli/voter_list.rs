@@ -1,7 +1,7 @@
 //! `kattoo voter-list verify FILE --key PEM --precinct P`: a precinct's voter list checked as a
 //! polling station checks it before use (`docs/formats/voter-list-v1.md`).
 
-use super::UsageError;
+use super::{UsageError, read_input};
 use crate::central::verify_voter_list;
 use crate::crypto::PublicKey;
 use std::path::{Path, PathBuf};
@@ -23,11 +23,6 @@ pub enum VoterListCommand {
     },
 }
 
-fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    Ok(std::fs::read(path)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?)
-}
-
 pub(super) fn run(cmd: VoterListCommand) -> anyhow::Result<ExitCode> {
     let VoterListCommand::Verify {
         file,
@@ -35,12 +30,12 @@ pub(super) fn run(cmd: VoterListCommand) -> anyhow::Result<ExitCode> {
         precinct,
     } = cmd;
     let precinct = super::central_register::precinct(&precinct)?;
-    let central = PublicKey::from_pem(&String::from_utf8_lossy(&read(&key)?))
+    let central = PublicKey::from_pem(&String::from_utf8_lossy(&read_input(&key)?))
         .map_err(|e| UsageError(format!("{}: {e}", key.display())))?;
     let mut signature_file = file.clone().into_os_string();
     signature_file.push(".sig");
-    let signature = read(Path::new(&signature_file))?;
-    let info = verify_voter_list(&read(&file)?, &signature, &central, &precinct)?;
+    let signature = read_input(Path::new(&signature_file))?;
+    let info = verify_voter_list(&read_input(&file)?, &signature, &central, &precinct)?;
     println!(
         "voter list of precinct {} OK: {} voters, issued {}, signed by central's key {}",
         info.precinct,

@@ -26,7 +26,8 @@ pub(super) struct SearchIndex {
 }
 
 /// Extracted templates by the SHA-256 of the finger file, so a draft searched while it is made
-/// is not extracted again when it is saved. Bounded: cleared when full.
+/// is not extracted again when it is saved. Bounded: when full, it keeps only the files of the
+/// call that needs room.
 #[derive(Default)]
 pub(super) struct TemplateCache {
     by_sha: HashMap<String, Option<Template>>,

@@ -651,23 +651,23 @@ fn the_cli_imports_into_a_server_reached_over_tls() {
         "postgres://kattoo@localhost:{}/{name}?sslmode=verify-full",
         server.port()
     );
-    let import = |authority: &Path| {
+    let import = |env: &[(&str, &Path)]| {
         let mut cmd = central_cli(&url, &["import", file.to_str().unwrap()]);
-        cmd.env("PGSSLROOTCERT", authority);
+        cmd.envs(env.iter().copied());
         cmd.assert()
     };
-    let out = import(&authority).success();
+    let out = import(&[("PGSSLROOTCERT", &authority)]).success();
     assert!(crate::util::stdout(&out).contains("imported"), "{out:?}");
-    // The same server, checked against an authority that did not sign its certificate.
+    // The same server, checked against an authority that did not sign its certificate: refused,
+    // though OpenSSL's own store, which kattoo must not consult, holds the real one.
     let stranger = f.tmp.path().join("stranger.pem");
-    let (other, _) = kattoo::central::pg_server::test_tls::authority().unwrap();
-    std::fs::write(&stranger, other.to_pem().unwrap()).unwrap();
-    // Refused though OpenSSL's own store, which kattoo must not consult, holds the real one.
-    let mut cmd = central_cli(&url, &["import", file.to_str().unwrap()]);
-    cmd.env("PGSSLROOTCERT", &stranger)
-        .env("SSL_CERT_FILE", &authority)
-        .env("SSL_CERT_DIR", authority.parent().unwrap());
-    let refused = cmd.assert().failure();
+    kattoo::central::pg_server::test_tls::stranger_authority(&stranger).unwrap();
+    let refused = import(&[
+        ("PGSSLROOTCERT", &stranger),
+        ("SSL_CERT_FILE", &authority),
+        ("SSL_CERT_DIR", authority.parent().unwrap()),
+    ])
+    .failure();
     assert!(
         crate::util::stderr(&refused).contains("certificate verify failed"),
         "{}",

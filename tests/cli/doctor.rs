@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::util::Kiosk;
-use kattoo::crypto::KdfParams;
 use serde_json::Value;
 
 /// Every check, in report order.
@@ -80,12 +79,7 @@ fn check<'a>(report: &'a Value, name: &str) -> (&'a str, &'a str) {
 
 /// Runs `sql` with `params` on the station database, unlocked with the fixture passphrase.
 fn tamper(kiosk: &Kiosk, sql: &str, params: impl rusqlite::Params) {
-    let kdf: KdfParams =
-        serde_json::from_str(&std::fs::read_to_string(kiosk.data.join("kdf.json")).unwrap())
-            .unwrap();
-    let key = kdf.derive(PASSPHRASE).unwrap();
-    let conn = rusqlite::Connection::open(kiosk.data.join("kattoo.db")).unwrap();
-    kattoo::store::unlock(&conn, &key).unwrap();
+    let conn = crate::util::raw_connection(&kiosk.data, PASSPHRASE);
     assert_eq!(conn.execute(sql, params).unwrap(), 1, "{sql}");
 }
 

@@ -1,0 +1,75 @@
+//! TLS to central's PostgreSQL server, for a server on another machine: libpq's
+//! `sslmode=verify-full` (the server's certificate checked against one named authority, and its
+//! name against the address), through OpenSSL.
+
+use super::{Error, Result};
+use postgres::{Client, Config, NoTls};
+use std::path::PathBuf;
+
+/// The authorities `sslrootcert=system` stands for (as in libpq 16): Debian's bundle of public
+/// authorities.
+const SYSTEM_AUTHORITIES: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// The file of the authority a server's certificate is checked against: the address's
+/// `sslrootcert` (`named`), else `PGSSLROOTCERT`; `None` when neither names one.
+pub(super) fn authority_file(named: Option<String>) -> Option<PathBuf> {
+    let file = named.or_else(|| std::env::var("PGSSLROOTCERT").ok())?;
+    Some(PathBuf::from(match file.as_str() {
+        "system" => SYSTEM_AUTHORITIES,
+        _ => &file,
+    }))
+}
+
+/// TLS to a PostgreSQL server that checks its certificate against one authority and its name
+/// against the address, as libpq's `sslmode=verify-full` does; TLS 1.2 at least.
+#[derive(Clone)]
+pub struct PgTls(postgres_openssl::MakeTlsConnector);
+
+impl PgTls {
+    /// Trusts only the authority (or authorities) whose PEM certificates `file` holds: not
+    /// OpenSSL's default store, nor what `SSL_CERT_FILE` or `SSL_CERT_DIR` name.
+    pub fn with_authority(file: &std::path::Path) -> Result<Self> {
+        use openssl::ssl::{SslConnector, SslMethod, SslVersion};
+        use openssl::x509::X509;
+        use openssl::x509::store::X509StoreBuilder;
+        let failed = |source| Error::PgTls {
+            file: file.display().to_string(),
+            source,
+        };
+        let pem = std::fs::read(file).map_err(|source| Error::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let mut store = X509StoreBuilder::new().map_err(failed)?;
+        let authorities = X509::stack_from_pem(&pem).map_err(failed)?;
+        if authorities.is_empty() {
+            return Err(failed(openssl::error::ErrorStack::get()));
+        }
+        for authority in authorities {
+            store.add_cert(authority).map_err(failed)?;
+        }
+        let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(failed)?;
+        builder
+            .set_min_proto_version(Some(SslVersion::TLS1_2))
+            .map_err(failed)?;
+        // Replaces the store `builder` made from OpenSSL's default paths.
+        builder.set_cert_store(store.build());
+        Ok(PgTls(postgres_openssl::MakeTlsConnector::new(
+            builder.build(),
+        )))
+    }
+}
+
+impl std::fmt::Debug for PgTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgTls(verify-full)")
+    }
+}
+
+/// Connects to the database `config` names, over `tls` when given.
+pub(super) fn connect(config: &Config, tls: Option<&PgTls>) -> Result<Client, postgres::Error> {
+    match tls {
+        None => config.connect(NoTls),
+        Some(tls) => config.connect(tls.0.clone()),
+    }
+}
