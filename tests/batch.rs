@@ -829,6 +829,9 @@ impl CentralStore for Spy {
     fn record(&self, id: &str) -> CentralResult<Option<(String, Vec<u8>)>> {
         self.inner.record(id)
     }
+    fn open_sealed(&self, key: &CentralKey) -> CentralResult<()> {
+        self.inner.open_sealed(key)
+    }
     fn begin_import(&self) -> CentralResult<SpyImport<'_>> {
         Ok(SpyImport {
             inner: self.inner.begin_import()?,

@@ -3,9 +3,9 @@
 
 use super::register::{RegisterEntry, RegisterQuery};
 use super::{
-    AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, ImportTransaction,
-    KeyLink, PgCentral, PgImport, PgTls, Result, Revocation, Since, SqliteCentral, SqliteImport,
-    StationEntry, StationKeyRow, StoredIdentity,
+    AcceptedBatch, BatchSearch, CentralKey, CentralStore, DecisionRow, DuplicateRow, Error,
+    ImportTransaction, KeyLink, PgCentral, PgImport, PgTls, Result, Revocation, Since,
+    SqliteCentral, SqliteImport, StationEntry, StationKeyRow, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -126,6 +126,9 @@ impl CentralStore for CentralDb {
     }
     fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
         either!(self, CentralDb, s => s.record(registration_id))
+    }
+    fn open_sealed(&self, key: &CentralKey) -> Result<()> {
+        either!(self, CentralDb, s => s.open_sealed(key))
     }
     fn begin_import(&self) -> Result<CentralDbImport<'_>> {
         Ok(match self {

@@ -221,6 +221,12 @@ pub enum Error {
     VoterListForm(String),
     #[error("voter list of precinct {listed}, not of precinct {expected}")]
     VoterListPrecinct { listed: String, expected: String },
+    #[error("central database: the sealed value of {0} does not open with central's key")]
+    Sealed(String),
+    #[error(
+        "central database: citizens' data was asked for before central's identity was opened with the passphrase"
+    )]
+    Locked,
 }
 
 /// What PostgreSQL said went wrong, told without the DETAIL and HINT lines the server adds: a
@@ -304,9 +310,11 @@ impl Error {
             Error::PgTls { .. } => "central-error-pg-tls",
             Error::NewerSchema { .. } => "central-error-newer-schema",
             Error::DatabasePermissions { .. } => "central-error-permissions",
-            Error::StoredStationKey { .. } | Error::NoIdentity | Error::IdentityMismatch(_) => {
-                "central-error-damaged"
-            }
+            Error::StoredStationKey { .. }
+            | Error::NoIdentity
+            | Error::IdentityMismatch(_)
+            | Error::Sealed(_) => "central-error-damaged",
+            Error::Locked => "central-error-locked",
             Error::NotInitialised => "central-error-not-initialised",
             Error::AlreadyInitialised(_) => "central-error-already-initialised",
             Error::UnknownStation(_) => "central-error-unknown-station",
@@ -380,7 +388,7 @@ impl Error {
                 registration_id, ..
             } => registration_id.clone(),
             Error::UnknownPair(id) | Error::AlreadyDecided { id, .. } => id.to_string(),
-            Error::RecordUnreadable(id) => id.clone(),
+            Error::RecordUnreadable(id) | Error::Sealed(id) => id.clone(),
             Error::VoterListForm(why) => why.clone(),
             Error::VoterListPrecinct { listed, .. } => listed.clone(),
             Error::VoterListSignature(_) => String::new(),
@@ -405,7 +413,8 @@ impl Error {
             | Error::IdentityArmored
             | Error::IdentityForKey
             | Error::DecisionIncomplete
-            | Error::KeyChangeIncomplete => String::new(),
+            | Error::KeyChangeIncomplete
+            | Error::Locked => String::new(),
         }
     }
 }

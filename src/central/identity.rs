@@ -31,6 +31,20 @@ impl CentralKey {
         &self.0
     }
 
+    /// 32 bytes derived from the (first) identity's secret key for one purpose: HKDF-SHA256 with
+    /// no salt over the identity's `AGE-SECRET-KEY-1…` text, `info` naming the purpose. Central's
+    /// signing key and its column keys are derived so: they need no storage of their own and
+    /// open with the passphrase like the identity.
+    pub fn derive(&self, info: &[u8]) -> Zeroizing<[u8; 32]> {
+        use age::secrecy::ExposeSecret;
+        let secret = self.0[0].to_string();
+        let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, secret.expose_secret().as_bytes());
+        let mut out = Zeroizing::new([0u8; 32]);
+        hk.expand(info, &mut out[..])
+            .expect("32 bytes is a valid HKDF-SHA256 length");
+        out
+    }
+
     /// The recipients (`age1…`) of the identities.
     pub fn recipients(&self) -> Vec<String> {
         self.0.iter().map(|i| i.to_public().to_string()).collect()

@@ -50,6 +50,7 @@ impl<S: CentralStore> Central<S> {
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(done);
         }
+        self.open_sealed(key)?;
         self.ensure_index()?;
         // The database may give up on an import for a reason of its own (two importers running
         // at once deadlocked); the file is read again from the start.
@@ -100,6 +101,7 @@ impl<S: CentralStore> Central<S> {
         key: &CentralKey,
         now: &str,
     ) -> Result<ImportOutcome> {
+        self.open_sealed(key)?;
         self.ensure_index()?;
         let committed = match self.import_stream(input, key, now, "the batch")? {
             Streamed::Accepted(accepted) => accepted.commit(now)?,

@@ -26,6 +26,7 @@ mod pg_schema;
 pub mod pg_server;
 mod pg_tls;
 mod register;
+mod sealed;
 mod sql;
 mod sqlite;
 mod sqlite_dedup;
@@ -214,6 +215,10 @@ pub trait CentralStore {
     fn decide(&mut self, id: u64, decision: &DecisionRow) -> Result<bool>;
     /// The record JSON of a registration held, with its station.
     fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// Opens citizens' data with central's opened identity, where the store seals it under
+    /// central's key (PostgreSQL; a SQLite file is encrypted whole, by the passphrase). Rows an
+    /// older kattoo stored in the clear are sealed now.
+    fn open_sealed(&self, key: &CentralKey) -> Result<()>;
     /// Opens the import of one batch. The rules read the store (`&self`) while it is open; the
     /// reads may or may not see what the import staged, and a concurrent import of the same
     /// batch is refused at commit by the keys of batches: (station, sequence) and the file's
@@ -290,6 +295,8 @@ impl<S: CentralStore> Central<S> {
         let text = Zeroizing::new(text);
         let file = identity::protect(&text, passphrase)?;
         self.store.set_identity(&file, &recipient, now)?;
+        self.store
+            .open_sealed(&CentralKey::new(batch::parse_identities(&text)?))?;
         tracing::info!(%recipient, "central identity created");
         Ok(ProtectedIdentity { file, recipient })
     }
@@ -324,7 +331,20 @@ impl<S: CentralStore> Central<S> {
         if key.recipients() != [stored.recipient.as_str()] {
             return Err(Error::IdentityMismatch(stored.recipient.clone()));
         }
+        self.store.open_sealed(&key)?;
         Ok(key)
+    }
+
+    /// Opens the store's citizens' data with `key`, which must be central's stored identity, if
+    /// the store holds one (data sealed under another key would open with no passphrase of
+    /// central's).
+    fn open_sealed(&self, key: &CentralKey) -> Result<()> {
+        if let Some(stored) = self.store.identity()?
+            && key.recipients() != [stored.recipient.as_str()]
+        {
+            return Err(Error::IdentityMismatch(stored.recipient));
+        }
+        self.store.open_sealed(key)
     }
 
     /// Registers a station from its certificate (self-signature checked). Registering the same

@@ -10,6 +10,10 @@
 //! station take turns from there to their commit, enforced by the database, while imports of
 //! different stations go on side by side.
 //!
+//! Citizens' data is sealed under central's key ([`super::sealed`]): the store reads and writes
+//! it only once [`CentralStore::open_sealed`] has been given central's opened identity, and
+//! refuses with [`Error::Locked`] before.
+//!
 //! Biometrics go into `biometrics` as `bytea`, one row per file as it streams past (a few
 //! megabytes at most), so memory stays flat whatever the batch size. Two importers streaming
 //! batches that hold the same file can deadlock on each other's uncommitted rows; PostgreSQL
@@ -19,16 +23,19 @@
 
 use super::pg_import::PgImport;
 use super::pg_tls::PgTls;
-use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
+use super::register::{self, RegisterEntry, RegisterQuery};
+use super::sealed::{ColumnKey, Place};
 use super::sql;
 use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
 use super::{
-    AcceptedBatch, CentralStore, Decision, DecisionRow, DuplicateRow, Error, IdentitySecret,
-    KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow, StoredIdentity,
+    AcceptedBatch, CentralKey, CentralStore, Decision, DecisionRow, DuplicateRow, Error,
+    IdentitySecret, KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow,
+    StoredIdentity,
 };
 use crate::crypto::PublicKey;
+use postgres::types::ToSql;
 use postgres::{Client, Config, Row};
-use std::cell::{RefCell, RefMut};
+use std::cell::{OnceCell, RefCell, RefMut};
 
 pub(super) fn db(e: postgres::Error) -> Error {
     Error::Pg(e.into())
@@ -40,6 +47,10 @@ pub struct PgCentral {
     conn: RefCell<Client>,
     /// The open import transaction's connection.
     import: RefCell<Client>,
+    /// The database as errors name it, without a password.
+    target: String,
+    /// What citizens' data is sealed with, once central's identity is open.
+    columns: OnceCell<ColumnKey>,
 }
 
 impl PgCentral {
@@ -58,16 +69,35 @@ impl PgCentral {
             })
         };
         let mut conn = connect()?;
-        super::pg_schema::migrate(&mut conn, target)?;
+        super::pg_schema::migrate(&mut conn, target, None)?;
         let import = connect()?;
         Ok(Self {
             conn: RefCell::new(conn),
             import: RefCell::new(import),
+            target: target.to_owned(),
+            columns: OnceCell::new(),
         })
     }
 
     fn conn(&self) -> RefMut<'_, Client> {
         self.conn.borrow_mut()
+    }
+
+    /// The key citizens' data is sealed with, once central's identity is open.
+    fn columns(&self) -> Result<&ColumnKey> {
+        self.columns.get().ok_or(Error::Locked)
+    }
+
+    /// `(registration id, position, sealed template)` rows, opened.
+    fn open_templates(&self, rows: Vec<Row>) -> Result<Vec<(String, u8, Vec<u8>)>> {
+        let key = self.columns()?;
+        rows.into_iter()
+            .map(|r| {
+                let (id, position): (String, i16) = (r.get(0), r.get(1));
+                let iso = key.open(Place::Template(&id, position as u8), r.get(2))?;
+                Ok((id, position as u8, iso))
+            })
+            .collect()
     }
 }
 
@@ -319,9 +349,13 @@ impl CentralStore for PgCentral {
     }
 
     fn pin_elsewhere(&self, pin: &str, station_id: &str) -> Result<Vec<(String, String)>> {
+        let mac = self.columns()?.pin_mac(pin);
         Ok(self
             .conn()
-            .query(sql::PIN_ELSEWHERE, &[&pin, &station_id])
+            .query(
+                "SELECT station_id, registration_id FROM records WHERE pin_mac = $1 AND station_id <> $2 ORDER BY registration_id",
+                &[&mac, &station_id],
+            )
             .map_err(db)?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
@@ -329,13 +363,11 @@ impl CentralStore for PgCentral {
     }
 
     fn searchable_templates(&self) -> Result<Vec<(String, u8, Vec<u8>)>> {
-        Ok(self
+        let rows = self
             .conn()
             .query(sql::SEARCHABLE_TEMPLATES, &[])
-            .map_err(db)?
-            .iter()
-            .map(|r| (r.get(0), r.get::<_, i16>(1) as u8, r.get(2)))
-            .collect())
+            .map_err(db)?;
+        self.open_templates(rows)
     }
 
     fn register_mark(&self) -> Result<u64> {
@@ -348,6 +380,7 @@ impl CentralStore for PgCentral {
     }
 
     fn searchable_since(&self, mark: u64) -> Result<Since> {
+        self.columns()?;
         let mut conn = self.conn();
         let mark = mark as i64;
         // One snapshot for the three reads.
@@ -368,10 +401,7 @@ impl CentralStore for PgCentral {
                  WHERE r.import_no > $1 ORDER BY r.import_no, t.position",
                 &[&mark],
             )
-            .map_err(db)?
-            .iter()
-            .map(|r| (r.get(0), r.get::<_, i16>(1) as u8, r.get(2)))
-            .collect();
+            .map_err(db)?;
         let superseded = tx
             .query(
                 "SELECT supersedes FROM records WHERE import_no > $1 AND supersedes IS NOT NULL",
@@ -382,9 +412,10 @@ impl CentralStore for PgCentral {
             .map(|r| r.get(0))
             .collect();
         tx.commit().map_err(db)?;
+        drop(conn);
         Ok(Since {
             mark: last as u64,
-            templates,
+            templates: self.open_templates(templates)?,
             superseded,
         })
     }
@@ -400,34 +431,39 @@ impl CentralStore for PgCentral {
     }
 
     fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>> {
-        let (filter, value) = query.sql_filter();
-        Ok(self
+        let key = self.columns()?;
+        let mac;
+        let value: &(dyn ToSql + Sync) = match query {
+            RegisterQuery::Pin(pin) => {
+                mac = key.pin_mac(pin);
+                &mac
+            }
+            RegisterQuery::Precinct(precinct) => precinct,
+            RegisterQuery::PinsAtSeveralStations => &"",
+        };
+        let rows = self
             .conn()
-            .query(
-                &format!("{REGISTER_SELECT} WHERE {filter} ORDER BY r.pin, r.registration_id"),
-                &[&value],
-            )
-            .map_err(db)?
-            .iter()
-            .map(|r| RegisterEntry {
-                registration_id: r.get(0),
-                station_id: r.get(1),
-                precinct: r.get(2),
-                pin: r.get(3),
-                superseded_by: r.get(4),
-                record_json: r.get(5),
-            })
-            .collect())
+            .query(&query.sql("pin_mac"), &[value])
+            .map_err(db)?;
+        register::entries(rows.into_iter().map(|r| {
+            let id: String = r.get(0);
+            let json = key.open(Place::Record(&id), r.get(4))?;
+            Ok((id, r.get(1), r.get(2), r.get(3), json))
+        }))
     }
 
     fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
-        Ok(self
-            .conn()
+        let key = self.columns()?;
+        self.conn()
             .query(sql::TEMPLATES_OF, &[&registration_id])
             .map_err(db)?
-            .iter()
-            .map(|r| (r.get::<_, i16>(0) as u8, r.get(1)))
-            .collect())
+            .into_iter()
+            .map(|r| {
+                let position = r.get::<_, i16>(0) as u8;
+                let iso = key.open(Place::Template(registration_id, position), r.get(1))?;
+                Ok((position, iso))
+            })
+            .collect()
     }
 
     fn decide(&mut self, id: u64, d: &DecisionRow) -> Result<bool> {
@@ -443,14 +479,31 @@ impl CentralStore for PgCentral {
     }
 
     fn record(&self, registration_id: &str) -> Result<Option<(String, Vec<u8>)>> {
-        Ok(self
-            .conn()
+        let key = self.columns()?;
+        self.conn()
             .query_opt(sql::RECORD, &[&registration_id])
             .map_err(db)?
-            .map(|r| (r.get(0), r.get(1))))
+            .map(|r| {
+                Ok((
+                    r.get(0),
+                    key.open(Place::Record(registration_id), r.get(1))?,
+                ))
+            })
+            .transpose()
+    }
+
+    fn open_sealed(&self, key: &CentralKey) -> Result<()> {
+        if self.columns.get().is_some() {
+            return Ok(());
+        }
+        let columns = ColumnKey::new(key);
+        // Rows an older kattoo stored in the clear are sealed now, with the key at hand.
+        super::pg_schema::migrate(&mut self.conn(), &self.target, Some(&columns))?;
+        let _ = self.columns.set(columns);
+        Ok(())
     }
 
     fn begin_import(&self) -> Result<PgImport<'_>> {
-        PgImport::begin(self.import.borrow_mut())
+        PgImport::begin(self.import.borrow_mut(), self.columns()?)
     }
 }

@@ -1,6 +1,7 @@
 //! The import of one batch into central's PostgreSQL store, on the store's import connection.
 
 use super::pg::db;
+use super::sealed::{ColumnKey, Place};
 use super::sql;
 use super::{AcceptedBatch, BatchSearch, Error, ImportTransaction, Result};
 use crate::batch::VerifiedBatch;
@@ -18,16 +19,19 @@ pub struct PgImport<'a> {
     /// staged biometric back (`&self`) sends on it too.
     client: RefCell<RefMut<'a, Client>>,
     put: Option<Statement>,
+    /// What citizens' data is sealed with.
+    key: &'a ColumnKey,
     open: bool,
 }
 
 impl<'a> PgImport<'a> {
     /// Opens the import's transaction on `client`, the store's import connection.
-    pub(super) fn begin(mut client: RefMut<'a, Client>) -> Result<Self> {
+    pub(super) fn begin(mut client: RefMut<'a, Client>, key: &'a ColumnKey) -> Result<Self> {
         client.batch_execute("BEGIN").map_err(db)?;
         Ok(PgImport {
             client: RefCell::new(client),
             put: None,
+            key,
             open: true,
         })
     }
@@ -81,17 +85,18 @@ impl ImportTransaction for PgImport<'_> {
                 self.put.insert(put).clone()
             }
         };
-        client.execute(&put, &[&sha256, &data]).map_err(db)?;
+        let sealed = self.key.seal(Place::Biometric(sha256), data);
+        client.execute(&put, &[&sha256, &sealed]).map_err(db)?;
         Ok(())
     }
 
     fn biometric(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .client
+        self.client
             .borrow_mut()
             .query_opt(sql::BIOMETRIC, &[&sha256])
             .map_err(db)?
-            .map(|r| r.get(0)))
+            .map(|r| self.key.open(Place::Biometric(sha256), r.get(0)))
+            .transpose()
     }
 
     fn commit(
@@ -127,7 +132,11 @@ impl ImportTransaction for PgImport<'_> {
                 db(e)
             }
         })?;
-        let insert_record = c.prepare(sql::INSERT_RECORD).map_err(db)?;
+        let insert_record = c
+            .prepare(
+                "INSERT INTO records (registration_id, station_id, batch_sequence, pin_mac, precinct, record_json, signature, supersedes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .map_err(db)?;
         for r in &v.records {
             let signature = r.signature.to_bytes();
             c.execute(
@@ -136,9 +145,9 @@ impl ImportTransaction for PgImport<'_> {
                     &r.registration_id,
                     &b.station_id,
                     &(b.sequence as i64),
-                    &r.record.citizen.pin.as_str(),
+                    &self.key.pin_mac(r.record.citizen.pin.as_str()),
                     &r.record.citizen.precinct.as_str(),
-                    &r.json,
+                    &self.key.seal(Place::Record(&r.registration_id), &r.json),
                     &&signature[..],
                     &r.record.supersedes.as_ref().map(|s| s.as_str()),
                 ],
@@ -171,7 +180,8 @@ impl ImportTransaction for PgImport<'_> {
             .map_err(db)?;
         }
         for (id, position, iso) in &search.templates {
-            c.execute(sql::INSERT_TEMPLATE, &[id, &i16::from(*position), iso])
+            let sealed = self.key.seal(Place::Template(id, *position), iso);
+            c.execute(sql::INSERT_TEMPLATE, &[id, &i16::from(*position), &sealed])
                 .map_err(db)?;
         }
         for d in &search.found {

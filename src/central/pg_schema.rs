@@ -1,14 +1,26 @@
 //! The schema of central's PostgreSQL store: versioned SQL in `src/central/pg/`, each version
 //! applied in one transaction with its row in `kattoo_schema`; a database from a newer build is
 //! refused.
+//!
+//! Version 2 seals citizens' data under central's key ([`super::sealed`]). Rows an older kattoo
+//! stored in the clear are sealed inside that version's transaction, which therefore needs the
+//! key: a database holding such rows stays at version 1 until central's identity is opened
+//! ([`super::PgCentral`] asks for citizens' data only then), and is sealed whole or not at all.
 
 use super::pg::db;
+use super::sealed::{ColumnKey, Place};
 use super::{Error, Result};
-use postgres::Client;
+use postgres::{Client, Transaction};
+
+/// Where kattoo's own step goes in a migration's SQL.
+const SEAL_HERE: &str = "-- kattoo: seal the rows here";
 
 /// Each step takes the schema from version `i` to `i + 1`, in one transaction with its row in
 /// `kattoo_schema`.
-const MIGRATIONS: &[&str] = &[include_str!("pg/0001_register.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("pg/0001_register.sql"),
+    include_str!("pg/0002_sealed_columns.sql"),
+];
 
 /// The schema version this build writes.
 pub const PG_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -30,15 +42,16 @@ fn found(conn: &mut impl postgres::GenericClient) -> Result<i32> {
 
 /// Applies every missing migration, one transaction each; refuses a database from a newer build.
 /// Nothing is created or locked when the database is current; two kattoo processes migrating at
-/// once take turns on the version table's lock.
-pub(super) fn migrate(conn: &mut Client, target: &str) -> Result<()> {
+/// once take turns on the version table's lock. Without `key`, it stops before a migration that
+/// would have rows to seal. Whether the database is now current.
+pub(super) fn migrate(conn: &mut Client, target: &str, key: Option<&ColumnKey>) -> Result<bool> {
     let newer = |found: i32| Error::NewerSchema {
         path: target.into(),
         found: found.into(),
         known: PG_SCHEMA_VERSION.into(),
     };
     match found(conn)? {
-        current if current == PG_SCHEMA_VERSION => return Ok(()),
+        current if current == PG_SCHEMA_VERSION => return Ok(true),
         newer_one if newer_one > PG_SCHEMA_VERSION => return Err(newer(newer_one)),
         _ => {}
     }
@@ -52,8 +65,23 @@ pub(super) fn migrate(conn: &mut Client, target: &str) -> Result<()> {
     if found > PG_SCHEMA_VERSION {
         return Err(newer(found));
     }
+    let mut current = true;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.batch_execute(sql).map_err(db)?;
+        match sql.split_once(SEAL_HERE) {
+            None => tx.batch_execute(sql).map_err(db)?,
+            Some((before, after)) => {
+                let to_seal = holds_citizens(&mut tx)?;
+                if to_seal && key.is_none() {
+                    current = false;
+                    break;
+                }
+                tx.batch_execute(before).map_err(db)?;
+                if let Some(key) = key.filter(|_| to_seal) {
+                    seal_rows(&mut tx, key)?;
+                }
+                tx.batch_execute(after).map_err(db)?;
+            }
+        }
         tx.execute(
             "INSERT INTO kattoo_schema (version) VALUES ($1)",
             &[&(i as i32 + 1)],
@@ -61,5 +89,83 @@ pub(super) fn migrate(conn: &mut Client, target: &str) -> Result<()> {
         .map_err(db)?;
         tracing::info!(version = i + 1, "central database migrated");
     }
-    tx.commit().map_err(db)
+    tx.commit().map_err(db)?;
+    Ok(current)
+}
+
+/// Whether the database holds any record, template or biometric file.
+fn holds_citizens(tx: &mut Transaction<'_>) -> Result<bool> {
+    Ok(tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM templates) OR EXISTS (SELECT 1 FROM biometrics)",
+            &[],
+        )
+        .map_err(db)?
+        .get(0))
+}
+
+/// How many rows a step of the sealing reads at a time: memory stays flat whatever the size.
+const SEAL_CHUNK: i32 = 256;
+
+/// Seals every row an older kattoo stored in the clear: each record's PIN becomes its keyed hash
+/// and its JSON a sealed value, as do templates and biometric files.
+fn seal_rows(tx: &mut Transaction<'_>, key: &ColumnKey) -> Result<()> {
+    let records = tx
+        .bind("SELECT registration_id, pin, record_json FROM records", &[])
+        .map_err(db)?;
+    let update = tx
+        .prepare("UPDATE records SET pin_mac = $2, record_json = $3 WHERE registration_id = $1")
+        .map_err(db)?;
+    let mut sealed = 0u64;
+    loop {
+        let rows = tx.query_portal(&records, SEAL_CHUNK).map_err(db)?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in rows {
+            let id: String = r.get(0);
+            let json = key.seal(Place::Record(&id), r.get(2));
+            tx.execute(&update, &[&id, &key.pin_mac(r.get(1)), &json])
+                .map_err(db)?;
+            sealed += 1;
+        }
+    }
+    let templates = tx
+        .bind("SELECT registration_id, position, iso FROM templates", &[])
+        .map_err(db)?;
+    let update = tx
+        .prepare("UPDATE templates SET iso = $3 WHERE registration_id = $1 AND position = $2")
+        .map_err(db)?;
+    loop {
+        let rows = tx.query_portal(&templates, SEAL_CHUNK).map_err(db)?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in rows {
+            let (id, position): (String, i16) = (r.get(0), r.get(1));
+            let iso = key.seal(Place::Template(&id, position as u8), r.get(2));
+            tx.execute(&update, &[&id, &position, &iso]).map_err(db)?;
+        }
+    }
+    // Biometric files are megabytes each: one at a time.
+    let biometrics = tx
+        .bind("SELECT sha256, data FROM biometrics", &[])
+        .map_err(db)?;
+    let update = tx
+        .prepare("UPDATE biometrics SET data = $2 WHERE sha256 = $1")
+        .map_err(db)?;
+    loop {
+        let rows = tx.query_portal(&biometrics, 1).map_err(db)?;
+        let Some(r) = rows.first() else { break };
+        let sha256: String = r.get(0);
+        let data = key.seal(Place::Biometric(&sha256), r.get(1));
+        tx.execute(&update, &[&sha256, &data]).map_err(db)?;
+    }
+    if sealed > 0 {
+        tracing::info!(
+            records = sealed,
+            "citizens' data in central's database sealed"
+        );
+    }
+    Ok(())
 }

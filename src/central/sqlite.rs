@@ -3,13 +3,13 @@
 //! Nothing in it opens a batch without the passphrase: central's identity is stored encrypted to
 //! it (see [`super::identity`]). Its schema and migrations are in [`super::sqlite_schema`].
 
-use super::register::{REGISTER_SELECT, RegisterEntry, RegisterQuery};
+use super::register::{self, RegisterEntry, RegisterQuery};
 use super::sql;
 use super::sqlite_schema::{guard_permissions, migrate};
 use super::{
-    AcceptedBatch, BatchSearch, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
-    ImportTransaction, KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow,
-    StoredIdentity,
+    AcceptedBatch, BatchSearch, CentralKey, CentralStore, DecisionRow, DuplicateRow, Error,
+    IdentitySecret, ImportTransaction, KeyLink, Result, Revocation, Since, StationEntry,
+    StationKeyRow, StoredIdentity,
 };
 use crate::batch::VerifiedBatch;
 use crate::crypto::PublicKey;
@@ -422,26 +422,29 @@ impl CentralStore for SqliteCentral {
     }
 
     fn register(&self, query: &RegisterQuery) -> Result<Vec<RegisterEntry>> {
-        let (filter, value) = query.sql_filter();
-        let sql = sql::lite(&format!(
-            "{REGISTER_SELECT} WHERE {filter} ORDER BY r.pin, r.registration_id"
-        ));
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(Error::Db)?;
+        let value = match query {
+            RegisterQuery::Pin(value) | RegisterQuery::Precinct(value) => value.as_str(),
+            RegisterQuery::PinsAtSeveralStations => "",
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql::lite(&query.sql("pin")))
+            .map_err(Error::Db)?;
         let rows = stmt
             .query_map([value], |r| {
-                Ok(RegisterEntry {
-                    registration_id: r.get(0)?,
-                    station_id: r.get(1)?,
-                    precinct: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    pin: r.get(3)?,
-                    superseded_by: r.get(4)?,
-                    record_json: r.get(5)?,
-                })
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    // A record imported before precincts were kept has none.
+                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
             })
             .map_err(Error::Db)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(Error::Db)?;
-        Ok(rows)
+        register::entries(rows.into_iter().map(Ok))
     }
 
     fn templates_of(&self, registration_id: &str) -> Result<Vec<(u8, Vec<u8>)>> {
@@ -468,6 +471,11 @@ impl CentralStore for SqliteCentral {
             })
             .optional()
             .map_err(Error::Db)
+    }
+
+    /// The file is encrypted whole with the passphrase: nothing is sealed apart.
+    fn open_sealed(&self, _: &CentralKey) -> Result<()> {
+        Ok(())
     }
 
     fn begin_import(&self) -> Result<SqliteImport<'_>> {

@@ -45,9 +45,16 @@ fn init_then_unlock_with_the_passphrase_on_each_store() {
     }
 }
 
+/// Central's key, from a new identity file.
+fn some_key() -> CentralKey {
+    let (text, _) = batch::new_identity_file("2026-12-07T06:00:00Z");
+    CentralKey::new(batch::parse_identities(&text).unwrap())
+}
+
 #[test]
 fn a_dropped_import_leaves_no_biometric_and_a_committed_one_is_held_once() {
     for (kind, store, _dir) in each_store() {
+        store.open_sealed(&some_key()).unwrap();
         let mut tx = store.begin_import().unwrap();
         tx.put_biometric("aa", b"one").unwrap();
         tx.put_biometric("aa", b"one").unwrap();
@@ -199,13 +206,14 @@ fn a_postgres_error_is_told_without_the_row_it_quotes() {
         return;
     };
     let mut conn = config.connect(postgres::NoTls).unwrap();
-    // A record without its precinct: the server's DETAIL quotes the failing row, PIN and all.
+    // A record without its precinct: the server's DETAIL quotes the failing row, every text
+    // column in it (here a PIN where a registration id belongs).
     let pin = "11403199012345";
     let failed = conn
         .execute(
-            "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct,
-                                  record_json, signature)
-             VALUES ('KG1101-20261207-00001', 'KG1101', 1, $1, NULL, '\\x00', '\\x00')",
+            "INSERT INTO records (registration_id, station_id, batch_sequence, pin_mac, precinct,
+                                  record_json, signature, supersedes)
+             VALUES ('KG1101-20261207-00001', 'KG1101', 1, '\\x00', NULL, '\\x00', '\\x00', $1)",
             &[&pin],
         )
         .unwrap_err();
@@ -381,4 +389,216 @@ fn a_deadlock_the_server_breaks_is_worth_trying_again_and_a_refusal_is_not() {
         .map_err(super::pg::db)
         .unwrap_err();
     assert!(!duplicate.is_retryable(), "{duplicate}");
+}
+
+#[test]
+fn citizens_data_in_postgres_is_asked_for_only_once_centrals_identity_is_open() {
+    let Some(config) = migrated_database() else {
+        return;
+    };
+    let name = config.get_dbname().unwrap().to_owned();
+    let mut central = Central::new(PgCentral::connect(&config, &name).unwrap());
+    central.init("central pass", "t").unwrap();
+    // Another process's store, before the passphrase is given.
+    let store = PgCentral::connect(&config, &name).unwrap();
+    let locked = [
+        store
+            .register(&RegisterQuery::Pin("11403199000001".into()))
+            .err(),
+        store.pin_elsewhere("11403199000001", "KG1101").err(),
+        store.record("KG1101-20261201-00001").err(),
+        store.templates_of("KG1101-20261201-00001").err(),
+        store.searchable_templates().err(),
+        store.searchable_since(0).err(),
+        store.begin_import().err(),
+    ];
+    for err in locked {
+        assert!(matches!(err, Some(Error::Locked)), "{err:?}");
+    }
+    // What names no one is read without it.
+    assert_eq!(store.stations().unwrap(), []);
+    assert_eq!(store.biometrics_held().unwrap(), 0);
+
+    let mut other = Central::new(store);
+    // A key that is not central's does not open it, nor import into it.
+    let err = other.import_reader(&b""[..], &some_key(), "t").unwrap_err();
+    assert!(matches!(err, Error::IdentityMismatch(_)), "{err}");
+    assert!(matches!(
+        other
+            .store()
+            .register(&RegisterQuery::Precinct("1101".into())),
+        Err(Error::Locked)
+    ));
+    other.unlock("central pass").unwrap();
+    assert_eq!(
+        other
+            .store()
+            .register(&RegisterQuery::Precinct("1101".into()))
+            .unwrap(),
+        []
+    );
+}
+
+/// A record's JSON as stations write it, for citizen `n` at station KG1101.
+fn record_json(n: u32) -> String {
+    format!(
+        r#"{{"citizen":{{"given_name":"Айгүл","pin":"1140319900000{n}","precinct":"1101","surname":"Өмүрбекова"}},"station_id":"KG1101"}}"#
+    )
+}
+
+#[test]
+fn a_postgres_register_of_schema_1_is_sealed_whole_once_the_passphrase_opens_central() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    let mut admin = config.connect(postgres::NoTls).unwrap();
+    // What kattoo's schema 1 held in the clear: two records, a template, a biometric file.
+    let (text, recipient) = batch::new_identity_file("t");
+    let protected = identity::protect(&text, "central pass").unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE TABLE kattoo_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+             {}
+             INSERT INTO kattoo_schema (version) VALUES (1);
+             INSERT INTO stations VALUES ('KG1101', 'School', 'chui', 'pem', '\\x00', 't');
+             INSERT INTO station_keys (public_key, station_id, certificate, added_at) VALUES ('pem', 'KG1101', '\\x00', 't');",
+            include_str!("pg/0001_register.sql")
+        ))
+        .unwrap();
+    admin
+        .execute(
+            "INSERT INTO identity VALUES (1, $1, $2, 't')",
+            &[&protected, &recipient],
+        )
+        .unwrap();
+    for n in [1, 2] {
+        admin
+            .execute(
+                "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature)
+                 VALUES ($1, 'KG1101', 1, $2, '1101', $3, '\\x00')",
+                &[
+                    &format!("KG1101-20261201-0000{n}"),
+                    &format!("1140319900000{n}"),
+                    &record_json(n).into_bytes(),
+                ],
+            )
+            .unwrap();
+    }
+    admin
+        .batch_execute(
+            "INSERT INTO templates VALUES ('KG1101-20261201-00001', 7, '\\x46495200');
+             INSERT INTO biometrics VALUES ('ab12', convert_to('a face in the clear', 'UTF8'));",
+        )
+        .unwrap();
+    let version = |admin: &mut postgres::Client| -> i32 {
+        admin
+            .query_one("SELECT max(version) FROM kattoo_schema", &[])
+            .unwrap()
+            .get(0)
+    };
+
+    // Without the passphrase, nothing is changed: the rows wait for central's key.
+    let central = Central::new(PgCentral::connect(&config, &name).unwrap());
+    assert_eq!(version(&mut admin), 1);
+    assert!(matches!(
+        central.unlock("central pasS"),
+        Err(Error::WrongPassphrase)
+    ));
+    assert_eq!(version(&mut admin), 1);
+    let key = central.unlock("central pass").unwrap();
+    assert_eq!(version(&mut admin), PG_SCHEMA_VERSION);
+
+    // Whoever reads the database finds no PIN, name or biometric in it.
+    let dump: Vec<u8> = admin
+        .query(
+            "SELECT r.record_json || r.pin_mac FROM records r
+             UNION ALL SELECT iso FROM templates UNION ALL SELECT data FROM biometrics",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.get::<_, Vec<u8>>(0))
+        .collect();
+    for clear in [
+        &b"1140319900000"[..],
+        "Өмүрбекова".as_bytes(),
+        b"a face in the clear",
+        b"FIR\0",
+    ] {
+        assert!(!dump.windows(clear.len()).any(|w| w == clear), "{clear:?}");
+    }
+    let columns: Vec<String> = admin
+        .query(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'records'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!columns.contains(&"pin".to_owned()), "{columns:?}");
+
+    // Central reads it all as before.
+    let store = central.store();
+    let found = store
+        .register(&RegisterQuery::Pin("11403199000002".into()))
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].registration_id, "KG1101-20261201-00002");
+    assert_eq!(found[0].pin, "11403199000002");
+    assert_eq!(found[0].record_json, record_json(2).into_bytes());
+    let listed: Vec<String> = store
+        .register(&RegisterQuery::Precinct("1101".into()))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.pin)
+        .collect();
+    assert_eq!(listed, ["11403199000001", "11403199000002"]);
+    assert_eq!(
+        store.pin_elsewhere("11403199000001", "KG1102").unwrap(),
+        [("KG1101".to_owned(), "KG1101-20261201-00001".to_owned())]
+    );
+    assert_eq!(
+        store.templates_of("KG1101-20261201-00001").unwrap(),
+        [(7, b"FIR\0".to_vec())]
+    );
+    let tx = store.begin_import().unwrap();
+    assert_eq!(
+        tx.biometric("ab12").unwrap().as_deref(),
+        Some(&b"a face in the clear"[..])
+    );
+    drop(tx);
+
+    // Another connection finds it sealed and current, and opens it with the same key.
+    let again = PgCentral::connect(&config, &name).unwrap();
+    again.open_sealed(&key).unwrap();
+    assert_eq!(
+        again.record("KG1101-20261201-00001").unwrap().unwrap().1,
+        record_json(1).into_bytes()
+    );
+
+    // A sealed value moved into another row does not open there, and a value in the clear is
+    // refused by the database itself.
+    admin
+        .batch_execute(
+            "UPDATE records SET record_json = (SELECT record_json FROM records WHERE registration_id = 'KG1101-20261201-00002')
+             WHERE registration_id = 'KG1101-20261201-00001'",
+        )
+        .unwrap();
+    let err = again.record("KG1101-20261201-00001").unwrap_err();
+    assert!(matches!(err, Error::Sealed(_)), "{err}");
+    assert_eq!(err.message_id(), "central-error-damaged");
+    assert_eq!(err.detail(), "records.record_json of KG1101-20261201-00001");
+    let plain = admin
+        .execute(
+            "UPDATE records SET record_json = $1 WHERE registration_id = 'KG1101-20261201-00002'",
+            &[&record_json(2).into_bytes()],
+        )
+        .unwrap_err();
+    assert_eq!(
+        plain.as_db_error().and_then(|d| d.constraint()),
+        Some("records_json_sealed")
+    );
 }

@@ -315,6 +315,8 @@ impl Error {
                 listed: "1102".into(),
                 expected: "1101".into(),
             },
+            Error::Sealed("records.record_json of KG1101-20261201-00001".into()),
+            Error::Locked,
         ];
         all.extend(batch::Error::examples().into_iter().map(Error::Batch));
         for e in &all {
@@ -368,7 +370,9 @@ impl Error {
                 | Error::RecordUnreadable(_)
                 | Error::VoterListSignature(_)
                 | Error::VoterListForm(_)
-                | Error::VoterListPrecinct { .. } => {}
+                | Error::VoterListPrecinct { .. }
+                | Error::Sealed(_)
+                | Error::Locked => {}
             }
         }
         all

@@ -24,12 +24,7 @@ pub const SIGNING_KEY_INFO: &[u8] = b"kattoo/central-signing/v1";
 impl CentralKey {
     /// Central's ed25519 signing key, derived from its (first) age identity.
     pub fn signing_key(&self) -> StationKey {
-        use age::secrecy::ExposeSecret;
-        let secret = self.identities()[0].to_string();
-        let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, secret.expose_secret().as_bytes());
-        let mut seed = zeroize::Zeroizing::new([0u8; 32]);
-        hk.expand(SIGNING_KEY_INFO, &mut seed[..])
-            .expect("32 bytes is a valid HKDF-SHA256 length");
+        let seed = self.derive(SIGNING_KEY_INFO);
         StationKey::from_seed(&seed[..]).expect("32 bytes is an ed25519 seed")
     }
 }

@@ -207,6 +207,8 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::StoredStationKey { .. }
         | Error::NoIdentity
         | Error::IdentityMismatch(_)
+        | Error::Sealed(_)
+        | Error::Locked
         | Error::Changed(_) => exit::FAILURE,
     }
 }

@@ -562,6 +562,7 @@ central-error-pg-tls = TLS to the central database cannot be set up with the cer
 central-error-newer-schema = This central database ({ $detail }) was written by a newer kattoo — install the newer version. Nothing was changed.
 central-error-damaged = Central's database is damaged ({ $detail }). Stop importing, restore it from the backup and call support.
 central-error-not-initialised = Central is not set up in this database yet: run `kattoo central init` first.
+central-error-locked = Citizens' data in central's database is sealed, and central's identity was not opened with the central passphrase: run the command again and give the passphrase. If this repeats, call support.
 central-error-already-initialised = Central is already set up ({ $detail }); nothing was changed.
 central-error-unknown-station = Station { $detail } is not registered here. Register it from its certificate (`kattoo central add-station`), check its key fingerprint by phone, then import again.
 central-error-station-key-conflict = Station { $detail } is already registered with a different key. Nothing was changed; check with the station by phone which key is right. If the station was given a new key (a replacement laptop), register it with `kattoo central rekey-station`.
