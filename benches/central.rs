@@ -11,6 +11,8 @@
 //! 2. A synthetic register of `KATTOO_BENCH_REGISTER` citizens (default 3,500,000; 0 skips it) in
 //!    PostgreSQL: 2,500 stations, a record row per citizen (a 0.1 % share of PINs also held at a
 //!    second station), ~2,400 precincts, two 600-byte template rows per citizen; no biometrics.
+//!    Rows are sealed under a central key as an import seals them (the record's JSON and the
+//!    templates sealed, the PIN's keyed hash), written with `COPY … BINARY`.
 //!    Its build time, its size on disk, and the register's questions at that size, each with
 //!    its query plan: find by PIN, the precinct list, the import's PIN check at other stations,
 //!    and every PIN held at more than one station.
@@ -21,8 +23,12 @@ mod common;
 
 use kattoo::batch::{self, DirMedium};
 use kattoo::central::pg_server::TestServer;
-use kattoo::central::{Central, CentralKey, CentralStore, PgCentral, RegisterQuery, SqliteCentral};
+use kattoo::central::{
+    Central, CentralKey, CentralStore, ColumnKey, PgCentral, Place, RegisterQuery, SqliteCentral,
+};
 use kattoo::domain::Timestamp;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -191,6 +197,10 @@ fn synthetic_register(server: &TestServer, citizens: u64) {
     let name = server.create_database().unwrap();
     let config = server.config(&name);
     let store = PgCentral::connect(&config, &name).unwrap();
+    let (identity, _) = batch::new_identity_file("2026-12-01T06:00:00Z");
+    let key = CentralKey::new(batch::parse_identities(&identity).unwrap());
+    store.open_sealed(&key).unwrap();
+    let columns = ColumnKey::new(&key);
     let mut db = open_admin(server, &name);
     let citizens = citizens as i64;
     println!("synthetic register of {citizens} citizens (PostgreSQL, this machine's disk):");
@@ -199,36 +209,69 @@ fn synthetic_register(server: &TestServer, citizens: u64) {
     // them; PINs are unique but for every 1,000th citizen, whose PIN is also held at the next
     // station (a cross-station duplicate); ~1,460 citizens per precinct.
     db.batch_execute(
-        "CREATE EXTENSION IF NOT EXISTS pgcrypto;
-         INSERT INTO stations
+        "INSERT INTO stations
              SELECT format('KG%s', 1000 + s), 'School ' || s, 'chui', 'key-' || s, '\\x00', 't'
              FROM generate_series(0, 2499) s;
          INSERT INTO station_keys (public_key, station_id, certificate, added_at)
              SELECT public_key, station_id, certificate, added_at FROM stations;",
     )
     .unwrap();
-    db.execute(
-        "INSERT INTO records (registration_id, station_id, batch_sequence, pin, precinct, record_json, signature)
-         SELECT format('KG%s-20261201-%s', 1000 + i % 2500, lpad((i / 2500)::text, 5, '0')),
-                format('KG%s', 1000 + i % 2500),
-                1,
-                '9' || lpad(CASE WHEN i % 1000 = 1 THEN i - 1 ELSE i END::text, 13, '0'),
-                lpad((1000 + i % 2400)::text, 4, '0'),
-                convert_to(format('{\"biometrics\":[],\"citizen\":{\"address\":{\"district\":\"chui-%s\",\"locality\":\"Бишкек\",\"region\":\"chui\",\"street\":\"Чуй проспекти %s\"},\"birth_date\":\"1990-03-14\",\"document\":{\"number\":\"ID%s\",\"type\":\"id-card\"},\"given_name\":\"Айгүл %s\",\"language\":\"ky\",\"patronymic\":\"Асанбековна\",\"pin\":\"%s\",\"precinct\":\"%s\",\"sex\":\"F\",\"surname\":\"Өмүрбекова\"},\"created_at\":\"2026-12-01T06:00:00Z\",\"operator\":\"registrar-%s\",\"schema\":\"kattoo/enrollment/v1\",\"sequence\":%s,\"station_id\":\"KG%s\",\"training\":false}',
-                    i % 9, i, i, i, '9' || lpad(i::text, 13, '0'), lpad((1000 + i % 2400)::text, 4, '0'), i % 7, i / 2500, 1000 + i % 2500), 'UTF8'),
-                gen_random_bytes(64)
-         FROM generate_series(1, $1::bigint) i",
-        &[&citizens],
-    )
-    .unwrap();
+    let id = |i: i64| format!("KG{}-20261201-{:05}", 1000 + i % 2500, i / 2500);
+    let mut rng = common::Rng(0x2545_f491_4f6c_dd1d);
+    let mut random = |n: usize| -> Vec<u8> { (0..n).map(|_| (rng.next() * 256.0) as u8).collect() };
+    let copy = db
+        .copy_in("COPY records (registration_id, station_id, batch_sequence, pin_mac, precinct, record_json, signature) FROM STDIN BINARY")
+        .unwrap();
+    let mut rows = BinaryCopyInWriter::new(
+        copy,
+        &[
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::BYTEA,
+            Type::TEXT,
+            Type::BYTEA,
+            Type::BYTEA,
+        ],
+    );
+    for i in 1..=citizens {
+        let (registration_id, station) = (id(i), format!("KG{}", 1000 + i % 2500));
+        let pin = format!("9{:013}", if i % 1000 == 1 { i - 1 } else { i });
+        let precinct = format!("{:04}", 1000 + i % 2400);
+        let json = format!(
+            r#"{{"biometrics":[],"citizen":{{"address":{{"district":"chui-{}","locality":"Бишкек","region":"chui","street":"Чуй проспекти {i}"}},"birth_date":"1990-03-14","document":{{"number":"ID{i}","type":"id-card"}},"given_name":"Айгүл {i}","language":"ky","patronymic":"Асанбековна","pin":"{pin}","precinct":"{precinct}","sex":"F","surname":"Өмүрбекова"}},"created_at":"2026-12-01T06:00:00Z","operator":"registrar-{}","schema":"kattoo/enrollment/v1","sequence":{},"station_id":"{station}","training":false}}"#,
+            i % 9,
+            i % 7,
+            i / 2500
+        );
+        rows.write(&[
+            &registration_id,
+            &station,
+            &1i64,
+            &columns.pin_mac(&pin),
+            &precinct,
+            &columns.seal(Place::Record(&registration_id), json.as_bytes()),
+            &random(64),
+        ])
+        .unwrap();
+    }
+    rows.finish().unwrap();
     let records_took = started.elapsed();
-    db.execute(
-        "INSERT INTO templates (registration_id, position, iso)
-         SELECT r.registration_id, p, gen_random_bytes(600)
-         FROM records r CROSS JOIN (VALUES (2::smallint), (7::smallint)) AS f(p)",
-        &[],
-    )
-    .unwrap();
+    let copy = db
+        .copy_in("COPY templates (registration_id, position, iso) FROM STDIN BINARY")
+        .unwrap();
+    let mut rows = BinaryCopyInWriter::new(copy, &[Type::TEXT, Type::INT2, Type::BYTEA]);
+    for i in 1..=citizens {
+        let registration_id = id(i);
+        for position in [2i16, 7] {
+            let iso = columns.seal(
+                Place::Template(&registration_id, position as u8),
+                &random(600),
+            );
+            rows.write(&[&registration_id, &position, &iso]).unwrap();
+        }
+    }
+    rows.finish().unwrap();
     db.batch_execute("VACUUM ANALYZE").unwrap();
     let built = started.elapsed();
     let size: i64 = db
@@ -288,23 +331,46 @@ fn synthetic_register(server: &TestServer, citizens: u64) {
         "  every PIN held at more than one station ({dup} records): median {:.2} s of 3",
         t.as_secs_f64()
     );
-    for (what, sql, value) in [
-        ("find by PIN", "r.pin = $1", pin(picks[0])),
+    let started = Instant::now();
+    let rows = db
+        .query(
+            "SELECT t.registration_id, t.position, t.iso FROM templates t WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.supersedes = t.registration_id) ORDER BY t.registration_id, t.position",
+            &[],
+        )
+        .unwrap()
+        .len();
+    println!(
+        "  the same {rows} templates read without opening them: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let templates = store.searchable_templates().unwrap().len();
+    println!(
+        "  the duplicate search's templates read and opened ({templates}): {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let mac = columns.pin_mac(&pin(picks[0]));
+    let plans: [(&str, RegisterQuery, &(dyn postgres::types::ToSql + Sync)); 3] = [
+        ("find by PIN", RegisterQuery::Pin(String::new()), &mac),
         (
             "precinct list",
-            "r.precinct = $1 AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.registration_id)",
-            "1101".into(),
+            RegisterQuery::Precinct(String::new()),
+            &"1101",
         ),
-    ] {
+        (
+            "every PIN held at more than one station",
+            RegisterQuery::PinsAtSeveralStations,
+            &"",
+        ),
+    ];
+    for (what, query, value) in plans {
         let plan: Vec<String> = db
             .query(
                 &format!(
-                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT r.registration_id, r.station_id, r.precinct, r.pin,
-                        (SELECT s.registration_id FROM records s WHERE s.supersedes = r.registration_id LIMIT 1),
-                        r.record_json
-                     FROM records r WHERE {sql} ORDER BY r.pin, r.registration_id"
+                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {}",
+                    query.sql("pin_mac")
                 ),
-                &[&value],
+                &[value],
             )
             .unwrap()
             .iter()

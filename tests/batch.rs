@@ -7,6 +7,7 @@
 
 mod concurrent;
 mod keys;
+mod sealed;
 
 use crate::util::raw_store;
 use kattoo::batch::bag::{self, BagInfo};

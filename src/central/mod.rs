@@ -50,6 +50,7 @@ pub use pg_import::PgImport;
 pub use pg_schema::PG_SCHEMA_VERSION;
 pub use pg_tls::PgTls;
 pub use register::{RegisterEntry, RegisterQuery};
+pub use sealed::{ColumnKey, Place};
 pub use sqlite::{SqliteCentral, SqliteImport};
 pub use voter_list::{
     DOMAIN_VOTER_LIST, SIGNING_KEY_INFO, VOTER_LIST_SCHEMA, VoterList, VoterListInfo,

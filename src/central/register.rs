@@ -35,7 +35,7 @@ pub(super) type RegisterRow = (String, String, String, Option<String>, Vec<u8>);
 impl RegisterQuery {
     /// The query over `records r` in SQL both stores read, with its one value as `$1`; `pin`
     /// names the column a PIN is looked up by (its keyed hash where citizens' data is sealed).
-    pub(super) fn sql(&self, pin: &str) -> String {
+    pub fn sql(&self, pin: &str) -> String {
         let filter = match self {
             RegisterQuery::Pin(_) => format!("r.{pin} = $1"),
             RegisterQuery::Precinct(_) => "r.precinct = $1 AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes = r.registration_id)".to_owned(),

@@ -1,0 +1,77 @@
+//! Central's sealed columns (`docs/formats/central-columns-v1.md`) read and written by an
+//! independent implementation: libsodium's XChaCha20-Poly1305 (Python `nacl`), Python
+//! `cryptography`'s HKDF and the standard library's HMAC, from the format page alone.
+
+use super::have;
+use kattoo::batch;
+use kattoo::central::{CentralKey, ColumnKey, Place};
+
+/// Given the identity file, a registration id and a sealed record (hex): prints the record opened,
+/// the PIN's hash, and the record sealed again by libsodium, for the same place.
+const SCRIPT: &str = r#"
+import sys, hmac, hashlib, os
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import hashes
+from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt as opened, crypto_aead_xchacha20poly1305_ietf_encrypt as sealed
+secret = [l for l in open(sys.argv[1]).read().splitlines() if l.startswith("AGE-SECRET-KEY-1")][0]
+def derive(info):
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode())
+seal_key, pin_key = derive(b"kattoo/central-columns/seal/v1"), derive(b"kattoo/central-columns/pin/v1")
+aad = b"kattoo/central-column/v1\n" + b"records.record_json" + b"\n" + sys.argv[2].encode()
+value = bytes.fromhex(sys.argv[3])
+assert value[0] == 1
+plain = opened(value[25:], aad, value[1:25], seal_key)
+print(plain.decode())
+print(hmac.new(pin_key, b"11403199000001", hashlib.sha256).hexdigest())
+nonce = os.urandom(24)
+print((b"\x01" + nonce + sealed(b"sealed by libsodium", aad, nonce, seal_key)).hex())
+"#;
+
+#[test]
+fn interop_sealed_columns_open_and_seal_with_libsodium() {
+    if !have("python3", &["-c", "import nacl, cryptography"]) {
+        eprintln!("skipped: pip install pynacl cryptography");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (identity, _) = batch::new_identity_file("2026-12-07T06:00:00Z");
+    std::fs::write(dir.path().join("central-key.txt"), &identity).unwrap();
+    let columns = ColumnKey::new(&CentralKey::new(
+        batch::parse_identities(&identity).unwrap(),
+    ));
+    let id = "KG1101-20261201-00001";
+    let record = r#"{"citizen":{"pin":"11403199000001","surname":"Өмүрбекова"}}"#;
+    let value = columns.seal(Place::Record(id), record.as_bytes());
+    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let out = std::process::Command::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(dir.path().join("central-key.txt"))
+        .arg(id)
+        .arg(hex(&value))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines[0], record);
+    assert_eq!(lines[1], hex(&columns.pin_mac("11403199000001")));
+    let from_libsodium: Vec<u8> = (0..lines[2].len() / 2)
+        .map(|i| u8::from_str_radix(&lines[2][2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(
+        columns
+            .open(Place::Record(id), from_libsodium.clone())
+            .unwrap(),
+        b"sealed by libsodium"
+    );
+    // Bound to its row: the same bytes do not open as another record's.
+    assert!(
+        columns
+            .open(Place::Record("KG1101-20261201-00002"), from_libsodium)
+            .is_err()
+    );
+}
