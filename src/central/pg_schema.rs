@@ -10,7 +10,8 @@
 use super::pg::db;
 use super::sealed::{ColumnKey, Place};
 use super::{Error, Result};
-use postgres::{Client, Transaction};
+use postgres::types::ToSql;
+use postgres::{Client, Row, Transaction};
 
 /// Where kattoo's own step goes in a migration's SQL.
 const SEAL_HERE: &str = "-- kattoo: seal the rows here";
@@ -107,60 +108,75 @@ fn holds_citizens(tx: &mut Transaction<'_>) -> Result<bool> {
 /// How many rows a step of the sealing reads at a time: memory stays flat whatever the size.
 const SEAL_CHUNK: i32 = 256;
 
+/// One sealed row's new values, in the order of its `UPDATE`'s parameters.
+type Values = Vec<Box<dyn ToSql + Sync>>;
+
+/// Reads `select` through a portal, `chunk` rows at a time, and runs `update` with what `seal`
+/// makes of each row.
+fn reseal(
+    tx: &mut Transaction<'_>,
+    select: &str,
+    update: &str,
+    chunk: i32,
+    mut seal: impl FnMut(&Row) -> Values,
+) -> Result<()> {
+    let rows = tx.bind(select, &[]).map_err(db)?;
+    let update = tx.prepare(update).map_err(db)?;
+    loop {
+        let page = tx.query_portal(&rows, chunk).map_err(db)?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        for row in &page {
+            let values = seal(row);
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+            tx.execute(&update, &params).map_err(db)?;
+        }
+    }
+}
+
 /// Seals every row an older kattoo stored in the clear: each record's PIN becomes its keyed hash
 /// and its JSON a sealed value, as do templates and biometric files.
 fn seal_rows(tx: &mut Transaction<'_>, key: &ColumnKey) -> Result<()> {
-    let records = tx
-        .bind("SELECT registration_id, pin, record_json FROM records", &[])
-        .map_err(db)?;
-    let update = tx
-        .prepare("UPDATE records SET pin_mac = $2, record_json = $3 WHERE registration_id = $1")
-        .map_err(db)?;
     let mut sealed = 0u64;
-    loop {
-        let rows = tx.query_portal(&records, SEAL_CHUNK).map_err(db)?;
-        if rows.is_empty() {
-            break;
-        }
-        for r in rows {
+    reseal(
+        tx,
+        "SELECT registration_id, pin, record_json FROM records",
+        "UPDATE records SET pin_mac = $2, record_json = $3 WHERE registration_id = $1",
+        SEAL_CHUNK,
+        |r| {
             let id: String = r.get(0);
-            let json = key.seal(Place::Record(&id), r.get(2));
-            tx.execute(&update, &[&id, &key.pin_mac(r.get(1)), &json])
-                .map_err(db)?;
+            let (pin_mac, json) = (
+                key.pin_mac(r.get(1)),
+                key.seal(Place::Record(&id), r.get(2)),
+            );
             sealed += 1;
-        }
-    }
-    let templates = tx
-        .bind("SELECT registration_id, position, iso FROM templates", &[])
-        .map_err(db)?;
-    let update = tx
-        .prepare("UPDATE templates SET iso = $3 WHERE registration_id = $1 AND position = $2")
-        .map_err(db)?;
-    loop {
-        let rows = tx.query_portal(&templates, SEAL_CHUNK).map_err(db)?;
-        if rows.is_empty() {
-            break;
-        }
-        for r in rows {
+            vec![Box::new(id), Box::new(pin_mac), Box::new(json)]
+        },
+    )?;
+    reseal(
+        tx,
+        "SELECT registration_id, position, iso FROM templates",
+        "UPDATE templates SET iso = $3 WHERE registration_id = $1 AND position = $2",
+        SEAL_CHUNK,
+        |r| {
             let (id, position): (String, i16) = (r.get(0), r.get(1));
             let iso = key.seal(Place::Template(&id, position as u8), r.get(2));
-            tx.execute(&update, &[&id, &position, &iso]).map_err(db)?;
-        }
-    }
+            vec![Box::new(id), Box::new(position), Box::new(iso)]
+        },
+    )?;
     // Biometric files are megabytes each: one at a time.
-    let biometrics = tx
-        .bind("SELECT sha256, data FROM biometrics", &[])
-        .map_err(db)?;
-    let update = tx
-        .prepare("UPDATE biometrics SET data = $2 WHERE sha256 = $1")
-        .map_err(db)?;
-    loop {
-        let rows = tx.query_portal(&biometrics, 1).map_err(db)?;
-        let Some(r) = rows.first() else { break };
-        let sha256: String = r.get(0);
-        let data = key.seal(Place::Biometric(&sha256), r.get(1));
-        tx.execute(&update, &[&sha256, &data]).map_err(db)?;
-    }
+    reseal(
+        tx,
+        "SELECT sha256, data FROM biometrics",
+        "UPDATE biometrics SET data = $2 WHERE sha256 = $1",
+        1,
+        |r| {
+            let sha256: String = r.get(0);
+            let data = key.seal(Place::Biometric(&sha256), r.get(1));
+            vec![Box::new(sha256), Box::new(data)]
+        },
+    )?;
     if sealed > 0 {
         tracing::info!(
             records = sealed,
