@@ -17,6 +17,11 @@
 //!    its query plan: find by PIN, the precinct list, the import's PIN check at other stations,
 //!    and every PIN held at more than one station.
 //!
+//! 3. The duplicate search's index held by importers running at once, shared (as `central import
+//!    --jobs N` holds it) and one per importer: a register of `KATTOO_BENCH_INDEX` citizens
+//!    (default 500,000; 0 skips it) with real templates, loaded in child processes of this
+//!    bench, whose peak resident memory is reported.
+//!
 //! Skipped, with a message, when PostgreSQL is not installed.
 
 mod common;
@@ -24,7 +29,8 @@ mod common;
 use kattoo::batch::{self, DirMedium};
 use kattoo::central::pg_server::TestServer;
 use kattoo::central::{
-    Central, CentralKey, CentralStore, ColumnKey, PgCentral, Place, RegisterQuery, SqliteCentral,
+    Central, CentralKey, CentralStore, ColumnKey, PgCentral, Place, RegisterQuery, SearchIndex,
+    SqliteCentral,
 };
 use kattoo::domain::Timestamp;
 use postgres::binary_copy::BinaryCopyInWriter;
@@ -43,6 +49,9 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list` and `cargo test --benches` ask; there is nothing to list.
     }
+    if let Ok(how) = std::env::var(CHILD) {
+        return index_child(&how);
+    }
     let Some(_) = kattoo::central::pg_server::bin_dir() else {
         println!(
             "SKIPPED: central bench: PostgreSQL is not installed (apt-get install postgresql-15)"
@@ -59,6 +68,114 @@ fn main() {
     if register > 0 {
         synthetic_register(&server, register);
     }
+    let people = env_number("KATTOO_BENCH_INDEX", 500_000);
+    if people > 0 {
+        search_index(&server, people as i64);
+    }
+}
+
+/// Set in a child process of this bench: how its importers hold the search index.
+const CHILD: &str = "KATTOO_BENCH_INDEX_CHILD";
+
+/// Phase 3: the memory of the duplicate search's index when importers run at once, shared by the
+/// importers of one process (`central import --jobs N`) and one per importer. A register of
+/// `people` citizens with real templates (ten fingers of `fixtures/fingers` extracted, each
+/// citizen two of them) is built; then child processes of this bench load the index into
+/// `KATTOO_BENCH_INDEX_JOBS` importers (default 1 and 4) at once, each a `Central` on
+/// connections of its own, and report their peak resident memory.
+fn search_index(server: &TestServer, people: i64) {
+    use kattoo::domain::{BiometricFormat, FingerPosition};
+    use kattoo::matching::people::{finger_template, iso_record};
+    let isos: Vec<Vec<u8>> = (101..=110)
+        .map(|n| {
+            let png = std::fs::read(common::fixtures().join(format!("fingers/{n}_1.png"))).unwrap();
+            let t = finger_template(BiometricFormat::Png, &png, Some(500)).expect("extracts");
+            iso_record(FingerPosition::RightIndex, &t).unwrap()
+        })
+        .collect();
+    let mean = isos.iter().map(Vec::len).sum::<usize>() / isos.len();
+    println!(
+        "search index over a register of {people} citizens × 2 real templates (~{mean} bytes each):"
+    );
+    let register = build_register(server, people, &|i, p| {
+        isos[(2 * i as usize + p as usize) % isos.len()].clone()
+    });
+    println!("  register built in {:.0} s", register.built.as_secs_f64());
+    let identity = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(identity.path(), &register.identity).unwrap();
+    let jobs: Vec<usize> = std::env::var("KATTOO_BENCH_INDEX_JOBS")
+        .unwrap_or_else(|_| "1,4".into())
+        .split(',')
+        .filter_map(|j| j.trim().parse().ok())
+        .collect();
+    for jobs in jobs {
+        for how in ["shared", "separate"] {
+            if jobs == 1 && how == "separate" {
+                continue;
+            }
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .env(CHILD, how)
+                .env("KATTOO_BENCH_INDEX_URL", server.url(&register.name))
+                .env("KATTOO_BENCH_INDEX_NAME", &register.name)
+                .env("KATTOO_BENCH_INDEX_KEY", identity.path())
+                .env("KATTOO_BENCH_INDEX_JOBS", jobs.to_string())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            print!("{}", String::from_utf8_lossy(&out.stdout));
+        }
+    }
+}
+
+/// A child of [`search_index`]: loads the index into `KATTOO_BENCH_INDEX_JOBS` importers at once,
+/// sharing one index or each with its own, and prints the time and its peak memory.
+fn index_child(how: &str) {
+    use std::str::FromStr;
+    let var = |n: &str| std::env::var(n).unwrap();
+    let config = postgres::Config::from_str(&var("KATTOO_BENCH_INDEX_URL")).unwrap();
+    let name = var("KATTOO_BENCH_INDEX_NAME");
+    let identity = std::fs::read_to_string(var("KATTOO_BENCH_INDEX_KEY")).unwrap();
+    let key = CentralKey::new(batch::parse_identities(&identity).unwrap());
+    let jobs: usize = var("KATTOO_BENCH_INDEX_JOBS").parse().unwrap();
+    let shared = SearchIndex::default();
+    let before = peak_rss_mb();
+    let started = Instant::now();
+    let centrals: Vec<_> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut central = Central::new(PgCentral::connect(&config, &name).unwrap());
+                    if how == "shared" {
+                        central = central.with_search_index(shared.clone());
+                    }
+                    central.load_search_index(&key).unwrap();
+                    central
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let took = started.elapsed();
+    let held: usize = if how == "shared" {
+        shared.memory_bytes().unwrap()
+    } else {
+        centrals
+            .iter()
+            .map(|c| c.search_index().memory_bytes().unwrap())
+            .sum()
+    };
+    println!(
+        "  {jobs} importer(s), {how} index: loaded in {:.1} s; index {:.0} MB ({} people); peak resident memory {:.0} MB (process before loading: {:.0} MB)",
+        took.as_secs_f64(),
+        held as f64 / 1e6,
+        centrals[0].search_index().people().unwrap(),
+        peak_rss_mb(),
+        before
+    );
 }
 
 /// Peak resident memory of this process so far, in MB.
@@ -193,7 +310,25 @@ fn median_of(runs: usize, mut f: impl FnMut(usize)) -> Duration {
     times[times.len() / 2]
 }
 
-fn synthetic_register(server: &TestServer, citizens: u64) {
+/// A register built by [`build_register`].
+struct Register {
+    /// The database's name.
+    name: String,
+    /// Central's identity file, whose key sealed the rows.
+    identity: String,
+    /// Time to write the records, then to write everything and `VACUUM ANALYZE`.
+    records_took: Duration,
+    built: Duration,
+}
+
+/// Builds a sealed register of `citizens` in a new database of `server` (see the module
+/// documentation), with `template(citizen, position)` as each citizen's two ISO/IEC 19794-2
+/// records.
+fn build_register(
+    server: &TestServer,
+    citizens: i64,
+    template: &dyn Fn(i64, i16) -> Vec<u8>,
+) -> Register {
     let name = server.create_database().unwrap();
     let config = server.config(&name);
     let store = PgCentral::connect(&config, &name).unwrap();
@@ -202,8 +337,6 @@ fn synthetic_register(server: &TestServer, citizens: u64) {
     store.open_sealed(&key).unwrap();
     let columns = ColumnKey::new(&key);
     let mut db = open_admin(server, &name);
-    let citizens = citizens as i64;
-    println!("synthetic register of {citizens} citizens (PostgreSQL, this machine's disk):");
     let started = Instant::now();
     // 2,500 stations, one key each; a citizen's record is ~700 bytes of JSON as stations write
     // them; PINs are unique but for every 1,000th citizen, whose PIN is also held at the next
@@ -266,14 +399,41 @@ fn synthetic_register(server: &TestServer, citizens: u64) {
         for position in [2i16, 7] {
             let iso = columns.seal(
                 Place::Template(&registration_id, position as u8),
-                &random(600),
+                &template(i, position),
             );
             rows.write(&[&registration_id, &position, &iso]).unwrap();
         }
     }
     rows.finish().unwrap();
     db.batch_execute("VACUUM ANALYZE").unwrap();
-    let built = started.elapsed();
+    Register {
+        name,
+        identity,
+        records_took,
+        built: started.elapsed(),
+    }
+}
+
+fn synthetic_register(server: &TestServer, citizens: u64) {
+    let citizens = citizens as i64;
+    println!("synthetic register of {citizens} citizens (PostgreSQL, this machine's disk):");
+    // Templates of random bytes: the size of a stored template, never parsed by these questions.
+    let rng = std::cell::RefCell::new(common::Rng(0x1234_5678_9abc_def1));
+    let random = |_, _| -> Vec<u8> {
+        let mut rng = rng.borrow_mut();
+        (0..600).map(|_| (rng.next() * 256.0) as u8).collect()
+    };
+    let Register {
+        name,
+        identity,
+        records_took,
+        built,
+    } = build_register(server, citizens, &random);
+    let store = PgCentral::connect(&server.config(&name), &name).unwrap();
+    let key = CentralKey::new(batch::parse_identities(&identity).unwrap());
+    store.open_sealed(&key).unwrap();
+    let columns = ColumnKey::new(&key);
+    let mut db = open_admin(server, &name);
     let size: i64 = db
         .query_one("SELECT pg_database_size(current_database())", &[])
         .unwrap()

@@ -8,13 +8,14 @@
 //! are not searched. A pair is stored once whichever of its records came first, so importing the
 //! other station's batch later, or a batch again, does not list it twice.
 
-use super::{Central, CentralStore, Error, ImportTransaction, Result};
+use super::{Central, CentralKey, CentralStore, Error, ImportTransaction, Result};
 use crate::batch::VerifiedBatch;
 use crate::domain::{BiometricKind, BiometricRef, FingerPosition};
 use crate::matching::people::{self, PeopleIndex};
 use crate::matching::template::Template;
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How central searches.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +151,31 @@ pub struct DecisionRow {
     pub at: String,
 }
 
+/// The duplicate search's index, shared by the importers of one process (`central import
+/// --jobs`): it is built once and held once in memory, however many import at once. An import
+/// holds it from its turn (see `ImportTransaction::take_turn`) until its batch is in it, so the
+/// index follows the register one committed batch at a time.
+#[derive(Clone, Default)]
+pub struct SearchIndex(Arc<Mutex<Option<CentralIndex>>>);
+
+impl SearchIndex {
+    /// The index, for this import alone (a panicked importer's index is still whole: it is
+    /// changed only after a commit, by code that does not panic).
+    pub(super) fn lock(&self) -> MutexGuard<'_, Option<CentralIndex>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// People in the index (none before the first import that searches).
+    pub fn people(&self) -> Option<usize> {
+        self.lock().as_ref().map(|i| i.people.len())
+    }
+
+    /// Bytes the index's templates take in memory (none before the first import that searches).
+    pub fn memory_bytes(&self) -> Option<usize> {
+        self.lock().as_ref().map(|i| i.people.memory_bytes())
+    }
+}
+
 /// The search index and the records it must no longer return.
 pub(super) struct CentralIndex {
     people: PeopleIndex,
@@ -168,13 +194,33 @@ impl<S: CentralStore> Central<S> {
     /// Sets how imports search for duplicate people.
     pub fn with_dedup(mut self, settings: DedupSettings) -> Self {
         self.dedup = settings;
-        self.index = None;
+        self.index = SearchIndex::default();
         self
     }
 
+    /// Shares `index` with the other importers of this process over the same register and with
+    /// the same settings, instead of building one of its own.
+    pub fn with_search_index(mut self, index: SearchIndex) -> Self {
+        self.index = index;
+        self
+    }
+
+    /// The duplicate search's index, to share with other importers.
+    pub fn search_index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Builds the search index now, as the first import that searches would: every template
+    /// held is read and opened (at national scale, the longest step of an importer's start).
+    pub fn load_search_index(&self, key: &CentralKey) -> Result<()> {
+        self.open_sealed(key)?;
+        self.ensure_index()
+    }
+
     /// Builds the search index from the store, if the search is on and it is not built yet.
-    pub(super) fn ensure_index(&mut self) -> Result<()> {
-        if self.dedup.search && self.index.is_none() {
+    pub(super) fn ensure_index(&self) -> Result<()> {
+        let mut held = self.index.lock();
+        if self.dedup.search && held.is_none() {
             // The mark first: a record committed between the two reads is fetched again by the
             // next import's refresh, and a record found twice is listed once.
             let mark = self.store.register_mark()?;
@@ -189,20 +235,21 @@ impl<S: CentralStore> Central<S> {
                 rows.iter()
                     .map(|(id, p, iso)| (id.as_str(), *p, iso.as_slice())),
             );
-            self.index = Some(index);
+            *held = Some(index);
         }
         Ok(())
     }
 
     /// Searches each record of a verified batch by its fingers ([`Central::batch_templates`])
-    /// among everyone held, what other importers committed since the index was brought up to
+    /// among everyone in `index`, what other importers committed since it was brought up to
     /// date, and the batch's earlier records.
     pub(super) fn search_batch(
         &self,
+        index: Option<&CentralIndex>,
         verified: &VerifiedBatch,
         templates: Vec<Vec<(FingerPosition, Template)>>,
     ) -> Result<BatchSearch> {
-        let Some(index) = self.index.as_ref().filter(|_| self.dedup.search) else {
+        let Some(index) = index.filter(|_| self.dedup.search) else {
             return Ok(BatchSearch::default());
         };
         // What other importers committed since: every import's search and commit take turns
@@ -274,7 +321,7 @@ impl<S: CentralStore> Central<S> {
         tx: &S::Import<'_>,
         verified: &VerifiedBatch,
     ) -> Result<Vec<Vec<(FingerPosition, Template)>>> {
-        if !self.dedup.search || self.index.is_none() {
+        if !self.dedup.search {
             return Ok(Vec::new());
         }
         let mut out = Vec::with_capacity(verified.records.len());
@@ -334,38 +381,6 @@ impl<S: CentralStore> Central<S> {
         Ok(out)
     }
 
-    /// Adds a committed batch's records to the search index (the templates as they were
-    /// searched) and retires those they supersede.
-    pub(super) fn index_committed(&mut self, verified: &VerifiedBatch, search: &BatchSearch) {
-        let Some(index) = self.index.as_mut() else {
-            return;
-        };
-        if let Some(fresh) = &search.fresh {
-            index.people.add_stored(
-                fresh
-                    .templates
-                    .iter()
-                    .map(|(id, p, iso)| (id.as_str(), *p, iso.as_slice())),
-            );
-            index.retired.extend(fresh.superseded.iter().cloned());
-            index.mark = fresh.mark;
-            index.own.clear();
-        }
-        for (id, fingers) in &search.searched {
-            if !fingers.is_empty() {
-                index.people.add(id, fingers);
-            }
-            index.own.insert(id.clone());
-        }
-        for old in verified
-            .records
-            .iter()
-            .filter_map(|r| r.record.supersedes.as_ref())
-        {
-            index.retired.insert(old.as_str().to_owned());
-        }
-    }
-
     /// Every listed pair, open ones first, then by score.
     pub fn duplicates(&self) -> Result<Vec<DuplicateRow>> {
         let mut rows = self.store.duplicates()?;
@@ -402,6 +417,37 @@ impl<S: CentralStore> Central<S> {
             by: d.by,
             at: d.at,
         })
+    }
+}
+
+impl CentralIndex {
+    /// Adds a committed batch's records (the templates as they were searched) and retires those
+    /// they supersede.
+    pub(super) fn follow(&mut self, verified: &VerifiedBatch, search: &BatchSearch) {
+        if let Some(fresh) = &search.fresh {
+            self.people.add_stored(
+                fresh
+                    .templates
+                    .iter()
+                    .map(|(id, p, iso)| (id.as_str(), *p, iso.as_slice())),
+            );
+            self.retired.extend(fresh.superseded.iter().cloned());
+            self.mark = fresh.mark;
+            self.own.clear();
+        }
+        for (id, fingers) in &search.searched {
+            if !fingers.is_empty() {
+                self.people.add(id, fingers);
+            }
+            self.own.insert(id.clone());
+        }
+        for old in verified
+            .records
+            .iter()
+            .filter_map(|r| r.record.supersedes.as_ref())
+        {
+            self.retired.insert(old.as_str().to_owned());
+        }
     }
 }
 

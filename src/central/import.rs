@@ -9,8 +9,8 @@
 //! between the passes is refused rather than recorded under the wrong SHA-256.
 
 use super::{
-    AcceptedBatch, BatchSearch, Central, CentralKey, CentralStore, CrossStationPin, Error,
-    ImportOutcome, ImportTransaction, Result,
+    AcceptedBatch, BatchSearch, Central, CentralIndex, CentralKey, CentralStore, CrossStationPin,
+    Error, ImportOutcome, ImportTransaction, Result,
 };
 use crate::batch::bag::HashingReader;
 use crate::batch::{self, VerifiedBatch};
@@ -18,6 +18,7 @@ use crate::domain::pin::mask;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::MutexGuard;
 
 impl<S: CentralStore> Central<S> {
     /// Verifies and imports one batch file, streaming it twice (see the module documentation);
@@ -111,8 +112,10 @@ impl<S: CentralStore> Central<S> {
     }
 
     /// Follows a committed batch in the search index; the import's outcome.
-    fn committed(&mut self, (verified, search, outcome): Committed) -> ImportOutcome {
-        self.index_committed(&verified, &search);
+    fn committed(&self, (verified, search, outcome, mut index): Committed) -> ImportOutcome {
+        if let Some(index) = index.as_mut() {
+            index.follow(&verified, &search);
+        }
         outcome
     }
 
@@ -159,13 +162,16 @@ impl<S: CentralStore> Central<S> {
         // importers running at once extract side by side.
         let templates = self.batch_templates(&tx, &verified)?;
         // From here to the commit, no other import of this station can commit, and no other
-        // import searches or commits.
+        // import searches or commits. The index first, then the turn, always in this order: an
+        // importer of this process that holds the turn holds the index too. It is held until
+        // the batch is in it.
+        let index = self.index.lock();
         tx.take_turn(&verified.info.station_id)?;
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(Streamed::Known(done, sha256));
         }
         let (row, mut outcome) = self.check_rules(&verified, sha256, now)?;
-        let search = self.search_batch(&verified, templates)?;
+        let search = self.search_batch(index.as_ref(), &verified, templates)?;
         if let ImportOutcome::Imported { duplicates, .. } = &mut outcome {
             duplicates.clone_from(&search.found);
         }
@@ -175,6 +181,7 @@ impl<S: CentralStore> Central<S> {
             verified,
             search,
             outcome,
+            index,
         })))
     }
 
@@ -296,13 +303,20 @@ struct Accepted<'a, S: CentralStore + 'a> {
     verified: VerifiedBatch,
     search: BatchSearch,
     outcome: ImportOutcome,
+    /// The search index, held from the search until the batch is in it.
+    index: MutexGuard<'a, Option<CentralIndex>>,
 }
 
-/// A committed batch, what its search found and the import's outcome.
-type Committed = (VerifiedBatch, BatchSearch, ImportOutcome);
+/// A committed batch, what its search found, the import's outcome, and the index to add it to.
+type Committed<'a> = (
+    VerifiedBatch,
+    BatchSearch,
+    ImportOutcome,
+    MutexGuard<'a, Option<CentralIndex>>,
+);
 
-impl<S: CentralStore> Accepted<'_, S> {
-    fn commit(self, now: &str) -> Result<Committed> {
+impl<'a, S: CentralStore> Accepted<'a, S> {
+    fn commit(self, now: &str) -> Result<Committed<'a>> {
         self.tx
             .commit(&self.row, &self.verified, &self.search, now)?;
         tracing::info!(
@@ -312,6 +326,6 @@ impl<S: CentralStore> Accepted<'_, S> {
             possible_duplicates = self.search.found.len(),
             "batch imported"
         );
-        Ok((self.verified, self.search, self.outcome))
+        Ok((self.verified, self.search, self.outcome, self.index))
     }
 }

@@ -40,7 +40,8 @@ mod voter_list;
 
 pub use any::{CentralDb, CentralDbImport, Location, PgAddress};
 pub use dedup::{
-    BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate, Since,
+    BatchSearch, Decision, DecisionRow, DedupSettings, DuplicateRow, FoundDuplicate, SearchIndex,
+    Since,
 };
 pub use error::{Error, PgFailure};
 pub use identity::CentralKey;
@@ -59,6 +60,7 @@ pub use voter_list::{
 
 use crate::batch::{self, StationCertificate, VerifiedBatch};
 use crate::crypto::PublicKey;
+use dedup::CentralIndex;
 use zeroize::Zeroizing;
 
 /// How far past the last accepted batch a station's next batch may be numbered (a gap of lost
@@ -268,7 +270,7 @@ pub struct Central<S: CentralStore> {
     store: S,
     dedup: DedupSettings,
     /// The duplicate search's index, built at the first import that searches.
-    index: Option<dedup::CentralIndex>,
+    index: SearchIndex,
 }
 
 impl<S: CentralStore> Central<S> {
@@ -277,7 +279,7 @@ impl<S: CentralStore> Central<S> {
         Self {
             store,
             dedup: DedupSettings::default(),
-            index: None,
+            index: SearchIndex::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 use super::central::exit_code;
 use crate::central::{
     Central, CentralDb, CentralKey, CentralStore, DedupSettings, ImportOutcome, Location, Result,
+    SearchIndex,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,11 +22,14 @@ pub(super) fn run(
     now: &str,
 ) -> anyhow::Result<Option<u8>> {
     if let (Location::Postgres(address), 2..) = (location, jobs) {
-        // Each importer on connections of its own.
+        // Each importer on connections of its own, all searching one index held once.
         drop(central);
+        let index = SearchIndex::default();
         return parallel(files, jobs, key, now, || {
             let store = address.connect()?;
-            Ok(Central::new(CentralDb::Postgres(Box::new(store))).with_dedup(dedup.clone()))
+            Ok(Central::new(CentralDb::Postgres(Box::new(store)))
+                .with_dedup(dedup.clone())
+                .with_search_index(index.clone()))
         });
     }
     let mut first_code = None;

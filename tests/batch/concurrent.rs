@@ -3,6 +3,7 @@
 //! middle of an import, and `kattoo central --db postgres://… import --jobs N`.
 
 use super::*;
+use kattoo::central::SearchIndex;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,17 @@ fn batches(f: &mut Fixture, n: usize, records: u32) -> Vec<PathBuf> {
 /// Imports `files[i]` on thread `i`, each over a central of its own on the store `db`, all
 /// released at once; the outcomes in the order of `files`.
 fn race(db: &Path, f: &Fixture, files: &[PathBuf]) -> Vec<Result<ImportOutcome, CentralError>> {
+    race_sharing(db, f, files, None)
+}
+
+/// [`race`], the importers sharing the search index `shared` if one is given, as `central
+/// import --jobs` does.
+fn race_sharing(
+    db: &Path,
+    f: &Fixture,
+    files: &[PathBuf],
+    shared: Option<&SearchIndex>,
+) -> Vec<Result<ImportOutcome, CentralError>> {
     let start = Barrier::new(files.len());
     std::thread::scope(|scope| {
         let threads: Vec<_> = files
@@ -41,6 +53,9 @@ fn race(db: &Path, f: &Fixture, files: &[PathBuf]) -> Vec<Result<ImportOutcome, 
                     POSTGRES.set(postgres);
                     DATABASES.set(databases);
                     let (mut central, key) = central_with(db, &identity);
+                    if let Some(index) = shared {
+                        central = central.with_search_index(index.clone());
+                    }
                     start.wait();
                     central.import(file, &key, "t")
                 })
@@ -636,6 +651,17 @@ fn a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters() {
 
 super::on_both_stores!(a_precinct_voter_list_is_signed_by_central_and_lists_its_current_voters);
 
+/// The possible duplicates imports found, in all; each import must have imported its batch.
+fn duplicates_found(outcomes: &[Result<ImportOutcome, CentralError>]) -> usize {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            Ok(ImportOutcome::Imported { duplicates, .. }) => duplicates.len(),
+            other => panic!("{other:?}"),
+        })
+        .sum()
+}
+
 fn one_person_at_two_stations_imported_at_once_is_listed() {
     use FingerPosition::{LeftIndex, RightIndex};
     let mut a = Fixture::new("KG1101");
@@ -654,19 +680,55 @@ fn one_person_at_two_stations_imported_at_once_is_listed() {
     // Each importer's index is built from the empty register as it starts; whichever commits
     // second must still search the first one's record.
     let outcomes = race(&db, &a, &files);
-    let found: usize = outcomes
-        .iter()
-        .map(|o| match o {
-            Ok(ImportOutcome::Imported { duplicates, .. }) => duplicates.len(),
-            other => panic!("{other:?}"),
-        })
-        .sum();
-    assert_eq!(found, 1, "{outcomes:?}");
+    assert_eq!(duplicates_found(&outcomes), 1, "{outcomes:?}");
     let (central, _) = central_with(&db, &a.identity);
     assert_eq!(central.store().duplicates().unwrap().len(), 1);
 }
 
 super::on_both_stores!(one_person_at_two_stations_imported_at_once_is_listed);
+
+fn importers_sharing_one_index_list_a_person_at_two_stations_and_hold_everyone_once() {
+    use FingerPosition::{LeftIndex, RightIndex};
+    let mut a = Fixture::new("KG1101");
+    let mut b = Fixture::new("KG1102");
+    let mut c = Fixture::new("KG1103");
+    b.encrypt_to(&a);
+    c.encrypt_to(&a);
+    // The same two fingers at two stations; another person at a third.
+    a.enroll_fingers(1, &[(RightIndex, "101_1"), (LeftIndex, "102_1")]);
+    b.enroll_fingers(2, &[(RightIndex, "101_2"), (LeftIndex, "102_2")]);
+    c.enroll_fingers(3, &[(RightIndex, "103_1"), (LeftIndex, "103_2")]);
+    let files = [a.export_batch(), b.export_batch(), c.export_batch()];
+    let db = a.tmp.path().join("central.sqlite");
+    let (mut central, _) = central_with(&db, &a.identity);
+    for f in [&a, &b, &c] {
+        central.add_station(&f.certificate(), "t").unwrap();
+    }
+    drop(central);
+
+    let index = SearchIndex::default();
+    let outcomes = race_sharing(&db, &a, &files, Some(&index));
+    assert_eq!(duplicates_found(&outcomes), 1, "{outcomes:?}");
+    // Built once, and each imported person in it once: an import follows the index only after
+    // the one before it has, so none adds another's records a second time.
+    assert_eq!(index.people(), Some(3));
+    // An importer joining later searches the same index: the person is found at both stations.
+    let mut d = Fixture::new("KG1104");
+    d.encrypt_to(&a);
+    d.enroll_fingers(4, &[(RightIndex, "101_1"), (LeftIndex, "102_2")]);
+    let (mut central, key) = central_with(&db, &a.identity);
+    central.add_station(&d.certificate(), "t").unwrap();
+    let mut central = central.with_search_index(index.clone());
+    match central.import(&d.export_batch(), &key, "t") {
+        Ok(ImportOutcome::Imported { duplicates, .. }) => assert_eq!(duplicates.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(index.people(), Some(4));
+}
+
+super::on_both_stores!(
+    importers_sharing_one_index_list_a_person_at_two_stations_and_hold_everyone_once
+);
 
 #[test]
 fn the_cli_imports_into_a_server_reached_over_tls() {
