@@ -99,7 +99,7 @@ impl<S: CentralStore> Central<S> {
             &entry,
             certificate,
             &KeyLink {
-                replaces: old.public_key.clone(),
+                replaces: old.public_key,
                 at: now.to_owned(),
                 by: by.trim().to_owned(),
                 reason: reason.trim().to_owned(),

@@ -322,8 +322,7 @@ pub(super) fn run(ctx: &Context, args: CentralArgs) -> anyhow::Result<ExitCode> 
             })?;
             println!("{}", made.recipient);
             eprintln!(
-                "give this recipient to every station (e.g. in {} on a USB stick); the station shows its fingerprint {} to compare",
-                "central-recipient.txt",
+                "give this recipient to every station (e.g. in central-recipient.txt on a USB stick); the station shows its fingerprint {} to compare",
                 crate::batch::recipient_fingerprint(std::slice::from_ref(&made.recipient))
             );
         }
