@@ -1,6 +1,7 @@
 //! The store a central command works on: a SQLite file (the embedded default, for a district or
 //! a test) or a PostgreSQL database (a national central), chosen by `--db`.
 
+use super::pg_tls::ClientCertificate;
 use super::register::{RegisterEntry, RegisterQuery};
 use super::{
     AcceptedBatch, BatchSearch, CentralKey, CentralStore, DecisionRow, DuplicateRow, Error,
@@ -170,7 +171,8 @@ impl Location {
     /// never from the address. A server on another machine is reached only with
     /// `sslmode=verify-full` (libpq's name: TLS, the server's certificate checked against the
     /// authority in `sslrootcert=FILE` or `PGSSLROOTCERT`, which must name one, and its name
-    /// against the address).
+    /// against the address), presenting the client certificate of `sslcert=FILE&sslkey=FILE`
+    /// (or `PGSSLCERT` and `PGSSLKEY`) if one is named.
     pub fn parse(db: &str) -> Result<Self> {
         if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
             if db.contains("://") {
@@ -181,10 +183,13 @@ impl Location {
         let (base, query) = db.split_once('?').unwrap_or((db, ""));
         let mut kept = Vec::new();
         let (mut sslmode, mut authority) = (None, None);
+        let (mut certificate, mut key) = (None, None);
         for param in query.split('&').filter(|p| !p.is_empty()) {
             let (slot, value) = match param.split_once('=') {
                 Some(("sslmode", value)) => (&mut sslmode, value),
                 Some(("sslrootcert", value)) => (&mut authority, value),
+                Some(("sslcert", value)) => (&mut certificate, value),
+                Some(("sslkey", value)) => (&mut key, value),
                 _ => {
                     kept.push(param);
                     continue;
@@ -207,6 +212,14 @@ impl Location {
         };
         if authority.is_some() && !verify {
             return Err(Error::PgAuthority(redact(db)));
+        }
+        let said_client = certificate.is_some() || key.is_some();
+        let client = ClientCertificate::named(certificate, key)
+            .map_err(|()| Error::PgClientCertificateNamed(redact(db)))?;
+        // The environment's certificate is for TLS connections; one in the address without TLS
+        // would not be presented.
+        if said_client && !verify {
+            return Err(Error::PgClientCertificateNamed(redact(db)));
         }
         let bare = match kept.is_empty() {
             true => base.to_owned(),
@@ -232,7 +245,7 @@ impl Location {
                 config.ssl_mode(postgres::config::SslMode::Require);
                 let file = super::pg_tls::authority_file(authority)
                     .ok_or_else(|| Error::PgAuthority(redact(db)))?;
-                Some(PgTls::with_authority(&file)?)
+                Some(PgTls::with_authority(&file, client.as_ref())?)
             }
         };
         if let Some(password) = password()? {

@@ -54,6 +54,22 @@ pub enum Error {
         source: openssl::error::ErrorStack,
     },
     #[error(
+        "central database address {0}: a client certificate is named by sslcert=FILE and its private key by sslkey=FILE (or PGSSLCERT and PGSSLKEY), both of them, and only with sslmode=verify-full"
+    )]
+    PgClientCertificateNamed(String),
+    #[error(
+        "cannot present the client certificate to central's PostgreSQL database: {file} does not hold a PEM certificate (sslcert) or its private key (sslkey), or the two do not belong together"
+    )]
+    PgClientCertificate {
+        file: String,
+        #[source]
+        source: openssl::error::ErrorStack,
+    },
+    #[error(
+        "the client key {0} can be read by other users of this machine, who could connect as central with it: make it readable by its owner alone (chmod 600)"
+    )]
+    PgClientKeyReadable(String),
+    #[error(
         "central database: {} has schema {found}, newer than this kattoo knows ({known}): use a newer kattoo",
         path.display()
     )]
@@ -308,6 +324,9 @@ impl Error {
             Error::PgSslMode(..) => "central-error-pg-sslmode",
             Error::PgAuthority(_) => "central-error-pg-authority",
             Error::PgTls { .. } => "central-error-pg-tls",
+            Error::PgClientCertificateNamed(_) => "central-error-pg-client-named",
+            Error::PgClientCertificate { .. } => "central-error-pg-client-certificate",
+            Error::PgClientKeyReadable(_) => "central-error-pg-client-key-readable",
             Error::NewerSchema { .. } => "central-error-newer-schema",
             Error::DatabasePermissions { .. } => "central-error-permissions",
             Error::StoredStationKey { .. }
@@ -396,7 +415,11 @@ impl Error {
             Error::PgPasswordInAddress(target)
             | Error::PgAddress(target)
             | Error::PgRemote(target)
-            | Error::PgAuthority(target) => target.clone(),
+            | Error::PgAuthority(target)
+            | Error::PgClientCertificateNamed(target) => target.clone(),
+            Error::PgClientCertificate { file, .. } | Error::PgClientKeyReadable(file) => {
+                file.clone()
+            }
             Error::PgSslMode(_, mode) => mode.clone(),
             Error::PgTls { file, .. } => file.clone(),
             Error::Db(_)

@@ -43,6 +43,12 @@ fn is_root() -> bool {
         .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
 }
 
+/// A test certificate authority: its certificate and its key.
+pub type Authority = (
+    openssl::x509::X509,
+    openssl::pkey::PKey<openssl::pkey::Private>,
+);
+
 /// A running server.
 pub struct TestServer {
     dir: PathBuf,
@@ -70,6 +76,19 @@ impl TestServer {
     /// certificate for the name `localhost` signed by an authority made for it. Returns the
     /// server and the file of that authority's certificate.
     pub fn start_tls() -> std::io::Result<(Self, PathBuf)> {
+        let (server, file, _) = Self::start_tls_with(false)?;
+        Ok((server, file))
+    }
+
+    /// A server as [`TestServer::start_tls`] makes one, that also asks every TCP client for a
+    /// certificate from the same authority, naming its role (`pg_hba.conf`: `hostssl … cert`).
+    /// Returns the server, the authority's certificate file, and the authority (to issue client
+    /// certificates with [`test_tls::client_certificate`]).
+    pub fn start_tls_asking_client_certificates() -> std::io::Result<(Self, PathBuf, Authority)> {
+        Self::start_tls_with(true)
+    }
+
+    fn start_tls_with(client_certificates: bool) -> std::io::Result<(Self, PathBuf, Authority)> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -87,29 +106,33 @@ impl TestServer {
         std::fs::write(&authority_file, pem(authority.to_pem())?)?;
         std::fs::write(tls.join("server.crt"), pem(certificate.to_pem())?)?;
         std::fs::write(tls.join("server.key"), pem(key.private_key_to_pem_pkcs8())?)?;
+        std::fs::write(tls.join("authority.crt"), pem(authority.to_pem())?)?;
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(
             tls.join("server.key"),
             std::fs::Permissions::from_mode(0o600),
         )?;
         if server.as_nobody {
-            for f in ["", "server.crt", "server.key"] {
+            for f in ["", "server.crt", "server.key", "authority.crt"] {
                 std::os::unix::fs::chown(tls.join(f), Some(65534), Some(65534))?;
             }
         }
-        // Over TCP, TLS or nothing: a client that does not speak it is turned away.
+        // Over TCP, TLS or nothing: a client that does not speak it is turned away; one that
+        // must present a certificate is let in by it alone.
+        let method = if client_certificates { "cert" } else { "trust" };
         std::fs::write(
             server.dir.join("data").join("pg_hba.conf"),
-            "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            format!("local all all trust\nhostssl all all 127.0.0.1/32 {method}\n"),
         )?;
         server.options.push_str(&format!(
-            " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={} -c ssl_ca_file={}",
             tls.join("server.crt").display(),
-            tls.join("server.key").display()
+            tls.join("server.key").display(),
+            tls.join("authority.crt").display()
         ));
         server.kill()?;
         server.restart()?;
-        Ok((server, authority_file))
+        Ok((server, authority_file, (authority, authority_key)))
     }
 
     /// The server's port (its TCP port, for a server made by [`TestServer::start_tls`]).
@@ -376,6 +399,19 @@ pub mod test_tls {
         b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
         b.append_extension(KeyUsage::new().critical().key_cert_sign().build()?)?;
         b.sign(&key, MessageDigest::sha256())?;
+        Ok((b.build(), key))
+    }
+
+    /// A client certificate for the PostgreSQL role `role` (its common name), signed by
+    /// `authority`, and its key.
+    pub fn client_certificate(
+        role: &str,
+        (authority, authority_key): &super::Authority,
+    ) -> Result<(X509, PKey<Private>), ErrorStack> {
+        let key = key()?;
+        let mut b = builder(role, &key)?;
+        b.set_issuer_name(authority.subject_name())?;
+        b.sign(authority_key, MessageDigest::sha256())?;
         Ok((b.build(), key))
     }
 

@@ -1,6 +1,7 @@
 //! TLS to central's PostgreSQL server, for a server on another machine: libpq's
 //! `sslmode=verify-full` (the server's certificate checked against one named authority, and its
-//! name against the address), through OpenSSL.
+//! name against the address), through OpenSSL; and, where the server asks for one, the importer's
+//! own client certificate (libpq's `sslcert` and `sslkey`).
 
 use super::{Error, Result};
 use postgres::{Client, Config, NoTls};
@@ -20,6 +21,52 @@ pub(super) fn authority_file(named: Option<String>) -> Option<PathBuf> {
     }))
 }
 
+/// A client certificate and its private key, PEM files (libpq's `sslcert` and `sslkey`).
+#[derive(Debug, Clone)]
+pub struct ClientCertificate {
+    pub certificate: PathBuf,
+    pub key: PathBuf,
+}
+
+impl ClientCertificate {
+    /// From the address's `sslcert` and `sslkey`, else `PGSSLCERT` and `PGSSLKEY`; `None` when
+    /// neither names one. Given one without the other, `Err(())`.
+    pub(super) fn named(
+        certificate: Option<String>,
+        key: Option<String>,
+    ) -> std::result::Result<Option<Self>, ()> {
+        let (certificate, key) = match (certificate, key) {
+            (None, None) => (
+                std::env::var("PGSSLCERT").ok(),
+                std::env::var("PGSSLKEY").ok(),
+            ),
+            given => given,
+        };
+        match (certificate, key) {
+            (None, None) => Ok(None),
+            (Some(certificate), Some(key)) => Ok(Some(Self {
+                certificate: certificate.into(),
+                key: key.into(),
+            })),
+            _ => Err(()),
+        }
+    }
+
+    /// Refuses a key that users other than its owner can read, as libpq does: it would let
+    /// them connect as central.
+    fn check_private(&self) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(&self.key).map_err(|source| Error::Io {
+            path: self.key.display().to_string(),
+            source,
+        })?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(Error::PgClientKeyReadable(self.key.display().to_string()));
+        }
+        Ok(())
+    }
+}
+
 /// TLS to a PostgreSQL server that checks its certificate against one authority and its name
 /// against the address, as libpq's `sslmode=verify-full` does; TLS 1.2 at least.
 #[derive(Clone)]
@@ -27,8 +74,12 @@ pub struct PgTls(postgres_openssl::MakeTlsConnector);
 
 impl PgTls {
     /// Trusts only the authority (or authorities) whose PEM certificates `file` holds: not
-    /// OpenSSL's default store, nor what `SSL_CERT_FILE` or `SSL_CERT_DIR` name.
-    pub fn with_authority(file: &std::path::Path) -> Result<Self> {
+    /// OpenSSL's default store, nor what `SSL_CERT_FILE` or `SSL_CERT_DIR` name. Presents
+    /// `client`, when given, to a server that asks for a certificate.
+    pub fn with_authority(
+        file: &std::path::Path,
+        client: Option<&ClientCertificate>,
+    ) -> Result<Self> {
         use openssl::ssl::{SslConnector, SslMethod, SslVersion};
         use openssl::x509::X509;
         use openssl::x509::store::X509StoreBuilder;
@@ -54,6 +105,20 @@ impl PgTls {
             .map_err(failed)?;
         // Replaces the store `builder` made from OpenSSL's default paths.
         builder.set_cert_store(store.build());
+        if let Some(client) = client {
+            client.check_private()?;
+            let unusable = |file: &PathBuf| {
+                let file = file.display().to_string();
+                move |source| Error::PgClientCertificate { file, source }
+            };
+            builder
+                .set_certificate_chain_file(&client.certificate)
+                .map_err(unusable(&client.certificate))?;
+            builder
+                .set_private_key_file(&client.key, openssl::ssl::SslFiletype::PEM)
+                .map_err(unusable(&client.key))?;
+            builder.check_private_key().map_err(unusable(&client.key))?;
+        }
         Ok(PgTls(postgres_openssl::MakeTlsConnector::new(
             builder.build(),
         )))

@@ -343,6 +343,111 @@ fn a_server_elsewhere_is_reached_only_over_tls_that_checks_its_certificate_and_n
 }
 
 #[test]
+fn a_server_that_asks_for_a_client_certificate_takes_centrals_and_refuses_others() {
+    use super::pg_server::test_tls;
+    use std::os::unix::fs::PermissionsExt;
+    let tls = "sslmode=verify-full&sslrootcert=%2Fnowhere%2Fca.pem";
+    // A certificate without its key, a key without its certificate, either without TLS.
+    for half in [
+        format!("postgres://kattoo@db.example.org/central?{tls}&sslcert=%2Fa.crt"),
+        format!("postgres://kattoo@db.example.org/central?{tls}&sslkey=%2Fa.key"),
+        "postgres://kattoo@localhost/central?sslcert=%2Fa.crt&sslkey=%2Fa.key".to_owned(),
+    ] {
+        assert!(
+            matches!(
+                Location::parse(&half),
+                Err(Error::PgClientCertificateNamed(_))
+            ),
+            "{half}"
+        );
+    }
+
+    let Some(_) = TestServer::shared() else {
+        return;
+    };
+    let (server, authority, issuer) = TestServer::start_tls_asking_client_certificates().unwrap();
+    let name = server.create_database().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Files of a certificate and key issued by `by` to `role`, the key readable by its owner.
+    let issue = |file: &str, role: &str, by: &super::pg_server::Authority| {
+        let (certificate, key) = test_tls::client_certificate(role, by).unwrap();
+        let (crt, pem) = (
+            dir.path().join(format!("{file}.crt")),
+            dir.path().join(format!("{file}.key")),
+        );
+        std::fs::write(&crt, certificate.to_pem().unwrap()).unwrap();
+        std::fs::write(&pem, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+        std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600)).unwrap();
+        (crt, pem)
+    };
+    let url = |client: Option<&(std::path::PathBuf, std::path::PathBuf)>| {
+        let mut url = format!(
+            "postgres://kattoo@localhost:{}/{name}?sslmode=verify-full&sslrootcert={}",
+            server.port(),
+            authority.display()
+        );
+        if let Some((crt, key)) = client {
+            url += &format!("&sslcert={}&sslkey={}", crt.display(), key.display());
+        }
+        url
+    };
+    let connect = |url: String| match Location::parse(&url)? {
+        Location::Postgres(address) => address.connect(),
+        other => panic!("{other:?}"),
+    };
+
+    // Central's certificate, for its role, from the server's authority: in.
+    let central = issue("central", "kattoo", &issuer);
+    let store = connect(url(Some(&central))).unwrap();
+    assert!(store.identity().unwrap().is_none());
+    // No certificate, one for another role, one from another authority: refused by the server.
+    let stranger = test_tls::authority().unwrap();
+    for (client, why) in [
+        (None, "requires a valid client certificate"),
+        (
+            Some(issue("other-role", "mallory", &issuer)),
+            "certificate authentication failed for user \"kattoo\"",
+        ),
+        // The server's TLS refuses it (an alert, or the connection closed) before any role is
+        // asked for.
+        (
+            Some(issue("other-authority", "kattoo", &stranger)),
+            "error communicating with the server",
+        ),
+    ] {
+        if client.is_none() && std::env::var_os("PGSSLCERT").is_some() {
+            continue;
+        }
+        let e = connect(url(client.as_ref())).err();
+        let said = e
+            .as_ref()
+            .map(|e| crate::batch::causes(e))
+            .unwrap_or_default();
+        assert!(
+            matches!(e, Some(Error::PgConnect { .. })) && said.contains(why),
+            "{client:?}: {said}"
+        );
+    }
+    // A key others can read is refused before anything is sent, naming the file.
+    let (crt, key) = issue("open", "kattoo", &issuer);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(matches!(
+        connect(url(Some(&(crt, key.clone())))),
+        Err(Error::PgClientKeyReadable(file)) if file == key.display().to_string()
+    ));
+    // A key that is not the certificate's, or a file that is no certificate.
+    let other = issue("other", "kattoo", &issuer);
+    assert!(matches!(
+        connect(url(Some(&(central.0.clone(), other.1.clone())))),
+        Err(Error::PgClientCertificate { file, .. }) if file == other.1.display().to_string()
+    ));
+    assert!(matches!(
+        connect(url(Some(&(central.1.clone(), central.1.clone())))),
+        Err(Error::PgClientCertificate { file, .. }) if file == central.1.display().to_string()
+    ));
+}
+
+#[test]
 fn a_deadlock_the_server_breaks_is_worth_trying_again_and_a_refusal_is_not() {
     let Some(server) = TestServer::shared() else {
         return;

@@ -308,6 +308,12 @@ impl Error {
                 file: "/etc/kattoo/central-ca.pem".into(),
                 source: openssl::error::ErrorStack::get(),
             },
+            Error::PgClientCertificateNamed("postgres://kattoo@db.example/central".into()),
+            Error::PgClientCertificate {
+                file: "/etc/kattoo/importer.key".into(),
+                source: openssl::error::ErrorStack::get(),
+            },
+            Error::PgClientKeyReadable("/etc/kattoo/importer.key".into()),
             Error::RecordUnreadable(s()),
             Error::VoterListSignature(SignatureError::Mismatch),
             Error::VoterListForm("not in canonical form (JCS)".into()),
@@ -367,6 +373,9 @@ impl Error {
                 | Error::PgSslMode(..)
                 | Error::PgAuthority(_)
                 | Error::PgTls { .. }
+                | Error::PgClientCertificateNamed(_)
+                | Error::PgClientCertificate { .. }
+                | Error::PgClientKeyReadable(_)
                 | Error::RecordUnreadable(_)
                 | Error::VoterListSignature(_)
                 | Error::VoterListForm(_)

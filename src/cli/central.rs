@@ -195,7 +195,10 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::PgRemote(_)
         | Error::PgSslMode(..)
         | Error::PgAuthority(_)
-        | Error::PgTls { .. } => exit::USAGE,
+        | Error::PgTls { .. }
+        | Error::PgClientCertificateNamed(_)
+        | Error::PgClientCertificate { .. }
+        | Error::PgClientKeyReadable(_) => exit::USAGE,
         Error::VoterListSignature(_) => exit::BATCH_SIGNATURE,
         Error::VoterListForm(_) | Error::VoterListPrecinct { .. } | Error::RecordUnreadable(_) => {
             exit::INVALID
