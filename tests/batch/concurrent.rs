@@ -3,7 +3,7 @@
 //! middle of an import, and `kattoo central --db postgres://… import --jobs N`.
 
 use super::*;
-use kattoo::central::SearchIndex;
+use kattoo::central::{ColumnKey, Place, SearchIndex};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
@@ -194,6 +194,61 @@ fn the_postgres_server_killed_mid_import_leaves_nothing_and_a_rerun_completes() 
         ImportOutcome::Imported { records: 5, .. }
     ));
     assert!(central.store().biometrics_held().unwrap() > 0);
+}
+
+#[test]
+fn an_import_the_server_ends_as_a_deadlock_is_imported_again_and_lands() {
+    let Some(server) = TestServer::shared() else {
+        return;
+    };
+    let name = server.create_database().unwrap();
+    let config = server.config(&name);
+    let mut f = Fixture::new("KG1101");
+    let file = batches(&mut f, 1, 2).remove(0);
+    let key = CentralKey::new(batch::parse_identities(&f.identity).unwrap());
+    let open = || Central::new(PgCentral::connect(&config, &name).unwrap());
+    open().add_station(&f.certificate(), "t").unwrap();
+    // A file the import stages.
+    let verified = batch::verify_batch(
+        std::fs::File::open(&file).unwrap(),
+        &batch::parse_identities(&f.identity).unwrap(),
+        None,
+        &mut |_, _| Ok(()),
+    )
+    .unwrap();
+    let sha256 = verified.records[0].record.biometrics[0].sha256.clone();
+
+    // Another session holds the station, so the import stops at its turn with every file
+    // staged; it then writes one of those files and waits for the import, which waits for it.
+    // It waits longer than the import before looking for a deadlock, so the server ends the
+    // import's transaction, not its own.
+    let mut holder = hold_station(&config, "KG1101");
+    holder
+        .batch_execute("SET deadlock_timeout = '60s'")
+        .unwrap();
+    let outcome = std::thread::scope(|scope| {
+        let import = scope.spawn(|| open().import(&file, &key, "t"));
+        wait_for_blocked_import(&config, &name);
+        let sealed = ColumnKey::new(&key).seal(Place::Biometric(&sha256), b"a file of its own");
+        holder
+            .execute(
+                "INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                &[&sha256, &sealed],
+            )
+            .expect("the import, not this session, is the one the server ends");
+        // The row was the import's, uncommitted (the station is held here): this session has
+        // it only because the server ended the import's transaction. The import can now only
+        // succeed by importing the file again.
+        holder.batch_execute("ROLLBACK").unwrap();
+        import.join().unwrap()
+    });
+    assert!(
+        matches!(outcome, Ok(ImportOutcome::Imported { records: 2, .. })),
+        "{outcome:?}"
+    );
+    let central = open();
+    assert_eq!(central.store().batches("KG1101").unwrap().len(), 1);
+    assert_eq!(central.store().record_count("KG1101").unwrap(), 2);
 }
 
 /// A PostgreSQL database on the shared server that the command line can use: central's
