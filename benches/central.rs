@@ -22,6 +22,10 @@
 //!    (default 500,000; 0 skips it) with real templates, loaded in child processes of this
 //!    bench, whose peak resident memory is reported.
 //!
+//! 4. The options for central's biometric files, on the same data and disk: `bytea` rows (what
+//!    central does), `bytea` in chunks, large objects, and files beside the database fsynced
+//!    before the commit (`KATTOO_BENCH_BLOBS` enrollments, default 200; 0 skips it).
+//!
 //! Skipped, with a message, when PostgreSQL is not installed.
 
 mod common;
@@ -72,6 +76,206 @@ fn main() {
     if people > 0 {
         search_index(&server, people as i64);
     }
+    let enrollments = env_number("KATTOO_BENCH_BLOBS", 200);
+    if enrollments > 0 {
+        biometric_storage(&server, enrollments as usize);
+    }
+}
+
+/// How central could keep biometric files, each written as an import writes them: one
+/// transaction per batch of 100 enrollments, committed durably.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    /// One `bytea` row per file, stored out of line uncompressed (what central does).
+    Bytea,
+    /// `bytea` rows of at most 256 KiB, several per file.
+    ByteaChunks,
+    /// A large object per file (`lo_from_bytea`), its oid in a row.
+    LargeObject,
+    /// A file per biometric in a directory beside the database, named by its SHA-256, each
+    /// file and its directory fsynced before the batch's rows commit.
+    Directory,
+}
+
+impl Layout {
+    fn name(self) -> &'static str {
+        match self {
+            Layout::Bytea => "bytea, one row per file (central's)",
+            Layout::ByteaChunks => "bytea in 256 KiB chunks",
+            Layout::LargeObject => "large objects",
+            Layout::Directory => "files beside the database, fsynced",
+        }
+    }
+}
+
+/// Phase 4: the options for central's biometrics, measured on the same data and disk.
+/// `KATTOO_BENCH_BLOBS` enrollments (default 200) of real-size files (ten 110 KB fingers, a
+/// 790 KB photo, a 20 KB signature: random bytes, as sealed files are), written in batches of
+/// 100 per transaction, then every file read back by its hash (the page cache warm, as it is
+/// right after an import); the space each takes.
+fn biometric_storage(server: &TestServer, enrollments: usize) {
+    const CHUNK: usize = 256 * 1024;
+    let sizes: Vec<usize> = [110_000; 10].into_iter().chain([790_000, 20_000]).collect();
+    let pool: Vec<u8> = {
+        let mut rng = common::Rng(0x5eed_0f_b10b5);
+        (0..2 * 1024 * 1024 + 64 * 1024)
+            .map(|_| (rng.next() * 256.0) as u8)
+            .collect()
+    };
+    // Distinct contents: a slice of the pool at its own offset, the file's number in front.
+    let files: Vec<Vec<Vec<u8>>> = (0..enrollments)
+        .map(|e| {
+            sizes
+                .iter()
+                .enumerate()
+                .map(|(k, &size)| {
+                    let n = (e * sizes.len() + k) as u64;
+                    let at = (n as usize * 4099) % (64 * 1024);
+                    let mut f = n.to_le_bytes().to_vec();
+                    f.extend_from_slice(&pool[at..at + size - 8]);
+                    f
+                })
+                .collect()
+        })
+        .collect();
+    let sha = |data: &[u8]| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data));
+    let hashes: Vec<Vec<String>> = files
+        .iter()
+        .map(|e| e.iter().map(|f| sha(f)).collect())
+        .collect();
+    let bytes: usize = files.iter().flatten().map(Vec::len).sum();
+    println!(
+        "central's biometrics, {enrollments} enrollments ({:.0} MB) in transactions of 100 enrollments, this machine's disk:",
+        bytes as f64 / 1e6
+    );
+    for layout in [
+        Layout::Bytea,
+        Layout::ByteaChunks,
+        Layout::LargeObject,
+        Layout::Directory,
+    ] {
+        let name = server.create_database().unwrap();
+        let mut db = open_admin(server, &name);
+        db.batch_execute(
+            "CREATE TABLE a (sha256 text COLLATE \"C\" PRIMARY KEY, data bytea NOT NULL);
+             ALTER TABLE a ALTER COLUMN data SET STORAGE EXTERNAL;
+             CREATE TABLE b (sha256 text COLLATE \"C\", n integer, data bytea NOT NULL, PRIMARY KEY (sha256, n));
+             ALTER TABLE b ALTER COLUMN data SET STORAGE EXTERNAL;
+             CREATE TABLE c (sha256 text COLLATE \"C\" PRIMARY KEY, object oid NOT NULL);
+             CREATE TABLE d (sha256 text COLLATE \"C\" PRIMARY KEY);",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir_in(server.dir()).unwrap();
+        let path = |sha: &str| dir.path().join(&sha[..2]).join(sha);
+        let started = Instant::now();
+        for batch in (0..enrollments).collect::<Vec<_>>().chunks(100) {
+            let mut tx = db.transaction().unwrap();
+            let mut dirs = std::collections::BTreeSet::new();
+            for &e in batch {
+                for (data, sha) in files[e].iter().zip(&hashes[e]) {
+                    match layout {
+                        Layout::Bytea => {
+                            tx.execute(
+                                "INSERT INTO a VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                                &[sha, data],
+                            )
+                            .unwrap();
+                        }
+                        Layout::ByteaChunks => {
+                            for (n, chunk) in data.chunks(CHUNK).enumerate() {
+                                tx.execute(
+                                    "INSERT INTO b VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                    &[sha, &(n as i32), &chunk],
+                                )
+                                .unwrap();
+                            }
+                        }
+                        Layout::LargeObject => {
+                            tx.execute(
+                                "INSERT INTO c VALUES ($1, lo_from_bytea(0, $2))",
+                                &[sha, data],
+                            )
+                            .unwrap();
+                        }
+                        Layout::Directory => {
+                            let file = path(sha);
+                            let parent = file.parent().unwrap().to_owned();
+                            std::fs::create_dir_all(&parent).unwrap();
+                            let partial = file.with_extension("partial");
+                            let mut out = std::fs::File::create(&partial).unwrap();
+                            std::io::Write::write_all(&mut out, data).unwrap();
+                            out.sync_all().unwrap();
+                            std::fs::rename(&partial, &file).unwrap();
+                            dirs.insert(parent);
+                            tx.execute("INSERT INTO d VALUES ($1)", &[sha]).unwrap();
+                        }
+                    }
+                }
+            }
+            // The files' names are durable before the rows that count on them.
+            for d in dirs.iter().chain([&dir.path().to_owned()]) {
+                std::fs::File::open(d).unwrap().sync_all().unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let wrote = started.elapsed();
+        let started = Instant::now();
+        let mut read = 0usize;
+        let (get_a, get_b, get_c) = (
+            db.prepare("SELECT data FROM a WHERE sha256 = $1").unwrap(),
+            db.prepare("SELECT data FROM b WHERE sha256 = $1 ORDER BY n")
+                .unwrap(),
+            db.prepare("SELECT lo_get(object) FROM c WHERE sha256 = $1")
+                .unwrap(),
+        );
+        for sha in hashes.iter().flatten() {
+            let data: Vec<u8> = match layout {
+                Layout::Bytea => db.query_one(&get_a, &[sha]).unwrap().get(0),
+                Layout::ByteaChunks => db
+                    .query(&get_b, &[sha])
+                    .unwrap()
+                    .iter()
+                    .flat_map(|r| r.get::<_, Vec<u8>>(0))
+                    .collect(),
+                Layout::LargeObject => db.query_one(&get_c, &[sha]).unwrap().get(0),
+                Layout::Directory => std::fs::read(path(sha)).unwrap(),
+            };
+            read += data.len();
+        }
+        assert_eq!(read, bytes);
+        let took = started.elapsed();
+        let in_database: i64 = db
+            .query_one("SELECT pg_database_size(current_database())", &[])
+            .unwrap()
+            .get(0);
+        let beside: u64 = walk_size(dir.path());
+        println!(
+            "  {:<38} write {:>6.1} s {:>6.0} MB/s   read {:>5.2} s {:>6.0} MB/s   database {:>5.0} MB + files {:>4.0} MB",
+            layout.name(),
+            wrote.as_secs_f64(),
+            bytes as f64 / 1e6 / wrote.as_secs_f64(),
+            took.as_secs_f64(),
+            bytes as f64 / 1e6 / took.as_secs_f64(),
+            in_database as f64 / 1e6,
+            beside as f64 / 1e6
+        );
+    }
+}
+
+/// Bytes of the files under `dir`.
+fn walk_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                walk_size(&e.path())
+            } else {
+                meta.len()
+            }
+        })
+        .sum()
 }
 
 /// Set in a child process of this bench: how its importers hold the search index.
