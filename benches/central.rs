@@ -117,7 +117,7 @@ fn biometric_storage(server: &TestServer, enrollments: usize) {
     const CHUNK: usize = 256 * 1024;
     let sizes: Vec<usize> = [110_000; 10].into_iter().chain([790_000, 20_000]).collect();
     let pool: Vec<u8> = {
-        let mut rng = common::Rng(0x5eed_0f_b10b5);
+        let mut rng = common::Rng(0x05ee_d0fb_10b5);
         (0..2 * 1024 * 1024 + 64 * 1024)
             .map(|_| (rng.next() * 256.0) as u8)
             .collect()

@@ -213,14 +213,16 @@ impl Location {
         if authority.is_some() && !verify {
             return Err(Error::PgAuthority(redact(db)));
         }
-        let said_client = certificate.is_some() || key.is_some();
-        let client = ClientCertificate::named(certificate, key)
-            .map_err(|()| Error::PgClientCertificateNamed(redact(db)))?;
-        // The environment's certificate is for TLS connections; one in the address without TLS
-        // would not be presented.
-        if said_client && !verify {
-            return Err(Error::PgClientCertificateNamed(redact(db)));
-        }
+        // A certificate in the address without TLS would not be presented; the environment's
+        // (PGSSLCERT, PGSSLKEY) is only for addresses that use TLS.
+        let client = match verify {
+            true => ClientCertificate::named(certificate, key)
+                .map_err(|()| Error::PgClientCertificateNamed(redact(db)))?,
+            false if certificate.is_some() || key.is_some() => {
+                return Err(Error::PgClientCertificateNamed(redact(db)));
+            }
+            false => None,
+        };
         let bare = match kept.is_empty() {
             true => base.to_owned(),
             false => format!("{base}?{}", kept.join("&")),

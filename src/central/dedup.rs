@@ -159,10 +159,15 @@ pub struct DecisionRow {
 pub struct SearchIndex(Arc<Mutex<Option<CentralIndex>>>);
 
 impl SearchIndex {
-    /// The index, for this import alone (a panicked importer's index is still whole: it is
-    /// changed only after a commit, by code that does not panic).
+    /// The index, for this import alone. An importer that panicked while it held the index may
+    /// have left it half brought up to date: it is then dropped, to be built again.
     pub(super) fn lock(&self) -> MutexGuard<'_, Option<CentralIndex>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.lock().unwrap_or_else(|poisoned| {
+            let mut held = poisoned.into_inner();
+            *held = None;
+            self.0.clear_poison();
+            held
+        })
     }
 
     /// People in the index (none before the first import that searches).
@@ -191,7 +196,8 @@ pub(super) struct CentralIndex {
 const EXTRACT_CHUNK: usize = 64;
 
 impl<S: CentralStore> Central<S> {
-    /// Sets how imports search for duplicate people.
+    /// Sets how imports search for duplicate people, with an index of its own (call it before
+    /// [`Central::with_search_index`]: an index is built for one set of settings).
     pub fn with_dedup(mut self, settings: DedupSettings) -> Self {
         self.dedup = settings;
         self.index = SearchIndex::default();
@@ -219,6 +225,11 @@ impl<S: CentralStore> Central<S> {
 
     /// Builds the search index from the store, if the search is on and it is not built yet.
     pub(super) fn ensure_index(&self) -> Result<()> {
+        self.built_index().map(drop)
+    }
+
+    /// The search index, held, built first if the search is on and it is not built yet.
+    pub(super) fn built_index(&self) -> Result<MutexGuard<'_, Option<CentralIndex>>> {
         let mut held = self.index.lock();
         if self.dedup.search && held.is_none() {
             // The mark first: a record committed between the two reads is fetched again by the
@@ -237,7 +248,7 @@ impl<S: CentralStore> Central<S> {
             );
             *held = Some(index);
         }
-        Ok(())
+        Ok(held)
     }
 
     /// Searches each record of a verified batch by its fingers ([`Central::batch_templates`])

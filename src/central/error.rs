@@ -54,11 +54,11 @@ pub enum Error {
         source: openssl::error::ErrorStack,
     },
     #[error(
-        "central database address {0}: a client certificate is named by sslcert=FILE and its private key by sslkey=FILE (or PGSSLCERT and PGSSLKEY), both of them, and only with sslmode=verify-full"
+        "central database address {0}: a client certificate is named with its private key, sslcert=FILE and sslkey=FILE in the address or PGSSLCERT and PGSSLKEY in the environment, both of them, and in the address only with sslmode=verify-full"
     )]
     PgClientCertificateNamed(String),
     #[error(
-        "cannot present the client certificate to central's PostgreSQL database: {file} does not hold a PEM certificate (sslcert) or its private key (sslkey), or the two do not belong together"
+        "cannot present the client certificate to central's PostgreSQL database: {file} does not hold a PEM certificate (sslcert) or its private key (sslkey) without a passphrase, or the two do not belong together"
     )]
     PgClientCertificate {
         file: String,
@@ -66,7 +66,7 @@ pub enum Error {
         source: openssl::error::ErrorStack,
     },
     #[error(
-        "the client key {0} can be read by other users of this machine, who could connect as central with it: make it readable by its owner alone (chmod 600)"
+        "the client key {0} is open to other users of this machine, who could connect as central with it: make it its owner's alone (chmod 600), or owned by root and readable by a group (chmod 640)"
     )]
     PgClientKeyReadable(String),
     #[error(

@@ -162,11 +162,13 @@ impl<S: CentralStore> Central<S> {
         // importers running at once extract side by side.
         let templates = self.batch_templates(&tx, &verified)?;
         // From here to the commit, no other import of this station can commit, and no other
-        // import searches or commits. The index first, then the turn, always in this order: an
-        // importer of this process that holds the turn holds the index too. It is held until
-        // the batch is in it.
-        let index = self.index.lock();
+        // import searches or commits.
         tx.take_turn(&verified.info.station_id)?;
+        // The index after the turn, so that an importer waiting for its station waits holding
+        // nothing the other importers of this process need. The one before it may still be
+        // adding its committed batch to the index: this waits for that, then holds the index
+        // until this batch is in it.
+        let index = self.built_index()?;
         if let Some(done) = self.already_imported(&sha256)? {
             return Ok(Streamed::Known(done, sha256));
         }

@@ -21,6 +21,7 @@ const SEAL_HERE: &str = "-- kattoo: seal the rows here";
 const MIGRATIONS: &[&str] = &[
     include_str!("pg/0001_register.sql"),
     include_str!("pg/0002_sealed_columns.sql"),
+    include_str!("pg/0003_pin_station_index.sql"),
 ];
 
 /// The schema version this build writes.

@@ -52,18 +52,30 @@ impl ClientCertificate {
         }
     }
 
-    /// Refuses a key that users other than its owner can read, as libpq does: it would let
-    /// them connect as central.
-    fn check_private(&self) -> Result<()> {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(&self.key).map_err(|source| Error::Io {
-            path: self.key.display().to_string(),
+    /// The private key, read once from its file: refused, as libpq refuses it, when users other
+    /// than its owner have access to it (group or world access; for a key owned by root, group
+    /// read alone is allowed), since they could connect as central with it; and refused when it
+    /// is encrypted (kattoo asks for no key passphrase).
+    fn private_key(&self) -> Result<openssl::pkey::PKey<openssl::pkey::Private>> {
+        use std::io::Read;
+        use std::os::unix::fs::MetadataExt;
+        let file = self.key.display().to_string();
+        let io = |source| Error::Io {
+            path: file.clone(),
             source,
-        })?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            return Err(Error::PgClientKeyReadable(self.key.display().to_string()));
+        };
+        let mut key = std::fs::File::open(&self.key).map_err(io)?;
+        let meta = key.metadata().map_err(io)?;
+        let others = if meta.uid() == 0 { 0o037 } else { 0o077 };
+        if meta.mode() & others != 0 {
+            return Err(Error::PgClientKeyReadable(file));
         }
-        Ok(())
+        let mut pem = zeroize::Zeroizing::new(Vec::new());
+        key.read_to_end(&mut pem).map_err(io)?;
+        // An encrypted key asks for a passphrase: none is given, rather than OpenSSL asking
+        // the terminal.
+        openssl::pkey::PKey::private_key_from_pem_callback(&pem, |_| Ok(0))
+            .map_err(|source| Error::PgClientCertificate { file, source })
     }
 }
 
@@ -106,7 +118,7 @@ impl PgTls {
         // Replaces the store `builder` made from OpenSSL's default paths.
         builder.set_cert_store(store.build());
         if let Some(client) = client {
-            client.check_private()?;
+            let key = client.private_key()?;
             let unusable = |file: &PathBuf| {
                 let file = file.display().to_string();
                 move |source| Error::PgClientCertificate { file, source }
@@ -115,7 +127,7 @@ impl PgTls {
                 .set_certificate_chain_file(&client.certificate)
                 .map_err(unusable(&client.certificate))?;
             builder
-                .set_private_key_file(&client.key, openssl::ssl::SslFiletype::PEM)
+                .set_private_key(&key)
                 .map_err(unusable(&client.key))?;
             builder.check_private_key().map_err(unusable(&client.key))?;
         }

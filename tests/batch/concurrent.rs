@@ -222,14 +222,23 @@ fn an_import_the_server_ends_as_a_deadlock_is_imported_again_and_lands() {
     // staged; it then writes one of those files and waits for the import, which waits for it.
     // It waits longer than the import before looking for a deadlock, so the server ends the
     // import's transaction, not its own.
+    // The server looks for a deadlock once, when a session has waited deadlock_timeout: the
+    // import's 5 s leave this session the time to start waiting for it.
+    config
+        .connect(postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} SET deadlock_timeout = '5s'"
+        ))
+        .unwrap();
+    let sealed = ColumnKey::new(&key).seal(Place::Biometric(&sha256), b"a file of its own");
     let mut holder = hold_station(&config, "KG1101");
     holder
-        .batch_execute("SET deadlock_timeout = '60s'")
+        .batch_execute("SET deadlock_timeout = '120s'")
         .unwrap();
     let outcome = std::thread::scope(|scope| {
         let import = scope.spawn(|| open().import(&file, &key, "t"));
         wait_for_blocked_import(&config, &name);
-        let sealed = ColumnKey::new(&key).seal(Place::Biometric(&sha256), b"a file of its own");
         holder
             .execute(
                 "INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",

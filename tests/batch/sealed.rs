@@ -6,8 +6,9 @@ use super::have;
 use kattoo::batch;
 use kattoo::central::{CentralKey, ColumnKey, Place};
 
-/// Given the identity file, a registration id and a sealed record (hex): prints the record opened,
-/// the PIN's hash, and the record sealed again by libsodium, for the same place.
+/// Given the identity file and, for each sealed value, its column, its row and the value (hex):
+/// prints each value opened (hex), the PIN's hash, and a record sealed again by libsodium for the
+/// first value's place.
 const SCRIPT: &str = r#"
 import sys, hmac, hashlib, os
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -17,14 +18,16 @@ secret = [l for l in open(sys.argv[1]).read().splitlines() if l.startswith("AGE-
 def derive(info):
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode())
 seal_key, pin_key = derive(b"kattoo/central-columns/seal/v1"), derive(b"kattoo/central-columns/pin/v1")
-aad = b"kattoo/central-column/v1\n" + b"records.record_json" + b"\n" + sys.argv[2].encode()
-value = bytes.fromhex(sys.argv[3])
-assert value[0] == 1
-plain = opened(value[25:], aad, value[1:25], seal_key)
-print(plain.decode())
+def aad(column, row):
+    return b"kattoo/central-column/v1\n" + column.encode() + b"\n" + row.encode()
+values = sys.argv[2:]
+for column, row, value in zip(values[0::3], values[1::3], values[2::3]):
+    value = bytes.fromhex(value)
+    assert value[0] == 1
+    print(opened(value[25:], aad(column, row), value[1:25], seal_key).hex())
 print(hmac.new(pin_key, b"11403199000001", hashlib.sha256).hexdigest())
 nonce = os.urandom(24)
-print((b"\x01" + nonce + sealed(b"sealed by libsodium", aad, nonce, seal_key)).hex())
+print((b"\x01" + nonce + sealed(b"sealed by libsodium", aad(values[0], values[1]), nonce, seal_key)).hex())
 "#;
 
 #[test]
@@ -41,13 +44,20 @@ fn interop_sealed_columns_open_and_seal_with_libsodium() {
     ));
     let id = "KG1101-20261201-00001";
     let record = r#"{"citizen":{"pin":"11403199000001","surname":"Өмүрбекова"}}"#;
-    let value = columns.seal(Place::Record(id), record.as_bytes());
+    let template = b"FMR\0 20\0 a template";
+    let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let photo = b"\x89PNG\r\n\x1a\n a face";
     let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let out = std::process::Command::new("python3")
+        .env("PYTHONIOENCODING", "utf-8")
         .args(["-c", SCRIPT])
         .arg(dir.path().join("central-key.txt"))
-        .arg(id)
-        .arg(hex(&value))
+        .args(["records.record_json", id])
+        .arg(hex(&columns.seal(Place::Record(id), record.as_bytes())))
+        .args(["templates.iso", &format!("{id}/7")])
+        .arg(hex(&columns.seal(Place::Template(id, 7), template)))
+        .args(["biometrics.data", sha])
+        .arg(hex(&columns.seal(Place::Biometric(sha), photo)))
         .output()
         .unwrap();
     assert!(
@@ -57,10 +67,12 @@ fn interop_sealed_columns_open_and_seal_with_libsodium() {
     );
     let said = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(lines[0], record);
-    assert_eq!(lines[1], hex(&columns.pin_mac("11403199000001")));
-    let from_libsodium: Vec<u8> = (0..lines[2].len() / 2)
-        .map(|i| u8::from_str_radix(&lines[2][2 * i..2 * i + 2], 16).unwrap())
+    assert_eq!(lines[0], hex(record.as_bytes()));
+    assert_eq!(lines[1], hex(template));
+    assert_eq!(lines[2], hex(photo));
+    assert_eq!(lines[3], hex(&columns.pin_mac("11403199000001")));
+    let from_libsodium: Vec<u8> = (0..lines[4].len() / 2)
+        .map(|i| u8::from_str_radix(&lines[4][2 * i..2 * i + 2], 16).unwrap())
         .collect();
     assert_eq!(
         columns

@@ -11,9 +11,7 @@ ALTER TABLE records ADD COLUMN pin_mac bytea;
 ALTER TABLE records DROP COLUMN pin;
 ALTER TABLE records ALTER COLUMN pin_mac SET NOT NULL;
 ALTER TABLE records ADD CONSTRAINT records_pin_mac_length CHECK (octet_length(pin_mac) = 32);
--- With the station: the import's check of a PIN at other stations and the list of PINs held
--- at several stations read the index alone, in PIN order.
-CREATE INDEX records_pin_mac ON records (pin_mac, station_id);
+CREATE INDEX records_pin_mac ON records (pin_mac);
 -- A value in the clear is refused, whoever writes it.
 ALTER TABLE records ADD CONSTRAINT records_json_sealed
     CHECK (substring(record_json FROM 1 FOR 1) = '\x01'::bytea AND octet_length(record_json) >= 41);
