@@ -241,6 +241,13 @@ impl Location {
         if !local && !verify {
             return Err(Error::PgRemote(redact(db)));
         }
+        let sockets_only = config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
+        if verify && sockets_only {
+            return Err(Error::PgTlsOverSocket(redact(db)));
+        }
         let tls = match verify {
             false => None,
             true => {

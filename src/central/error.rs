@@ -54,6 +54,10 @@ pub enum Error {
         source: openssl::error::ErrorStack,
     },
     #[error(
+        "central database address {0}: a local socket carries no TLS: for the server on this machine leave out sslmode=verify-full, or name the server by its host name"
+    )]
+    PgTlsOverSocket(String),
+    #[error(
         "central database address {0}: a client certificate is named with its private key, sslcert=FILE and sslkey=FILE in the address or PGSSLCERT and PGSSLKEY in the environment, both of them, and in the address only with sslmode=verify-full"
     )]
     PgClientCertificateNamed(String),
@@ -325,6 +329,7 @@ impl Error {
             Error::PgAuthority(_) => "central-error-pg-authority",
             Error::PgTls { .. } => "central-error-pg-tls",
             Error::PgClientCertificateNamed(_) => "central-error-pg-client-named",
+            Error::PgTlsOverSocket(_) => "central-error-pg-tls-socket",
             Error::PgClientCertificate { .. } => "central-error-pg-client-certificate",
             Error::PgClientKeyReadable(_) => "central-error-pg-client-key-readable",
             Error::NewerSchema { .. } => "central-error-newer-schema",
@@ -416,7 +421,8 @@ impl Error {
             | Error::PgAddress(target)
             | Error::PgRemote(target)
             | Error::PgAuthority(target)
-            | Error::PgClientCertificateNamed(target) => target.clone(),
+            | Error::PgClientCertificateNamed(target)
+            | Error::PgTlsOverSocket(target) => target.clone(),
             Error::PgClientCertificate { file, .. } | Error::PgClientKeyReadable(file) => {
                 file.clone()
             }

@@ -277,6 +277,16 @@ fn a_server_elsewhere_is_reached_only_over_tls_that_checks_its_certificate_and_n
             Err(Error::PgAuthority(_))
         ));
     }
+    // A local socket carries no TLS: said when the address is read, not at connection.
+    for socket in [
+        "postgres://kattoo@%2Frun%2Fpostgresql/central?sslmode=verify-full&sslrootcert=%2Fa",
+        "postgres:///central?host=/run/postgresql&sslmode=verify-full&sslrootcert=%2Fa",
+    ] {
+        assert!(
+            matches!(Location::parse(socket), Err(Error::PgTlsOverSocket(_))),
+            "{socket}"
+        );
+    }
     for lone in [
         format!("{remote}?sslrootcert=%2Fa"),
         "postgres://kattoo@localhost/central?sslrootcert=/a".to_owned(),

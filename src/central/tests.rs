@@ -309,6 +309,7 @@ impl Error {
                 source: openssl::error::ErrorStack::get(),
             },
             Error::PgClientCertificateNamed("postgres://kattoo@db.example/central".into()),
+            Error::PgTlsOverSocket("postgres://kattoo@%2Frun%2Fpostgresql/central".into()),
             Error::PgClientCertificate {
                 file: "/etc/kattoo/importer.key".into(),
                 source: openssl::error::ErrorStack::get(),
@@ -374,6 +375,7 @@ impl Error {
                 | Error::PgAuthority(_)
                 | Error::PgTls { .. }
                 | Error::PgClientCertificateNamed(_)
+                | Error::PgTlsOverSocket(_)
                 | Error::PgClientCertificate { .. }
                 | Error::PgClientKeyReadable(_)
                 | Error::RecordUnreadable(_)

@@ -197,6 +197,7 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::PgAuthority(_)
         | Error::PgTls { .. }
         | Error::PgClientCertificateNamed(_)
+        | Error::PgTlsOverSocket(_)
         | Error::PgClientCertificate { .. }
         | Error::PgClientKeyReadable(_) => exit::USAGE,
         Error::VoterListSignature(_) => exit::BATCH_SIGNATURE,
