@@ -9,7 +9,7 @@ mod concurrent;
 mod keys;
 mod sealed;
 
-use crate::util::raw_store;
+use crate::util::{raw_store, succeeded};
 use kattoo::batch::bag::{self, BagInfo};
 use kattoo::batch::{self, DirMedium, Medium, MediumFile};
 use kattoo::central::pg_server::TestServer;
@@ -1482,16 +1482,11 @@ fn interop_age_tar_bagit_and_ed25519() {
     let tmp = tempfile::tempdir().unwrap();
     let bag_dir = tmp.path().join("bag");
     std::fs::create_dir(&bag_dir).unwrap();
-    let plain = std::process::Command::new("age")
-        .args(["-d", "-i"])
-        .arg(dir.join("central-key.txt"))
-        .arg(dir.join("valid-1.age"))
-        .output()
-        .unwrap();
-    assert!(
-        plain.status.success(),
-        "{}",
-        String::from_utf8_lossy(&plain.stderr)
+    let plain = succeeded(
+        std::process::Command::new("age")
+            .args(["-d", "-i"])
+            .arg(dir.join("central-key.txt"))
+            .arg(dir.join("valid-1.age")),
     );
     let mut tar = std::process::Command::new("tar")
         .args(["x", "-m", "-C"])
@@ -1499,7 +1494,7 @@ fn interop_age_tar_bagit_and_ed25519() {
         .stdin(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    tar.stdin.take().unwrap().write_all(&plain.stdout).unwrap();
+    tar.stdin.take().unwrap().write_all(&plain).unwrap();
     assert!(tar.wait().unwrap().success());
     assert!(bag_dir.join("data/audit.jsonl").is_file());
 
@@ -1513,15 +1508,10 @@ fn interop_age_tar_bagit_and_ed25519() {
     assert!(!wrong.status.success());
 
     if have("python3", &["-c", "import bagit"]) {
-        let out = std::process::Command::new("python3")
-            .args(["-m", "bagit", "--validate"])
-            .arg(&bag_dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeded(
+            std::process::Command::new("python3")
+                .args(["-m", "bagit", "--validate"])
+                .arg(&bag_dir),
         );
         // An altered payload file is caught by bagit too.
         let record = std::fs::read_dir(bag_dir.join("data/records"))
@@ -1557,18 +1547,13 @@ sig = base64.b64decode((bag / "tagmanifest-sha256.txt.sig").read_bytes()[:-1], v
 key.verify(sig, b"kattoo/batch/v1\n" + (bag / "tagmanifest-sha256.txt").read_bytes())
 print(n)
 "#;
-        let out = std::process::Command::new("python3")
-            .args(["-c", script])
-            .arg(&bag_dir)
-            .arg(dir.join("station-KG1101.pub"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let said = succeeded(
+            std::process::Command::new("python3")
+                .args(["-c", script])
+                .arg(&bag_dir)
+                .arg(dir.join("station-KG1101.pub")),
         );
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+        assert_eq!(String::from_utf8_lossy(&said).trim(), "2");
     } else {
         eprintln!("ed25519 part skipped: pip install cryptography");
     }

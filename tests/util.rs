@@ -32,6 +32,20 @@ const FINGERS: [(&str, &str); 10] = [
     ("left-little", "110_1.png"),
 ];
 
+/// Runs `command` (another program than kattoo: age, Python, pg_dump, a shell) and returns
+/// what it printed; the test fails with what it said on standard error when it fails.
+pub fn succeeded(command: &mut std::process::Command) -> Vec<u8> {
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?} does not run: {e}"));
+    assert!(
+        out.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// A file under the repository's `fixtures/`.
 pub fn fixture(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -79,18 +79,13 @@ impl<S: CentralStore> Central<S> {
         name: &str,
         sha256: &str,
     ) -> Result<ImportOutcome> {
-        let committed = match self.import_stream(open()?, key, now, name)? {
-            Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => {
-                accepted.commit(now)?
-            }
+        match self.import_stream(open()?, key, now, name)? {
+            Streamed::Accepted(accepted) if accepted.row.sha256 == sha256 => accepted.commit(now),
             // Another importer committed this very file while it streamed here.
-            Streamed::Known(done, known) if known == sha256 => return Ok(done),
+            Streamed::Known(done, known) if known == sha256 => Ok(done),
             // Nothing is committed: the transaction rolls back when `accepted` drops.
-            Streamed::Accepted(_) | Streamed::Known(..) => {
-                return Err(Error::Changed(name.to_owned()));
-            }
-        };
-        Ok(self.committed(committed))
+            Streamed::Accepted(_) | Streamed::Known(..) => Err(Error::Changed(name.to_owned())),
+        }
     }
 
     /// Verifies and imports one batch from any reader, in one streaming pass. Unlike
@@ -104,19 +99,10 @@ impl<S: CentralStore> Central<S> {
     ) -> Result<ImportOutcome> {
         self.open_sealed(key)?;
         self.ensure_index()?;
-        let committed = match self.import_stream(input, key, now, "the batch")? {
-            Streamed::Accepted(accepted) => accepted.commit(now)?,
-            Streamed::Known(done, _) => return Ok(done),
-        };
-        Ok(self.committed(committed))
-    }
-
-    /// Follows a committed batch in the search index; the import's outcome.
-    fn committed(&self, (verified, search, outcome, mut index): Committed) -> ImportOutcome {
-        if let Some(index) = index.as_mut() {
-            index.follow(&verified, &search);
+        match self.import_stream(input, key, now, "the batch")? {
+            Streamed::Accepted(accepted) => accepted.commit(now),
+            Streamed::Known(done, _) => Ok(done),
         }
-        outcome
     }
 
     fn already_imported(&self, sha256: &str) -> Result<Option<ImportOutcome>> {
@@ -309,16 +295,10 @@ struct Accepted<'a, S: CentralStore + 'a> {
     index: MutexGuard<'a, Option<CentralIndex>>,
 }
 
-/// A committed batch, what its search found, the import's outcome, and the index to add it to.
-type Committed<'a> = (
-    VerifiedBatch,
-    BatchSearch,
-    ImportOutcome,
-    MutexGuard<'a, Option<CentralIndex>>,
-);
-
-impl<'a, S: CentralStore> Accepted<'a, S> {
-    fn commit(self, now: &str) -> Result<Committed<'a>> {
+impl<S: CentralStore> Accepted<'_, S> {
+    /// Commits the batch, then adds it to the search index, which it holds until then; the
+    /// import's outcome.
+    fn commit(mut self, now: &str) -> Result<ImportOutcome> {
         self.tx
             .commit(&self.row, &self.verified, &self.search, now)?;
         tracing::info!(
@@ -328,6 +308,9 @@ impl<'a, S: CentralStore> Accepted<'a, S> {
             possible_duplicates = self.search.found.len(),
             "batch imported"
         );
-        Ok((self.verified, self.search, self.outcome, self.index))
+        if let Some(index) = self.index.as_mut() {
+            index.follow(&self.verified, &self.search);
+        }
+        Ok(self.outcome)
     }
 }

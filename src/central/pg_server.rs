@@ -106,14 +106,13 @@ impl TestServer {
         std::fs::write(&authority_file, pem(authority.to_pem())?)?;
         std::fs::write(tls.join("server.crt"), pem(certificate.to_pem())?)?;
         std::fs::write(tls.join("server.key"), pem(key.private_key_to_pem_pkcs8())?)?;
-        std::fs::write(tls.join("authority.crt"), pem(authority.to_pem())?)?;
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(
             tls.join("server.key"),
             std::fs::Permissions::from_mode(0o600),
         )?;
         if server.as_nobody {
-            for f in ["", "server.crt", "server.key", "authority.crt"] {
+            for f in ["", "server.crt", "server.key"] {
                 std::os::unix::fs::chown(tls.join(f), Some(65534), Some(65534))?;
             }
         }
@@ -128,7 +127,7 @@ impl TestServer {
             " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={} -c ssl_ca_file={}",
             tls.join("server.crt").display(),
             tls.join("server.key").display(),
-            tls.join("authority.crt").display()
+            authority_file.display()
         ));
         server.kill()?;
         server.restart()?;

@@ -378,18 +378,26 @@ fn a_server_that_asks_for_a_client_certificate_takes_centrals_and_refuses_others
     let (server, authority, issuer) = TestServer::start_tls_asking_client_certificates().unwrap();
     let name = server.create_database().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    // Files of a certificate and key issued by `by` to `role`, the key readable by its owner.
-    let issue = |file: &str, role: &str, by: &super::pg_server::Authority| {
-        let (certificate, key) = test_tls::client_certificate(role, by).unwrap();
-        let (crt, pem) = (
-            dir.path().join(format!("{file}.crt")),
-            dir.path().join(format!("{file}.key")),
-        );
-        std::fs::write(&crt, certificate.to_pem().unwrap()).unwrap();
-        std::fs::write(&pem, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
-        std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600)).unwrap();
-        (crt, pem)
-    };
+    // Files of a certificate and key issued by `by` to `role`, the key readable by its owner
+    // and under `passphrase` if one is given.
+    let issue =
+        |file: &str, role: &str, by: &super::pg_server::Authority, passphrase: Option<&[u8]>| {
+            let (certificate, key) = test_tls::client_certificate(role, by).unwrap();
+            let (crt, pem) = (
+                dir.path().join(format!("{file}.crt")),
+                dir.path().join(format!("{file}.key")),
+            );
+            std::fs::write(&crt, certificate.to_pem().unwrap()).unwrap();
+            let key = match passphrase {
+                None => key.private_key_to_pem_pkcs8(),
+                Some(p) => {
+                    key.private_key_to_pem_pkcs8_passphrase(openssl::symm::Cipher::aes_256_cbc(), p)
+                }
+            };
+            std::fs::write(&pem, key.unwrap()).unwrap();
+            std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600)).unwrap();
+            (crt, pem)
+        };
     let url = |client: Option<&(std::path::PathBuf, std::path::PathBuf)>| {
         let mut url = format!(
             "postgres://kattoo@localhost:{}/{name}?sslmode=verify-full&sslrootcert={}",
@@ -407,21 +415,29 @@ fn a_server_that_asks_for_a_client_certificate_takes_centrals_and_refuses_others
     };
 
     // Central's certificate, for its role, from the server's authority: in.
-    let central = issue("central", "kattoo", &issuer);
+    let central = issue("central", "kattoo", &issuer, None);
     let store = connect(url(Some(&central))).unwrap();
     assert!(store.identity().unwrap().is_none());
     // No certificate, one for another role, one from another authority: refused by the server.
     let stranger = test_tls::authority().unwrap();
-    for (client, why) in [
-        (None, "requires a valid client certificate"),
+    // What the server says, any one of them.
+    let refusals: [(_, &[&str]); 3] = [
+        (None, &["requires a valid client certificate"]),
         (
-            Some(issue("other-role", "mallory", &issuer)),
-            "certificate authentication failed for user \"kattoo\"",
+            Some(issue("other-role", "mallory", &issuer, None)),
+            &["certificate authentication failed for user \"kattoo\""],
         ),
         // The server's TLS refuses it (an alert, or the connection closed) before any role is
         // asked for: in the handshake (TLS 1.2) or just after it (TLS 1.3).
-        (Some(issue("other-authority", "kattoo", &stranger)), "TLS"),
-    ] {
+        (
+            Some(issue("other-authority", "kattoo", &stranger, None)),
+            &[
+                "error performing TLS handshake",
+                "error communicating with the server",
+            ],
+        ),
+    ];
+    for (client, why) in refusals {
         if client.is_none() && std::env::var_os("PGSSLCERT").is_some() {
             continue;
         }
@@ -430,21 +446,13 @@ fn a_server_that_asks_for_a_client_certificate_takes_centrals_and_refuses_others
             .as_ref()
             .map(|e| crate::batch::causes(e))
             .unwrap_or_default();
-        let tls = [
-            "error communicating with the server",
-            "error performing TLS handshake",
-        ];
-        let understood = match why {
-            "TLS" => tls.iter().any(|t| said.contains(t)),
-            why => said.contains(why),
-        };
         assert!(
-            matches!(e, Some(Error::PgConnect { .. })) && understood,
+            matches!(e, Some(Error::PgConnect { .. })) && why.iter().any(|w| said.contains(w)),
             "{client:?}: {said}"
         );
     }
     // A key others can read is refused before anything is sent, naming the file.
-    let (crt, key) = issue("open", "kattoo", &issuer);
+    let (crt, key) = issue("open", "kattoo", &issuer, None);
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert!(matches!(
         connect(url(Some(&(crt.clone(), key.clone())))),
@@ -462,20 +470,13 @@ fn a_server_that_asks_for_a_client_certificate_takes_centrals_and_refuses_others
         Err(other) => panic!("{other:?}"),
     }
     // A key under a passphrase is refused in words, never asked for at the terminal.
-    let (certificate, locked) = test_tls::client_certificate("kattoo", &issuer).unwrap();
-    let (crt, key) = (dir.path().join("locked.crt"), dir.path().join("locked.key"));
-    std::fs::write(&crt, certificate.to_pem().unwrap()).unwrap();
-    let pem = locked
-        .private_key_to_pem_pkcs8_passphrase(openssl::symm::Cipher::aes_256_cbc(), b"secret")
-        .unwrap();
-    std::fs::write(&key, pem).unwrap();
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (crt, key) = issue("locked", "kattoo", &issuer, Some(b"secret"));
     assert!(matches!(
         connect(url(Some(&(crt, key.clone())))),
         Err(Error::PgClientCertificate { file, .. }) if file == key.display().to_string()
     ));
     // A key that is not the certificate's, or a file that is no certificate.
-    let other = issue("other", "kattoo", &issuer);
+    let other = issue("other", "kattoo", &issuer, None);
     assert!(matches!(
         connect(url(Some(&(central.0.clone(), other.1.clone())))),
         Err(Error::PgClientCertificate { file, .. }) if file == other.1.display().to_string()

@@ -387,22 +387,12 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
 
     // Whoever reads the database, or a dump of it, finds no PIN, name, template or image of a
     // citizen in it: central's key seals them.
-    let dump = std::process::Command::new(
-        kattoo::central::pg_server::bin_dir()
-            .unwrap()
-            .join("pg_dump"),
-    )
-    .args(["--data-only", "-d", &url])
-    .output()
-    .unwrap();
-    assert!(
-        dump.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dump.stderr)
-    );
-    let dump = String::from_utf8(dump.stdout).unwrap();
+    let pg_dump = kattoo::central::pg_server::bin_dir()
+        .unwrap()
+        .join("pg_dump");
+    let dump = succeeded(std::process::Command::new(pg_dump).args(["--data-only", "-d", &url]));
+    let dump = String::from_utf8(dump).unwrap();
     assert!(dump.contains("COPY public.records"), "{dump}");
-    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
     for clear in [
         &b"11403199"[..],
         "Өмүрбекова".as_bytes(),
@@ -413,7 +403,10 @@ fn cli_central_on_postgres_imports_batches_of_two_stations_in_parallel() {
             !dump.as_bytes().windows(clear.len()).any(|w| w == clear),
             "{clear:?}"
         );
-        assert!(!dump.contains(&hex(clear)), "{clear:?} in hexadecimal");
+        assert!(
+            !dump.contains(&hex::encode(clear)),
+            "{clear:?} in hexadecimal"
+        );
     }
 
     // The register: a PIN held at both stations (…00001: A's first batch and B's), a precinct,

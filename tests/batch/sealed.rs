@@ -3,6 +3,7 @@
 //! `cryptography`'s HKDF and the standard library's HMAC, from the format page alone.
 
 use super::have;
+use crate::util::succeeded;
 use kattoo::batch;
 use kattoo::central::{CentralKey, ColumnKey, Place};
 
@@ -47,33 +48,27 @@ fn interop_sealed_columns_open_and_seal_with_libsodium() {
     let template = b"FMR\0 20\0 a template";
     let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     let photo = b"\x89PNG\r\n\x1a\n a face";
-    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let out = std::process::Command::new("python3")
-        .env("PYTHONIOENCODING", "utf-8")
-        .args(["-c", SCRIPT])
-        .arg(dir.path().join("central-key.txt"))
-        .args(["records.record_json", id])
-        .arg(hex(&columns.seal(Place::Record(id), record.as_bytes())))
-        .args(["templates.iso", &format!("{id}/7")])
-        .arg(hex(&columns.seal(Place::Template(id, 7), template)))
-        .args(["biometrics.data", sha])
-        .arg(hex(&columns.seal(Place::Biometric(sha), photo)))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let said = succeeded(
+        std::process::Command::new("python3")
+            .env("PYTHONIOENCODING", "utf-8")
+            .args(["-c", SCRIPT])
+            .arg(dir.path().join("central-key.txt"))
+            .args(["records.record_json", id])
+            .arg(hex::encode(
+                columns.seal(Place::Record(id), record.as_bytes()),
+            ))
+            .args(["templates.iso", &format!("{id}/7")])
+            .arg(hex::encode(columns.seal(Place::Template(id, 7), template)))
+            .args(["biometrics.data", sha])
+            .arg(hex::encode(columns.seal(Place::Biometric(sha), photo))),
     );
-    let said = String::from_utf8(out.stdout).unwrap();
+    let said = String::from_utf8(said).unwrap();
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(lines[0], hex(record.as_bytes()));
-    assert_eq!(lines[1], hex(template));
-    assert_eq!(lines[2], hex(photo));
-    assert_eq!(lines[3], hex(&columns.pin_mac("11403199000001")));
-    let from_libsodium: Vec<u8> = (0..lines[4].len() / 2)
-        .map(|i| u8::from_str_radix(&lines[4][2 * i..2 * i + 2], 16).unwrap())
-        .collect();
+    assert_eq!(lines[0], hex::encode(record));
+    assert_eq!(lines[1], hex::encode(template));
+    assert_eq!(lines[2], hex::encode(photo));
+    assert_eq!(lines[3], hex::encode(columns.pin_mac("11403199000001")));
+    let from_libsodium = hex::decode(lines[4]).unwrap();
     assert_eq!(
         columns
             .open(Place::Record(id), from_libsodium.clone())

@@ -56,19 +56,14 @@ fn preinst_backs_up_the_database_before_an_upgrade() {
         .replace("DATA=/var/lib/kattoo", &format!("DATA={}", data.display()))
         .replace("[ -d /run/systemd/system ]", "false");
     let run = |version: &str| {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .arg("preinst")
-            .args(["upgrade", version])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let said = crate::util::succeeded(
+            Command::new("sh")
+                .arg("-c")
+                .arg(&script)
+                .arg("preinst")
+                .args(["upgrade", version]),
         );
-        String::from_utf8(out.stdout).unwrap()
+        String::from_utf8(said).unwrap()
     };
     let said = run("0.0.9-1");
     let backups: Vec<PathBuf> = std::fs::read_dir(data.join("backups"))
