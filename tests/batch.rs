@@ -5,6 +5,7 @@
 //! Regenerate the vectors (then review and commit them):
 //! `KATTOO_REGENERATE_BATCH_VECTORS=1 cargo test --test tests batch::vectors`
 
+mod client_certificates;
 mod concurrent;
 mod keys;
 mod sealed;

@@ -180,6 +180,11 @@ impl TestServer {
                 "--auth=trust".as_ref(),
                 "--encoding=UTF8".as_ref(),
                 "--locale=C.UTF-8".as_ref(),
+                // The databases' default collation is Kyrgyz (ICU), not C, as a central's server
+                // in Kyrgyzstan may well be set up: anything kattoo sorted or compared by the
+                // default collation where it means bytes would be tested against that.
+                "--locale-provider=icu".as_ref(),
+                "--icu-locale=ky".as_ref(),
             ],
         )?;
         server.options = format!(

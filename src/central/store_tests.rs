@@ -111,6 +111,49 @@ fn a_postgres_database_is_migrated_once_and_one_from_a_newer_kattoo_is_refused()
 }
 
 #[test]
+fn identifiers_compare_as_bytes_on_a_server_whose_default_collation_is_kyrgyz() {
+    let Some(config) = migrated_database() else {
+        return;
+    };
+    let mut admin = config.connect(postgres::NoTls).unwrap();
+    // The test server's databases sort text as Kyrgyz does (ICU): Cyrillic before Latin, and
+    // "a" before "B", where bytes put "B" first.
+    let row = admin.query_one("SELECT 'ө' < 'a', 'a' < 'B'", &[]).unwrap();
+    assert!(row.get::<_, bool>(0) && row.get::<_, bool>(1));
+    // Every identifier column of the register compares byte by byte all the same, as SQLite and
+    // Rust compare them (the order of a pair of records, the order of listings).
+    let loose: Vec<String> = admin
+        .query(
+            "SELECT c.relname || '.' || a.attname
+               FROM pg_attribute a
+               JOIN pg_class c ON c.oid = a.attrelid
+               LEFT JOIN pg_collation k ON k.oid = a.attcollation
+              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+                AND a.attnum > 0 AND NOT a.attisdropped
+                AND a.atttypid = 'text'::regtype
+                AND (a.attname LIKE '%\\_id' OR a.attname IN ('sha256', 'pin', 'precinct', 'supersedes'))
+                AND k.collname IS DISTINCT FROM 'C'
+              ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(loose.is_empty(), "{loose:?}");
+    let checked: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+                AND a.atttypid = 'text'::regtype AND a.attname LIKE '%\\_id'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(checked >= 8, "{checked} identifier columns");
+}
+
+#[test]
 fn no_server_at_the_address_is_said_with_the_address() {
     let config = {
         let mut c = postgres::Config::new();

@@ -262,7 +262,7 @@ fn an_import_the_server_ends_as_a_deadlock_is_imported_again_and_lands() {
 
 /// A PostgreSQL database on the shared server that the command line can use: central's
 /// identity (the fixture's) stored under [`CENTRAL_PASSPHRASE`], and `stations` registered.
-fn cli_database(server: &TestServer, identity: &str, stations: &[&Fixture]) -> String {
+pub(super) fn cli_database(server: &TestServer, identity: &str, stations: &[&Fixture]) -> String {
     let name = server.create_database().unwrap();
     let mut store = PgCentral::connect(&server.config(&name), &name).unwrap();
     let recipient =
@@ -276,7 +276,7 @@ fn cli_database(server: &TestServer, identity: &str, stations: &[&Fixture]) -> S
     name
 }
 
-fn central_cli(url: &str, args: &[&str]) -> assert_cmd::Command {
+pub(super) fn central_cli(url: &str, args: &[&str]) -> assert_cmd::Command {
     let mut cmd = crate::util::bare_cmd();
     cmd.args(["central", "--db", url])
         .args(args)
