@@ -53,6 +53,7 @@ fn cold_start() {
         precincts: vec![Precinct::parse("1101").expect("precinct")],
         admin_login: "admin".into(),
         admin_password: "admin-password-1".into(),
+        first_sequence: 1,
     };
     Station::init(
         &data,

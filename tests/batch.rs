@@ -113,6 +113,11 @@ struct Fixture {
 
 impl Fixture {
     fn new(station_id: &str) -> Fixture {
+        Fixture::numbering_from(station_id, 1)
+    }
+
+    /// A station whose first record is number `first_sequence` (a replacement laptop).
+    fn numbering_from(station_id: &str, first_sequence: u64) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         let setup = StationSetup {
             station_id: StationId::parse(station_id).unwrap(),
@@ -121,6 +126,7 @@ impl Fixture {
             precincts: vec![Precinct::parse("1101").unwrap()],
             admin_login: "admin".into(),
             admin_password: "admin-password-1".into(),
+            first_sequence,
         };
         let mut station = Station::init(
             &tmp.path().join("station"),
@@ -800,6 +806,9 @@ impl CentralStore for Spy {
     }
     fn record_count(&self, id: &str) -> CentralResult<u64> {
         self.inner.record_count(id)
+    }
+    fn last_record_id(&self, id: &str) -> CentralResult<Option<String>> {
+        self.inner.last_record_id(id)
     }
     fn biometrics_held(&self) -> CentralResult<u64> {
         self.inner.biometrics_held()

@@ -176,6 +176,7 @@ fn station_with_registrar(dir: &Path) {
         precincts: vec![Precinct::parse("1101").unwrap()],
         admin_login: "admin".into(),
         admin_password: ADMIN_PASSWORD.into(),
+        first_sequence: 1,
     };
     let now = clock()();
     let mut station = Station::init(dir, PASSPHRASE, &setup, Config::default(), now).unwrap();

@@ -135,6 +135,7 @@ pub fn station_with_id(dir: &Path, id: &str) -> (Station, Session) {
         precincts: vec![Precinct::parse("1101").unwrap()],
         admin_login: "admin".into(),
         admin_password: "admin-password".into(),
+        first_sequence: 1,
     };
     let now = Timestamp::parse("2026-11-27T06:00:00Z").unwrap();
     let mut st = Station::init(dir, PASSPHRASE, &setup, Config::default(), now).unwrap();

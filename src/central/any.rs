@@ -98,6 +98,9 @@ impl CentralStore for CentralDb {
     fn record_count(&self, station_id: &str) -> Result<u64> {
         either!(self, CentralDb, s => s.record_count(station_id))
     }
+    fn last_record_id(&self, station_id: &str) -> Result<Option<String>> {
+        either!(self, CentralDb, s => s.last_record_id(station_id))
+    }
     fn biometrics_held(&self) -> Result<u64> {
         either!(self, CentralDb, s => s.biometrics_held())
     }

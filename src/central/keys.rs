@@ -114,6 +114,21 @@ impl<S: CentralStore> Central<S> {
         Ok((entry, old.public_key))
     }
 
+    /// The number a laptop that replaces `station_id`'s numbers its first record from
+    /// (`kattoo init --first-sequence`): one past the highest record number central holds for
+    /// the station, under any of its keys, so that the replacement never gives a registration
+    /// id the old laptop gave on the same day. Batches of a revoked key are refused, so a
+    /// number the old laptop gave that central never got is never seen again.
+    pub fn next_record_number(&self, station_id: &str) -> Result<u64> {
+        let Some(id) = self.store.last_record_id(station_id)? else {
+            return Ok(1);
+        };
+        let id: crate::domain::RegistrationId = id
+            .parse()
+            .map_err(|_| Error::RecordUnreadable(id.clone()))?;
+        Ok(id.sequence() + 1)
+    }
+
     /// Every key of `station_id`, oldest first.
     pub fn station_keys(&self, station_id: &str) -> Result<Vec<StationKeyRow>> {
         self.store.station_keys(station_id)

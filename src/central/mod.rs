@@ -197,6 +197,9 @@ pub trait CentralStore {
     /// Accepted batches of a station signed by its current key, by sequence.
     fn batches(&self, station_id: &str) -> Result<Vec<AcceptedBatch>>;
     fn record_count(&self, station_id: &str) -> Result<u64>;
+    /// The station's highest registration id, under any of its keys; `None` before its first
+    /// record.
+    fn last_record_id(&self, station_id: &str) -> Result<Option<String>>;
     /// Biometric files held, each once whatever the number of records naming it.
     fn biometrics_held(&self) -> Result<u64>;
     /// Records at stations other than `station_id` that hold `pin`: (station, registration id).

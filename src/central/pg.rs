@@ -339,6 +339,14 @@ impl CentralStore for PgCentral {
         Ok(n as u64)
     }
 
+    fn last_record_id(&self, station_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_one(sql::LAST_RECORD_ID, &[&station_id])
+            .map_err(db)?
+            .get(0))
+    }
+
     fn biometrics_held(&self) -> Result<u64> {
         let n: i64 = self
             .conn()

@@ -60,6 +60,11 @@ pub(super) const BATCHES: &str = "SELECT station_id, sequence, sha256, previous_
 /// A station's records.
 pub(super) const RECORD_COUNT: &str = "SELECT count(*) FROM records WHERE station_id = $1";
 
+/// A station's highest registration id: its highest record number, since the number follows
+/// the station id in six digits (bytes order them, `COLLATE "C"` on PostgreSQL).
+pub(super) const LAST_RECORD_ID: &str =
+    "SELECT max(registration_id) FROM records WHERE station_id = $1";
+
 /// Biometric files held.
 pub(super) const BIOMETRIC_COUNT: &str = "SELECT count(*) FROM biometrics";
 

@@ -338,6 +338,12 @@ impl CentralStore for SqliteCentral {
             .map_err(Error::Db)
     }
 
+    fn last_record_id(&self, station_id: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(&sql::lite(sql::LAST_RECORD_ID), [station_id], |r| r.get(0))
+            .map_err(Error::Db)
+    }
+
     fn biometrics_held(&self) -> Result<u64> {
         self.conn
             .query_row(&sql::lite(sql::BIOMETRIC_COUNT), [], |r| r.get::<_, i64>(0))

@@ -21,7 +21,8 @@ pub(super) fn revoke<S: CentralStore>(
         println!("station {station_id}: key {key} was already revoked; nothing changed");
     }
     println!(
-        "when the station is set up again, register its new certificate with `kattoo central rekey-station`"
+        "when the station is set up again, set up the new laptop with `kattoo init … --first-sequence {}` so that it gives no registration id twice, and register its new certificate with `kattoo central rekey-station`",
+        central.next_record_number(station_id)?
     );
     Ok(())
 }
@@ -70,5 +71,9 @@ pub(super) fn list<S: CentralStore>(central: &Central<S>, station_id: &str) -> a
             );
         }
     }
+    println!(
+        "a laptop that replaces this station numbers its records from {} (`kattoo init … --first-sequence`)",
+        central.next_record_number(station_id)?
+    );
     Ok(())
 }

@@ -29,6 +29,11 @@ pub struct InitArgs {
     /// Read the admin's password from this file instead of KATTOO_NEW_PASSWORD or a prompt.
     #[arg(long, value_name = "FILE")]
     pub admin_password_file: Option<PathBuf>,
+    /// The number of the station's first record. Only for a laptop that replaces a stolen or
+    /// lost one under the same station id: the number central gives (`kattoo central keys ID`),
+    /// so that no registration id is given twice.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub first_sequence: u64,
 }
 
 pub(super) fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<ExitCode> {
@@ -53,6 +58,7 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<ExitCode> {
         precincts,
         admin_login: args.admin,
         admin_password: admin_password.to_string(),
+        first_sequence: args.first_sequence,
     };
     let station = Station::init(
         &ctx.dir,
@@ -68,6 +74,12 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<ExitCode> {
         ctx.dir.display()
     );
     println!("Admin account: {}", setup.admin_login);
+    if setup.first_sequence > 1 {
+        println!(
+            "Records are numbered from {}, after those of the laptop this one replaces",
+            setup.first_sequence
+        );
+    }
     println!(
         "Station public key (fingerprint {}):",
         info.public_key.fingerprint()

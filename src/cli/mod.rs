@@ -210,6 +210,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 | StationError::BadLogin(..)
                 | StationError::BadRegistrationId(_)
                 | StationError::SequencesUsed
+                | StationError::BadFirstSequence(_)
                 | StationError::OwnAccount(_)
                 | StationError::UnknownBackend(_)
                 | StationError::NoBackend

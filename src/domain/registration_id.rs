@@ -77,6 +77,9 @@ pub enum RegistrationIdError {
     CheckDigit(String),
 }
 
+/// The highest record sequence number a station can give (six digits).
+pub const MAX_SEQUENCE: u64 = 999_999;
+
 /// A registration id, e.g. `KG1101-000042-20261127-0`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegistrationId {
@@ -90,7 +93,7 @@ impl RegistrationId {
     /// Builds the id of record `sequence` (1..=999_999) created on `date` at `station`.
     pub fn new(station: &StationId, sequence: u64, date: time::Date) -> Self {
         assert!(
-            (1..=999_999).contains(&sequence),
+            (1..=MAX_SEQUENCE).contains(&sequence),
             "sequence {sequence} out of range"
         );
         let body = format!(

@@ -248,7 +248,7 @@ impl Station {
         };
         let id = self.store.transaction(|db| -> Result<RegistrationId> {
             let sequence = db.next_sequence()?;
-            if sequence > 999_999 {
+            if sequence > crate::domain::registration_id::MAX_SEQUENCE {
                 return Err(Error::SequencesUsed);
             }
             let registration_id = RegistrationId::new(&station_id, sequence, now.date());

@@ -36,6 +36,8 @@ pub enum Error {
     BadRegistrationId(String),
     #[error("this station has used all 999,999 registration numbers")]
     SequencesUsed,
+    #[error("the first record number {0} is not between 1 and 999,999")]
+    BadFirstSequence(u64),
     #[error("you cannot {0} on your own account")]
     OwnAccount(&'static str),
     #[error("unknown device backend '{0}': use {known}", known = KNOWN_BACKENDS.join(", "))]
@@ -161,6 +163,7 @@ impl Error {
             Error::KdfDamaged { .. } => "station-error-kdf-damaged",
             Error::BadRegistrationId(_) => "station-error-bad-id",
             Error::SequencesUsed => "station-error-sequences-used",
+            Error::BadFirstSequence(_) => "station-error-first-sequence",
             Error::OwnAccount(_) => "station-error-own-account",
             Error::UnknownBackend(_) => "station-error-unknown-backend",
             Error::NoBackend => "station-error-no-backend",
@@ -233,7 +236,7 @@ impl Error {
                 r.clone()
             }
             Error::BadLogin(login, _) => login.clone(),
-            Error::UnknownBatch(n) => n.to_string(),
+            Error::UnknownBatch(n) | Error::BadFirstSequence(n) => n.to_string(),
             Error::ReasonTooLong(n) => n.to_string(),
             Error::Untrusted(u) => u.device().to_owned(),
             Error::BadCredentials | Error::MalformedLogin | Error::OverrideReason => String::new(),

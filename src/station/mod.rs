@@ -56,6 +56,11 @@ pub struct StationSetup {
     pub precincts: Vec<Precinct>,
     pub admin_login: String,
     pub admin_password: String,
+    /// The number of the station's first record: 1 for a new station. A laptop that replaces
+    /// a stolen or lost one under the same station id starts one past the highest number
+    /// central holds for that station (`kattoo central revoke-station` and `keys` say which),
+    /// so that it never gives a registration id the old laptop gave on the same day.
+    pub first_sequence: u64,
 }
 
 /// The station's public identity.
@@ -127,6 +132,9 @@ impl Station {
         if setup.precincts.is_empty() {
             return Err(Error::NoPrecinct);
         }
+        if !(1..=crate::domain::registration_id::MAX_SEQUENCE).contains(&setup.first_sequence) {
+            return Err(Error::BadFirstSequence(setup.first_sequence));
+        }
         crate::domain::operator::validate_login(&setup.admin_login)
             .map_err(|why| Error::BadLogin(setup.admin_login.clone(), why))?;
         let password_hash = crate::crypto::hash_password(&setup.admin_password)?;
@@ -179,6 +187,7 @@ impl Station {
         let mut store = Store::create(&partial, &db_key)?;
         store.transaction(|db| -> Result<()> {
             db.insert_station(&row)?;
+            db.number_from(setup.first_sequence)?;
             db.insert_operator(
                 &setup.admin_login,
                 Role::Admin,
@@ -186,16 +195,18 @@ impl Station {
                 &row.created_at,
                 None,
             )?;
-            db.append_audit(
-                &Event::new(
-                    Action::StationInit,
-                    now,
-                    None,
-                    Some(setup.station_id.as_str()),
-                )
-                .with("admin", setup.admin_login.as_str())
-                .with("key_fingerprint", key.public_key().fingerprint()),
-            )?;
+            let mut event = Event::new(
+                Action::StationInit,
+                now,
+                None,
+                Some(setup.station_id.as_str()),
+            )
+            .with("admin", setup.admin_login.as_str())
+            .with("key_fingerprint", key.public_key().fingerprint());
+            if setup.first_sequence > 1 {
+                event = event.with("first_sequence", setup.first_sequence);
+            }
+            db.append_audit(&event)?;
             Ok(())
         })?;
         drop(store); // the last connection closes: the WAL is checkpointed into the file

@@ -59,6 +59,20 @@ impl Db<'_> {
             })
     }
 
+    /// Makes `first` the number of the first record of a station that has numbered none yet.
+    pub fn number_from(&self, first: u64) -> Result<()> {
+        let changed = self.0.execute(
+            "UPDATE station SET last_sequence = ?1 WHERE id = 1 AND last_sequence = 0",
+            [first as i64 - 1],
+        )?;
+        if changed != 1 {
+            return Err(Error::Corrupt(
+                "the station's numbering was set after it had begun".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Takes the next record sequence number (call inside the transaction that inserts the record).
     pub fn next_sequence(&self) -> Result<u64> {
         let n: i64 = self.0.query_row(

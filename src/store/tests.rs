@@ -444,3 +444,14 @@ fn new_stations_use_large_pages_and_older_ones_keep_theirs() {
         assert!(bad.derive("right").is_err(), "{size}");
     }
 }
+
+#[test]
+fn numbering_starts_where_it_is_set_and_cannot_be_moved_once_begun() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh(dir.path());
+    let db = store.db();
+    db.number_from(42).unwrap();
+    assert_eq!(db.next_sequence().unwrap(), 42);
+    assert!(matches!(db.number_from(7), Err(Error::Corrupt(_))));
+    assert_eq!(db.next_sequence().unwrap(), 43);
+}

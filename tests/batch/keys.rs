@@ -46,14 +46,16 @@ fn day(n: u8) -> Timestamp {
     Timestamp::parse(&format!("2026-11-{n:02}T06:00:00Z")).unwrap()
 }
 
-/// A new laptop set up under `old`'s station id, registered at central as its replacement.
+/// A new laptop set up under `old`'s station id, its first record number `first_sequence`,
+/// registered at central as its replacement.
 fn replacement(
     central: &mut Central<CentralDb>,
     old: &Fixture,
+    first_sequence: u64,
     reason: &str,
     at: &str,
 ) -> (Fixture, StationEntry, PublicKey) {
-    let mut new = Fixture::new("KG1101");
+    let mut new = Fixture::numbering_from("KG1101", first_sequence);
     new.encrypt_to(old);
     let (entry, replaced) = central
         .rekey_station(&new.certificate(), "chief", reason, at)
@@ -88,12 +90,18 @@ fn a_revoked_key_is_refused_and_a_replacement_station_starts_a_chain_of_its_own(
         "{err}"
     );
 
-    // The replacement laptop, set up under the same id, first registers on the same day as the
-    // stolen one did: its record number 1 is taken, and central says so instead of failing on
-    // a database constraint.
+    // Central holds the stolen laptop's record 1 (its record 2 came in a refused batch): a
+    // replacement numbers from 2.
+    assert_eq!(central.next_record_number("KG1101").unwrap(), 2);
+    assert_eq!(central.next_record_number("KG9999").unwrap(), 1);
+
+    // A replacement laptop set up under the same id without that number, that first registers
+    // on the same day as the stolen one did: its record number 1 is taken, and central says so
+    // instead of failing on a database constraint.
     let (mut new, entry, replaced) = replacement(
         &mut central,
         &old,
+        1,
         "replacement laptop",
         "2026-11-28T09:00:00Z",
     );
@@ -107,11 +115,20 @@ fn a_revoked_key_is_refused_and_a_replacement_station_starts_a_chain_of_its_own(
         "{err}"
     );
 
-    // A replacement that registers on a later day: its batch 1 starts the new key's chain.
-    let (mut new, entry, replaced) =
-        replacement(&mut central, &old, "second laptop", "2026-11-29T09:00:00Z");
+    // A replacement numbering from the number central gives, that registers on the same day
+    // as the stolen laptop: its record 2 of that day is not the stolen laptop's record 2,
+    // which never reached central. Its batch 1 starts the new key's chain.
+    let first = central.next_record_number("KG1101").unwrap();
+    let (mut new, entry, replaced) = replacement(
+        &mut central,
+        &old,
+        first,
+        "second laptop",
+        "2026-11-29T09:00:00Z",
+    );
     assert_eq!(replaced, new_key);
-    new.enroll_approved_at(11, day(29));
+    let id = new.enroll_approved_at(11, day(27));
+    assert!(id.starts_with("KG1101-000002-20261127-"), "{id}");
     let new_1 = new.export_at(&usb, day(29));
     assert!(matches!(
         central.import(&new_1, &key, "t").unwrap(),
@@ -122,6 +139,7 @@ fn a_revoked_key_is_refused_and_a_replacement_station_starts_a_chain_of_its_own(
             ..
         }
     ));
+    assert_eq!(central.next_record_number("KG1101").unwrap(), 3);
     // The old key stays refused, and re-registering a key already known is refused.
     assert!(matches!(
         central.import(&old_2, &key, "t"),
@@ -201,6 +219,9 @@ fn cli_revoke_station_refuses_its_batches_with_exit_24_and_rekey_station_links_t
     .success()
     .stdout(predicates::str::contains(
         "revoked; its batches are refused",
+    ))
+    .stdout(predicates::str::contains(
+        "set up the new laptop with `kattoo init … --first-sequence 2`",
     ));
     central(&["import", &path(&old_2)])
         .assert()
@@ -236,14 +257,26 @@ fn cli_revoke_station_refuses_its_batches_with_exit_24_and_rekey_station_links_t
         ));
     let keys = central(&["keys", "KG1101"]).assert().success();
     let listed = String::from_utf8(keys.get_output().stdout.clone()).unwrap();
-    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert_eq!(listed.lines().count(), 4, "{listed}");
+    assert!(
+        listed
+            .lines()
+            .last()
+            .unwrap()
+            .contains("numbers its records from 2"),
+        "{listed}"
+    );
     assert!(listed.contains("by chief: laptop stolen"), "{listed}");
     assert!(
         listed.contains(&format!("{}  added", new_key.fingerprint())),
         "{listed}"
     );
     assert!(
-        listed.ends_with("(linked by chief: replacement)\n"),
+        listed
+            .lines()
+            .nth(2)
+            .unwrap()
+            .ends_with("(linked by chief: replacement)"),
         "{listed}"
     );
 }

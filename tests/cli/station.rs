@@ -94,7 +94,42 @@ fn init_rejects_bad_arguments_before_creating_anything() {
         .assert()
         .code(i32::from(exit::INVALID))
         .stderr("kattoo: unknown region 'atlantis'\n");
+    for first in ["0", "1000000"] {
+        kiosk
+            .init_cmd_with(&[("--first-sequence", first)])
+            .assert()
+            .code(i32::from(exit::INVALID))
+            .stderr(format!(
+                "kattoo: the first record number {first} is not between 1 and 999,999\n"
+            ));
+    }
     assert!(!kiosk.data.join("kattoo.db").exists());
+}
+
+#[test]
+fn a_laptop_that_replaces_a_stolen_one_numbers_its_records_from_the_number_central_gives() {
+    let kiosk = Kiosk::new();
+    let out = stdout(
+        &kiosk
+            .init_cmd_with(&[("--first-sequence", "42")])
+            .assert()
+            .success(),
+    );
+    assert!(
+        out.lines()
+            .any(|l| l
+                == "Records are numbered from 42, after those of the laptop this one replaces"),
+        "{out}"
+    );
+    kiosk.add_operator(REG, "registrar", REG_PASSWORD);
+    let first = kiosk.enroll(REG, REG_PASSWORD, &fixture("people/aigul.json"));
+    assert!(first.starts_with("KG1101-000042-"), "{first}");
+    let person = kiosk.person("second.json", |p| p["pin"] = "11403199000124".into());
+    let second = kiosk.enroll(REG, REG_PASSWORD, &person);
+    assert!(second.starts_with("KG1101-000043-"), "{second}");
+    // The station's own audit log says where its numbering began.
+    let audit = stdout(&kiosk.admin(&["audit", "show"]).assert().success());
+    assert!(audit.contains("\"first_sequence\":42"), "{audit}");
 }
 
 #[test]

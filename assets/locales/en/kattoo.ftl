@@ -512,6 +512,7 @@ station-error-bad-login = "{ $detail }" is not a valid login: use 3–32 lowerca
 station-error-kdf-damaged = The station key file is damaged: { $detail }. Restore the station from its backup and call support.
 station-error-bad-id = That is not a registration number: { $detail }
 station-error-sequences-used = This station has used all 999,999 registration numbers: set up a new station.
+station-error-first-sequence = A station numbers its first record from 1, or a replacement laptop from one past the highest number central holds for the station; { $detail } is not between 1 and 999,999. Ask central for the number (`kattoo central keys STATION`).
 station-error-own-account = You cannot do this to your own account — ask another supervisor.
 station-error-unknown-backend = Unknown device backend "{ $detail }".
 station-error-no-backend = Choose at least one device backend.

@@ -75,6 +75,7 @@ pub(crate) fn station_setup() -> StationSetup {
             .collect(),
         admin_login: "admin".into(),
         admin_password: ADMIN_PASSWORD.into(),
+        first_sequence: 1,
     }
 }
 

@@ -175,6 +175,9 @@ impl SetupScreen {
             precincts: parse_precincts(&self.precincts)?,
             admin_login: self.admin_login.trim().to_owned(),
             admin_password: self.admin_password.to_string(),
+            // A new station. A laptop replacing a stolen one is set up by the technician with
+            // `kattoo init --first-sequence`, from the number central gives.
+            first_sequence: 1,
         };
         Some(SetupIntent::Create {
             setup: Box::new(setup),
