@@ -312,6 +312,60 @@ fn first_run_setup_then_unlock_then_login_reaches_home() {
 }
 
 #[test]
+fn a_laptop_that_replaces_a_stolen_one_is_set_up_numbering_from_centrals_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut h = harness(&data, Language::En);
+    type_into(&mut h, "Station code", "KG1101");
+    type_into(&mut h, "Station name (printed on receipts)", "School 5");
+    // The number is asked only once the laptop is said to replace one.
+    assert!(
+        h.query_by_label("First record number (from central)")
+            .is_none()
+    );
+    click(
+        &mut h,
+        "This laptop replaces a stolen or lost one (same station code)",
+    );
+    let refused = "Type the number central gave for the first record (2 to 999999).";
+    click(&mut h, "Next");
+    h.get_by_label(refused);
+    type_into(&mut h, "First record number (from central)", "1");
+    click(&mut h, "Next");
+    h.get_by_label(refused);
+    h.get_by_label("First record number (from central)").click();
+    h.step();
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    h.get_by_label("First record number (from central)")
+        .type_text("42");
+    click(&mut h, "Next");
+    click(&mut h, "Chui Region");
+    click(&mut h, "Next");
+    type_into(
+        &mut h,
+        "Precinct numbers (4 digits, separated by spaces or commas)",
+        "1101",
+    );
+    click(&mut h, "Next");
+    type_into(&mut h, "Passphrase", PASSPHRASE);
+    type_into(&mut h, "Passphrase again", PASSPHRASE);
+    click(&mut h, "Next");
+    type_into(&mut h, "Admin password", ADMIN_PASSWORD);
+    type_into(&mut h, "Admin password again", ADMIN_PASSWORD);
+    click(&mut h, "Create station");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), ScreenKind::Login);
+    drop(h);
+
+    let mut station = Station::open(&data, PASSPHRASE, Config::default()).unwrap();
+    let now = kattoo::domain::Timestamp::now();
+    let session = station.login("admin", ADMIN_PASSWORD, now).unwrap();
+    let (_, created) = station.audit_events(&session, 1, 1, now).unwrap().remove(0);
+    assert_eq!(created.detail["first_sequence"], 42, "{created:?}");
+}
+
+#[test]
 fn wrong_passphrase_shows_the_translated_error() {
     let dir = tempfile::tempdir().unwrap();
     station_with_registrar(dir.path());

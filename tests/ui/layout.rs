@@ -505,3 +505,57 @@ fn every_home_tile_says_its_words_on_one_line_in_every_language() {
         }
     }
 }
+
+#[test]
+fn the_setup_wizard_fits_the_window_and_a_refusal_moves_nothing_in_every_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = kiosk(&dir.path().join("data"));
+    h.state_mut().set_language(Language::En);
+    h.step();
+    // The first step at its tallest: the laptop replaces another, so its number is asked too.
+    click(
+        &mut h,
+        "This laptop replaces a stolen or lost one (same station code)",
+    );
+    h.get_by_label("First record number (from central)");
+    fits_in_every_language(&mut h, "setup, first step", &["common-next"]);
+    for language in Language::ALL {
+        h.state_mut().set_language(language);
+        h.step();
+        let i18n = I18n::new(language);
+        let next = h.get_by_label(&i18n.tr("common-next")).rect();
+        assert!(next.height() >= 48.0, "{language:?}: Next is {next:?}");
+        // Nothing typed: refused, in words, and the button stays where it was.
+        h.get_by_label(&i18n.tr("common-next")).click();
+        h.step();
+        h.step();
+        h.get_by_label(&i18n.tr("setup-error-station-id"));
+        assert_eq!(
+            h.get_by_label(&i18n.tr("common-next")).rect(),
+            next,
+            "{language:?}"
+        );
+        // The longest refusal of the step keeps within the place kept for it.
+        type_into(&mut h, &i18n.tr("setup-station-id"), "KG1101");
+        type_into(&mut h, &i18n.tr("setup-station-name"), "School 5");
+        h.get_by_label(&i18n.tr("common-next")).click();
+        h.step();
+        h.step();
+        let refusal = h.get_by_label(&i18n.tr("setup-error-first-sequence")).rect();
+        assert!(SCREEN.contains_rect(refusal), "{language:?}: {refusal:?}");
+        assert_eq!(
+            h.get_by_label(&i18n.tr("common-next")).rect(),
+            next,
+            "{language:?}"
+        );
+        // Back to a blank first step for the next language.
+        for label in ["setup-station-id", "setup-station-name"] {
+            h.get_by_label(&i18n.tr(label)).click();
+            h.step();
+            for _ in 0..12 {
+                h.key_press(egui::Key::Backspace);
+            }
+            h.step();
+        }
+    }
+}

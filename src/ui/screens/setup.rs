@@ -2,7 +2,7 @@
 //! precincts, passphrase, first administrator). Every step is checked before moving on, so the
 //! final "Create station" only fails for reasons the wizard cannot see (disk, permissions).
 
-use super::{Notice, field, show_notice, title, working};
+use super::{Notice, field, reserved, title, working};
 use crate::domain::address::{Precinct, regions};
 use crate::domain::{StationId, Timestamp};
 use crate::station::StationSetup;
@@ -81,6 +81,10 @@ pub struct SetupScreen {
     step: Step,
     station_id: String,
     name: String,
+    /// Whether this laptop replaces a stolen or lost one under the same station code; then
+    /// `first_sequence` holds the number central gives for its first record.
+    replaces: bool,
+    first_sequence: String,
     region: Option<&'static str>,
     precincts: String,
     passphrase: Zeroizing<String>,
@@ -98,6 +102,8 @@ impl Default for SetupScreen {
             step: Step::Station,
             station_id: String::new(),
             name: String::new(),
+            replaces: false,
+            first_sequence: String::new(),
             region: None,
             precincts: String::new(),
             passphrase: Zeroizing::default(),
@@ -108,6 +114,18 @@ impl Default for SetupScreen {
             notice: None,
         }
     }
+}
+
+/// The number of the station's first record: 1, or for a replacement laptop the number typed,
+/// which must be one central can have given (2 to 999,999).
+fn first_sequence(replaces: bool, typed: &str) -> Option<u64> {
+    if !replaces {
+        return Some(1);
+    }
+    let n: u64 = typed.trim().parse().ok()?;
+    (2..=crate::domain::registration_id::MAX_SEQUENCE)
+        .contains(&n)
+        .then_some(n)
 }
 
 fn parse_precincts(text: &str) -> Option<Vec<Precinct>> {
@@ -138,6 +156,8 @@ impl SetupScreen {
                 {
                     return Err("setup-error-name");
                 }
+                first_sequence(self.replaces, &self.first_sequence)
+                    .ok_or("setup-error-first-sequence")?;
             }
             Step::Region => {
                 self.region.ok_or("setup-error-region")?;
@@ -175,9 +195,7 @@ impl SetupScreen {
             precincts: parse_precincts(&self.precincts)?,
             admin_login: self.admin_login.trim().to_owned(),
             admin_password: self.admin_password.to_string(),
-            // A new station. A laptop replacing a stolen one is set up by the technician with
-            // `kattoo init --first-sequence`, from the number central gives.
-            first_sequence: 1,
+            first_sequence: first_sequence(self.replaces, &self.first_sequence)?,
         };
         Some(SetupIntent::Create {
             setup: Box::new(setup),
@@ -202,6 +220,30 @@ impl SetupScreen {
                 field(ui, i18n.tr("setup-station-id"), &mut self.station_id, false);
                 ui.label(RichText::new(i18n.tr("setup-station-id-hint")).weak());
                 field(ui, i18n.tr("setup-station-name"), &mut self.name, false);
+                // Rare, and asked last: a laptop that replaces a stolen or lost one numbers
+                // its records from the number central gives, so no registration id repeats.
+                ui.scope(|ui| {
+                    // A box and a row as tall as the other touch targets.
+                    let spacing = ui.spacing_mut();
+                    spacing.icon_width = 28.0;
+                    spacing.icon_width_inner = 16.0;
+                    spacing.icon_spacing = 12.0;
+                    spacing.interact_size.y = super::TOUCH_HEIGHT;
+                    ui.set_max_width(super::COLUMN_WIDTH);
+                    ui.add(egui::Checkbox::new(
+                        &mut self.replaces,
+                        RichText::new(i18n.tr("setup-replaces")).size(20.0),
+                    ));
+                });
+                ui.add_space(8.0);
+                if self.replaces {
+                    field(
+                        ui,
+                        i18n.tr("setup-first-sequence"),
+                        &mut self.first_sequence,
+                        false,
+                    );
+                }
             }
             Step::Region => {
                 ui.label(RichText::new(i18n.tr("setup-region-title")).strong());
@@ -278,7 +320,6 @@ impl SetupScreen {
                 );
             }
         }
-        show_notice(ui, i18n, self.notice.as_ref(), now);
         ui.add_space(12.0);
         if busy {
             working(ui, i18n);
@@ -286,47 +327,69 @@ impl SetupScreen {
         }
         let last = self.step == Step::Admin;
         let mut intent = SetupIntent::None;
-        ui.horizontal(|ui| {
-            let index = self.step.number() - 1;
-            if index > 0
-                && ui
-                    .add(
-                        Button::new(RichText::new(i18n.tr("common-back")).size(22.0))
-                            .min_size(Vec2::new(160.0, super::TOUCH_HEIGHT)),
-                    )
-                    .clicked()
-            {
-                self.step = Step::ALL[index - 1];
-                self.notice = None;
-            }
-            let next = if last {
-                i18n.tr("setup-create")
-            } else {
-                i18n.tr("common-next")
-            };
-            if ui
-                .add(
-                    Button::new(RichText::new(next).size(22.0))
-                        .min_size(Vec2::new(240.0, super::TOUCH_HEIGHT)),
-                )
-                .clicked()
-            {
-                match self.check(self.step) {
-                    Err(id) => self.notice = Some(Notice::Message(id)),
-                    Ok(()) if last => {
-                        self.notice = None;
-                        // Every earlier step was checked when it was left.
-                        if let Some(create) = self.build() {
-                            intent = create;
-                        }
-                    }
-                    Ok(()) => {
-                        self.notice = None;
-                        self.step = Step::ALL[index + 1];
-                    }
+        let notice = self.notice.clone();
+        // The row's top stays put: a notice longer than its place grows downwards only.
+        ui.horizontal_top(|ui| {
+            ui.horizontal(|ui| self.buttons(ui, i18n, last, &mut intent));
+            // Why a step is refused, beside the buttons in a place kept for it: the buttons
+            // never move when it appears, and the fields above never push them off screen.
+            ui.add_space(16.0);
+            let size = Vec2::new(ui.available_width(), 3.0 * 26.0);
+            reserved(ui, size, |ui| {
+                if let Some(notice) = &notice {
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(notice.text(i18n, now))
+                                .color(crate::ui::theme::error(ui)),
+                        )
+                        .wrap(),
+                    );
                 }
-            }
+            });
         });
         intent
+    }
+
+    /// Back (after the first step) and Next, or Create on the last step.
+    fn buttons(&mut self, ui: &mut Ui, i18n: &I18n, last: bool, intent: &mut SetupIntent) {
+        let index = self.step.number() - 1;
+        if index > 0
+            && ui
+                .add(
+                    Button::new(RichText::new(i18n.tr("common-back")).size(22.0))
+                        .min_size(Vec2::new(160.0, super::TOUCH_HEIGHT)),
+                )
+                .clicked()
+        {
+            self.step = Step::ALL[index - 1];
+            self.notice = None;
+        }
+        let next = if last {
+            i18n.tr("setup-create")
+        } else {
+            i18n.tr("common-next")
+        };
+        if ui
+            .add(
+                Button::new(RichText::new(next).size(22.0))
+                    .min_size(Vec2::new(240.0, super::TOUCH_HEIGHT)),
+            )
+            .clicked()
+        {
+            match self.check(self.step) {
+                Err(id) => self.notice = Some(Notice::Message(id)),
+                Ok(()) if last => {
+                    self.notice = None;
+                    // Every earlier step was checked when it was left.
+                    if let Some(create) = self.build() {
+                        *intent = create;
+                    }
+                }
+                Ok(()) => {
+                    self.notice = None;
+                    self.step = Step::ALL[index + 1];
+                }
+            }
+        }
     }
 }
