@@ -327,10 +327,10 @@ fn a_laptop_that_replaces_a_stolen_one_is_set_up_numbering_from_centrals_number(
         &mut h,
         "This laptop replaces a stolen or lost one (same station code)",
     );
-    let refused = "Type the number central gave for the first record (2 to 999999).";
+    let refused = "Type the number central gave for the first record (1 to 999,999).";
     click(&mut h, "Next");
     h.get_by_label(refused);
-    type_into(&mut h, "First record number (from central)", "1");
+    type_into(&mut h, "First record number (from central)", "0");
     click(&mut h, "Next");
     h.get_by_label(refused);
     h.get_by_label("First record number (from central)").click();

@@ -116,17 +116,20 @@ impl<S: CentralStore> Central<S> {
 
     /// The number a laptop that replaces `station_id`'s numbers its first record from
     /// (`kattoo init --first-sequence`): one past the highest record number central holds for
-    /// the station, under any of its keys, so that the replacement never gives a registration
-    /// id the old laptop gave on the same day. Batches of a revoked key are refused, so a
-    /// number the old laptop gave that central never got is never seen again.
-    pub fn next_record_number(&self, station_id: &str) -> Result<u64> {
+    /// the station, under any of its keys, so that the replacement never repeats a
+    /// registration id central holds. Numbers the old laptop gave that never reached central
+    /// are given again (batches of a revoked key are refused, so those records never arrive;
+    /// their citizens register again). `None` when the station has used every number: the
+    /// replacement needs a new station id.
+    pub fn next_record_number(&self, station_id: &str) -> Result<Option<u64>> {
         let Some(id) = self.store.last_record_id(station_id)? else {
-            return Ok(1);
+            return Ok(Some(1));
         };
         let id: crate::domain::RegistrationId = id
             .parse()
             .map_err(|_| Error::RecordUnreadable(id.clone()))?;
-        Ok(id.sequence() + 1)
+        let last = id.sequence();
+        Ok((last < crate::domain::registration_id::MAX_SEQUENCE).then_some(last + 1))
     }
 
     /// Every key of `station_id`, oldest first.

@@ -2,6 +2,9 @@
 //! (`initdb`, `pg_ctl`), a temporary directory, a Unix socket only, trust authentication for its
 //! one user. Central's PostgreSQL store is tested against a real server, never a mock.
 //!
+//! It needs PostgreSQL 15 or later built with ICU (Debian's is): the databases' default
+//! collation is ICU's Kyrgyz.
+//!
 //! `initdb` refuses to run as root, so under root the server runs as `nobody` (through
 //! `runuser`). A watchdog stops the server and removes its directory when the process that
 //! started it ends, however it ends (a test binary never drops its statics).

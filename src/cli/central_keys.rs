@@ -11,6 +11,8 @@ pub(super) fn revoke<S: CentralStore>(
     reason: &str,
     now: &str,
 ) -> anyhow::Result<()> {
+    // Read before the revocation, so that nothing fails once it is made.
+    let next = central.next_record_number(station_id)?;
     let (station, revoked) = central.revoke_station(station_id, by, reason, now)?;
     let key = station.public_key.fingerprint();
     if revoked {
@@ -20,12 +22,17 @@ pub(super) fn revoke<S: CentralStore>(
     } else {
         println!("station {station_id}: key {key} was already revoked; nothing changed");
     }
-    println!(
-        "when the station is set up again, set up the new laptop with `kattoo init … --first-sequence {}` so that it gives no registration id twice, and register its new certificate with `kattoo central rekey-station`",
-        central.next_record_number(station_id)?
-    );
+    match next {
+        Some(first) => println!(
+            "when the station is set up again, set up the new laptop with `kattoo init … --first-sequence {first}` so that it repeats no registration id central holds, and register its new certificate with `kattoo central rekey-station`"
+        ),
+        None => println!("{}", NUMBERS_USED),
+    }
     Ok(())
 }
+
+/// What `revoke-station` and `keys` say of a station that has given every record number.
+const NUMBERS_USED: &str = "this station has given every record number (999,999): set up its replacement under a new station id, and register that with `kattoo central add-station`";
 
 /// Registers a station's new key from its certificate file.
 pub(super) fn rekey<S: CentralStore>(
@@ -71,9 +78,11 @@ pub(super) fn list<S: CentralStore>(central: &Central<S>, station_id: &str) -> a
             );
         }
     }
-    println!(
-        "a laptop that replaces this station numbers its records from {} (`kattoo init … --first-sequence`)",
-        central.next_record_number(station_id)?
-    );
+    match central.next_record_number(station_id)? {
+        Some(first) => println!(
+            "a laptop that replaces this station numbers its records from {first} (`kattoo init … --first-sequence`)"
+        ),
+        None => println!("{NUMBERS_USED}"),
+    }
     Ok(())
 }

@@ -31,7 +31,7 @@ pub struct InitArgs {
     pub admin_password_file: Option<PathBuf>,
     /// The number of the station's first record. Only for a laptop that replaces a stolen or
     /// lost one under the same station id: the number central gives (`kattoo central keys ID`),
-    /// so that no registration id is given twice.
+    /// so that it repeats no registration id central holds.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub first_sequence: u64,
 }

@@ -59,7 +59,7 @@ pub struct StationSetup {
     /// The number of the station's first record: 1 for a new station. A laptop that replaces
     /// a stolen or lost one under the same station id starts one past the highest number
     /// central holds for that station (`kattoo central revoke-station` and `keys` say which),
-    /// so that it never gives a registration id the old laptop gave on the same day.
+    /// so that it repeats no registration id central holds.
     pub first_sequence: u64,
 }
 

@@ -116,14 +116,14 @@ impl Default for SetupScreen {
     }
 }
 
-/// The number of the station's first record: 1, or for a replacement laptop the number typed,
-/// which must be one central can have given (2 to 999,999).
+/// The number of the station's first record: 1, or for a replacement laptop the number central
+/// gave (1 to 999,999; 1 when central holds no record of the station).
 fn first_sequence(replaces: bool, typed: &str) -> Option<u64> {
     if !replaces {
         return Some(1);
     }
     let n: u64 = typed.trim().parse().ok()?;
-    (2..=crate::domain::registration_id::MAX_SEQUENCE)
+    (1..=crate::domain::registration_id::MAX_SEQUENCE)
         .contains(&n)
         .then_some(n)
 }
