@@ -282,3 +282,31 @@ fn cli_revoke_station_refuses_its_batches_with_exit_24_and_rekey_station_links_t
         "{listed}"
     );
 }
+
+#[test]
+fn a_station_that_gave_its_last_number_has_no_number_left_for_a_replacement() {
+    let mut last = Fixture::numbering_from("KG1101", 999_999);
+    let usb = last.dir("usb");
+    let id = last.enroll_approved_at(1, day(27));
+    assert!(id.starts_with("KG1101-999999-20261127-"), "{id}");
+    let batch = last.export_at(&usb, day(27));
+    let (mut central, key) = last.central();
+    central.add_station(&last.certificate(), "t").unwrap();
+    assert_eq!(central.next_record_number("KG1101").unwrap(), Some(1));
+    central.import(&batch, &key, "t").unwrap();
+    assert_eq!(central.next_record_number("KG1101").unwrap(), None);
+    // And the station itself gives no further number.
+    let session = last
+        .station
+        .login("admin", "admin-password-1", day(27))
+        .unwrap();
+    let draft = EnrollmentDraft {
+        citizen: aigul(2),
+        captures: captures(99),
+        ..Default::default()
+    };
+    assert!(matches!(
+        last.station.enroll(&session, draft, day(27)),
+        Err(kattoo::station::Error::SequencesUsed)
+    ));
+}
