@@ -22,6 +22,7 @@ mod keys;
 mod keys_tests;
 mod pg;
 mod pg_import;
+mod pg_rows;
 mod pg_schema;
 pub mod pg_server;
 mod pg_tls;

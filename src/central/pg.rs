@@ -1,7 +1,8 @@
 //! Central's PostgreSQL store, for a national central: the engine central IT departments run,
 //! replicate and back up. The same rules run over it as over [`super::SqliteCentral`]; only the
 //! SQL differs. Its schema is versioned SQL in `src/central/pg/`, applied by
-//! [`super::pg_schema`]; the import of one batch is [`super::pg_import`].
+//! [`super::pg_schema`]; the import of one batch is [`super::pg_import`], and its rows read as
+//! central's types in [`super::pg_rows`].
 //!
 //! Two connections: one for the rules' reads and central's other writes, and one for the open
 //! import transaction. The rules read what other importers committed while an import is open,
@@ -22,15 +23,15 @@
 //! halved the import's speed (benches/README.md).
 
 use super::pg_import::PgImport;
+use super::pg_rows::{batch_row, duplicate_row, key_raw, to_entry};
 use super::pg_tls::PgTls;
 use super::register::{self, RegisterEntry, RegisterQuery};
 use super::sealed::{ColumnKey, Place};
 use super::sql;
-use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, Raw as KeyRaw, row as key_row};
+use super::sqlite_keys::{COLUMNS as KEY_COLUMNS, row as key_row};
 use super::{
-    AcceptedBatch, CentralKey, CentralStore, Decision, DecisionRow, DuplicateRow, Error,
-    IdentitySecret, KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow,
-    StoredIdentity,
+    AcceptedBatch, CentralKey, CentralStore, DecisionRow, DuplicateRow, Error, IdentitySecret,
+    KeyLink, Result, Revocation, Since, StationEntry, StationKeyRow, StoredIdentity,
 };
 use crate::crypto::PublicKey;
 use postgres::types::ToSql;
@@ -98,60 +99,6 @@ impl PgCentral {
                 Ok((id, position as u8, iso))
             })
             .collect()
-    }
-}
-
-fn to_entry(r: &Row) -> Result<StationEntry> {
-    super::sqlite::to_entry((r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-}
-
-fn key_raw(r: &Row) -> KeyRaw {
-    (
-        r.get(0),
-        r.get(1),
-        r.get(2),
-        r.get(3),
-        r.get(4),
-        r.get(5),
-        r.get(6),
-        r.get(7),
-        r.get(8),
-    )
-}
-
-fn batch_row(r: &Row) -> AcceptedBatch {
-    AcceptedBatch {
-        station_id: r.get(0),
-        sequence: r.get::<_, i64>(1) as u64,
-        sha256: r.get(2),
-        previous_sha256: r.get(3),
-        record_count: r.get::<_, i64>(4) as u64,
-        audit_head_seq: r.get::<_, i64>(5) as u64,
-        audit_head_hash: r.get(6),
-        imported_at: r.get(7),
-    }
-}
-
-fn duplicate_row(r: &Row) -> DuplicateRow {
-    let decision = match (r.get::<_, Option<String>>(7), r.get::<_, Option<String>>(8)) {
-        (Some(d), Some(by)) => Decision::parse(&d).map(|decision| DecisionRow {
-            decision,
-            by,
-            reason: r.get::<_, Option<String>>(9).unwrap_or_default(),
-            at: r.get::<_, Option<String>>(10).unwrap_or_default(),
-        }),
-        _ => None,
-    };
-    DuplicateRow {
-        id: r.get::<_, i64>(0) as u64,
-        first: r.get(1),
-        first_station: r.get(2),
-        second: r.get(3),
-        second_station: r.get(4),
-        score: r.get::<_, f64>(5) as f32,
-        fingers: super::dedup::fingers_from_json(&r.get::<_, String>(6)),
-        found_at: r.get(11),
-        decision,
     }
 }
 

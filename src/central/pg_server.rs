@@ -422,6 +422,35 @@ pub mod test_tls {
         Ok((b.build(), key))
     }
 
+    /// [`client_certificate`] written to `dir/NAME.crt` and `dir/NAME.key` (PEM), the key
+    /// readable by its owner alone and encrypted under `passphrase` if one is given; the two
+    /// files.
+    pub fn client_certificate_files(
+        dir: &std::path::Path,
+        name: &str,
+        role: &str,
+        authority: &super::Authority,
+        passphrase: Option<&[u8]>,
+    ) -> std::io::Result<(std::path::PathBuf, std::path::PathBuf)> {
+        use std::os::unix::fs::PermissionsExt;
+        let (certificate, key) =
+            client_certificate(role, authority).map_err(std::io::Error::other)?;
+        let (crt, pem) = (
+            dir.join(format!("{name}.crt")),
+            dir.join(format!("{name}.key")),
+        );
+        std::fs::write(&crt, certificate.to_pem().map_err(std::io::Error::other)?)?;
+        let key = match passphrase {
+            None => key.private_key_to_pem_pkcs8(),
+            Some(p) => {
+                key.private_key_to_pem_pkcs8_passphrase(openssl::symm::Cipher::aes_256_cbc(), p)
+            }
+        };
+        std::fs::write(&pem, key.map_err(std::io::Error::other)?)?;
+        std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600))?;
+        Ok((crt, pem))
+    }
+
     /// A server certificate for the DNS name `name`, signed by `authority`, and its key.
     pub fn server_certificate(
         name: &str,

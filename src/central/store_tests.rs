@@ -124,9 +124,10 @@ fn identifiers_compare_as_bytes_on_a_server_whose_default_collation_is_kyrgyz() 
     // byte by byte all the same, as SQLite and Rust compare them: the order of a pair of
     // records, of listings, the highest registration id of a station. (Keys and hashes of
     // batches are only ever compared for equality.)
-    let loose: Vec<String> = admin
+    // (column, whether it compares as bytes), for every identifier column of the register.
+    let columns: Vec<(String, bool)> = admin
         .query(
-            "SELECT c.relname || '.' || a.attname
+            "SELECT c.relname || '.' || a.attname, k.collname IS NOT DISTINCT FROM 'C'
                FROM pg_attribute a
                JOIN pg_class c ON c.oid = a.attrelid
                LEFT JOIN pg_collation k ON k.oid = a.attcollation
@@ -134,24 +135,20 @@ fn identifiers_compare_as_bytes_on_a_server_whose_default_collation_is_kyrgyz() 
                 AND a.attnum > 0 AND NOT a.attisdropped
                 AND a.atttypid = 'text'::regtype
                 AND (a.attname LIKE '%\\_id' OR a.attname IN ('sha256', 'precinct', 'supersedes'))
-                AND k.collname IS DISTINCT FROM 'C'
               ORDER BY 1",
             &[],
         )
         .unwrap()
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let loose: Vec<&str> = columns
+        .iter()
+        .filter(|(_, bytes)| !bytes)
+        .map(|(column, _)| column.as_str())
         .collect();
     assert!(loose.is_empty(), "{loose:?}");
-    let checked: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
-                AND a.atttypid = 'text'::regtype AND a.attname LIKE '%\\_id'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let checked = columns.iter().filter(|(c, _)| c.ends_with("_id")).count();
     assert!(checked >= 8, "{checked} identifier columns");
 }
 
@@ -427,21 +424,7 @@ fn a_server_that_asks_for_a_client_certificate_takes_centrals_and_refuses_others
     // and under `passphrase` if one is given.
     let issue =
         |file: &str, role: &str, by: &super::pg_server::Authority, passphrase: Option<&[u8]>| {
-            let (certificate, key) = test_tls::client_certificate(role, by).unwrap();
-            let (crt, pem) = (
-                dir.path().join(format!("{file}.crt")),
-                dir.path().join(format!("{file}.key")),
-            );
-            std::fs::write(&crt, certificate.to_pem().unwrap()).unwrap();
-            let key = match passphrase {
-                None => key.private_key_to_pem_pkcs8(),
-                Some(p) => {
-                    key.private_key_to_pem_pkcs8_passphrase(openssl::symm::Cipher::aes_256_cbc(), p)
-                }
-            };
-            std::fs::write(&pem, key.unwrap()).unwrap();
-            std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600)).unwrap();
-            (crt, pem)
+            test_tls::client_certificate_files(dir.path(), file, role, by, passphrase).unwrap()
         };
     let url = |client: Option<&(std::path::PathBuf, std::path::PathBuf)>| {
         let mut url = format!(

@@ -26,7 +26,7 @@ pub(super) fn revoke<S: CentralStore>(
         Some(first) => println!(
             "when the station is set up again, set up the new laptop with `kattoo init … --first-sequence {first}` so that it repeats no registration id central holds, and register its new certificate with `kattoo central rekey-station`"
         ),
-        None => println!("{}", NUMBERS_USED),
+        None => println!("{NUMBERS_USED}"),
     }
     Ok(())
 }

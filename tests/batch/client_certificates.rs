@@ -5,7 +5,6 @@
 use super::concurrent::{central_cli, cli_database};
 use super::*;
 use kattoo::central::pg_server::test_tls;
-use std::os::unix::fs::PermissionsExt;
 
 #[test]
 fn central_takes_its_client_certificate_from_the_environment_whole_and_only_over_tls() {
@@ -18,15 +17,7 @@ fn central_takes_its_client_certificate_from_the_environment_whole_and_only_over
     // Central's certificate (for its role) and another role's, each with its key.
     let dir = tempfile::tempdir().unwrap();
     let issue = |role: &str| {
-        let (certificate, key) = test_tls::client_certificate(role, &issuer).unwrap();
-        let (crt, pem) = (
-            dir.path().join(format!("{role}.crt")),
-            dir.path().join(format!("{role}.key")),
-        );
-        std::fs::write(&crt, certificate.to_pem().unwrap()).unwrap();
-        std::fs::write(&pem, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
-        std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600)).unwrap();
-        (crt, pem)
+        test_tls::client_certificate_files(dir.path(), role, role, &issuer, None).unwrap()
     };
     let (crt, key) = issue("kattoo");
     let (other_crt, other_key) = issue("mallory");

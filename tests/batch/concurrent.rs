@@ -161,6 +161,44 @@ fn wait_for_blocked_import(config: &postgres::Config, database: &str) {
     }
 }
 
+/// A new database on `server` with station KG1101 registered, and the station's first batch of
+/// `records` citizens waiting to be imported.
+struct OneBatch {
+    name: String,
+    config: postgres::Config,
+    file: PathBuf,
+    /// Central's identity file, and its key.
+    identity: String,
+    key: CentralKey,
+}
+
+impl OneBatch {
+    /// The database and its batch, and the station, which keeps the batch's file.
+    fn new(server: &TestServer, records: u32) -> (OneBatch, Fixture) {
+        let name = server.create_database().unwrap();
+        let config = server.config(&name);
+        let mut station = Fixture::new("KG1101");
+        let file = batches(&mut station, 1, records).remove(0);
+        let key = CentralKey::new(batch::parse_identities(&station.identity).unwrap());
+        let made = OneBatch {
+            name,
+            config,
+            file,
+            identity: station.identity.clone(),
+            key,
+        };
+        made.central()
+            .add_station(&station.certificate(), "t")
+            .unwrap();
+        (made, station)
+    }
+
+    /// Central over the database, on connections of its own.
+    fn central(&self) -> Central<PgCentral> {
+        Central::new(PgCentral::connect(&self.config, &self.name).unwrap())
+    }
+}
+
 #[test]
 fn the_postgres_server_killed_mid_import_leaves_nothing_and_a_rerun_completes() {
     // A server of its own, as this one is killed.
@@ -168,18 +206,13 @@ fn the_postgres_server_killed_mid_import_leaves_nothing_and_a_rerun_completes() 
         return;
     }
     let server = TestServer::start(kattoo::central::pg_server::FAST).unwrap();
-    let name = server.create_database().unwrap();
-    let config = server.config(&name);
-    let mut f = Fixture::new("KG1101");
-    let file = batches(&mut f, 1, 5).remove(0);
-    let key = CentralKey::new(batch::parse_identities(&f.identity).unwrap());
-    let open = || Central::new(PgCentral::connect(&config, &name).unwrap());
-    open().add_station(&f.certificate(), "t").unwrap();
+    let (one, _station) = OneBatch::new(&server, 5);
+    let open = || one.central();
 
-    let holder = hold_station(&config, "KG1101");
+    let holder = hold_station(&one.config, "KG1101");
     let failed = std::thread::scope(|scope| {
-        let import = scope.spawn(|| open().import(&file, &key, "t"));
-        wait_for_blocked_import(&config, &name);
+        let import = scope.spawn(|| open().import(&one.file, &one.key, "t"));
+        wait_for_blocked_import(&one.config, &one.name);
         server.kill().unwrap();
         import.join().unwrap()
     });
@@ -190,7 +223,7 @@ fn the_postgres_server_killed_mid_import_leaves_nothing_and_a_rerun_completes() 
     assert_eq!(central.store().biometrics_held().unwrap(), 0);
     assert!(central.store().batches("KG1101").unwrap().is_empty());
     assert!(matches!(
-        central.import(&file, &key, "t").unwrap(),
+        central.import(&one.file, &one.key, "t").unwrap(),
         ImportOutcome::Imported { records: 5, .. }
     ));
     assert!(central.store().biometrics_held().unwrap() > 0);
@@ -201,17 +234,12 @@ fn an_import_the_server_ends_as_a_deadlock_is_imported_again_and_lands() {
     let Some(server) = TestServer::shared() else {
         return;
     };
-    let name = server.create_database().unwrap();
-    let config = server.config(&name);
-    let mut f = Fixture::new("KG1101");
-    let file = batches(&mut f, 1, 2).remove(0);
-    let key = CentralKey::new(batch::parse_identities(&f.identity).unwrap());
-    let open = || Central::new(PgCentral::connect(&config, &name).unwrap());
-    open().add_station(&f.certificate(), "t").unwrap();
+    let (one, _station) = OneBatch::new(server, 2);
+    let open = || one.central();
     // A file the import stages.
     let verified = batch::verify_batch(
-        std::fs::File::open(&file).unwrap(),
-        &batch::parse_identities(&f.identity).unwrap(),
+        std::fs::File::open(&one.file).unwrap(),
+        &batch::parse_identities(&one.identity).unwrap(),
         None,
         &mut |_, _| Ok(()),
     )
@@ -224,21 +252,22 @@ fn an_import_the_server_ends_as_a_deadlock_is_imported_again_and_lands() {
     // import's transaction, not its own.
     // The server looks for a deadlock once, when a session has waited deadlock_timeout: the
     // import's 5 s leave this session the time to start waiting for it.
-    config
+    one.config
         .connect(postgres::NoTls)
         .unwrap()
         .batch_execute(&format!(
-            "ALTER DATABASE {name} SET deadlock_timeout = '5s'"
+            "ALTER DATABASE {} SET deadlock_timeout = '5s'",
+            one.name
         ))
         .unwrap();
-    let sealed = ColumnKey::new(&key).seal(Place::Biometric(&sha256), b"a file of its own");
-    let mut holder = hold_station(&config, "KG1101");
+    let sealed = ColumnKey::new(&one.key).seal(Place::Biometric(&sha256), b"a file of its own");
+    let mut holder = hold_station(&one.config, "KG1101");
     holder
         .batch_execute("SET deadlock_timeout = '120s'")
         .unwrap();
     let outcome = std::thread::scope(|scope| {
-        let import = scope.spawn(|| open().import(&file, &key, "t"));
-        wait_for_blocked_import(&config, &name);
+        let import = scope.spawn(|| open().import(&one.file, &one.key, "t"));
+        wait_for_blocked_import(&one.config, &one.name);
         holder
             .execute(
                 "INSERT INTO biometrics (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",

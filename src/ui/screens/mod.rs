@@ -67,7 +67,7 @@ pub fn reserved<R>(ui: &mut Ui, size: Vec2, add: impl FnOnce(&mut Ui) -> R) -> R
 }
 
 /// A notice in a space kept for it whether or not there is one (`lines` lines of wrapped text),
-/// so the buttons under it stay where they are when it appears.
+/// so the buttons under or beside it stay where they are when it appears.
 pub fn reserved_notice(
     ui: &mut Ui,
     i18n: &I18n,

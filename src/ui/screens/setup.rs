@@ -2,7 +2,7 @@
 //! precincts, passphrase, first administrator). Every step is checked before moving on, so the
 //! final "Create station" only fails for reasons the wizard cannot see (disk, permissions).
 
-use super::{Notice, field, reserved, title, working};
+use super::{Notice, field, reserved_notice, title, working};
 use crate::domain::address::{Precinct, regions};
 use crate::domain::{StationId, Timestamp};
 use crate::station::StationSetup;
@@ -228,7 +228,6 @@ impl SetupScreen {
                     spacing.icon_width = 28.0;
                     spacing.icon_width_inner = 16.0;
                     spacing.icon_spacing = 12.0;
-                    spacing.interact_size.y = super::TOUCH_HEIGHT;
                     ui.set_max_width(super::COLUMN_WIDTH);
                     ui.add(egui::Checkbox::new(
                         &mut self.replaces,
@@ -327,25 +326,13 @@ impl SetupScreen {
         }
         let last = self.step == Step::Admin;
         let mut intent = SetupIntent::None;
-        let notice = self.notice.clone();
         // The row's top stays put: a notice longer than its place grows downwards only.
         ui.horizontal_top(|ui| {
             ui.horizontal(|ui| self.buttons(ui, i18n, last, &mut intent));
             // Why a step is refused, beside the buttons in a place kept for it: the buttons
             // never move when it appears, and the fields above never push them off screen.
             ui.add_space(16.0);
-            let size = Vec2::new(ui.available_width(), 3.0 * 26.0);
-            reserved(ui, size, |ui| {
-                if let Some(notice) = &notice {
-                    ui.add(
-                        egui::Label::new(
-                            RichText::new(notice.text(i18n, now))
-                                .color(crate::ui::theme::error(ui)),
-                        )
-                        .wrap(),
-                    );
-                }
-            });
+            reserved_notice(ui, i18n, self.notice.as_ref(), now, 3);
         });
         intent
     }
